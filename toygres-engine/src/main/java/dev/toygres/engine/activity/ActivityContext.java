@@ -1,0 +1,14 @@
+package dev.toygres.engine.activity;
+
+/**
+ * What an activity knows about the call it serves.
+ *
+ * @param instanceId the orchestration instance that scheduled it
+ * @param executionId that instance's execution
+ * @param taskId the task id of the call within that execution
+ * @param name the activity's registered name
+ * @param dispatchCount how many times this work item has been handed to a worker (1 the first time;
+ *     more after a crash or a lost lease)
+ */
+public record ActivityContext(
+    String instanceId, int executionId, int taskId, String name, int dispatchCount) {}

@@ -1,0 +1,142 @@
+package dev.toygres.engine.client;
+
+import dev.toygres.engine.history.HistoryEvent.EventRaised;
+import dev.toygres.engine.internal.Json;
+import dev.toygres.engine.store.NewInstance;
+import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.store.QueueMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts orchestrations, talks to them and manages them. Thread-safe; needs no running worker in
+ * this process. Inputs and event data are serialized to JSON.
+ */
+public final class DurableClient {
+  private final PostgresStore store;
+
+  public DurableClient(PostgresStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /**
+   * Starts an orchestration under {@code instanceId} at the latest version registered on the
+   * worker that first runs it. Throws {@link OrchestrationAlreadyExistsException} if the id is
+   * taken.
+   */
+  public void start(String name, String instanceId, Object input) {
+    start(name, instanceId, input, StartOptions.defaults());
+  }
+
+  /** Starts an orchestration with explicit version and behaviour for an existing id. */
+  public void start(String name, String instanceId, Object input, StartOptions options) {
+    checkId(instanceId);
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("orchestration name must not be blank");
+    }
+    store.createInstance(
+        new NewInstance(instanceId, name, options.version(), Json.write(input), null, null),
+        options.ifExists() == StartOptions.IfExists.REPLACE_IF_ENDED);
+  }
+
+  /**
+   * Raises an external event. It is kept until the orchestration waits for an event of that name,
+   * even across continue-as-new. Throws {@link OrchestrationNotFoundException} or {@link
+   * OrchestrationNotRunningException}.
+   */
+  public void raiseEvent(String instanceId, String eventName, Object data) {
+    checkId(instanceId);
+    if (eventName == null || eventName.isBlank()) {
+      throw new IllegalArgumentException("event name must not be blank");
+    }
+    store.enqueue(instanceId, QueueMessage.event(null, new EventRaised(eventName, Json.write(data))));
+  }
+
+  /**
+   * Cancels a running instance (and its running sub-orchestrations). Its status becomes {@code
+   * cancelled} once a worker handles the request. Throws {@link OrchestrationNotFoundException} or
+   * {@link OrchestrationNotRunningException}.
+   */
+  public void cancel(String instanceId, String reason) {
+    checkId(instanceId);
+    store.enqueue(instanceId, QueueMessage.cancel(reason == null ? "cancelled" : reason));
+  }
+
+  public Optional<InstanceInfo> getInstance(String instanceId) {
+    return store.instance(instanceId);
+  }
+
+  /**
+   * Waits until the instance has ended (completed, failed or cancelled) and returns it. Throws
+   * {@link TimeoutException} if it is still running after {@code timeout}.
+   */
+  public InstanceInfo waitForCompletion(String instanceId, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    long sleep = 10;
+    while (true) {
+      InstanceInfo info =
+          store.instance(instanceId).orElseThrow(() -> new OrchestrationNotFoundException(instanceId,
+              "no orchestration instance with id '" + instanceId + "'"));
+      if (info.status().isTerminal()) {
+        return info;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new TimeoutException("orchestration instance '" + instanceId + "' still running after " + timeout);
+      }
+      Thread.sleep(sleep);
+      sleep = Math.min(sleep * 2, 250);
+    }
+  }
+
+  /** Lists instances, newest first, filtered and paged by {@code query}. */
+  public Page<InstanceInfo> listInstances(InstanceQuery query) {
+    return store.listInstances(query);
+  }
+
+  /** The executions of an instance, oldest first (empty if it does not exist). */
+  public List<ExecutionInfo> listExecutions(String instanceId) {
+    return store.executions(instanceId);
+  }
+
+  /** The history of one execution, in order. */
+  public List<HistoryRecord> getHistory(String instanceId, int executionId) {
+    return store.history(instanceId, executionId);
+  }
+
+  /** The history of the current execution. */
+  public List<HistoryRecord> getHistory(String instanceId) {
+    InstanceInfo info = store.instance(instanceId).orElseThrow(() -> new OrchestrationNotFoundException(instanceId,
+        "no orchestration instance with id '" + instanceId + "'"));
+    return store.history(instanceId, info.executionId());
+  }
+
+  /**
+   * Deletes an ended instance with its history. Throws {@link OrchestrationStillRunningException}
+   * for a running one and {@link OrchestrationNotFoundException} for an unknown id.
+   */
+  public void delete(String instanceId) {
+    store.deleteInstance(instanceId);
+  }
+
+  /**
+   * Deletes executions that ended before {@code before} (past executions of running instances, and
+   * ended instances whole). Returns the number of executions deleted.
+   */
+  public int purge(Instant before) {
+    return store.purgeExecutions(before);
+  }
+
+  private static void checkId(String instanceId) {
+    if (instanceId == null || instanceId.isBlank()) {
+      throw new IllegalArgumentException("instance id must not be blank");
+    }
+    if (instanceId.length() > 256) {
+      throw new IllegalArgumentException("instance id must be at most 256 characters");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.toygres.engine.internal.replay;
+
+import dev.toygres.engine.history.HistoryEvent;
+import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
+import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
+import dev.toygres.engine.history.HistoryEvent.Completion;
+import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
+import dev.toygres.engine.history.HistoryEvent.EventRaised;
+import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
+import dev.toygres.engine.history.HistoryEvent.Scheduling;
+import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
+import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
+import dev.toygres.engine.history.HistoryEvent.TimerFired;
+import dev.toygres.engine.internal.signal.OrchestratorBlocked;
+import dev.toygres.engine.orchestration.NonDeterminismException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Walks the history (past events, then this step's new ones) on demand: only when the code awaits
+ * something not yet known. Scheduling events are matched against what the code scheduled;
+ * completions complete the tasks they name.
+ */
+final class HistoryCursor {
+  private final String instanceId;
+  private final int executionId;
+  private final List<HistoryEvent> events;
+  private final int pastCount;
+  private final EventInbox inbox = new EventInbox();
+  private final Map<Integer, Scheduling> pending = new LinkedHashMap<>();
+  private final Map<Integer, CompletionTask<?>> open = new HashMap<>();
+  private int position;
+  private Instant now = Instant.EPOCH;
+
+  HistoryCursor(String instanceId, int executionId, List<HistoryEvent> events, int pastCount) {
+    this.instanceId = instanceId;
+    this.executionId = executionId;
+    this.events = events;
+    this.pastCount = pastCount;
+  }
+
+  EventInbox inbox() {
+    return inbox;
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  boolean isReplaying() {
+    return position < pastCount;
+  }
+
+  /** Records work the code scheduled; it is new unless a history event matches it later. */
+  void scheduled(Scheduling event, CompletionTask<?> task) {
+    pending.put(event.taskId(), event);
+    if (task != null) {
+      open.put(event.taskId(), task);
+    }
+  }
+
+  /** Scheduling events the history did not match: the new work of this step, in call order. */
+  List<Scheduling> unmatched() {
+    return List.copyOf(pending.values());
+  }
+
+  /** Processes events until {@code task} is done; ends the step if history runs out first. */
+  void awaitDone(TaskImpl<?> task) {
+    while (!task.isDone()) {
+      if (!processNext()) {
+        throw OrchestratorBlocked.INSTANCE;
+      }
+    }
+  }
+
+  /** Processes events up to and including the first step marker, so the clock is set. */
+  void processFirstStep() {
+    while (position < events.size()) {
+      HistoryEvent e = events.get(position);
+      processNext();
+      if (e instanceof OrchestratorStarted) {
+        return;
+      }
+    }
+  }
+
+  /** Processes every remaining event. */
+  void drain() {
+    while (processNext()) {
+      // keep going
+    }
+  }
+
+  boolean processNext() {
+    if (position >= events.size()) {
+      return false;
+    }
+    HistoryEvent e = events.get(position++);
+    if (e instanceof OrchestratorStarted s) {
+      now = s.time().isAfter(now) ? s.time() : now;
+    } else if (e instanceof Scheduling s) {
+      match(s);
+    } else if (e instanceof Completion c) {
+      complete(c);
+    } else if (e instanceof EventRaised r) {
+      inbox.deliver(r);
+    }
+    return true;
+  }
+
+  private void match(Scheduling inHistory) {
+    Scheduling byCode = pending.remove(inHistory.taskId());
+    if (byCode == null) {
+      throw new NonDeterminismException(
+          where() + "history has " + inHistory.describe() + " as task " + inHistory.taskId()
+              + ", but the code did not schedule it");
+    }
+    if (byCode.getClass() != inHistory.getClass() || !byCode.describe().equals(inHistory.describe())) {
+      throw new NonDeterminismException(
+          where() + "history has " + inHistory.describe() + " as task " + inHistory.taskId()
+              + ", but the code scheduled " + byCode.describe());
+    }
+  }
+
+  private void complete(Completion c) {
+    CompletionTask<?> task = open.remove(c.taskId());
+    if (task == null) {
+      return; // a late outcome nobody waits for any more
+    }
+    if (c instanceof ActivityCompleted a) {
+      task.completeJson(a.result());
+    } else if (c instanceof ActivityFailed f) {
+      task.failWith(f.failure());
+    } else if (c instanceof TimerFired) {
+      task.completeJson(null);
+    } else if (c instanceof SubOrchestrationCompleted s) {
+      task.completeJson(s.result());
+    } else if (c instanceof SubOrchestrationFailed f) {
+      task.failWith(f.failure());
+    } else if (c instanceof DetachedStartCompleted d) {
+      if (d.failure() == null) {
+        task.completeJson(null);
+      } else {
+        task.failWith(d.failure());
+      }
+    }
+  }
+
+  private String where() {
+    return "nondeterminism in instance '" + instanceId + "' execution " + executionId
+        + " at history event " + (position - 1) + ": ";
+  }
+}

@@ -1,0 +1,108 @@
+package dev.toygres.engine.orchestration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+
+/**
+ * The only door from orchestration code to the world. Every operation here is deterministic: on
+ * replay it gives the same answers from history. Inputs and results are serialized as JSON (Jackson),
+ * so they must be JSON-friendly values or records.
+ */
+public interface OrchestrationContext {
+
+  /** This instance's id. */
+  String instanceId();
+
+  /** The execution number: 1 for the first, incremented by every continue-as-new. */
+  int executionId();
+
+  /** The registered name of this orchestration. */
+  String name();
+
+  /** The version this execution runs with (fixed for the whole execution). */
+  String version();
+
+  /** True while the code is re-running steps that are already in history. */
+  boolean isReplaying();
+
+  /** The orchestration's clock: the time at which the current step started. Never goes back. */
+  Instant currentTime();
+
+  /** A UUID that is the same on every replay (derived from instance, execution and a counter). */
+  UUID newUuid();
+
+  /** Calls an activity once, without retry. */
+  default <T> Task<T> callActivity(String name, Object input, Class<T> resultType) {
+    return callActivity(name, input, resultType, ActivityOptions.defaults());
+  }
+
+  /** Calls an activity with a retry policy and an optional per-attempt timeout. */
+  <T> Task<T> callActivity(String name, Object input, Class<T> resultType, ActivityOptions options);
+
+  /** A durable timer that fires after {@code delay} of orchestration time. */
+  Task<Void> createTimer(Duration delay);
+
+  /** A durable timer that fires at {@code fireAt} (immediately if in the past). */
+  Task<Void> createTimer(Instant fireAt);
+
+  /**
+   * Waits for the next external event named {@code name}. Events raised before this call are kept
+   * and delivered here in the order they were raised; each event is delivered to one wait only.
+   */
+  <T> Task<T> waitForEvent(String name, Class<T> type);
+
+  /**
+   * Like {@link #waitForEvent(String, Class)}, failing with {@link TaskTimeoutException} after
+   * {@code timeout}. An event that arrives after the timeout is kept for the next wait.
+   */
+  <T> Task<T> waitForEvent(String name, Class<T> type, Duration timeout);
+
+  /**
+   * Runs another orchestration as a child with a deterministic instance id ({@code
+   * <this id>:sub:<task id>}). Cancelling this instance cancels the child.
+   */
+  default <T> Task<T> callSubOrchestration(String name, Object input, Class<T> resultType) {
+    return callSubOrchestration(name, null, input, resultType);
+  }
+
+  /** Runs a child orchestration with the given instance id (null: a deterministic one). */
+  <T> Task<T> callSubOrchestration(String name, String instanceId, Object input, Class<T> resultType);
+
+  /**
+   * Starts an independent orchestration with a caller-chosen id, at the latest version. It has no
+   * parent: it outlives this instance and is not cancelled with it. The returned task completes
+   * once the new instance exists and fails with a {@link TaskFailedException} (error type {@code
+   * OrchestrationAlreadyExists}) if the id is taken; awaiting it is optional.
+   */
+  Task<Void> startOrchestration(String name, String instanceId, Object input);
+
+  /** Sets the custom status shown by the client; stored when the current step commits. */
+  void setCustomStatus(Object status);
+
+  /**
+   * Ends this execution and starts a new one of the same instance, with fresh history, {@code
+   * input}, and the latest registered version. Events raised but not yet consumed are carried over.
+   * This method does not return.
+   */
+  void continueAsNew(Object input);
+
+  /** Like {@link #continueAsNew(Object)} with an explicit version. Does not return. */
+  void continueAsNew(Object input, String version);
+
+  /** A task that completes when the first of {@code tasks} completes, with that task as result. */
+  Task<Task<?>> anyOf(List<? extends Task<?>> tasks);
+
+  /** {@link #anyOf(List)} for a few tasks. */
+  default Task<Task<?>> anyOf(Task<?>... tasks) {
+    return anyOf(List.of(tasks));
+  }
+
+  /** A task that completes with all results in order, or fails as soon as one of them fails. */
+  <T> Task<List<T>> allOf(List<? extends Task<T>> tasks);
+
+  /** A logger that is silent while the code replays, so each line is written once. */
+  Logger logger();
+}

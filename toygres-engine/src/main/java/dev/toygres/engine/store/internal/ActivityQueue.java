@@ -1,0 +1,133 @@
+package dev.toygres.engine.store.internal;
+
+import dev.toygres.engine.history.HistoryEvent.Completion;
+import dev.toygres.engine.store.ActivityWorkItem;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Leases activity work items to workers and turns their outcomes into orchestration messages. */
+public final class ActivityQueue {
+  private final String lockBatch;
+  private final String complete;
+  private final String abandon;
+  private final String renew;
+  private final String nextVisible;
+
+  public ActivityQueue(String s) {
+    lockBatch =
+        """
+        UPDATE %1$s.activity_queue a
+        SET lock_token = ?, locked_until = now() + make_interval(secs => ?), locked_by = ?,
+            dispatch_count = a.dispatch_count + 1
+        WHERE a.id IN (
+          SELECT id FROM %1$s.activity_queue
+          WHERE visible_at <= now() AND (locked_until IS NULL OR locked_until < now())
+          ORDER BY visible_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+        RETURNING a.id, a.instance_id, a.execution_id, a.task_id, a.name, a.input, a.dispatch_count"""
+            .formatted(s);
+    complete =
+        """
+        WITH done AS (
+          DELETE FROM %1$s.activity_queue WHERE id = ? AND lock_token = ?
+          RETURNING instance_id, execution_id)
+        INSERT INTO %1$s.orchestrator_queue (instance_id, execution_id, kind, data)
+        SELECT instance_id, execution_id, 'EVENT', ?::jsonb FROM done"""
+            .formatted(s);
+    abandon =
+        """
+        UPDATE %s.activity_queue SET lock_token = NULL, locked_until = NULL, locked_by = NULL,
+          visible_at = now() + make_interval(secs => ?)
+        WHERE id = ? AND lock_token = ?"""
+            .formatted(s);
+    renew =
+        """
+        UPDATE %s.activity_queue SET locked_until = now() + make_interval(secs => ?)
+        WHERE lock_token = ANY(?)"""
+            .formatted(s);
+    nextVisible =
+        "SELECT min(visible_at) FROM %s.activity_queue WHERE visible_at > now()".formatted(s);
+  }
+
+  public List<ActivityWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
+      throws SQLException {
+    UUID token = UUID.randomUUID();
+    List<ActivityWorkItem> items = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(lockBatch)) {
+      ps.setObject(1, token);
+      ps.setDouble(2, lease.toMillis() / 1000.0);
+      ps.setString(3, workerId);
+      ps.setInt(4, max);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items.add(
+              new ActivityWorkItem(
+                  rs.getLong(1), token, rs.getString(2), rs.getInt(3), rs.getInt(4),
+                  rs.getString(5), rs.getString(6), rs.getInt(7)));
+        }
+      }
+    }
+    items.sort((a, b) -> Long.compare(a.id(), b.id()));
+    return items;
+  }
+
+  /**
+   * Records outcomes in one batch; returns, per item, whether its lease was still held (an outcome
+   * whose lease was lost is dropped: another worker owns the item).
+   */
+  public boolean[] complete(Connection c, List<ActivityWorkItem> items, List<Completion> outcomes)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(complete)) {
+      for (int i = 0; i < items.size(); i++) {
+        ps.setLong(1, items.get(i).id());
+        ps.setObject(2, items.get(i).lockToken());
+        ps.setString(3, Sql.eventJson(outcomes.get(i)));
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      boolean[] held = new boolean[counts.length];
+      for (int i = 0; i < counts.length; i++) {
+        held[i] = counts[i] == 1;
+      }
+      return held;
+    }
+  }
+
+  public void abandon(Connection c, ActivityWorkItem item, Duration delay) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(abandon)) {
+      ps.setDouble(1, delay.toMillis() / 1000.0);
+      ps.setLong(2, item.id());
+      ps.setObject(3, item.lockToken());
+      ps.executeUpdate();
+    }
+  }
+
+  public int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
+    if (tokens.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement ps = c.prepareStatement(renew)) {
+      Array arr = c.createArrayOf("uuid", tokens.toArray());
+      ps.setDouble(1, lease.toMillis() / 1000.0);
+      ps.setArray(2, arr);
+      return ps.executeUpdate();
+    }
+  }
+
+  public Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(nextVisible);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return Optional.ofNullable(Sql.instant(rs.getTimestamp(1)));
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.toygres.engine.store.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.toygres.engine.DurableException;
+import dev.toygres.engine.FailureDetails;
+import dev.toygres.engine.history.HistoryEvent;
+import dev.toygres.engine.internal.Json;
+import dev.toygres.engine.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import javax.sql.DataSource;
+
+/** JDBC plumbing shared by the store's parts: transactions, JSON columns, error translation. */
+public final class Sql {
+  private static final ObjectWriter EVENT_WRITER = Json.MAPPER.writerFor(HistoryEvent.class);
+  private static final ObjectReader EVENT_READER = Json.MAPPER.readerFor(HistoryEvent.class);
+
+  private Sql() {}
+
+  /** Work inside one transaction. */
+  @FunctionalInterface
+  public interface TxWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction; commits on success, rolls back on any failure. */
+  public static <T> T tx(DataSource ds, String what, TxWork<T> work) {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(what, e);
+    }
+  }
+
+  /** Runs {@code work} on one connection in auto-commit mode. */
+  public static <T> T auto(DataSource ds, String what, TxWork<T> work) {
+    try (Connection c = ds.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw translate(what, e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Throwable cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  public static StoreException translate(String what, SQLException e) {
+    return new StoreException(
+        what + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+  }
+
+  public static String eventJson(HistoryEvent e) {
+    try {
+      return EVENT_WRITER.writeValueAsString(e);
+    } catch (JsonProcessingException ex) {
+      throw new DurableException("cannot serialize history event " + e.kind(), ex);
+    }
+  }
+
+  public static HistoryEvent event(String json) {
+    try {
+      return EVENT_READER.readValue(json);
+    } catch (JsonProcessingException ex) {
+      throw new DurableException("cannot read history event: " + ex.getOriginalMessage(), ex);
+    }
+  }
+
+  public static String failureJson(FailureDetails f) {
+    return f == null ? null : Json.write(f);
+  }
+
+  public static FailureDetails failure(String json) {
+    return json == null ? null : Json.read(json, FailureDetails.class);
+  }
+
+  public static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  /** Checks a schema name before it is put into SQL text. */
+  public static String checkSchema(String schema) {
+    if (schema == null || !schema.matches("[a-z_][a-z0-9_]{0,40}")) {
+      throw new IllegalArgumentException(
+          "schema name must be lower-case letters, digits and underscores (at most 41), was '"
+              + schema + "'");
+    }
+    return schema;
+  }
+}

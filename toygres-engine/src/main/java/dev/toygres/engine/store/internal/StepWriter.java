@@ -1,0 +1,198 @@
+package dev.toygres.engine.store.internal;
+
+import dev.toygres.engine.FailureDetails;
+import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
+import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
+import dev.toygres.engine.history.HistoryEvent.ParentRef;
+import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
+import dev.toygres.engine.store.LeaseLostException;
+import dev.toygres.engine.store.NewInstance;
+import dev.toygres.engine.store.OutboundMessage;
+import dev.toygres.engine.store.QueueMessage;
+import dev.toygres.engine.store.StepCommit;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Commits one orchestration step in the caller's transaction. */
+public final class StepWriter {
+  private final InstanceWriter instances;
+  private final String updateInstance;
+  private final String deleteMessages;
+  private final String endExecution;
+  private final String insertActivity;
+  private final String insertMessage;
+  private final String dropPendingWork;
+
+  public StepWriter(String s, InstanceWriter instances) {
+    this.instances = instances;
+    updateInstance =
+        """
+        UPDATE %s.instances SET status = ?, execution_id = ?, version = coalesce(?, version),
+          output = ?, error = ?::jsonb,
+          custom_status = CASE WHEN ? THEN ? ELSE custom_status END,
+          updated_at = now(), completed_at = CASE WHEN ? THEN now() ELSE NULL END,
+          lock_token = NULL, locked_until = NULL, locked_by = NULL, dispatch_count = 0,
+          last_error = NULL
+        WHERE instance_id = ? AND lock_token = ?"""
+            .formatted(s);
+    deleteMessages = "DELETE FROM %s.orchestrator_queue WHERE id = ANY(?)".formatted(s);
+    endExecution =
+        """
+        UPDATE %s.executions SET status = ?, output = ?, error = ?::jsonb, completed_at = now(),
+          version = coalesce(?, version)
+        WHERE instance_id = ? AND execution_id = ?"""
+            .formatted(s);
+    insertActivity =
+        """
+        INSERT INTO %s.activity_queue (instance_id, execution_id, task_id, name, input)
+        VALUES (?, ?, ?, ?, ?)"""
+            .formatted(s);
+    insertMessage =
+        """
+        INSERT INTO %s.orchestrator_queue (instance_id, execution_id, kind, data, visible_at)
+        VALUES (?, ?, ?, ?::jsonb, coalesce(?, now()))"""
+            .formatted(s);
+    dropPendingWork =
+        """
+        WITH a AS (DELETE FROM %1$s.activity_queue WHERE instance_id = ?
+                   AND (locked_until IS NULL OR locked_until < now()))
+        DELETE FROM %1$s.orchestrator_queue WHERE instance_id = ?"""
+            .formatted(s);
+  }
+
+  public void commit(Connection c, StepCommit step) throws SQLException {
+    boolean ended = step.status().isTerminal();
+    try (PreparedStatement ps = c.prepareStatement(updateInstance)) {
+      ps.setString(1, step.status().dbName());
+      ps.setInt(2, step.next() != null ? step.next().executionId() : step.executionId());
+      ps.setString(3, step.next() != null ? step.next().version() : step.version());
+      ps.setString(4, step.output());
+      ps.setString(5, Sql.failureJson(step.failure()));
+      ps.setBoolean(6, step.customStatusSet());
+      ps.setString(7, step.customStatus());
+      ps.setBoolean(8, ended);
+      ps.setString(9, step.instanceId());
+      ps.setObject(10, step.lockToken());
+      if (ps.executeUpdate() != 1) {
+        throw new LeaseLostException(
+            "lease on instance '" + step.instanceId() + "' was lost before its step committed");
+      }
+    }
+    instances.appendHistory(
+        c, step.instanceId(), step.executionId(), step.firstSeq(), step.appended());
+    if (!step.consumed().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(deleteMessages)) {
+        ps.setArray(1, c.createArrayOf("bigint", step.consumed().toArray()));
+        ps.executeUpdate();
+      }
+    }
+    if (ended || step.next() != null) {
+      endExecution(c, step, ended);
+    }
+    if (ended) {
+      try (PreparedStatement ps = c.prepareStatement(dropPendingWork)) {
+        ps.setString(1, step.instanceId());
+        ps.setString(2, step.instanceId());
+        ps.executeUpdate();
+      }
+    }
+    if (step.next() != null) {
+      StepCommit.NextExecution n = step.next();
+      instances.startExecution(
+          c, step.instanceId(), n.executionId(), n.name(), n.version(), n.input(), n.initialHistory());
+    }
+    insertActivities(c, step);
+    List<OutboundMessage> messages = new ArrayList<>(step.messages());
+    for (NewInstance n : step.newInstances()) {
+      String existing = instances.create(c, n, false);
+      if (n.startedBy() != null) {
+        messages.add(startOutcome(n, existing));
+      }
+    }
+    insertMessages(c, messages);
+  }
+
+  private void endExecution(Connection c, StepCommit step, boolean ended) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(endExecution)) {
+      ps.setString(1, ended ? step.status().dbName() : "continued_as_new");
+      ps.setString(2, ended ? step.output() : null);
+      ps.setString(3, ended ? Sql.failureJson(step.failure()) : null);
+      ps.setString(4, step.version());
+      ps.setString(5, step.instanceId());
+      ps.setInt(6, step.executionId());
+      ps.executeUpdate();
+    }
+  }
+
+  private static OutboundMessage startOutcome(NewInstance n, String existing) {
+    ParentRef by = n.startedBy();
+    FailureDetails failure =
+        existing == null
+            ? null
+            : FailureDetails.of(
+                "OrchestrationAlreadyExists",
+                "an instance with id '" + n.instanceId() + "' already exists (status " + existing + ")");
+    QueueMessage m;
+    if (n.parent() != null) {
+      if (failure == null) {
+        return null;
+      }
+      m = QueueMessage.event(by.executionId(), new SubOrchestrationFailed(by.taskId(), failure));
+    } else {
+      m = QueueMessage.event(by.executionId(), new DetachedStartCompleted(by.taskId(), failure));
+    }
+    return new OutboundMessage(by.instanceId(), m, null);
+  }
+
+  private void insertActivities(Connection c, StepCommit step) throws SQLException {
+    if (step.activities().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(insertActivity)) {
+      for (ActivityScheduled a : step.activities()) {
+        ps.setString(1, step.instanceId());
+        ps.setInt(2, step.executionId());
+        ps.setInt(3, a.taskId());
+        ps.setString(4, a.name());
+        ps.setString(5, a.input());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Inserts queue messages in one batch (nulls are skipped). */
+  public void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
+    boolean any = false;
+    try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
+      for (OutboundMessage o : messages) {
+        if (o == null) {
+          continue;
+        }
+        QueueMessage m = o.message();
+        ps.setString(1, o.instanceId());
+        ps.setObject(2, m.executionId());
+        ps.setString(3, m.kind().name());
+        ps.setString(4, payload(m));
+        ps.setTimestamp(5, o.visibleAt() == null ? null : Timestamp.from(o.visibleAt()));
+        ps.addBatch();
+        any = true;
+      }
+      if (any) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  static String payload(QueueMessage m) {
+    return switch (m.kind()) {
+      case EVENT -> Sql.eventJson(m.event());
+      case CANCEL -> dev.toygres.engine.internal.Json.write(java.util.Map.of("reason", String.valueOf(m.reason())));
+      case WAKE -> null;
+    };
+  }
+}

@@ -1,0 +1,96 @@
+package dev.toygres.engine.worker;
+
+import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.worker.internal.ActivityDispatcher;
+import dev.toygres.engine.worker.internal.LeaseKeeper;
+import dev.toygres.engine.worker.internal.NotificationListener;
+import dev.toygres.engine.worker.internal.OrchestrationDispatcher;
+import dev.toygres.engine.worker.internal.StepProcessor;
+import dev.toygres.engine.worker.internal.WorkSignal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs orchestrations and activities from a {@link PostgresStore}. Any number of workers, in any
+ * number of processes, may share one database: each work item is leased to one worker at a time,
+ * and a crashed worker's leases expire so others take its work over.
+ *
+ * <p>The pool behind the store needs at least {@code orchestrationDispatchers +
+ * activityDispatchers + 3} connections (one is held for LISTEN).
+ */
+public final class DurableWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DurableWorker.class);
+  private final WorkerOptions options;
+  private final LeaseKeeper leases;
+  private final NotificationListener listener;
+  private final ActivityDispatcher activities;
+  private final List<OrchestrationDispatcher> orchestrations = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private boolean closed;
+
+  private DurableWorker(PostgresStore store, Registry registry, WorkerOptions options) {
+    this.options = options;
+    WorkSignal orchestrationSignal = new WorkSignal();
+    WorkSignal activitySignal = new WorkSignal();
+    this.leases = new LeaseKeeper(store, options.lease(), options.workerId());
+    this.activities =
+        new ActivityDispatcher(store, registry, activitySignal, leases, options, orchestrationSignal::signal);
+    StepProcessor processor = new StepProcessor(registry, options.maxDispatchCount());
+    for (int i = 0; i < options.orchestrationDispatchers(); i++) {
+      OrchestrationDispatcher d =
+          new OrchestrationDispatcher(store, processor, orchestrationSignal, leases, options, activitySignal::signal);
+      Thread t = new Thread(d, "durable-orchestration-" + options.workerId() + "-" + i);
+      t.setDaemon(true);
+      orchestrations.add(d);
+      threads.add(t);
+    }
+    this.listener = new NotificationListener(store.dataSource(), store.schema(), orchestrationSignal, activitySignal, options.workerId());
+    threads.forEach(Thread::start);
+    LOG.info("durable worker {} started ({} orchestration and {} activity dispatchers, {} activity slots)",
+        options.workerId(), options.orchestrationDispatchers(), options.activityDispatchers(), options.maxConcurrentActivities());
+  }
+
+  /**
+   * Starts a worker: its dispatchers begin polling at once. The store must already be migrated.
+   */
+  public static DurableWorker start(PostgresStore store, Registry registry, WorkerOptions options) {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(options, "options");
+    return new DurableWorker(store, registry, options);
+  }
+
+  public WorkerOptions options() {
+    return options;
+  }
+
+  /**
+   * Graceful shutdown: stops taking work, finishes the orchestration steps in progress, waits for
+   * running activities up to the shutdown timeout and records their outcomes. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    orchestrations.forEach(OrchestrationDispatcher::stop);
+    activities.close();
+    for (Thread t : threads) {
+      t.interrupt();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(options.shutdownTimeout().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    listener.close();
+    leases.close();
+    LOG.info("durable worker {} stopped", options.workerId());
+  }
+}

@@ -1,0 +1,96 @@
+package dev.toygres.engine.worker;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * How a {@link DurableWorker} runs. Dispatchers are the threads that poll the database (the
+ * "pollers" of Temporal); activities run on up to {@code maxConcurrentActivities} threads.
+ *
+ * @param workerId this worker's name in leases (shown in the database), default host-pid-random
+ * @param orchestrationDispatchers threads that fetch, replay and commit orchestration steps
+ * @param activityDispatchers threads that fetch activity work items
+ * @param maxConcurrentActivities activities running at once in this worker
+ * @param activityBatchSize most activity work items one fetch leases
+ * @param lease how long a fetched work item stays leased without renewal; a crashed worker's work
+ *     is taken over after this long. Leases of work in progress are renewed every third of it.
+ * @param pollInterval longest idle wait between polls (notifications usually wake dispatchers
+ *     sooner)
+ * @param maxDispatchCount a work item dispatched more often than this without completing is
+ *     poisoned: the activity or orchestration fails with an error saying so
+ * @param shutdownTimeout how long {@code close()} waits for work in progress
+ */
+public record WorkerOptions(
+    String workerId,
+    int orchestrationDispatchers,
+    int activityDispatchers,
+    int maxConcurrentActivities,
+    int activityBatchSize,
+    Duration lease,
+    Duration pollInterval,
+    int maxDispatchCount,
+    Duration shutdownTimeout) {
+
+  public WorkerOptions {
+    Objects.requireNonNull(workerId, "workerId");
+    positive(orchestrationDispatchers, "orchestrationDispatchers");
+    positive(activityDispatchers, "activityDispatchers");
+    positive(maxConcurrentActivities, "maxConcurrentActivities");
+    positive(activityBatchSize, "activityBatchSize");
+    positive(maxDispatchCount, "maxDispatchCount");
+    if (lease.toMillis() < 100) {
+      throw new IllegalArgumentException("lease must be at least 100ms, was " + lease);
+    }
+    if (pollInterval.toMillis() < 1) {
+      throw new IllegalArgumentException("pollInterval must be at least 1ms, was " + pollInterval);
+    }
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+  }
+
+  private static void positive(int v, String name) {
+    if (v < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + v);
+    }
+  }
+
+  public static WorkerOptions defaults() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "host");
+    String id = host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return new WorkerOptions(
+        id, 2, 2, 100, 16, Duration.ofSeconds(30), Duration.ofSeconds(1), 10, Duration.ofSeconds(30));
+  }
+
+  public WorkerOptions withWorkerId(String v) {
+    return new WorkerOptions(v, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  /** Sets both dispatcher counts. */
+  public WorkerOptions withDispatchers(int orchestrations, int activities) {
+    return new WorkerOptions(workerId, orchestrations, activities, maxConcurrentActivities, activityBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withMaxConcurrentActivities(int v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, v, activityBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withActivityBatchSize(int v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, v, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withLease(Duration v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, v, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withPollInterval(Duration v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, v, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withMaxDispatchCount(int v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, pollInterval, v, shutdownTimeout);
+  }
+
+  public WorkerOptions withShutdownTimeout(Duration v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, pollInterval, maxDispatchCount, v);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.toygres.engine.worker.internal;
+
+import dev.toygres.engine.store.ActivityWorkItem;
+import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.worker.Registry;
+import dev.toygres.engine.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls activity work with a few threads and runs it on up to {@code maxConcurrentActivities}
+ * threads; outcomes go to the {@link CompletionWriter}.
+ */
+public final class ActivityDispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ActivityDispatcher.class);
+  private final PostgresStore store;
+  private final WorkSignal signal;
+  private final LeaseKeeper leases;
+  private final WorkerOptions options;
+  private final ActivityRunner runner;
+  private final CompletionWriter writer;
+  private final Semaphore slots;
+  private final ExecutorService executor;
+  private final Thread[] pollers;
+  private volatile boolean running = true;
+
+  public ActivityDispatcher(PostgresStore store, Registry registry, WorkSignal signal, LeaseKeeper leases,
+      WorkerOptions options, Runnable onOutcomesWritten) {
+    this.store = store;
+    this.signal = signal;
+    this.leases = leases;
+    this.options = options;
+    this.runner = new ActivityRunner(registry, options.maxDispatchCount());
+    this.writer = new CompletionWriter(store, leases, onOutcomesWritten, options.workerId());
+    this.slots = new Semaphore(options.maxConcurrentActivities());
+    AtomicInteger n = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(options.maxConcurrentActivities(), r -> {
+      Thread t = new Thread(r, "durable-activity-" + options.workerId() + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.pollers = new Thread[options.activityDispatchers()];
+    for (int i = 0; i < pollers.length; i++) {
+      pollers[i] = new Thread(this::poll, "durable-activity-poll-" + options.workerId() + "-" + i);
+      pollers[i].setDaemon(true);
+      pollers[i].start();
+    }
+  }
+
+  private void poll() {
+    while (running) {
+      int permits = 0;
+      try {
+        slots.acquire();
+        permits = 1 + drainUpTo(options.activityBatchSize() - 1);
+        long seen = signal.generation();
+        List<ActivityWorkItem> items = running
+            ? store.fetchActivityWorkItems(options.workerId(), permits, options.lease())
+            : List.of();
+        for (ActivityWorkItem item : items) {
+          leases.holdActivity(item.lockToken());
+        }
+        slots.release(permits - items.size());
+        permits = 0;
+        for (ActivityWorkItem item : items) {
+          executor.execute(() -> execute(item));
+        }
+        if (items.isEmpty() && running) {
+          signal.await(seen, IdleWait.millis(store::nextActivityVisibleAt, options.pollInterval()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("activity dispatcher: {}", e.getMessage());
+        sleepQuietly(500);
+      } finally {
+        slots.release(permits);
+      }
+    }
+  }
+
+  private int drainUpTo(int max) {
+    int got = 0;
+    while (got < max && slots.tryAcquire()) {
+      got++;
+    }
+    return got;
+  }
+
+  private void execute(ActivityWorkItem item) {
+    try {
+      if (!running) {
+        store.abandonActivity(item, Duration.ZERO);
+        leases.releaseActivity(item.lockToken());
+        return;
+      }
+      writer.submit(item, runner.run(item));
+    } catch (RuntimeException e) {
+      LOG.warn("activity work item {} could not be handled: {}", item.id(), e.getMessage());
+      leases.releaseActivity(item.lockToken());
+    } finally {
+      slots.release();
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops polling, lets running activities finish (up to the shutdown timeout), writes outcomes. */
+  @Override
+  public void close() {
+    running = false;
+    for (Thread t : pollers) {
+      t.interrupt();
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("activities still running after {}; they run again elsewhere after their lease", options.shutdownTimeout());
+        executor.shutdownNow();
+      }
+      for (Thread t : pollers) {
+        t.join(2000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    writer.close();
+  }
+}

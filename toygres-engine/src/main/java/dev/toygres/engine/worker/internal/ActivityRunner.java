@@ -1,0 +1,52 @@
+package dev.toygres.engine.worker.internal;
+
+import dev.toygres.engine.FailureDetails;
+import dev.toygres.engine.activity.ActivityContext;
+import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
+import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
+import dev.toygres.engine.history.HistoryEvent.Completion;
+import dev.toygres.engine.internal.Json;
+import dev.toygres.engine.store.ActivityWorkItem;
+import dev.toygres.engine.worker.Registry;
+import java.util.Optional;
+
+/** Runs one activity call and turns what happened into the completion event to record. */
+final class ActivityRunner {
+  private final Registry registry;
+  private final int maxDispatchCount;
+
+  ActivityRunner(Registry registry, int maxDispatchCount) {
+    this.registry = registry;
+    this.maxDispatchCount = maxDispatchCount;
+  }
+
+  Completion run(ActivityWorkItem item) {
+    if (item.dispatchCount() > maxDispatchCount) {
+      return new ActivityFailed(
+          item.taskId(),
+          FailureDetails.of(
+              "PoisonedWorkItem",
+              "activity '" + item.name() + "' of instance '" + item.instanceId() + "' was dispatched "
+                  + item.dispatchCount() + " times without completing (limit " + maxDispatchCount
+                  + "): its worker crashed or lost the lease each time"));
+    }
+    Optional<Registry.ActivityEntry> entry = registry.activity(item.name());
+    if (entry.isEmpty()) {
+      return new ActivityFailed(
+          item.taskId(),
+          FailureDetails.of("ActivityNotRegistered", "no activity named '" + item.name() + "' is registered on this worker"));
+    }
+    ActivityContext ctx =
+        new ActivityContext(item.instanceId(), item.executionId(), item.taskId(), item.name(), item.dispatchCount());
+    try {
+      Object input = Json.read(item.input(), entry.get().inputType());
+      Object result = entry.get().code().run(ctx, input);
+      return new ActivityCompleted(item.taskId(), Json.write(result));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ActivityFailed(item.taskId(), FailureDetails.of(e));
+    } catch (Exception e) {
+      return new ActivityFailed(item.taskId(), FailureDetails.of(e));
+    }
+  }
+}

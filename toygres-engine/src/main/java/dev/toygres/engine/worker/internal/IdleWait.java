@@ -1,0 +1,21 @@
+package dev.toygres.engine.worker.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** How long an idle dispatcher sleeps: until the next due item, at most the poll interval. */
+final class IdleWait {
+  private IdleWait() {}
+
+  static long millis(Supplier<Optional<Instant>> nextDue, Duration pollInterval) {
+    long max = pollInterval.toMillis();
+    Optional<Instant> due = nextDue.get();
+    if (due.isEmpty()) {
+      return max;
+    }
+    long until = Duration.between(Instant.now(), due.get()).toMillis();
+    return Math.max(1, Math.min(max, until));
+  }
+}
