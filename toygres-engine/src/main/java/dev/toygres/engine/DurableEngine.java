@@ -1,0 +1,159 @@
+package dev.toygres.engine;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.store.DatabaseUrl;
+import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.worker.DurableWorker;
+import dev.toygres.engine.worker.Registry;
+import dev.toygres.engine.worker.WorkerOptions;
+import dev.toygres.postgres.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The engine's front door: a database (an external one, or an embedded PostgreSQL server kept in a
+ * data directory), one connection pool, the migrated store, a client and, when a registry is given,
+ * a worker. Close it to stop them all.
+ */
+public final class DurableEngine implements AutoCloseable {
+  private final EmbeddedPostgres embedded;
+  private final HikariDataSource pool;
+  private final PostgresStore store;
+  private final DurableClient client;
+  private final DurableWorker worker;
+
+  private DurableEngine(Builder b) {
+    EmbeddedPostgres started = null;
+    HikariDataSource ds = null;
+    try {
+      DatabaseUrl url;
+      if (b.databaseUrl == null) {
+        started = EmbeddedPostgres.start(b.dataDir.resolve("postgres"));
+        url = new DatabaseUrl(started.jdbcUrl(), started.user(), started.password());
+      } else {
+        url = DatabaseUrl.parse(b.databaseUrl);
+      }
+      HikariConfig cfg = new HikariConfig();
+      cfg.setJdbcUrl(url.jdbcUrl());
+      if (url.user() != null) {
+        cfg.setUsername(url.user());
+      }
+      if (url.password() != null) {
+        cfg.setPassword(url.password());
+      }
+      int needed = b.workerOptions.orchestrationDispatchers() + b.workerOptions.activityDispatchers() + 4;
+      cfg.setMaximumPoolSize(Math.max(b.poolSize, needed));
+      cfg.setPoolName("toygres-" + b.schema);
+      ds = new HikariDataSource(cfg);
+      PostgresStore s = new PostgresStore(ds, b.schema);
+      s.migrate();
+      this.embedded = started;
+      this.pool = ds;
+      this.store = s;
+      this.client = new DurableClient(s);
+      this.worker = b.registry == null ? null : DurableWorker.start(s, b.registry, b.workerOptions);
+    } catch (RuntimeException e) {
+      if (ds != null) {
+        ds.close();
+      }
+      if (started != null) {
+        started.close();
+      }
+      throw e;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public DurableClient client() {
+    return client;
+  }
+
+  public PostgresStore store() {
+    return store;
+  }
+
+  /** The pool every part of this engine shares. */
+  public HikariDataSource dataSource() {
+    return pool;
+  }
+
+  /** The worker, or null if no registry was given. */
+  public DurableWorker worker() {
+    return worker;
+  }
+
+  /** Stops the worker (gracefully), the pool and the embedded server, in that order. */
+  @Override
+  public void close() {
+    try {
+      if (worker != null) {
+        worker.close();
+      }
+    } finally {
+      try {
+        pool.close();
+      } finally {
+        if (embedded != null) {
+          embedded.close();
+        }
+      }
+    }
+  }
+
+  /** Options for {@link DurableEngine}. */
+  public static final class Builder {
+    private String databaseUrl;
+    private Path dataDir = Path.of(System.getProperty("user.home"), ".toygres");
+    private String schema = PostgresStore.DEFAULT_SCHEMA;
+    private Registry registry;
+    private WorkerOptions workerOptions = WorkerOptions.defaults();
+    private int poolSize = 16;
+
+    private Builder() {}
+
+    /** An external PostgreSQL (JDBC or libpq URL); null (the default) starts an embedded one. */
+    public Builder databaseUrl(String url) {
+      this.databaseUrl = url == null || url.isBlank() ? null : url;
+      return this;
+    }
+
+    /** Where the embedded server keeps its data (in {@code <dataDir>/postgres}). */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, "dataDir");
+      return this;
+    }
+
+    public Builder schema(String schema) {
+      this.schema = Objects.requireNonNull(schema, "schema");
+      return this;
+    }
+
+    /** Starts a worker with these registrations (none if never called). */
+    public Builder registry(Registry registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    public Builder workerOptions(WorkerOptions options) {
+      this.workerOptions = Objects.requireNonNull(options, "workerOptions");
+      return this;
+    }
+
+    public Builder poolSize(int size) {
+      if (size < 2) {
+        throw new IllegalArgumentException("pool size must be at least 2");
+      }
+      this.poolSize = size;
+      return this;
+    }
+
+    public DurableEngine start() {
+      return new DurableEngine(this);
+    }
+  }
+}
