@@ -65,7 +65,7 @@ public final class FanOutBenchmark {
     for (int c : s.concurrencies()) {
       String schema = "bench_" + c + "_" + Long.toString(System.nanoTime() % 1_000_000, 36);
       WorkerOptions opts = WorkerOptions.defaults().withDispatchers(c, c).withMaxConcurrentActivities(s.activitySlots())
-          .withActivityBatchSize(32).withPollInterval(Duration.ofMillis(500));
+          .withPollInterval(Duration.ofMillis(500));
       try (DurableEngine engine = DurableEngine.builder().databaseUrl(s.databaseUrl()).dataDir(s.dataDir())
           .schema(schema).registry(registry(s.fanout(), s.activityMs())).workerOptions(opts)
           .poolSize(2 * c + 8).start()) {

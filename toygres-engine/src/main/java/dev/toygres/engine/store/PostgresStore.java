@@ -171,18 +171,38 @@ public final class PostgresStore {
 
   // ---- runtime side ----
 
+  /** Leases the instance whose oldest visible message is oldest, if any. */
   public Optional<OrchestrationWorkItem> fetchOrchestrationWorkItem(String workerId, Duration lease) {
-    return Sql.tx(ds, "fetching orchestration work", c -> orchestrations.fetch(c, workerId, lease));
+    return fetchOrchestrationWorkItems(workerId, 1, lease).stream().findFirst();
+  }
+
+  /** Leases up to {@code max} instances with visible messages, under one lock token. */
+  public List<OrchestrationWorkItem> fetchOrchestrationWorkItems(String workerId, int max, Duration lease) {
+    return Sql.leaseTx(ds, "fetching orchestration work", c -> orchestrations.fetch(c, workerId, max, lease));
   }
 
   /** Commits a step atomically; throws {@link LeaseLostException} (and writes nothing) if the lease is gone. */
   public void commitStep(StepCommit step) {
-    Sql.tx(
+    if (!commitSteps(List.of(step))[0]) {
+      throw new LeaseLostException(
+          "lease on instance '" + step.instanceId() + "' was lost before its step committed");
+    }
+  }
+
+  /**
+   * Commits several steps in one transaction (one WAL flush for all). Returns, per step, whether it
+   * was written: a step whose lease was lost writes nothing, and the others still commit.
+   */
+  public boolean[] commitSteps(List<StepCommit> batch) {
+    return Sql.tx(
         ds,
-        "committing step of " + step.instanceId(),
+        batch.size() == 1 ? "committing step of " + batch.get(0).instanceId() : "committing " + batch.size() + " steps",
         c -> {
-          steps.commit(c, step);
-          return null;
+          boolean[] written = new boolean[batch.size()];
+          for (int i = 0; i < written.length; i++) {
+            written[i] = steps.commit(c, batch.get(i));
+          }
+          return written;
         });
   }
 
@@ -208,7 +228,7 @@ public final class PostgresStore {
   }
 
   public List<ActivityWorkItem> fetchActivityWorkItems(String workerId, int max, Duration lease) {
-    return Sql.auto(ds, "fetching activity work", c -> activities.fetch(c, workerId, max, lease));
+    return Sql.leaseTx(ds, "fetching activity work", c -> activities.fetch(c, workerId, max, lease));
   }
 
   /** Records activity outcomes in one transaction; per item, whether its lease was still held. */
@@ -228,7 +248,7 @@ public final class PostgresStore {
 
   /** Extends the leases held under the given tokens. */
   public void renewLeases(Collection<UUID> orchestrationTokens, Collection<UUID> activityTokens, Duration lease) {
-    Sql.tx(
+    Sql.leaseTx(
         ds,
         "renewing leases",
         c -> orchestrations.renew(c, orchestrationTokens, lease) + activities.renew(c, activityTokens, lease));

@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param activityDispatchers threads that fetch activity work items
  * @param maxConcurrentActivities activities running at once in this worker
  * @param activityBatchSize most activity work items one fetch leases
+ * @param orchestrationBatchSize most instances one orchestration fetch leases; their steps commit
+ *     together in one transaction
  * @param lease how long a fetched work item stays leased without renewal; a crashed worker's work
  *     is taken over after this long. Leases of work in progress are renewed every third of it.
  * @param pollInterval longest idle wait between polls (notifications usually wake dispatchers
@@ -27,6 +29,7 @@ public record WorkerOptions(
     int activityDispatchers,
     int maxConcurrentActivities,
     int activityBatchSize,
+    int orchestrationBatchSize,
     Duration lease,
     Duration pollInterval,
     int maxDispatchCount,
@@ -38,6 +41,7 @@ public record WorkerOptions(
     positive(activityDispatchers, "activityDispatchers");
     positive(maxConcurrentActivities, "maxConcurrentActivities");
     positive(activityBatchSize, "activityBatchSize");
+    positive(orchestrationBatchSize, "orchestrationBatchSize");
     positive(maxDispatchCount, "maxDispatchCount");
     if (lease.toMillis() < 100) {
       throw new IllegalArgumentException("lease must be at least 100ms, was " + lease);
@@ -58,39 +62,43 @@ public record WorkerOptions(
     String host = System.getenv().getOrDefault("HOSTNAME", "host");
     String id = host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     return new WorkerOptions(
-        id, 2, 2, 100, 16, Duration.ofSeconds(30), Duration.ofSeconds(1), 10, Duration.ofSeconds(30));
+        id, 2, 2, 100, 32, 32, Duration.ofSeconds(30), Duration.ofSeconds(1), 10, Duration.ofSeconds(30));
   }
 
   public WorkerOptions withWorkerId(String v) {
-    return new WorkerOptions(v, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(v, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withMaxConcurrentActivities(int v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, v, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withActivityBatchSize(int v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, v, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withOrchestrationBatchSize(int v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, v, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withLease(Duration v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, v, pollInterval, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withPollInterval(Duration v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, v, maxDispatchCount, shutdownTimeout);
+  }
+
+  public WorkerOptions withMaxDispatchCount(int v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, v, shutdownTimeout);
+  }
+
+  public WorkerOptions withShutdownTimeout(Duration v) {
+    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, v);
   }
 
   /** Sets both dispatcher counts. */
   public WorkerOptions withDispatchers(int orchestrations, int activities) {
-    return new WorkerOptions(workerId, orchestrations, activities, maxConcurrentActivities, activityBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
-  }
-
-  public WorkerOptions withMaxConcurrentActivities(int v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, v, activityBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
-  }
-
-  public WorkerOptions withActivityBatchSize(int v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, v, lease, pollInterval, maxDispatchCount, shutdownTimeout);
-  }
-
-  public WorkerOptions withLease(Duration v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, v, pollInterval, maxDispatchCount, shutdownTimeout);
-  }
-
-  public WorkerOptions withPollInterval(Duration v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, v, maxDispatchCount, shutdownTimeout);
-  }
-
-  public WorkerOptions withMaxDispatchCount(int v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, pollInterval, v, shutdownTimeout);
-  }
-
-  public WorkerOptions withShutdownTimeout(Duration v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, lease, pollInterval, maxDispatchCount, v);
+    return new WorkerOptions(workerId, orchestrations, activities, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
   }
 }

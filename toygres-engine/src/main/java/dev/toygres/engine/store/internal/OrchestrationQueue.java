@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,29 +41,35 @@ public final class OrchestrationQueue {
             .formatted(s);
     lockNext =
         """
-        WITH candidate AS (
-          SELECT i.instance_id FROM %1$s.orchestrator_queue q
-          JOIN %1$s.instances i ON i.instance_id = q.instance_id
-          WHERE q.visible_at <= now() AND (i.locked_until IS NULL OR i.locked_until < now())
-          ORDER BY q.visible_at, q.id
-          LIMIT 1
+        WITH head AS (
+          SELECT instance_id, id FROM %1$s.orchestrator_queue
+          WHERE visible_at <= now() ORDER BY visible_at, id LIMIT 512),
+        firsts AS (SELECT instance_id, min(id) AS first FROM head GROUP BY instance_id),
+        candidate AS (
+          SELECT i.instance_id, f.first FROM %1$s.instances i
+          JOIN firsts f ON f.instance_id = i.instance_id
+          WHERE i.locked_until IS NULL OR i.locked_until < now()
+          ORDER BY f.first
+          LIMIT ?
           FOR UPDATE OF i SKIP LOCKED)
         UPDATE %1$s.instances i
         SET lock_token = ?, locked_until = now() + make_interval(secs => ?), locked_by = ?,
             dispatch_count = i.dispatch_count + 1
         FROM candidate c WHERE i.instance_id = c.instance_id
         RETURNING i.instance_id, i.name, i.version, i.status, i.execution_id, i.dispatch_count,
-                  i.last_error, now()"""
+                  i.last_error, now(), c.first"""
             .formatted(s);
     readMessages =
         """
-        SELECT id, execution_id, kind, data::text, reason FROM (
-          SELECT id, execution_id, kind, data, data->>'reason' AS reason
-          FROM %s.orchestrator_queue WHERE instance_id = ? AND visible_at <= now()
-          ORDER BY id LIMIT %d) m ORDER BY id"""
-            .formatted(s, MAX_MESSAGES_PER_STEP);
+        SELECT instance_id, id, execution_id, kind, data::text, data->>'reason'
+        FROM %s.orchestrator_queue WHERE instance_id = ANY(?) AND visible_at <= now()
+        ORDER BY instance_id, id"""
+            .formatted(s);
     readHistory =
-        "SELECT data::text FROM %s.history WHERE instance_id = ? AND execution_id = ? ORDER BY seq"
+        """
+        SELECT h.instance_id, h.data::text FROM %1$s.history h
+        JOIN %1$s.instances i ON i.instance_id = h.instance_id AND i.execution_id = h.execution_id
+        WHERE h.instance_id = ANY(?) ORDER BY h.instance_id, h.seq"""
             .formatted(s);
     abandon =
         """
@@ -77,68 +86,69 @@ public final class OrchestrationQueue {
         "SELECT min(visible_at) FROM %s.orchestrator_queue WHERE visible_at > now()".formatted(s);
   }
 
-  public Optional<OrchestrationWorkItem> fetch(Connection c, String workerId, Duration lease)
+  /** Leases up to {@code max} instances that have visible messages, oldest message first. */
+  public List<OrchestrationWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
       throws SQLException {
     UUID token = UUID.randomUUID();
-    String instanceId;
-    String name;
-    String version;
-    OrchestrationStatus status;
-    int executionId;
-    int dispatchCount;
-    String lastError;
-    Instant now;
+    record Locked(String id, String name, String version, OrchestrationStatus status, int exec,
+        int dispatchCount, String lastError, Instant now, long first) {}
+    List<Locked> locked = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(lockNext)) {
-      ps.setObject(1, token);
-      ps.setDouble(2, lease.toMillis() / 1000.0);
-      ps.setString(3, workerId);
+      ps.setInt(1, max);
+      ps.setObject(2, token);
+      ps.setDouble(3, lease.toMillis() / 1000.0);
+      ps.setString(4, workerId);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
+        while (rs.next()) {
+          locked.add(new Locked(rs.getString(1), rs.getString(2), rs.getString(3),
+              OrchestrationStatus.parse(rs.getString(4)), rs.getInt(5), rs.getInt(6),
+              rs.getString(7), rs.getTimestamp(8).toInstant(), rs.getLong(9)));
         }
-        instanceId = rs.getString(1);
-        name = rs.getString(2);
-        version = rs.getString(3);
-        status = OrchestrationStatus.parse(rs.getString(4));
-        executionId = rs.getInt(5);
-        dispatchCount = rs.getInt(6);
-        lastError = rs.getString(7);
-        now = rs.getTimestamp(8).toInstant();
       }
     }
-    List<QueueMessage> messages = new ArrayList<>();
+    if (locked.isEmpty()) {
+      return List.of();
+    }
+    locked.sort(Comparator.comparingLong(Locked::first));
+    Array ids = c.createArrayOf("text", locked.stream().map(Locked::id).toArray());
+    Map<String, List<QueueMessage>> messages = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(readMessages)) {
-      ps.setString(1, instanceId);
+      ps.setArray(1, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          messages.add(message(rs));
+          List<QueueMessage> forInstance = messages.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+          if (forInstance.size() < MAX_MESSAGES_PER_STEP) {
+            forInstance.add(message(rs));
+          }
         }
       }
     }
-    List<HistoryEvent> history = new ArrayList<>();
+    Map<String, List<HistoryEvent>> histories = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(readHistory)) {
-      ps.setString(1, instanceId);
-      ps.setInt(2, executionId);
+      ps.setArray(1, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          history.add(Sql.event(rs.getString(1)));
+          histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(Sql.event(rs.getString(2)));
         }
       }
     }
-    return Optional.of(
-        new OrchestrationWorkItem(
-            instanceId, token, name, version, status, executionId, history, messages,
-            dispatchCount, lastError, now));
+    List<OrchestrationWorkItem> items = new ArrayList<>(locked.size());
+    for (Locked l : locked) {
+      items.add(new OrchestrationWorkItem(l.id(), token, l.name(), l.version(), l.status(), l.exec(),
+          histories.getOrDefault(l.id(), List.of()), messages.getOrDefault(l.id(), List.of()),
+          l.dispatchCount(), l.lastError(), l.now()));
+    }
+    return items;
   }
 
   private static QueueMessage message(ResultSet rs) throws SQLException {
-    long id = rs.getLong(1);
-    int exec = rs.getInt(2);
+    long id = rs.getLong(2);
+    int exec = rs.getInt(3);
     Integer executionId = rs.wasNull() ? null : exec;
-    QueueMessage.Kind kind = QueueMessage.Kind.valueOf(rs.getString(3));
+    QueueMessage.Kind kind = QueueMessage.Kind.valueOf(rs.getString(4));
     return switch (kind) {
-      case EVENT -> new QueueMessage(id, executionId, kind, Sql.event(rs.getString(4)), null);
-      case CANCEL -> new QueueMessage(id, executionId, kind, null, rs.getString(5));
+      case EVENT -> new QueueMessage(id, executionId, kind, Sql.event(rs.getString(5)), null);
+      case CANCEL -> new QueueMessage(id, executionId, kind, null, rs.getString(6));
       case WAKE -> new QueueMessage(id, executionId, kind, null, null);
     };
   }

@@ -46,6 +46,23 @@ public final class Sql {
     }
   }
 
+  /**
+   * Runs {@code work} in one transaction whose commit does not wait for the WAL flush. Only for
+   * writes whose loss in a database crash is harmless: lease grants and renewals (a lost lease
+   * just lets another worker take the item; the holder's commit is then refused by its token).
+   */
+  public static <T> T leaseTx(DataSource ds, String what, TxWork<T> work) {
+    return tx(
+        ds,
+        what,
+        c -> {
+          try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit = off");
+          }
+          return work.run(c);
+        });
+  }
+
   /** Runs {@code work} on one connection in auto-commit mode. */
   public static <T> T auto(DataSource ds, String what, TxWork<T> work) {
     try (Connection c = ds.getConnection()) {

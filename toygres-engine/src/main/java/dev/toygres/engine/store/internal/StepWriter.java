@@ -5,7 +5,6 @@ import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
 import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
-import dev.toygres.engine.store.LeaseLostException;
 import dev.toygres.engine.store.NewInstance;
 import dev.toygres.engine.store.OutboundMessage;
 import dev.toygres.engine.store.QueueMessage;
@@ -64,7 +63,11 @@ public final class StepWriter {
             .formatted(s);
   }
 
-  public void commit(Connection c, StepCommit step) throws SQLException {
+  /**
+   * Writes the step; returns false, having written nothing, if the lease on the instance is no
+   * longer held under the step's token.
+   */
+  public boolean commit(Connection c, StepCommit step) throws SQLException {
     boolean ended = step.status().isTerminal();
     try (PreparedStatement ps = c.prepareStatement(updateInstance)) {
       ps.setString(1, step.status().dbName());
@@ -78,8 +81,7 @@ public final class StepWriter {
       ps.setString(9, step.instanceId());
       ps.setObject(10, step.lockToken());
       if (ps.executeUpdate() != 1) {
-        throw new LeaseLostException(
-            "lease on instance '" + step.instanceId() + "' was lost before its step committed");
+        return false;
       }
     }
     instances.appendHistory(
@@ -114,6 +116,7 @@ public final class StepWriter {
       }
     }
     insertMessages(c, messages);
+    return true;
   }
 
   private void endExecution(Connection c, StepCommit step, boolean ended) throws SQLException {

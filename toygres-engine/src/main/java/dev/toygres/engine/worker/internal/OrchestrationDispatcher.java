@@ -1,12 +1,12 @@
 package dev.toygres.engine.worker.internal;
 
-import dev.toygres.engine.store.LeaseLostException;
 import dev.toygres.engine.store.OrchestrationWorkItem;
 import dev.toygres.engine.store.PostgresStore;
 import dev.toygres.engine.store.StepCommit;
 import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +41,10 @@ public final class OrchestrationDispatcher implements Runnable {
     while (running) {
       long seen = signal.generation();
       try {
-        Optional<OrchestrationWorkItem> item = store.fetchOrchestrationWorkItem(options.workerId(), options.lease());
-        if (item.isPresent()) {
-          handle(item.get());
+        List<OrchestrationWorkItem> items = store.fetchOrchestrationWorkItems(
+            options.workerId(), options.orchestrationBatchSize(), options.lease());
+        if (!items.isEmpty()) {
+          handle(items);
         } else if (running) {
           signal.await(seen, IdleWait.millis(store::nextOrchestrationVisibleAt, options.pollInterval()));
         }
@@ -57,33 +58,75 @@ public final class OrchestrationDispatcher implements Runnable {
     }
   }
 
-  private void handle(OrchestrationWorkItem item) {
-    leases.holdOrchestration(item.lockToken());
+  private void handle(List<OrchestrationWorkItem> items) {
+    leases.holdOrchestration(items.get(0).lockToken());
     try {
-      StepCommit step = processor.process(item);
-      if (step == null) {
-        store.discardMessages(item);
-        return;
+      List<StepCommit> steps = new ArrayList<>(items.size());
+      for (OrchestrationWorkItem item : items) {
+        try {
+          StepCommit step = processor.process(item);
+          if (step == null) {
+            store.discardMessages(item);
+          } else {
+            steps.add(step);
+          }
+        } catch (RuntimeException | StackOverflowError e) {
+          abandon(item, e);
+        }
       }
-      store.commitStep(step);
-      if (!step.activities().isEmpty()) {
-        onActivityWork.run();
-      }
-      if (!step.messages().isEmpty() || step.next() != null || !step.newInstances().isEmpty()) {
-        signal.signal();
-      }
-    } catch (LeaseLostException e) {
-      LOG.warn("{}; another worker has it", e.getMessage());
-    } catch (RuntimeException | StackOverflowError e) {
-      LOG.warn("step of '{}' failed (dispatch {}): {}", item.instanceId(), item.dispatchCount(), e.toString());
-      Duration backoff = Duration.ofMillis(Math.min(30_000, 250L << Math.min(item.dispatchCount(), 7)));
-      try {
-        store.abandonOrchestrationWorkItem(item, e.toString(), backoff);
-      } catch (RuntimeException again) {
-        LOG.warn("could not abandon '{}': {}", item.instanceId(), again.getMessage());
+      if (!steps.isEmpty()) {
+        commit(steps);
       }
     } finally {
-      leases.releaseOrchestration(item.lockToken());
+      leases.releaseOrchestration(items.get(0).lockToken());
+    }
+  }
+
+  private void commit(List<StepCommit> steps) {
+    boolean[] written;
+    try {
+      written = store.commitSteps(steps);
+    } catch (RuntimeException batchFailed) {
+      if (steps.size() == 1) {
+        throw batchFailed;
+      }
+      LOG.warn("committing {} steps together failed ({}); committing them one by one", steps.size(), batchFailed.getMessage());
+      written = new boolean[steps.size()];
+      for (int i = 0; i < steps.size(); i++) {
+        try {
+          written[i] = store.commitSteps(List.of(steps.get(i)))[0];
+        } catch (RuntimeException e) {
+          LOG.warn("step of '{}' could not be committed: {}", steps.get(i).instanceId(), e.getMessage());
+          written[i] = true;
+        }
+      }
+    }
+    boolean activities = false;
+    boolean messages = false;
+    for (int i = 0; i < steps.size(); i++) {
+      StepCommit step = steps.get(i);
+      if (!written[i]) {
+        LOG.warn("lease on instance '{}' was lost before its step committed; another worker has it", step.instanceId());
+        continue;
+      }
+      activities |= !step.activities().isEmpty();
+      messages |= !step.messages().isEmpty() || step.next() != null || !step.newInstances().isEmpty();
+    }
+    if (activities) {
+      onActivityWork.run();
+    }
+    if (messages) {
+      signal.signal();
+    }
+  }
+
+  private void abandon(OrchestrationWorkItem item, Throwable e) {
+    LOG.warn("step of '{}' failed (dispatch {}): {}", item.instanceId(), item.dispatchCount(), e.toString());
+    Duration backoff = Duration.ofMillis(Math.min(30_000, 250L << Math.min(item.dispatchCount(), 7)));
+    try {
+      store.abandonOrchestrationWorkItem(item, e.toString(), backoff);
+    } catch (RuntimeException again) {
+      LOG.warn("could not abandon '{}': {}", item.instanceId(), again.getMessage());
     }
   }
 
