@@ -52,12 +52,14 @@ public final class OrchestrationQueue {
         RETURNING i.instance_id, i.name, i.version, i.status, i.execution_id, i.dispatch_count,
                   i.last_error, now()"""
             .formatted(s);
+    // In the order the messages became due, not the order they were written: a timer written
+    // long ago but due now comes after an event raised before it was due.
     readMessages =
         """
         SELECT id, execution_id, kind, data::text, reason FROM (
-          SELECT id, execution_id, kind, data, data->>'reason' AS reason
+          SELECT id, execution_id, kind, data, data->>'reason' AS reason, visible_at
           FROM %s.orchestrator_queue WHERE instance_id = ? AND visible_at <= now()
-          ORDER BY id LIMIT %d) m ORDER BY id"""
+          ORDER BY visible_at, id LIMIT %d) m ORDER BY visible_at, id"""
             .formatted(s, MAX_MESSAGES_PER_STEP);
     readHistory =
         "SELECT data::text FROM %s.history WHERE instance_id = ? AND execution_id = ? ORDER BY seq"
