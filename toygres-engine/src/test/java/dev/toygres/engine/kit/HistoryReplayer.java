@@ -9,7 +9,6 @@ import dev.toygres.engine.history.HistoryEvent.ExecutionCompleted;
 import dev.toygres.engine.history.HistoryEvent.ExecutionFailed;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
-import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.engine.internal.Json;
 import dev.toygres.engine.internal.replay.OrchestrationExecutor;
 import dev.toygres.engine.internal.replay.StepDecision;
@@ -193,10 +192,5 @@ public final class HistoryReplayer {
       throw new AssertionError(where + ": recorded outcome " + expected + ", replay gave " + d.outcome()
           + (d.failure() != null ? " (" + d.failure() + ")" : ""));
     }
-  }
-
-  /** The scheduling events of a recording, for tests that inspect what was recorded. */
-  static List<Scheduling> scheduling(List<HistoryEvent> events) {
-    return events.stream().filter(Scheduling.class::isInstance).map(Scheduling.class::cast).toList();
   }
 }
