@@ -62,7 +62,7 @@ public interface OrchestrationContext {
 
   /**
    * Runs another orchestration as a child with a deterministic instance id ({@code
-   * <this id>:sub:<task id>}). Cancelling this instance cancels the child.
+   * <this id>:<execution id>:<task id>}). Cancelling this instance cancels the child.
    */
   default <T> Task<T> callSubOrchestration(String name, Object input, Class<T> resultType) {
     return callSubOrchestration(name, null, input, resultType);

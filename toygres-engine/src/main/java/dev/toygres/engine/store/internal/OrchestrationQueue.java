@@ -59,11 +59,13 @@ public final class OrchestrationQueue {
         RETURNING i.instance_id, i.name, i.version, i.status, i.execution_id, i.dispatch_count,
                   i.last_error, now(), c.first"""
             .formatted(s);
+    // In the order the messages became due, not the order they were written: a timer written
+    // long ago but due now comes after an event raised before it was due.
     readMessages =
         """
         SELECT instance_id, id, execution_id, kind, data::text, data->>'reason'
         FROM %s.orchestrator_queue WHERE instance_id = ANY(?) AND visible_at <= now()
-        ORDER BY instance_id, id"""
+        ORDER BY instance_id, visible_at, id"""
             .formatted(s);
     readHistory =
         """

@@ -61,7 +61,7 @@ public final class StepProcessor {
     }
     ExecutionStarted start = (ExecutionStarted) item.history().get(0);
     if (cancelReason != null) {
-      return cancelled(item, start, consumed, cancelReason);
+      return cancelled(item, start, consumed, cancelReason, fresh);
     }
     if (item.dispatchCount() > maxDispatchCount) {
       FailureDetails poison =
@@ -134,13 +134,17 @@ public final class StepProcessor {
         d.customStatusSet(), next, activities, messages, instances);
   }
 
-  private StepCommit cancelled(
-      OrchestrationWorkItem item, ExecutionStarted start, List<Long> consumed, String reason) {
+  private StepCommit cancelled(OrchestrationWorkItem item, ExecutionStarted start, List<Long> consumed,
+      String reason, List<HistoryEvent> fresh) {
     FailureDetails failure = FailureDetails.of("OrchestrationCancelled", reason);
     StepCommit c = ended(item, start, consumed,
         List.of(new OrchestratorStarted(item.now()), new ExecutionCancelled(reason)),
         OrchestrationStatus.CANCELLED, null, failure, item.version());
-    for (String child : OpenChildren.of(item.history())) {
+    // Outcomes that arrived with the cancel count too: a child that could not start because its id
+    // was taken must not be cancelled, since that id belongs to another instance.
+    List<HistoryEvent> known = new ArrayList<>(item.history());
+    known.addAll(fresh);
+    for (String child : OpenChildren.of(known)) {
       c.messages().add(new OutboundMessage(child, QueueMessage.cancel("parent '" + item.instanceId() + "' was cancelled: " + reason), null));
     }
     return c;
