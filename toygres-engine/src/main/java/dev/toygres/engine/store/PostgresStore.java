@@ -13,7 +13,6 @@ import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.internal.ActivityQueue;
 import dev.toygres.engine.store.internal.InstanceWriter;
 import dev.toygres.engine.store.internal.ManagementQueries;
-import dev.toygres.engine.store.internal.Migrations;
 import dev.toygres.engine.store.internal.OrchestrationQueue;
 import dev.toygres.engine.store.internal.Sql;
 import dev.toygres.engine.store.internal.StepWriter;
@@ -70,11 +69,7 @@ public final class PostgresStore {
 
   /** Creates or upgrades the schema; safe when several processes call it at once. */
   public void migrate() {
-    try {
-      Migrations.apply(ds, schema);
-    } catch (SQLException e) {
-      throw Sql.translate("migrating schema " + schema, e);
-    }
+    SchemaMigrations.apply(ds, schema, "classpath:dev/toygres/engine/store/migration", java.util.Map.of());
   }
 
   // ---- client side ----

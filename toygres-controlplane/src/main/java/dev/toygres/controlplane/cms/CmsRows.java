@@ -1,0 +1,50 @@
+package dev.toygres.controlplane.cms;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Maps CMS rows to records. */
+final class CmsRows {
+  static final String INSTANCE_COLUMNS =
+      "id, user_name, k8s_name, namespace, postgres_version, storage_size_gb, state::text, health_status,"
+          + " last_health_check, consecutive_failures, monitoring_enabled, create_orchestration_id,"
+          + " delete_orchestration_id, instance_actor_orchestration_id, data_plane, host, port, admin_user,"
+          + " password_encrypted, data_dir, pid, created_at, updated_at, started_at, stopped_at, deleted_at,"
+          + " tags::text";
+
+  private CmsRows() {}
+
+  static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  static InstanceRecord instance(ResultSet rs) throws SQLException {
+    int port = rs.getInt(17);
+    Integer portOrNull = rs.wasNull() ? null : port;
+    long pid = rs.getLong(21);
+    Long pidOrNull = rs.wasNull() ? null : pid;
+    return new InstanceRecord(
+        (UUID) rs.getObject(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        rs.getInt(6), InstanceState.parse(rs.getString(7)), HealthStatus.parse(rs.getString(8)),
+        instant(rs.getTimestamp(9)), rs.getInt(10), rs.getBoolean(11), rs.getString(12),
+        rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), portOrNull,
+        rs.getString(18), rs.getString(19), rs.getString(20), pidOrNull, instant(rs.getTimestamp(22)),
+        instant(rs.getTimestamp(23)), instant(rs.getTimestamp(24)), instant(rs.getTimestamp(25)),
+        instant(rs.getTimestamp(26)), rs.getString(27));
+  }
+
+  static InstanceEvent event(ResultSet rs) throws SQLException {
+    return new InstanceEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5), rs.getString(6), instant(rs.getTimestamp(7)));
+  }
+
+  static HealthCheck check(ResultSet rs) throws SQLException {
+    double rt = rs.getDouble(4);
+    Double rtOrNull = rs.wasNull() ? null : rt;
+    return new HealthCheck(rs.getLong(1), HealthStatus.parse(rs.getString(2)), rs.getString(3), rtOrNull,
+        rs.getString(5), rs.getString(6), rs.getString(7), instant(rs.getTimestamp(8)));
+  }
+}
