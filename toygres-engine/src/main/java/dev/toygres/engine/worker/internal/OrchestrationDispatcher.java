@@ -74,7 +74,9 @@ public final class OrchestrationDispatcher implements Runnable {
       }
     } catch (LeaseLostException e) {
       LOG.warn("{}; another worker has it", e.getMessage());
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (RuntimeException | Error e) {
+      // Any Error from orchestration code (not only StackOverflowError) must be abandoned here, so
+      // it counts towards poisoning instead of killing this dispatcher thread.
       LOG.warn("step of '{}' failed (dispatch {}): {}", item.instanceId(), item.dispatchCount(), e.toString());
       Duration backoff = Duration.ofMillis(Math.min(30_000, 250L << Math.min(item.dispatchCount(), 7)));
       try {
