@@ -41,8 +41,14 @@ final class StoreKit {
 
   /** Fetches the next orchestration item and runs its step with {@code registry}, without committing. */
   static Step processNext(PostgresStore store, Registry registry) {
-    OrchestrationWorkItem item = awaitOrchestration(store, "hand", LONG_LEASE);
-    return new Step(item, new StepProcessor(registry, 10).process(item));
+    while (true) {
+      OrchestrationWorkItem item = awaitOrchestration(store, "hand", LONG_LEASE);
+      StepCommit commit = new StepProcessor(registry, 10).process(item);
+      if (commit != null) {
+        return new Step(item, commit);
+      }
+      store.discardMessages(item); // messages for an ended instance, as a worker would do
+    }
   }
 
   /** Fetches, processes and commits the next orchestration step, like a worker would. */
