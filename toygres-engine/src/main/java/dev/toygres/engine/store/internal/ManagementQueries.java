@@ -59,10 +59,16 @@ public final class ManagementQueries {
             .formatted(s);
     purgeHistory =
         "DELETE FROM %s.history WHERE instance_id = ? AND execution_id = ?".formatted(s);
+    // Queue rows of a purged instance (a late outcome, an activity still leased when it ended)
+    // go with it: nothing would ever fetch or discard them once the instance row is gone.
     purgeInstances =
         """
-        DELETE FROM %1$s.instances i WHERE i.status <> 'running' AND i.completed_at < ?
-          AND NOT EXISTS (SELECT 1 FROM %1$s.executions e WHERE e.instance_id = i.instance_id)"""
+        WITH gone AS (
+          DELETE FROM %1$s.instances i WHERE i.status <> 'running' AND i.completed_at < ?
+            AND NOT EXISTS (SELECT 1 FROM %1$s.executions e WHERE e.instance_id = i.instance_id)
+          RETURNING i.instance_id),
+        q AS (DELETE FROM %1$s.orchestrator_queue WHERE instance_id IN (SELECT instance_id FROM gone))
+        DELETE FROM %1$s.activity_queue WHERE instance_id IN (SELECT instance_id FROM gone)"""
             .formatted(s);
   }
 

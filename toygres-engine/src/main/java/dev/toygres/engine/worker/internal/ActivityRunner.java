@@ -45,7 +45,9 @@ final class ActivityRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new ActivityFailed(item.taskId(), FailureDetails.of(e));
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // An Error thrown by activity code is a failure of the call too; letting it escape would
+      // leave the work item leased (and renewed) forever.
       return new ActivityFailed(item.taskId(), FailureDetails.of(e));
     }
   }

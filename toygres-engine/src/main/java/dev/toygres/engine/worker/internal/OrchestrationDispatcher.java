@@ -62,6 +62,7 @@ public final class OrchestrationDispatcher implements Runnable {
     leases.holdOrchestration(items.get(0).lockToken());
     try {
       List<StepCommit> steps = new ArrayList<>(items.size());
+      List<OrchestrationWorkItem> stepped = new ArrayList<>(items.size());
       for (OrchestrationWorkItem item : items) {
         try {
           StepCommit step = processor.process(item);
@@ -69,26 +70,31 @@ public final class OrchestrationDispatcher implements Runnable {
             store.discardMessages(item);
           } else {
             steps.add(step);
+            stepped.add(item);
           }
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+          // Any Error from orchestration code must be abandoned here, so that it counts towards
+          // poisoning instead of killing this dispatcher thread.
           abandon(item, e);
         }
       }
       if (!steps.isEmpty()) {
-        commit(steps);
+        commit(steps, stepped);
       }
     } finally {
       leases.releaseOrchestration(items.get(0).lockToken());
     }
   }
 
-  private void commit(List<StepCommit> steps) {
+  /** Commits the steps together; if that fails, one by one, abandoning each that still fails. */
+  private void commit(List<StepCommit> steps, List<OrchestrationWorkItem> items) {
     boolean[] written;
     try {
       written = store.commitSteps(steps);
     } catch (RuntimeException batchFailed) {
       if (steps.size() == 1) {
-        throw batchFailed;
+        abandon(items.get(0), batchFailed);
+        return;
       }
       LOG.warn("committing {} steps together failed ({}); committing them one by one", steps.size(), batchFailed.getMessage());
       written = new boolean[steps.size()];
@@ -96,8 +102,8 @@ public final class OrchestrationDispatcher implements Runnable {
         try {
           written[i] = store.commitSteps(List.of(steps.get(i)))[0];
         } catch (RuntimeException e) {
-          LOG.warn("step of '{}' could not be committed: {}", steps.get(i).instanceId(), e.getMessage());
-          written[i] = true;
+          abandon(items.get(i), e);
+          steps.set(i, null);
         }
       }
     }
@@ -105,6 +111,9 @@ public final class OrchestrationDispatcher implements Runnable {
     boolean messages = false;
     for (int i = 0; i < steps.size(); i++) {
       StepCommit step = steps.get(i);
+      if (step == null) {
+        continue;
+      }
       if (!written[i]) {
         LOG.warn("lease on instance '{}' was lost before its step committed; another worker has it", step.instanceId());
         continue;

@@ -82,9 +82,15 @@ public final class StepProcessor {
               + "' is not registered on this worker (registered versions: "
               + registry.versionsOf(item.name()) + ")");
     }
+    List<HistoryEvent> past = item.history();
+    if (start.version() == null) {
+      // Started without a version: the code must still see the one resolved for it (ctx.version()).
+      past = new ArrayList<>(past);
+      past.set(0, new ExecutionStarted(start.name(), version, start.input(), start.parent()));
+    }
     StepDecision d =
         OrchestrationExecutor.execute(
-            item.instanceId(), item.executionId(), entry.code(), entry.inputType(), item.history(), fresh);
+            item.instanceId(), item.executionId(), entry.code(), entry.inputType(), past, fresh);
     return commitFor(item, start, version, consumed, d);
   }
 
