@@ -43,7 +43,8 @@ public final class DurableEngine implements AutoCloseable {
       if (url.password() != null) {
         cfg.setPassword(url.password());
       }
-      int needed = b.workerOptions.orchestrationDispatchers() + b.workerOptions.activityDispatchers() + 4;
+      int needed =
+          b.workerOptions.orchestrationDispatchers() + b.workerOptions.activityDispatchers() + 4;
       cfg.setMaximumPoolSize(Math.max(b.poolSize, needed));
       cfg.setPoolName("toygres-" + b.schema);
       ds = new HikariDataSource(cfg);

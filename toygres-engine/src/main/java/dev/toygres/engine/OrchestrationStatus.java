@@ -30,7 +30,9 @@ public enum OrchestrationStatus {
       }
     }
     throw new IllegalArgumentException(
-        "unknown orchestration status '" + text + "' (expected one of running, completed, failed,"
+        "unknown orchestration status '"
+            + text
+            + "' (expected one of running, completed, failed,"
             + " cancelled, continued_as_new)");
   }
 }

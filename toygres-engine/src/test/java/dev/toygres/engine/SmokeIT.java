@@ -15,19 +15,23 @@ class SmokeIT {
   @Test
   void helloWorldRunsActivitiesTimersAndEvents() throws Exception {
     try (EngineFixture f = new EngineFixture()) {
-      Registry r = Registry.builder()
-          .activity("greet", String.class, (ctx, name) -> "hello " + name)
-          .orchestration("hello", String.class, (ctx, name) -> {
-            List<Task<String>> ts = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-              ts.add(ctx.callActivity("greet", name + i, String.class));
-            }
-            List<String> all = ctx.allOf(ts).await();
-            ctx.createTimer(Duration.ofMillis(300)).await();
-            String ev = ctx.waitForEvent("go", String.class).await();
-            return String.join(",", all) + ":" + ev;
-          })
-          .build();
+      Registry r =
+          Registry.builder()
+              .activity("greet", String.class, (ctx, name) -> "hello " + name)
+              .orchestration(
+                  "hello",
+                  String.class,
+                  (ctx, name) -> {
+                    List<Task<String>> ts = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                      ts.add(ctx.callActivity("greet", name + i, String.class));
+                    }
+                    List<String> all = ctx.allOf(ts).await();
+                    ctx.createTimer(Duration.ofMillis(300)).await();
+                    String ev = ctx.waitForEvent("go", String.class).await();
+                    return String.join(",", all) + ":" + ev;
+                  })
+              .build();
       f.startWorker(r);
       f.client().start("hello", "h1", "bob");
       Thread.sleep(500);

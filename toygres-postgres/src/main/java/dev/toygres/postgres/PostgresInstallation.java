@@ -13,31 +13,31 @@ import java.util.Objects;
  */
 public record PostgresInstallation(int majorVersion, String version, Path binDir, Source source) {
 
-    /** Where an installation comes from. */
-    public enum Source {
-        /** Delivered through Maven and extracted into the local binary cache. */
-        MAVEN,
-        /** Installed on the system, for example by the operating system's package manager. */
-        SYSTEM
-    }
+  /** Where an installation comes from. */
+  public enum Source {
+    /** Delivered through Maven and extracted into the local binary cache. */
+    MAVEN,
+    /** Installed on the system, for example by the operating system's package manager. */
+    SYSTEM
+  }
 
-    /** Validates the components; {@code binDir} is made absolute. */
-    public PostgresInstallation {
-        if (majorVersion <= 0) {
-            throw new IllegalArgumentException("majorVersion must be positive: " + majorVersion);
-        }
-        Objects.requireNonNull(version, "version");
-        binDir = Objects.requireNonNull(binDir, "binDir").toAbsolutePath().normalize();
-        Objects.requireNonNull(source, "source");
+  /** Validates the components; {@code binDir} is made absolute. */
+  public PostgresInstallation {
+    if (majorVersion <= 0) {
+      throw new IllegalArgumentException("majorVersion must be positive: " + majorVersion);
     }
+    Objects.requireNonNull(version, "version");
+    binDir = Objects.requireNonNull(binDir, "binDir").toAbsolutePath().normalize();
+    Objects.requireNonNull(source, "source");
+  }
 
-    /**
-     * Returns the path of a program in {@link #binDir()}.
-     *
-     * @param program the program name, for example "initdb"
-     * @return the program's path (which may not exist for programs other than initdb and postgres)
-     */
-    public Path executable(String program) {
-        return binDir.resolve(program);
-    }
+  /**
+   * Returns the path of a program in {@link #binDir()}.
+   *
+   * @param program the program name, for example "initdb"
+   * @return the program's path (which may not exist for programs other than initdb and postgres)
+   */
+  public Path executable(String program) {
+    return binDir.resolve(program);
+  }
 }

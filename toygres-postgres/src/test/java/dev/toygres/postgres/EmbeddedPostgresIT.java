@@ -16,116 +16,126 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedPostgresIT {
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @AfterEach
-    void stopLeftovers() {
-        PostgresServer.attach(dir.resolve("pgdata")).ifPresent(PostgresServer::stop);
+  @AfterEach
+  void stopLeftovers() {
+    PostgresServer.attach(dir.resolve("pgdata")).ifPresent(PostgresServer::stop);
+  }
+
+  @Test
+  void startsDurablyAndKeepsPasswordPortAndData() throws Exception {
+    String password;
+    int port;
+    try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
+      password = db.password();
+      port = db.server().port();
+      assertThat(db.user()).isEqualTo("postgres");
+      assertThat(db.database()).isEqualTo("toygres");
+      assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + port + "/toygres");
+      assertThat(
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("password"))))
+          .isEqualTo("rw-------");
+      assertThat(Files.readString(dir.resolve("password")).strip()).isEqualTo(password);
+      assertThat(Files.readString(dir.resolve("port")).strip()).isEqualTo(Integer.toString(port));
+      for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+        assertThat(Sql.query(db.jdbcUrl(), db.user(), password, "SHOW " + setting)).isEqualTo("on");
+      }
+      Sql.execute(
+          db.jdbcUrl(), db.user(), password, "CREATE TABLE t (v int)", "INSERT INTO t VALUES (7)");
+      assertThatThrownBy(() -> Sql.query(db.jdbcUrl(), db.user(), "wrong", "SELECT 1"))
+          .hasMessageContaining("password authentication failed");
+      assertThatThrownBy(() -> EmbeddedPostgres.start(dir))
+          .isInstanceOf(PostgresException.class)
+          .hasMessageContaining("in use");
     }
+    assertThat(PostgresServer.attach(dir.resolve("pgdata"))).isEmpty();
 
-    @Test
-    void startsDurablyAndKeepsPasswordPortAndData() throws Exception {
-        String password;
-        int port;
-        try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
-            password = db.password();
-            port = db.server().port();
-            assertThat(db.user()).isEqualTo("postgres");
-            assertThat(db.database()).isEqualTo("toygres");
-            assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + port + "/toygres");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("password"))))
-                    .isEqualTo("rw-------");
-            assertThat(Files.readString(dir.resolve("password")).strip()).isEqualTo(password);
-            assertThat(Files.readString(dir.resolve("port")).strip()).isEqualTo(Integer.toString(port));
-            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
-                assertThat(Sql.query(db.jdbcUrl(), db.user(), password, "SHOW " + setting)).isEqualTo("on");
-            }
-            Sql.execute(db.jdbcUrl(), db.user(), password, "CREATE TABLE t (v int)", "INSERT INTO t VALUES (7)");
-            assertThatThrownBy(() -> Sql.query(db.jdbcUrl(), db.user(), "wrong", "SELECT 1"))
-                    .hasMessageContaining("password authentication failed");
-            assertThatThrownBy(() -> EmbeddedPostgres.start(dir))
-                    .isInstanceOf(PostgresException.class).hasMessageContaining("in use");
-        }
-        assertThat(PostgresServer.attach(dir.resolve("pgdata"))).isEmpty();
-
-        try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
-            assertThat(db.password()).isEqualTo(password);
-            assertThat(db.server().port()).isEqualTo(port);
-            assertThat(Sql.query(db.jdbcUrl(), db.user(), password, "SELECT v FROM t")).isEqualTo("7");
-        }
+    try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
+      assertThat(db.password()).isEqualTo(password);
+      assertThat(db.server().port()).isEqualTo(port);
+      assertThat(Sql.query(db.jdbcUrl(), db.user(), password, "SELECT v FROM t")).isEqualTo("7");
     }
+  }
 
-    @Test
-    void shutdownHookStopsTheServerWhenTheJvmIsTerminated() throws Exception {
-        Process child = startChild();
-        long pid;
-        try {
-            pid = awaitReady(child);
-        } finally {
-            child.destroy(); // SIGTERM: shutdown hooks run
-            child.waitFor(30, TimeUnit.SECONDS);
-        }
-        assertThat(Processes.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
-        assertThat(dir.resolve("pgdata/postmaster.pid")).doesNotExist();
-        assertThat(dir.resolve("postgres.log")).content().contains("database system is shut down");
+  @Test
+  void shutdownHookStopsTheServerWhenTheJvmIsTerminated() throws Exception {
+    Process child = startChild();
+    long pid;
+    try {
+      pid = awaitReady(child);
+    } finally {
+      child.destroy(); // SIGTERM: shutdown hooks run
+      child.waitFor(30, TimeUnit.SECONDS);
     }
+    assertThat(Processes.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
+    assertThat(dir.resolve("pgdata/postmaster.pid")).doesNotExist();
+    assertThat(dir.resolve("postgres.log")).content().contains("database system is shut down");
+  }
 
-    @Test
-    void takesOverFromAJvmThatWasKilled() throws Exception {
-        Process child = startChild();
-        long orphan;
-        try {
-            orphan = awaitReady(child);
-        } finally {
-            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
-        }
-        assertThat(Processes.isPostgresFor(orphan, dir.resolve("pgdata"))).as("server outlives its JVM").isTrue();
-
-        try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
-            assertThat(Processes.awaitExit(orphan, Duration.ofSeconds(5))).isTrue();
-            assertThat(db.server().pid()).isNotEqualTo(orphan);
-            assertThat(Sql.query(db.jdbcUrl(), db.user(), db.password(), "SELECT v FROM survivors"))
-                    .isEqualTo("child");
-        }
+  @Test
+  void takesOverFromAJvmThatWasKilled() throws Exception {
+    Process child = startChild();
+    long orphan;
+    try {
+      orphan = awaitReady(child);
+    } finally {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
     }
+    assertThat(Processes.isPostgresFor(orphan, dir.resolve("pgdata")))
+        .as("server outlives its JVM")
+        .isTrue();
 
-    @Test
-    void restartsAfterTheServerItselfWasKilled() throws Exception {
-        try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
-            long pid = db.server().pid();
-            assertThat(Processes.signal(pid, "KILL")).isTrue();
-            assertThat(Processes.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
-            assertThat(dir.resolve("pgdata/postmaster.pid")).exists();
-        }
-        try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
-            assertThat(Sql.query(db.jdbcUrl(), db.user(), db.password(), "SELECT 1")).isEqualTo("1");
-        }
+    try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
+      assertThat(Processes.awaitExit(orphan, Duration.ofSeconds(5))).isTrue();
+      assertThat(db.server().pid()).isNotEqualTo(orphan);
+      assertThat(Sql.query(db.jdbcUrl(), db.user(), db.password(), "SELECT v FROM survivors"))
+          .isEqualTo("child");
     }
+  }
 
-    private Process startChild() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                EmbeddedPostgresChild.class.getName(), dir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
+  @Test
+  void restartsAfterTheServerItselfWasKilled() throws Exception {
+    try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
+      long pid = db.server().pid();
+      assertThat(Processes.signal(pid, "KILL")).isTrue();
+      assertThat(Processes.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
+      assertThat(dir.resolve("pgdata/postmaster.pid")).exists();
     }
+    try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
+      assertThat(Sql.query(db.jdbcUrl(), db.user(), db.password(), "SELECT 1")).isEqualTo("1");
+    }
+  }
 
-    private long awaitReady(Process child) throws Exception {
-        Path out = dir.resolve("child.out");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(out)) {
-                for (String line : Files.readAllLines(out)) {
-                    if (line.startsWith("READY ")) {
-                        return Long.parseLong(line.split(" ")[1]);
-                    }
-                }
-            }
-            if (!child.isAlive()) {
-                throw new AssertionError("child JVM exited early:\n" + Files.readString(out));
-            }
-            Thread.sleep(100);
+  private Process startChild() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            EmbeddedPostgresChild.class.getName(),
+            dir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.out").toFile())
+        .start();
+  }
+
+  private long awaitReady(Process child) throws Exception {
+    Path out = dir.resolve("child.out");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(out)) {
+        for (String line : Files.readAllLines(out)) {
+          if (line.startsWith("READY ")) {
+            return Long.parseLong(line.split(" ")[1]);
+          }
         }
-        throw new AssertionError("child JVM not ready in time:\n" + Files.readString(out));
+      }
+      if (!child.isAlive()) {
+        throw new AssertionError("child JVM exited early:\n" + Files.readString(out));
+      }
+      Thread.sleep(100);
     }
+    throw new AssertionError("child JVM not ready in time:\n" + Files.readString(out));
+  }
 }

@@ -9,39 +9,51 @@ import org.junit.jupiter.api.Test;
 
 class PostgresServerBuilderTest {
 
-    private static final PostgresInstallation FAKE =
-            new PostgresInstallation(18, "18.1", Path.of("/nonexistent/bin"), PostgresInstallation.Source.MAVEN);
+  private static final PostgresInstallation FAKE =
+      new PostgresInstallation(
+          18, "18.1", Path.of("/nonexistent/bin"), PostgresInstallation.Source.MAVEN);
 
-    @Test
-    void rejectsInvalidConfiguration() {
-        PostgresServerBuilder builder = PostgresServer.builder();
-        assertThatThrownBy(() -> builder.setting("listen_addresses", "*")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.setting("port", "1")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.setting("a b", "1")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.superuser("pg_admin")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.superuser("x;drop")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.port(70000)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.password("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.password("a\nb")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.startupTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.installation(FAKE).build()).isInstanceOf(IllegalStateException.class);
-    }
+  @Test
+  void rejectsInvalidConfiguration() {
+    PostgresServerBuilder builder = PostgresServer.builder();
+    assertThatThrownBy(() -> builder.setting("listen_addresses", "*"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.setting("port", "1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.setting("a b", "1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.superuser("pg_admin"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.superuser("x;drop"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.port(70000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.password("")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.password("a\nb")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.startupTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.installation(FAKE).build())
+        .isInstanceOf(IllegalStateException.class);
+  }
 
-    @Test
-    void buildsAnUnstartedServer() {
-        PostgresServer server = PostgresServer.builder().installation(FAKE).dataDir(Path.of("/srv/x/data")).build();
-        assertThat(server.isRunning()).isFalse();
-        assertThat(server.pid()).isEqualTo(-1);
-        assertThat(server.host()).isEqualTo("127.0.0.1");
-        assertThat(server.dataDir()).isEqualTo(Path.of("/srv/x/data"));
-        server.stop(); // no-op
-        assertThatThrownBy(() -> new PostgresInstallation(0, "x", Path.of("/b"), PostgresInstallation.Source.SYSTEM))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
+  @Test
+  void buildsAnUnstartedServer() {
+    PostgresServer server =
+        PostgresServer.builder().installation(FAKE).dataDir(Path.of("/srv/x/data")).build();
+    assertThat(server.isRunning()).isFalse();
+    assertThat(server.pid()).isEqualTo(-1);
+    assertThat(server.host()).isEqualTo("127.0.0.1");
+    assertThat(server.dataDir()).isEqualTo(Path.of("/srv/x/data"));
+    server.stop(); // no-op
+    assertThatThrownBy(
+            () ->
+                new PostgresInstallation(0, "x", Path.of("/b"), PostgresInstallation.Source.SYSTEM))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 
-    @Test
-    void jdbcUrlPointsAtLoopback() {
-        PostgresServer server = PostgresServer.builder().installation(FAKE).dataDir(Path.of("/srv/x/data")).build();
-        assertThat(server.jdbcUrl("toygres")).isEqualTo("jdbc:postgresql://127.0.0.1:0/toygres");
-    }
+  @Test
+  void jdbcUrlPointsAtLoopback() {
+    PostgresServer server =
+        PostgresServer.builder().installation(FAKE).dataDir(Path.of("/srv/x/data")).build();
+    assertThat(server.jdbcUrl("toygres")).isEqualTo("jdbc:postgresql://127.0.0.1:0/toygres");
+  }
 }

@@ -17,140 +17,156 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PostgresServerIT {
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    private final List<PostgresServer> servers = new ArrayList<>();
+  private final List<PostgresServer> servers = new ArrayList<>();
 
-    @AfterEach
-    void stopEverything() {
-        servers.forEach(PostgresServer::stop);
-        PostgresServer.attach(dir.resolve("data")).ifPresent(PostgresServer::stop);
+  @AfterEach
+  void stopEverything() {
+    servers.forEach(PostgresServer::stop);
+    PostgresServer.attach(dir.resolve("data")).ifPresent(PostgresServer::stop);
+  }
+
+  private PostgresServer server(PostgresServerBuilder builder) {
+    PostgresServer server = builder.dataDir(dir.resolve("data")).build();
+    servers.add(server);
+    return server;
+  }
+
+  private void assertRunsAndStops(PostgresServer server, int major) throws Exception {
+    server.start();
+    assertThat(server.isRunning()).isTrue();
+    String url = server.jdbcUrl("postgres");
+    assertThat(Sql.query(url, "postgres", null, "SHOW server_version")).startsWith(major + ".");
+    assertThat(
+            Path.of(Sql.query(url, "postgres", null, "SELECT current_setting('data_directory')")))
+        .isEqualTo(server.dataDir());
+    assertThat(Sql.query(url, "postgres", null, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
+    assertThat(Sql.query(url, "postgres", null, "SHOW unix_socket_directories")).isEmpty();
+    String uidMap = Files.readString(Path.of("/proc", Long.toString(server.pid()), "uid_map"));
+    if (RootWrapper.isRoot()) {
+      assertThat(uidMap.trim().split("\\s+"))
+          .as("runs as uid 1000 in a user namespace")
+          .containsExactly("1000", "0", "1");
     }
+    long pid = server.pid();
+    server.stop();
+    assertThat(server.isRunning()).isFalse();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(server.dataDir().resolve("postmaster.pid")).doesNotExist();
+    assertThat(dir.resolve("data.log")).content().contains("database system is shut down");
+  }
 
-    private PostgresServer server(PostgresServerBuilder builder) {
-        PostgresServer server = builder.dataDir(dir.resolve("data")).build();
-        servers.add(server);
-        return server;
-    }
+  @Test
+  void startsAndStopsDefault18() throws Exception {
+    assertRunsAndStops(server(PostgresServer.builder()), 18);
+  }
 
-    private void assertRunsAndStops(PostgresServer server, int major) throws Exception {
-        server.start();
-        assertThat(server.isRunning()).isTrue();
-        String url = server.jdbcUrl("postgres");
-        assertThat(Sql.query(url, "postgres", null, "SHOW server_version")).startsWith(major + ".");
-        assertThat(Path.of(Sql.query(url, "postgres", null, "SELECT current_setting('data_directory')")))
-                .isEqualTo(server.dataDir());
-        assertThat(Sql.query(url, "postgres", null, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
-        assertThat(Sql.query(url, "postgres", null, "SHOW unix_socket_directories")).isEmpty();
-        String uidMap = Files.readString(Path.of("/proc", Long.toString(server.pid()), "uid_map"));
-        if (RootWrapper.isRoot()) {
-            assertThat(uidMap.trim().split("\\s+")).as("runs as uid 1000 in a user namespace")
-                    .containsExactly("1000", "0", "1");
-        }
-        long pid = server.pid();
-        server.stop();
-        assertThat(server.isRunning()).isFalse();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-        assertThat(server.dataDir().resolve("postmaster.pid")).doesNotExist();
-        assertThat(dir.resolve("data.log")).content().contains("database system is shut down");
-    }
+  @Test
+  void startsAndStops17() throws Exception {
+    assertRunsAndStops(
+        server(PostgresServer.builder().installation(PostgresInstallations.forMajor(17))), 17);
+  }
 
-    @Test
-    void startsAndStopsDefault18() throws Exception {
-        assertRunsAndStops(server(PostgresServer.builder()), 18);
-    }
+  @Test
+  void startsAndStopsSystem15() throws Exception {
+    assumeTrue(
+        Files.isDirectory(Path.of("/usr/lib/postgresql/15/bin")),
+        "system PostgreSQL 15 not installed");
+    assertRunsAndStops(
+        server(PostgresServer.builder().installation(PostgresInstallations.forMajor(15))), 15);
+  }
 
-    @Test
-    void startsAndStops17() throws Exception {
-        assertRunsAndStops(server(PostgresServer.builder().installation(PostgresInstallations.forMajor(17))), 17);
-    }
+  @Test
+  void dataSurvivesRestart() throws Exception {
+    PostgresServer first = server(PostgresServer.builder()).start();
+    Sql.execute(
+        first.jdbcUrl("postgres"),
+        "postgres",
+        null,
+        "CREATE TABLE kept (v text)",
+        "INSERT INTO kept VALUES ('hello')");
+    first.stop();
 
-    @Test
-    void startsAndStopsSystem15() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/usr/lib/postgresql/15/bin")), "system PostgreSQL 15 not installed");
-        assertRunsAndStops(server(PostgresServer.builder().installation(PostgresInstallations.forMajor(15))), 15);
-    }
+    PostgresServer second = server(PostgresServer.builder()).start();
+    assertThat(Sql.query(second.jdbcUrl("postgres"), "postgres", null, "SELECT v FROM kept"))
+        .isEqualTo("hello");
+  }
 
-    @Test
-    void dataSurvivesRestart() throws Exception {
-        PostgresServer first = server(PostgresServer.builder()).start();
-        Sql.execute(first.jdbcUrl("postgres"), "postgres", null,
-                "CREATE TABLE kept (v text)", "INSERT INTO kept VALUES ('hello')");
-        first.stop();
+  @Test
+  void passwordAuthenticationIsEnforced() throws Exception {
+    PostgresServer server =
+        server(PostgresServer.builder().superuser("admin").password("s3cret")).start();
+    String url = server.jdbcUrl("postgres");
 
-        PostgresServer second = server(PostgresServer.builder()).start();
-        assertThat(Sql.query(second.jdbcUrl("postgres"), "postgres", null, "SELECT v FROM kept")).isEqualTo("hello");
-    }
+    assertThat(Sql.query(url, "admin", "s3cret", "SELECT current_user")).isEqualTo("admin");
+    assertThatThrownBy(() -> Sql.query(url, "admin", "wrong", "SELECT 1"))
+        .isInstanceOf(SQLException.class)
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+    assertThat(Files.readString(server.dataDir().resolve("pg_hba.conf")))
+        .contains("scram-sha-256")
+        .doesNotContain("trust\n");
+  }
 
-    @Test
-    void passwordAuthenticationIsEnforced() throws Exception {
-        PostgresServer server = server(PostgresServer.builder().superuser("admin").password("s3cret")).start();
-        String url = server.jdbcUrl("postgres");
+  @Test
+  void attachByDataDirStopsARunningServer() throws Exception {
+    assertThat(PostgresServer.attach(dir.resolve("data"))).isEmpty();
+    PostgresServer server = server(PostgresServer.builder()).start();
 
-        assertThat(Sql.query(url, "admin", "s3cret", "SELECT current_user")).isEqualTo("admin");
-        assertThatThrownBy(() -> Sql.query(url, "admin", "wrong", "SELECT 1"))
-                .isInstanceOf(SQLException.class)
-                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
-        assertThat(Files.readString(server.dataDir().resolve("pg_hba.conf")))
-                .contains("scram-sha-256").doesNotContain("trust\n");
-    }
+    PostgresServer attached = PostgresServer.attach(dir.resolve("data")).orElseThrow();
+    assertThat(attached.pid()).isEqualTo(server.pid());
+    assertThat(attached.port()).isEqualTo(server.port());
+    assertThat(attached.isRunning()).isTrue();
+    assertThat(Sql.query(attached.jdbcUrl("postgres"), "postgres", null, "SELECT 1"))
+        .isEqualTo("1");
+    assertThatThrownBy(attached::start).isInstanceOf(IllegalStateException.class);
 
-    @Test
-    void attachByDataDirStopsARunningServer() throws Exception {
-        assertThat(PostgresServer.attach(dir.resolve("data"))).isEmpty();
-        PostgresServer server = server(PostgresServer.builder()).start();
+    attached.stop();
+    assertThat(attached.isRunning()).isFalse();
+    assertThat(server.isRunning()).isFalse();
+    assertThat(PostgresServer.attach(dir.resolve("data"))).isEmpty();
+  }
 
-        PostgresServer attached = PostgresServer.attach(dir.resolve("data")).orElseThrow();
-        assertThat(attached.pid()).isEqualTo(server.pid());
-        assertThat(attached.port()).isEqualTo(server.port());
-        assertThat(attached.isRunning()).isTrue();
-        assertThat(Sql.query(attached.jdbcUrl("postgres"), "postgres", null, "SELECT 1")).isEqualTo("1");
-        assertThatThrownBy(attached::start).isInstanceOf(IllegalStateException.class);
+  @Test
+  void startStopsAServerThatWasLeftRunning() throws Exception {
+    PostgresServer forgotten = server(PostgresServer.builder()).start();
+    PostgresServer next = server(PostgresServer.builder()).start();
 
-        attached.stop();
-        assertThat(attached.isRunning()).isFalse();
-        assertThat(server.isRunning()).isFalse();
-        assertThat(PostgresServer.attach(dir.resolve("data"))).isEmpty();
-    }
+    assertThat(forgotten.isRunning()).isFalse();
+    assertThat(next.isRunning()).isTrue();
+    assertThat(next.pid()).isNotEqualTo(forgotten.pid());
+  }
 
-    @Test
-    void startStopsAServerThatWasLeftRunning() throws Exception {
-        PostgresServer forgotten = server(PostgresServer.builder()).start();
-        PostgresServer next = server(PostgresServer.builder()).start();
+  @Test
+  void startCopesWithStalePidFiles() throws Exception {
+    PostgresServer server = server(PostgresServer.builder()).start();
+    server.stop();
+    Path pidFile = server.dataDir().resolve("postmaster.pid");
 
-        assertThat(forgotten.isRunning()).isFalse();
-        assertThat(next.isRunning()).isTrue();
-        assertThat(next.pid()).isNotEqualTo(forgotten.pid());
-    }
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    Files.writeString(
+        pidFile,
+        dead.pid() + "\n" + server.dataDir() + "\n0\n5432\n\n127.0.0.1\n",
+        StandardCharsets.UTF_8);
+    server.start();
+    server.stop();
 
-    @Test
-    void startCopesWithStalePidFiles() throws Exception {
-        PostgresServer server = server(PostgresServer.builder()).start();
-        server.stop();
-        Path pidFile = server.dataDir().resolve("postmaster.pid");
+    long notPostgres = ProcessHandle.current().pid(); // alive, but not a postgres for this data dir
+    Files.writeString(
+        pidFile, notPostgres + "\n" + server.dataDir() + "\n", StandardCharsets.UTF_8);
+    server.start();
+    assertThat(server.isRunning()).isTrue();
+    assertThat(ProcessHandle.current().isAlive()).isTrue();
+  }
 
-        Process dead = new ProcessBuilder("true").start();
-        dead.waitFor();
-        Files.writeString(pidFile, dead.pid() + "\n" + server.dataDir() + "\n0\n5432\n\n127.0.0.1\n",
-                StandardCharsets.UTF_8);
-        server.start();
-        server.stop();
-
-        long notPostgres = ProcessHandle.current().pid(); // alive, but not a postgres for this data dir
-        Files.writeString(pidFile, notPostgres + "\n" + server.dataDir() + "\n", StandardCharsets.UTF_8);
-        server.start();
-        assertThat(server.isRunning()).isTrue();
-        assertThat(ProcessHandle.current().isAlive()).isTrue();
-    }
-
-    @Test
-    void failedStartExplainsWithTheLogTail() {
-        PostgresServer server = server(PostgresServer.builder().setting("shared_buffers", "bogus"));
-        assertThatThrownBy(server::start)
-                .isInstanceOf(PostgresException.class)
-                .hasMessageContaining("exited")
-                .hasMessageContaining("shared_buffers");
-        assertThat(server.isRunning()).isFalse();
-    }
+  @Test
+  void failedStartExplainsWithTheLogTail() {
+    PostgresServer server = server(PostgresServer.builder().setting("shared_buffers", "bogus"));
+    assertThatThrownBy(server::start)
+        .isInstanceOf(PostgresException.class)
+        .hasMessageContaining("exited")
+        .hasMessageContaining("shared_buffers");
+    assertThat(server.isRunning()).isFalse();
+  }
 }

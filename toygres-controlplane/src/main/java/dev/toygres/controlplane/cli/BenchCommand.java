@@ -17,35 +17,58 @@ import picocli.CommandLine.Option;
       "and end-to-end latency. Uses an embedded PostgreSQL unless --database-url is given."
     })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--orchestrations", defaultValue = "2000", description = "Orchestrations per run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--orchestrations",
+      defaultValue = "2000",
+      description = "Orchestrations per run (default ${DEFAULT-VALUE}).")
   int orchestrations;
 
-  @Option(names = "--concurrency", split = ",", defaultValue = "2,8",
+  @Option(
+      names = "--concurrency",
+      split = ",",
+      defaultValue = "2,8",
       description = "Dispatcher threads per queue, one run each (default ${DEFAULT-VALUE}).")
   List<Integer> concurrency;
 
-  @Option(names = "--activity-slots", defaultValue = "100", description = "Activities running at once (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--activity-slots",
+      defaultValue = "100",
+      description = "Activities running at once (default ${DEFAULT-VALUE}).")
   int activitySlots;
 
-  @Option(names = "--fanout", defaultValue = "5", description = "Activities per orchestration (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--fanout",
+      defaultValue = "5",
+      description = "Activities per orchestration (default ${DEFAULT-VALUE}).")
   int fanout;
 
-  @Option(names = "--activity-ms", defaultValue = "10", description = "Duration of one activity (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--activity-ms",
+      defaultValue = "10",
+      description = "Duration of one activity (default ${DEFAULT-VALUE}).")
   int activityMs;
 
-  @Option(names = "--database-url", defaultValue = "${env:DATABASE_URL}", description = "External PostgreSQL (default: embedded).")
+  @Option(
+      names = "--database-url",
+      defaultValue = "${env:DATABASE_URL}",
+      description = "External PostgreSQL (default: embedded).")
   String databaseUrl;
 
-  @Option(names = "--data-dir", defaultValue = "${sys:user.home}/.toygres-bench",
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${sys:user.home}/.toygres-bench",
       description = "Data directory of the embedded PostgreSQL (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Override
   public Integer call() throws Exception {
     if (orchestrations < 1 || fanout < 1 || activityMs < 0 || activitySlots < 1) {
-      throw new IllegalArgumentException("--orchestrations, --fanout and --activity-slots must be positive, --activity-ms not negative");
+      throw new IllegalArgumentException(
+          "--orchestrations, --fanout and --activity-slots must be positive, --activity-ms not negative");
     }
-    FanOutBenchmark.run(new FanOutBenchmark.Settings(orchestrations, fanout, activityMs, concurrency, activitySlots, databaseUrl, dataDir));
+    FanOutBenchmark.run(
+        new FanOutBenchmark.Settings(
+            orchestrations, fanout, activityMs, concurrency, activitySlots, databaseUrl, dataDir));
     return 0;
   }
 }

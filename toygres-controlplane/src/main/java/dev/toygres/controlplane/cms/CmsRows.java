@@ -27,24 +27,57 @@ final class CmsRows {
     long pid = rs.getLong(21);
     Long pidOrNull = rs.wasNull() ? null : pid;
     return new InstanceRecord(
-        (UUID) rs.getObject(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-        rs.getInt(6), InstanceState.parse(rs.getString(7)), HealthStatus.parse(rs.getString(8)),
-        instant(rs.getTimestamp(9)), rs.getInt(10), rs.getBoolean(11), rs.getString(12),
-        rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), portOrNull,
-        rs.getString(18), rs.getString(19), rs.getString(20), pidOrNull, instant(rs.getTimestamp(22)),
-        instant(rs.getTimestamp(23)), instant(rs.getTimestamp(24)), instant(rs.getTimestamp(25)),
-        instant(rs.getTimestamp(26)), rs.getString(27));
+        (UUID) rs.getObject(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getInt(6),
+        InstanceState.parse(rs.getString(7)),
+        HealthStatus.parse(rs.getString(8)),
+        instant(rs.getTimestamp(9)),
+        rs.getInt(10),
+        rs.getBoolean(11),
+        rs.getString(12),
+        rs.getString(13),
+        rs.getString(14),
+        rs.getString(15),
+        rs.getString(16),
+        portOrNull,
+        rs.getString(18),
+        rs.getString(19),
+        rs.getString(20),
+        pidOrNull,
+        instant(rs.getTimestamp(22)),
+        instant(rs.getTimestamp(23)),
+        instant(rs.getTimestamp(24)),
+        instant(rs.getTimestamp(25)),
+        instant(rs.getTimestamp(26)),
+        rs.getString(27));
   }
 
   static InstanceEvent event(ResultSet rs) throws SQLException {
-    return new InstanceEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-        rs.getString(5), rs.getString(6), instant(rs.getTimestamp(7)));
+    return new InstanceEvent(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        instant(rs.getTimestamp(7)));
   }
 
   static HealthCheck check(ResultSet rs) throws SQLException {
     double rt = rs.getDouble(4);
     Double rtOrNull = rs.wasNull() ? null : rt;
-    return new HealthCheck(rs.getLong(1), HealthStatus.parse(rs.getString(2)), rs.getString(3), rtOrNull,
-        rs.getString(5), rs.getString(6), rs.getString(7), instant(rs.getTimestamp(8)));
+    return new HealthCheck(
+        rs.getLong(1),
+        HealthStatus.parse(rs.getString(2)),
+        rs.getString(3),
+        rtOrNull,
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        instant(rs.getTimestamp(8)));
   }
 }

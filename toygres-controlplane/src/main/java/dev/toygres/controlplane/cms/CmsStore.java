@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** The instances table: create, read and move instances between states, each move with its event. */
+/**
+ * The instances table: create, read and move instances between states, each move with its event.
+ */
 public final class CmsStore {
   public static final String SCHEMA = "toygres_cms";
   private final DataSource ds;
@@ -26,7 +28,8 @@ public final class CmsStore {
 
   /** Creates or upgrades the CMS schema (safe when several servers start at once). */
   public void migrate() {
-    SchemaMigrations.apply(ds, SCHEMA, "classpath:dev/toygres/controlplane/cms/migration", Map.of());
+    SchemaMigrations.apply(
+        ds, SCHEMA, "classpath:dev/toygres/controlplane/cms/migration", Map.of());
   }
 
   public DataSource dataSource() {
@@ -34,34 +37,54 @@ public final class CmsStore {
   }
 
   /** What a new instance starts with. */
-  public record NewInstance(UUID id, String userName, String k8sName, String postgresVersion, int storageSizeGb,
-      String passwordEncrypted, String createOrchestrationId) {}
+  public record NewInstance(
+      UUID id,
+      String userName,
+      String k8sName,
+      String postgresVersion,
+      int storageSizeGb,
+      String passwordEncrypted,
+      String createOrchestrationId) {}
 
-  /** Inserts an instance in state creating; throws {@link NameTakenException} if a live one has the name. */
+  /**
+   * Inserts an instance in state creating; throws {@link NameTakenException} if a live one has the
+   * name.
+   */
   public void insert(NewInstance n) {
-    Db.tx(ds, c -> {
-      try (PreparedStatement ps = c.prepareStatement("""
+    Db.tx(
+        ds,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
           INSERT INTO toygres_cms.instances (id, user_name, k8s_name, postgres_version, storage_size_gb,
             password_encrypted, create_orchestration_id)
           VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-        ps.setObject(1, n.id());
-        ps.setString(2, n.userName());
-        ps.setString(3, n.k8sName());
-        ps.setString(4, n.postgresVersion());
-        ps.setInt(5, n.storageSizeGb());
-        ps.setString(6, n.passwordEncrypted());
-        ps.setString(7, n.createOrchestrationId());
-        ps.executeUpdate();
-      } catch (SQLException e) {
-        if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("instances_live_name_idx")) {
-          throw new NameTakenException(n.userName());
-        }
-        throw e;
-      }
-      events.append(c, n.id(), "created", null, "creating",
-          "instance '" + n.userName() + "' requested (PostgreSQL " + n.postgresVersion() + ")", "{}");
-      return null;
-    });
+            ps.setObject(1, n.id());
+            ps.setString(2, n.userName());
+            ps.setString(3, n.k8sName());
+            ps.setString(4, n.postgresVersion());
+            ps.setInt(5, n.storageSizeGb());
+            ps.setString(6, n.passwordEncrypted());
+            ps.setString(7, n.createOrchestrationId());
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())
+                && String.valueOf(e.getMessage()).contains("instances_live_name_idx")) {
+              throw new NameTakenException(n.userName());
+            }
+            throw e;
+          }
+          events.append(
+              c,
+              n.id(),
+              "created",
+              null,
+              "creating",
+              "instance '" + n.userName() + "' requested (PostgreSQL " + n.postgresVersion() + ")",
+              "{}");
+          return null;
+        });
   }
 
   public Optional<InstanceRecord> findLiveByName(String name) {
@@ -74,22 +97,29 @@ public final class CmsStore {
 
   /** Every instance that is not deleted, by name. */
   public List<InstanceRecord> listLive() {
-    return Db.auto(ds, c -> {
-      List<InstanceRecord> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + CmsRows.INSTANCE_COLUMNS
-          + " FROM toygres_cms.instances WHERE state <> 'deleted' ORDER BY user_name");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(CmsRows.instance(rs));
-        }
-      }
-      return out;
-    });
+    return Db.auto(
+        ds,
+        c -> {
+          List<InstanceRecord> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT "
+                          + CmsRows.INSTANCE_COLUMNS
+                          + " FROM toygres_cms.instances WHERE state <> 'deleted' ORDER BY user_name");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(CmsRows.instance(rs));
+            }
+          }
+          return out;
+        });
   }
 
-  private static Optional<InstanceRecord> one(Connection c, String where, Object arg) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT " + CmsRows.INSTANCE_COLUMNS + " FROM toygres_cms.instances " + where)) {
+  private static Optional<InstanceRecord> one(Connection c, String where, Object arg)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT " + CmsRows.INSTANCE_COLUMNS + " FROM toygres_cms.instances " + where)) {
       ps.setObject(1, arg);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(CmsRows.instance(rs)) : Optional.empty();
@@ -102,39 +132,48 @@ public final class CmsStore {
    * matching timestamp (started/stopped/deleted). Returns the old state, or empty if the instance
    * was not in an allowed state (nothing written).
    */
-  public Optional<InstanceState> transition(UUID id, EnumSet<InstanceState> from, InstanceState to, String message) {
-    return Db.tx(ds, c -> {
-      InstanceState old;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT state::text FROM toygres_cms.instances WHERE id = ? FOR UPDATE")) {
-        ps.setObject(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
+  public Optional<InstanceState> transition(
+      UUID id, EnumSet<InstanceState> from, InstanceState to, String message) {
+    return Db.tx(
+        ds,
+        c -> {
+          InstanceState old;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT state::text FROM toygres_cms.instances WHERE id = ? FOR UPDATE")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.<InstanceState>empty();
+              }
+              old = InstanceState.parse(rs.getString(1));
+            }
+          }
+          if (!from.contains(old)) {
             return Optional.<InstanceState>empty();
           }
-          old = InstanceState.parse(rs.getString(1));
-        }
-      }
-      if (!from.contains(old)) {
-        return Optional.<InstanceState>empty();
-      }
-      String stamp = switch (to) {
-        case RUNNING -> ", started_at = now()";
-        case STOPPED -> ", stopped_at = now(), health_status = 'unknown', consecutive_failures = 0";
-        case DELETED -> ", deleted_at = now(), pid = NULL";
-        default -> "";
-      };
-      try (PreparedStatement ps = c.prepareStatement("UPDATE toygres_cms.instances SET state = ?::toygres_cms.instance_state"
-          + stamp + " WHERE id = ?")) {
-        ps.setString(1, to.dbName());
-        ps.setObject(2, id);
-        ps.executeUpdate();
-      }
-      if (old != to) {
-        events.append(c, id, "state_changed", old.dbName(), to.dbName(), message, "{}");
-      }
-      return Optional.of(old);
-    });
+          String stamp =
+              switch (to) {
+                case RUNNING -> ", started_at = now()";
+                case STOPPED ->
+                    ", stopped_at = now(), health_status = 'unknown', consecutive_failures = 0";
+                case DELETED -> ", deleted_at = now(), pid = NULL";
+                default -> "";
+              };
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE toygres_cms.instances SET state = ?::toygres_cms.instance_state"
+                      + stamp
+                      + " WHERE id = ?")) {
+            ps.setString(1, to.dbName());
+            ps.setObject(2, id);
+            ps.executeUpdate();
+          }
+          if (old != to) {
+            events.append(c, id, "state_changed", old.dbName(), to.dbName(), message, "{}");
+          }
+          return Optional.of(old);
+        });
   }
 
   /** Records where the instance's server runs. */
@@ -155,43 +194,66 @@ public final class CmsStore {
    * actor is still {@code expected} (null for none). Returns whether it was recorded.
    */
   public boolean recordActor(UUID id, String expected, String actorId, String why) {
-    return Db.tx(ds, c -> {
-      int n;
-      try (PreparedStatement ps = c.prepareStatement("""
+    return Db.tx(
+        ds,
+        c -> {
+          int n;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
           UPDATE toygres_cms.instances SET instance_actor_orchestration_id = ?, monitoring_enabled = true
           WHERE id = ? AND instance_actor_orchestration_id IS NOT DISTINCT FROM ?""")) {
-        ps.setString(1, actorId);
-        ps.setObject(2, id);
-        ps.setString(3, expected);
-        n = ps.executeUpdate();
-      }
-      if (n == 1) {
-        events.append(c, id, "actor_started", null, null, why, Db.json(Map.of("actor_id", actorId,
-            "previous_actor_id", String.valueOf(expected))));
-      }
-      return n == 1;
-    });
+            ps.setString(1, actorId);
+            ps.setObject(2, id);
+            ps.setString(3, expected);
+            n = ps.executeUpdate();
+          }
+          if (n == 1) {
+            events.append(
+                c,
+                id,
+                "actor_started",
+                null,
+                null,
+                why,
+                Db.json(
+                    Map.of("actor_id", actorId, "previous_actor_id", String.valueOf(expected))));
+          }
+          return n == 1;
+        });
   }
 
   /** Turns monitoring off (actor cancelled by an operator), with an event. */
   public void monitoringOff(UUID id, String actorId, String why) {
-    Db.tx(ds, c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE toygres_cms.instances SET monitoring_enabled = false WHERE id = ?")) {
-        ps.setObject(1, id);
-        ps.executeUpdate();
-      }
-      events.append(c, id, "actor_cancelled", null, null, why, Db.json(Map.of("actor_id", String.valueOf(actorId))));
-      return null;
-    });
+    Db.tx(
+        ds,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE toygres_cms.instances SET monitoring_enabled = false WHERE id = ?")) {
+            ps.setObject(1, id);
+            ps.executeUpdate();
+          }
+          events.append(
+              c,
+              id,
+              "actor_cancelled",
+              null,
+              null,
+              why,
+              Db.json(Map.of("actor_id", String.valueOf(actorId))));
+          return null;
+        });
   }
 
   /** Appends an event on its own. */
   public void event(UUID id, String type, String message) {
-    Db.tx(ds, c -> {
-      events.append(c, id, type, null, null, message, "{}");
-      return null;
-    });
+    Db.tx(
+        ds,
+        c -> {
+          events.append(c, id, type, null, null, message, "{}");
+          return null;
+        });
   }
 
   public List<InstanceEvent> events(UUID id, int limit) {
@@ -199,15 +261,18 @@ public final class CmsStore {
   }
 
   private void update(UUID id, String set, Object... args) {
-    Db.auto(ds, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE toygres_cms.instances SET " + set + " WHERE id = ?")) {
-        for (int i = 0; i < args.length; i++) {
-          ps.setObject(i + 1, args[i]);
-        }
-        ps.setObject(args.length + 1, id);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    Db.auto(
+        ds,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE toygres_cms.instances SET " + set + " WHERE id = ?")) {
+            for (int i = 0; i < args.length; i++) {
+              ps.setObject(i + 1, args[i]);
+            }
+            ps.setObject(args.length + 1, id);
+            ps.executeUpdate();
+          }
+          return null;
+        });
   }
 }

@@ -30,7 +30,8 @@ final class Db {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new CmsException("CMS database error: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+      throw new CmsException(
+          "CMS database error: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
     }
   }
 
@@ -38,7 +39,8 @@ final class Db {
     try (Connection c = ds.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw new CmsException("CMS database error: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+      throw new CmsException(
+          "CMS database error: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
     }
   }
 

@@ -10,9 +10,18 @@ import java.util.UUID;
 
 /** {@code instance_events}: written in the caller's transaction, read newest first. */
 final class EventLog {
-  void append(Connection c, UUID id, String type, String oldState, String newState, String message, String metadata)
+  void append(
+      Connection c,
+      UUID id,
+      String type,
+      String oldState,
+      String newState,
+      String message,
+      String metadata)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
         INSERT INTO toygres_cms.instance_events (instance_id, event_type, old_state, new_state, message, metadata)
         VALUES (?, ?, ?, ?, ?, ?::jsonb)""")) {
       ps.setObject(1, id);
@@ -27,7 +36,9 @@ final class EventLog {
 
   List<InstanceEvent> list(Connection c, UUID id, int limit) throws SQLException {
     List<InstanceEvent> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("""
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            """
         SELECT id, event_type, old_state, new_state, message, metadata::text, created_at
         FROM toygres_cms.instance_events WHERE instance_id = ? ORDER BY created_at DESC, id DESC LIMIT ?""")) {
       ps.setObject(1, id);

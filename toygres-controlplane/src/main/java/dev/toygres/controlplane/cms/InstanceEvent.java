@@ -4,4 +4,10 @@ import java.time.Instant;
 
 /** One row of {@code toygres_cms.instance_events}. */
 public record InstanceEvent(
-    long id, String eventType, String oldState, String newState, String message, String metadata, Instant createdAt) {}
+    long id,
+    String eventType,
+    String oldState,
+    String newState,
+    String message,
+    String metadata,
+    Instant createdAt) {}

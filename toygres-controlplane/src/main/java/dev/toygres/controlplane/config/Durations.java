@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Human durations: {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 7d}, or combined {@code 1m30s}. */
+/**
+ * Human durations: {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 7d}, or combined
+ * {@code 1m30s}.
+ */
 public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -24,22 +27,27 @@ public final class Durations {
         break;
       }
       long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+              });
       end = m.end();
     }
     if (end != t.length() || end == 0) {
-      throw new IllegalArgumentException("invalid duration '" + text + "' (use e.g. 500ms, 2s, 5m, 1h)");
+      throw new IllegalArgumentException(
+          "invalid duration '" + text + "' (use e.g. 500ms, 2s, 5m, 1h)");
     }
     return total;
   }
 
-  /** Formats a duration the way {@link #parse} reads it, largest units first (e.g. {@code 7m12s}). */
+  /**
+   * Formats a duration the way {@link #parse} reads it, largest units first (e.g. {@code 7m12s}).
+   */
   public static String format(Duration d) {
     if (d.isNegative()) {
       return "-" + format(d.negated());

@@ -25,7 +25,8 @@ public final class SecretBox {
 
   private SecretBox(byte[] key) {
     if (key.length != 32) {
-      throw new IllegalArgumentException("secret key must be 32 bytes (base64 of 32 random bytes), was " + key.length);
+      throw new IllegalArgumentException(
+          "secret key must be 32 bytes (base64 of 32 random bytes), was " + key.length);
     }
     this.key = new SecretKeySpec(key, "AES");
   }
@@ -47,8 +48,10 @@ public final class SecretBox {
     Files.createDirectories(keyFile.getParent());
     Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, Base64.getEncoder().encodeToString(k) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+    Files.createFile(
+        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(
+        tmp, Base64.getEncoder().encodeToString(k) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
     try {
       Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (java.nio.file.FileAlreadyExistsException raced) {

@@ -24,9 +24,8 @@ public final class DurableClient {
   }
 
   /**
-   * Starts an orchestration under {@code instanceId} at the latest version registered on the
-   * worker that first runs it. Throws {@link OrchestrationAlreadyExistsException} if the id is
-   * taken.
+   * Starts an orchestration under {@code instanceId} at the latest version registered on the worker
+   * that first runs it. Throws {@link OrchestrationAlreadyExistsException} if the id is taken.
    */
   public void start(String name, String instanceId, Object input) {
     start(name, instanceId, input, StartOptions.defaults());
@@ -53,7 +52,8 @@ public final class DurableClient {
     if (eventName == null || eventName.isBlank()) {
       throw new IllegalArgumentException("event name must not be blank");
     }
-    store.enqueue(instanceId, QueueMessage.event(null, new EventRaised(eventName, Json.write(data))));
+    store.enqueue(
+        instanceId, QueueMessage.event(null, new EventRaised(eventName, Json.write(data))));
   }
 
   /**
@@ -80,13 +80,18 @@ public final class DurableClient {
     long sleep = 10;
     while (true) {
       InstanceInfo info =
-          store.instance(instanceId).orElseThrow(() -> new OrchestrationNotFoundException(instanceId,
-              "no orchestration instance with id '" + instanceId + "'"));
+          store
+              .instance(instanceId)
+              .orElseThrow(
+                  () ->
+                      new OrchestrationNotFoundException(
+                          instanceId, "no orchestration instance with id '" + instanceId + "'"));
       if (info.status().isTerminal()) {
         return info;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new TimeoutException("orchestration instance '" + instanceId + "' still running after " + timeout);
+        throw new TimeoutException(
+            "orchestration instance '" + instanceId + "' still running after " + timeout);
       }
       Thread.sleep(sleep);
       sleep = Math.min(sleep * 2, 250);
@@ -110,8 +115,13 @@ public final class DurableClient {
 
   /** The history of the current execution. */
   public List<HistoryRecord> getHistory(String instanceId) {
-    InstanceInfo info = store.instance(instanceId).orElseThrow(() -> new OrchestrationNotFoundException(instanceId,
-        "no orchestration instance with id '" + instanceId + "'"));
+    InstanceInfo info =
+        store
+            .instance(instanceId)
+            .orElseThrow(
+                () ->
+                    new OrchestrationNotFoundException(
+                        instanceId, "no orchestration instance with id '" + instanceId + "'"));
     return store.history(instanceId, info.executionId());
   }
 

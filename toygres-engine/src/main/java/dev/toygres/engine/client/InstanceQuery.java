@@ -14,13 +14,18 @@ import java.util.Set;
  * @param cursor the {@code nextCursor} of the previous page, or null for the first page
  */
 public record InstanceQuery(
-    Set<OrchestrationStatus> statuses, String name, String instanceIdPrefix, int limit, String cursor) {
+    Set<OrchestrationStatus> statuses,
+    String name,
+    String instanceIdPrefix,
+    int limit,
+    String cursor) {
   public static final int MAX_LIMIT = 1000;
 
   public InstanceQuery {
     statuses = Set.copyOf(Objects.requireNonNull(statuses, "statuses"));
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
+      throw new IllegalArgumentException(
+          "limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
     }
   }
 

@@ -29,8 +29,12 @@ import java.time.Instant;
   @JsonSubTypes.Type(
       value = HistoryEvent.SubOrchestrationFailed.class,
       name = "SubOrchestrationFailed"),
-  @JsonSubTypes.Type(value = HistoryEvent.DetachedStartScheduled.class, name = "DetachedStartScheduled"),
-  @JsonSubTypes.Type(value = HistoryEvent.DetachedStartCompleted.class, name = "DetachedStartCompleted"),
+  @JsonSubTypes.Type(
+      value = HistoryEvent.DetachedStartScheduled.class,
+      name = "DetachedStartScheduled"),
+  @JsonSubTypes.Type(
+      value = HistoryEvent.DetachedStartCompleted.class,
+      name = "DetachedStartCompleted"),
   @JsonSubTypes.Type(value = HistoryEvent.EventRaised.class, name = "EventRaised"),
   @JsonSubTypes.Type(value = HistoryEvent.ExecutionCompleted.class, name = "ExecutionCompleted"),
   @JsonSubTypes.Type(value = HistoryEvent.ExecutionFailed.class, name = "ExecutionFailed"),

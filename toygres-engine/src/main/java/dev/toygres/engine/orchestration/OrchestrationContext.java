@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 
 /**
  * The only door from orchestration code to the world. Every operation here is deterministic: on
- * replay it gives the same answers from history. Inputs and results are serialized as JSON (Jackson),
- * so they must be JSON-friendly values or records.
+ * replay it gives the same answers from history. Inputs and results are serialized as JSON
+ * (Jackson), so they must be JSON-friendly values or records.
  */
 public interface OrchestrationContext {
 
@@ -61,15 +61,16 @@ public interface OrchestrationContext {
   <T> Task<T> waitForEvent(String name, Class<T> type, Duration timeout);
 
   /**
-   * Runs another orchestration as a child with a deterministic instance id ({@code
-   * <this id>:<execution id>:<task id>}). Cancelling this instance cancels the child.
+   * Runs another orchestration as a child with a deterministic instance id ({@code <this
+   * id>:<execution id>:<task id>}). Cancelling this instance cancels the child.
    */
   default <T> Task<T> callSubOrchestration(String name, Object input, Class<T> resultType) {
     return callSubOrchestration(name, null, input, resultType);
   }
 
   /** Runs a child orchestration with the given instance id (null: a deterministic one). */
-  <T> Task<T> callSubOrchestration(String name, String instanceId, Object input, Class<T> resultType);
+  <T> Task<T> callSubOrchestration(
+      String name, String instanceId, Object input, Class<T> resultType);
 
   /**
    * Starts an independent orchestration with a caller-chosen id, at the latest version. It has no

@@ -7,7 +7,8 @@ import java.util.Objects;
  * How an activity (or sub-orchestration) is retried after a failure, with durable timers between
  * attempts. {@code maxAttempts} counts the first attempt; {@code 1} means no retry.
  */
-public record RetryPolicy(int maxAttempts, Backoff backoff, Duration firstDelay, Duration maxDelay) {
+public record RetryPolicy(
+    int maxAttempts, Backoff backoff, Duration firstDelay, Duration maxDelay) {
 
   /** How the delay grows from one attempt to the next. */
   public enum Backoff {

@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * A PostgreSQL location as JDBC wants it. Parses both {@code jdbc:postgresql://host:port/db?user=..}
- * and libpq-style {@code postgres[ql]://user:password@host:port/db} (the usual {@code
- * DATABASE_URL}). The password never appears in {@link #toString()}.
+ * A PostgreSQL location as JDBC wants it. Parses both {@code
+ * jdbc:postgresql://host:port/db?user=..} and libpq-style {@code
+ * postgres[ql]://user:password@host:port/db} (the usual {@code DATABASE_URL}). The password never
+ * appears in {@link #toString()}.
  */
 public record DatabaseUrl(String jdbcUrl, String user, String password) {
   public DatabaseUrl {
@@ -27,7 +28,8 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
     if (!u.startsWith("postgres://") && !u.startsWith("postgresql://")) {
       throw new IllegalArgumentException(
           "database URL must start with postgresql://, postgres:// or jdbc:postgresql:// (got '"
-              + redact(u) + "')");
+              + redact(u)
+              + "')");
     }
     URI uri;
     try {
@@ -45,9 +47,17 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
       user = decode(parts[0]);
       password = parts.length > 1 ? decode(parts[1]) : null;
     }
-    String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
-    String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + "/" + db
-        + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+    String db =
+        uri.getPath() == null || uri.getPath().length() <= 1
+            ? "postgres"
+            : uri.getPath().substring(1);
+    String jdbc =
+        "jdbc:postgresql://"
+            + uri.getHost()
+            + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+            + "/"
+            + db
+            + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
     return new DatabaseUrl(jdbc, user, password);
   }
 

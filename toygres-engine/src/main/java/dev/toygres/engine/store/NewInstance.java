@@ -12,7 +12,12 @@ import java.util.Objects;
  *     client starts, which learn it from the exception)
  */
 public record NewInstance(
-    String instanceId, String name, String version, String input, ParentRef parent, ParentRef startedBy) {
+    String instanceId,
+    String name,
+    String version,
+    String input,
+    ParentRef parent,
+    ParentRef startedBy) {
   public NewInstance {
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(name, "name");

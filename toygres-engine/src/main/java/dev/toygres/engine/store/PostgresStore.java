@@ -18,7 +18,6 @@ import dev.toygres.engine.store.internal.Sql;
 import dev.toygres.engine.store.internal.StepWriter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -56,7 +55,8 @@ public final class PostgresStore {
         INSERT INTO %1$s.orchestrator_queue (instance_id, kind, data)
         SELECT instance_id, ?, ?::jsonb FROM %1$s.instances WHERE instance_id = ? AND status = 'running'"""
             .formatted(schema);
-    this.statusOf = "SELECT status FROM %s.instances WHERE instance_id = ? FOR UPDATE".formatted(schema);
+    this.statusOf =
+        "SELECT status FROM %s.instances WHERE instance_id = ? FOR UPDATE".formatted(schema);
   }
 
   public String schema() {
@@ -69,19 +69,24 @@ public final class PostgresStore {
 
   /** Creates or upgrades the schema; safe when several processes call it at once. */
   public void migrate() {
-    SchemaMigrations.apply(ds, schema, "classpath:dev/toygres/engine/store/migration", java.util.Map.of());
+    SchemaMigrations.apply(
+        ds, schema, "classpath:dev/toygres/engine/store/migration", java.util.Map.of());
   }
 
   // ---- client side ----
 
   /** Creates an instance; throws {@link OrchestrationAlreadyExistsException} if the id is taken. */
   public void createInstance(NewInstance n, boolean replaceIfEnded) {
-    String existing = Sql.tx(ds, "starting " + n.instanceId(), c -> instances.create(c, n, replaceIfEnded));
+    String existing =
+        Sql.tx(ds, "starting " + n.instanceId(), c -> instances.create(c, n, replaceIfEnded));
     if (existing != null) {
       throw new OrchestrationAlreadyExistsException(
           n.instanceId(),
-          "an orchestration instance with id '" + n.instanceId() + "' already exists (status "
-              + existing + ")");
+          "an orchestration instance with id '"
+              + n.instanceId()
+              + "' already exists (status "
+              + existing
+              + ")");
     }
   }
 
@@ -102,7 +107,11 @@ public final class PostgresStore {
     if (n == 0) {
       InstanceInfo info = instance(instanceId).orElseThrow(() -> notFound(instanceId));
       throw new OrchestrationNotRunningException(
-          instanceId, "orchestration instance '" + instanceId + "' is " + info.status().dbName()
+          instanceId,
+          "orchestration instance '"
+              + instanceId
+              + "' is "
+              + info.status().dbName()
               + "; it takes no more events or cancellation");
     }
   }
@@ -110,7 +119,8 @@ public final class PostgresStore {
   private static String payload(QueueMessage m) {
     return m.kind() == QueueMessage.Kind.EVENT
         ? Sql.eventJson(m.event())
-        : dev.toygres.engine.internal.Json.write(java.util.Map.of("reason", String.valueOf(m.reason())));
+        : dev.toygres.engine.internal.Json.write(
+            java.util.Map.of("reason", String.valueOf(m.reason())));
   }
 
   public Optional<InstanceInfo> instance(String instanceId) {
@@ -122,11 +132,15 @@ public final class PostgresStore {
   }
 
   public List<ExecutionInfo> executions(String instanceId) {
-    return Sql.auto(ds, "listing executions of " + instanceId, c -> management.executions(c, instanceId));
+    return Sql.auto(
+        ds, "listing executions of " + instanceId, c -> management.executions(c, instanceId));
   }
 
   public List<HistoryRecord> history(String instanceId, int executionId) {
-    return Sql.auto(ds, "reading history of " + instanceId, c -> management.history(c, instanceId, executionId));
+    return Sql.auto(
+        ds,
+        "reading history of " + instanceId,
+        c -> management.history(c, instanceId, executionId));
   }
 
   /** Deletes an ended instance and all its data. */
@@ -147,7 +161,9 @@ public final class PostgresStore {
           }
           if ("running".equals(status)) {
             throw new OrchestrationStillRunningException(
-                instanceId, "orchestration instance '" + instanceId
+                instanceId,
+                "orchestration instance '"
+                    + instanceId
                     + "' is still running; cancel it (or wait for it to end) before deleting it");
           }
           instances.deleteData(c, instanceId);
@@ -167,16 +183,22 @@ public final class PostgresStore {
   // ---- runtime side ----
 
   /** Leases the instance whose oldest visible message is oldest, if any. */
-  public Optional<OrchestrationWorkItem> fetchOrchestrationWorkItem(String workerId, Duration lease) {
+  public Optional<OrchestrationWorkItem> fetchOrchestrationWorkItem(
+      String workerId, Duration lease) {
     return fetchOrchestrationWorkItems(workerId, 1, lease).stream().findFirst();
   }
 
   /** Leases up to {@code max} instances with visible messages, under one lock token. */
-  public List<OrchestrationWorkItem> fetchOrchestrationWorkItems(String workerId, int max, Duration lease) {
-    return Sql.leaseTx(ds, "fetching orchestration work", c -> orchestrations.fetch(c, workerId, max, lease));
+  public List<OrchestrationWorkItem> fetchOrchestrationWorkItems(
+      String workerId, int max, Duration lease) {
+    return Sql.leaseTx(
+        ds, "fetching orchestration work", c -> orchestrations.fetch(c, workerId, max, lease));
   }
 
-  /** Commits a step atomically; throws {@link LeaseLostException} (and writes nothing) if the lease is gone. */
+  /**
+   * Commits a step atomically; throws {@link LeaseLostException} (and writes nothing) if the lease
+   * is gone.
+   */
   public void commitStep(StepCommit step) {
     if (!commitSteps(List.of(step))[0]) {
       throw new LeaseLostException(
@@ -191,7 +213,9 @@ public final class PostgresStore {
   public boolean[] commitSteps(List<StepCommit> batch) {
     return Sql.tx(
         ds,
-        batch.size() == 1 ? "committing step of " + batch.get(0).instanceId() : "committing " + batch.size() + " steps",
+        batch.size() == 1
+            ? "committing step of " + batch.get(0).instanceId()
+            : "committing " + batch.size() + " steps",
         c -> {
           boolean[] written = new boolean[batch.size()];
           for (int i = 0; i < written.length; i++) {
@@ -212,7 +236,8 @@ public final class PostgresStore {
         });
   }
 
-  public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, String error, Duration delay) {
+  public void abandonOrchestrationWorkItem(
+      OrchestrationWorkItem item, String error, Duration delay) {
     Sql.auto(
         ds,
         "abandoning " + item.instanceId(),
@@ -223,7 +248,8 @@ public final class PostgresStore {
   }
 
   public List<ActivityWorkItem> fetchActivityWorkItems(String workerId, int max, Duration lease) {
-    return Sql.leaseTx(ds, "fetching activity work", c -> activities.fetch(c, workerId, max, lease));
+    return Sql.leaseTx(
+        ds, "fetching activity work", c -> activities.fetch(c, workerId, max, lease));
   }
 
   /** Records activity outcomes in one transaction; per item, whether its lease was still held. */
@@ -242,11 +268,14 @@ public final class PostgresStore {
   }
 
   /** Extends the leases held under the given tokens. */
-  public void renewLeases(Collection<UUID> orchestrationTokens, Collection<UUID> activityTokens, Duration lease) {
+  public void renewLeases(
+      Collection<UUID> orchestrationTokens, Collection<UUID> activityTokens, Duration lease) {
     Sql.leaseTx(
         ds,
         "renewing leases",
-        c -> orchestrations.renew(c, orchestrationTokens, lease) + activities.renew(c, activityTokens, lease));
+        c ->
+            orchestrations.renew(c, orchestrationTokens, lease)
+                + activities.renew(c, activityTokens, lease));
   }
 
   /** When the earliest future orchestration message (a timer, usually) becomes visible. */

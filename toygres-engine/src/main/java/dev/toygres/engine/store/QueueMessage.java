@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param event the event to append, for {@link Kind#EVENT}
  * @param reason the reason, for {@link Kind#CANCEL}
  */
-public record QueueMessage(long id, Integer executionId, Kind kind, HistoryEvent event, String reason) {
+public record QueueMessage(
+    long id, Integer executionId, Kind kind, HistoryEvent event, String reason) {
 
   /** Message kinds. */
   public enum Kind {

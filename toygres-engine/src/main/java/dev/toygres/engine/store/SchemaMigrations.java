@@ -20,7 +20,8 @@ public final class SchemaMigrations {
   /**
    * @param location a classpath folder, e.g. {@code classpath:dev/toygres/engine/store/migration}
    */
-  public static void apply(DataSource ds, String schema, String location, Map<String, String> placeholders) {
+  public static void apply(
+      DataSource ds, String schema, String location, Map<String, String> placeholders) {
     Sql.checkSchema(schema);
     String lockName = "toygres-migrate:" + schema;
     try (Connection lock = ds.getConnection()) {
@@ -43,7 +44,8 @@ public final class SchemaMigrations {
             .load()
             .migrate();
       } finally {
-        try (PreparedStatement ps = lock.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+        try (PreparedStatement ps =
+            lock.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
           ps.setString(1, lockName);
           ps.execute();
         }

@@ -36,5 +36,10 @@ public record StepCommit(
     List<NewInstance> newInstances) {
 
   /** The execution that a continue-as-new starts: its version, input and first events. */
-  public record NextExecution(int executionId, String name, String version, String input, List<HistoryEvent> initialHistory) {}
+  public record NextExecution(
+      int executionId,
+      String name,
+      String version,
+      String input,
+      List<HistoryEvent> initialHistory) {}
 }

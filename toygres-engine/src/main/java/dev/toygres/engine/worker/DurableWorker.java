@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * number of processes, may share one database: each work item is leased to one worker at a time,
  * and a crashed worker's leases expire so others take its work over.
  *
- * <p>The pool behind the store needs at least {@code orchestrationDispatchers +
- * activityDispatchers + 3} connections (one is held for LISTEN).
+ * <p>The pool behind the store needs at least {@code orchestrationDispatchers + activityDispatchers
+ * + 3} connections (one is held for LISTEN).
  */
 public final class DurableWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DurableWorker.class);
@@ -37,25 +37,35 @@ public final class DurableWorker implements AutoCloseable {
     WorkSignal activitySignal = new WorkSignal();
     this.leases = new LeaseKeeper(store, options.lease(), options.workerId());
     this.activities =
-        new ActivityDispatcher(store, registry, activitySignal, leases, options, orchestrationSignal::signal);
+        new ActivityDispatcher(
+            store, registry, activitySignal, leases, options, orchestrationSignal::signal);
     StepProcessor processor = new StepProcessor(registry, options.maxDispatchCount());
     for (int i = 0; i < options.orchestrationDispatchers(); i++) {
       OrchestrationDispatcher d =
-          new OrchestrationDispatcher(store, processor, orchestrationSignal, leases, options, activitySignal::signal);
+          new OrchestrationDispatcher(
+              store, processor, orchestrationSignal, leases, options, activitySignal::signal);
       Thread t = new Thread(d, "durable-orchestration-" + options.workerId() + "-" + i);
       t.setDaemon(true);
       orchestrations.add(d);
       threads.add(t);
     }
-    this.listener = new NotificationListener(store.dataSource(), store.schema(), orchestrationSignal, activitySignal, options.workerId());
+    this.listener =
+        new NotificationListener(
+            store.dataSource(),
+            store.schema(),
+            orchestrationSignal,
+            activitySignal,
+            options.workerId());
     threads.forEach(Thread::start);
-    LOG.info("durable worker {} started ({} orchestration and {} activity dispatchers, {} activity slots)",
-        options.workerId(), options.orchestrationDispatchers(), options.activityDispatchers(), options.maxConcurrentActivities());
+    LOG.info(
+        "durable worker {} started ({} orchestration and {} activity dispatchers, {} activity slots)",
+        options.workerId(),
+        options.orchestrationDispatchers(),
+        options.activityDispatchers(),
+        options.maxConcurrentActivities());
   }
 
-  /**
-   * Starts a worker: its dispatchers begin polling at once. The store must already be migrated.
-   */
+  /** Starts a worker: its dispatchers begin polling at once. The store must already be migrated. */
   public static DurableWorker start(PostgresStore store, Registry registry, WorkerOptions options) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(registry, "registry");

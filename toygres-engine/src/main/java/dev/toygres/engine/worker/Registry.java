@@ -54,7 +54,9 @@ public final class Registry {
   /** The newest registered version of an orchestration. */
   public Optional<String> latestVersion(String name) {
     NavigableMap<String, OrchestrationEntry> versions = orchestrations.get(name);
-    return versions == null || versions.isEmpty() ? Optional.empty() : Optional.of(versions.lastKey());
+    return versions == null || versions.isEmpty()
+        ? Optional.empty()
+        : Optional.of(versions.lastKey());
   }
 
   /** Registered versions of an orchestration, oldest first (for error messages). */

@@ -60,45 +60,149 @@ public record WorkerOptions(
 
   public static WorkerOptions defaults() {
     String host = System.getenv().getOrDefault("HOSTNAME", "host");
-    String id = host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String id =
+        host
+            + "-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
     return new WorkerOptions(
-        id, 2, 2, 100, 32, 32, Duration.ofSeconds(30), Duration.ofSeconds(1), 10, Duration.ofSeconds(30));
+        id,
+        2,
+        2,
+        100,
+        32,
+        32,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(1),
+        10,
+        Duration.ofSeconds(30));
   }
 
   public WorkerOptions withWorkerId(String v) {
-    return new WorkerOptions(v, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(
+        v,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout);
   }
 
   public WorkerOptions withMaxConcurrentActivities(int v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, v, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        v,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout);
   }
 
   public WorkerOptions withActivityBatchSize(int v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, v, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        v,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout);
   }
 
   public WorkerOptions withOrchestrationBatchSize(int v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, v, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        v,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout);
   }
 
   public WorkerOptions withLease(Duration v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, v, pollInterval, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        v,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout);
   }
 
   public WorkerOptions withPollInterval(Duration v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, v, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        v,
+        maxDispatchCount,
+        shutdownTimeout);
   }
 
   public WorkerOptions withMaxDispatchCount(int v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, v, shutdownTimeout);
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        v,
+        shutdownTimeout);
   }
 
   public WorkerOptions withShutdownTimeout(Duration v) {
-    return new WorkerOptions(workerId, orchestrationDispatchers, activityDispatchers, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, v);
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        v);
   }
 
   /** Sets both dispatcher counts. */
   public WorkerOptions withDispatchers(int orchestrations, int activities) {
-    return new WorkerOptions(workerId, orchestrations, activities, maxConcurrentActivities, activityBatchSize, orchestrationBatchSize, lease, pollInterval, maxDispatchCount, shutdownTimeout);
+    return new WorkerOptions(
+        workerId,
+        orchestrations,
+        activities,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout);
   }
 }

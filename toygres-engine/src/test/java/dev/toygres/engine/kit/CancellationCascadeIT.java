@@ -45,44 +45,66 @@ class CancellationCascadeIT {
   static Registry registry() {
     return Registry.builder()
         .activity("gate", String.class, (c, key) -> Gate.pass(key))
-        .orchestration("parent", String.class,
+        .orchestration(
+            "parent",
+            String.class,
             (ctx, in) -> ctx.callSubOrchestration("child", in, String.class).await())
-        .orchestration("child", String.class,
+        .orchestration(
+            "child",
+            String.class,
             (ctx, in) -> ctx.callSubOrchestration("grandchild", in, String.class).await())
-        .orchestration("grandchild", String.class, (ctx, in) -> {
-          CODE_RAN.add(ctx.instanceId());
-          return ctx.waitForEvent("never", String.class).await();
-        })
-        .orchestration("waitsEvent", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("waiting");
-          return ctx.waitForEvent("go", String.class).await();
-        })
-        .orchestration("waitsTimer", String.class, (ctx, in) -> {
-          ctx.createTimer(Duration.ofMinutes(10)).await();
-          return "fired";
-        })
-        .orchestration("busyWithTimer", String.class, (ctx, key) -> {
-          var activity = ctx.callActivity("gate", key, String.class);
-          var timer = ctx.createTimer(Duration.ofMillis(800));
-          activity.await();
-          timer.await();
-          return "done";
-        })
-        .orchestration("watchesChild", String.class, (ctx, in) -> {
-          try {
-            return ctx.callSubOrchestration("grandchild", in, String.class).await();
-          } catch (TaskFailedException e) {
-            return e.failure().errorType() + ": " + e.failure().message();
-          }
-        })
-        .orchestration("namesChild", String.class, (ctx, childId) -> {
-          try {
-            ctx.callSubOrchestration("grandchild", childId, null, String.class).await();
-          } catch (TaskFailedException e) {
-            ctx.setCustomStatus(e.failure().errorType());
-          }
-          return ctx.waitForEvent("never", String.class).await();
-        })
+        .orchestration(
+            "grandchild",
+            String.class,
+            (ctx, in) -> {
+              CODE_RAN.add(ctx.instanceId());
+              return ctx.waitForEvent("never", String.class).await();
+            })
+        .orchestration(
+            "waitsEvent",
+            String.class,
+            (ctx, in) -> {
+              ctx.setCustomStatus("waiting");
+              return ctx.waitForEvent("go", String.class).await();
+            })
+        .orchestration(
+            "waitsTimer",
+            String.class,
+            (ctx, in) -> {
+              ctx.createTimer(Duration.ofMinutes(10)).await();
+              return "fired";
+            })
+        .orchestration(
+            "busyWithTimer",
+            String.class,
+            (ctx, key) -> {
+              var activity = ctx.callActivity("gate", key, String.class);
+              var timer = ctx.createTimer(Duration.ofMillis(800));
+              activity.await();
+              timer.await();
+              return "done";
+            })
+        .orchestration(
+            "watchesChild",
+            String.class,
+            (ctx, in) -> {
+              try {
+                return ctx.callSubOrchestration("grandchild", in, String.class).await();
+              } catch (TaskFailedException e) {
+                return e.failure().errorType() + ": " + e.failure().message();
+              }
+            })
+        .orchestration(
+            "namesChild",
+            String.class,
+            (ctx, childId) -> {
+              try {
+                ctx.callSubOrchestration("grandchild", childId, null, String.class).await();
+              } catch (TaskFailedException e) {
+                ctx.setCustomStatus(e.failure().errorType());
+              }
+              return ctx.waitForEvent("never", String.class).await();
+            })
         .build();
   }
 
@@ -114,7 +136,8 @@ class CancellationCascadeIT {
       assertThat(info.failure().errorType()).isEqualTo("OrchestrationCancelled");
     }
     assertThat(instance(f, child).orElseThrow().failure().message())
-        .contains("parent 'cx-tree' was cancelled").contains("tree no longer needed");
+        .contains("parent 'cx-tree' was cancelled")
+        .contains("tree no longer needed");
     assertThat(instance(f, grandchild).orElseThrow().failure().message())
         .contains("parent '" + child + "' was cancelled");
   }
@@ -133,7 +156,8 @@ class CancellationCascadeIT {
     assertThat(info.completedAt()).isNotNull();
     List<HistoryEvent> h = history(f, "cx-reason");
     assertThat(h.get(h.size() - 1)).isEqualTo(new ExecutionCancelled("operator said so"));
-    assertThat(f.client().listExecutions("cx-reason")).extracting(ExecutionInfo::status)
+    assertThat(f.client().listExecutions("cx-reason"))
+        .extracting(ExecutionInfo::status)
         .containsExactly(OrchestrationStatus.CANCELLED);
   }
 
@@ -146,7 +170,8 @@ class CancellationCascadeIT {
 
     assertThat(finish(f, "cx-timer").status()).isEqualTo(OrchestrationStatus.CANCELLED);
     assertThat(only(history(f, "cx-timer"), TimerFired.class)).isEmpty();
-    assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'cx-timer'"))
+    assertThat(
+            f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'cx-timer'"))
         .isZero();
   }
 
@@ -173,15 +198,21 @@ class CancellationCascadeIT {
     int size = history(f, "cx-pending").size();
 
     Gate.open("cx-pending");
-    await().atMost(Scenarios.WAIT).until(() -> f.count(
-        "SELECT (SELECT count(*) FROM {s}.activity_queue WHERE instance_id = 'cx-pending')"
-            + " + (SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'cx-pending')") == 0);
+    await()
+        .atMost(Scenarios.WAIT)
+        .until(
+            () ->
+                f.count(
+                        "SELECT (SELECT count(*) FROM {s}.activity_queue WHERE instance_id = 'cx-pending')"
+                            + " + (SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'cx-pending')")
+                    == 0);
     Thread.sleep(1000);
 
     List<HistoryEvent> h = history(f, "cx-pending");
     assertThat(h).hasSize(size);
     assertThat(h.get(h.size() - 1)).isInstanceOf(ExecutionCancelled.class);
-    assertThat(instance(f, "cx-pending").orElseThrow().status()).isEqualTo(OrchestrationStatus.CANCELLED);
+    assertThat(instance(f, "cx-pending").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.CANCELLED);
   }
 
   @Test
@@ -192,7 +223,8 @@ class CancellationCascadeIT {
     f.client().cancel("cx-watch:1:0", "stop child");
 
     assertThat(output(f, "cx-watch", String.class)).isEqualTo("OrchestrationCancelled: stop child");
-    assertThat(instance(f, "cx-watch:1:0").orElseThrow().status()).isEqualTo(OrchestrationStatus.CANCELLED);
+    assertThat(instance(f, "cx-watch:1:0").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.CANCELLED);
   }
 
   @Test
@@ -217,8 +249,9 @@ class CancellationCascadeIT {
 
       assertThat(finish(g, "cx-early").status()).isEqualTo(OrchestrationStatus.CANCELLED);
       assertThat(CODE_RAN).doesNotContain("cx-early");
-      assertThat(history(g, "cx-early")).hasExactlyElementsOfTypes(
-          ExecutionStarted.class, OrchestratorStarted.class, ExecutionCancelled.class);
+      assertThat(history(g, "cx-early"))
+          .hasExactlyElementsOfTypes(
+              ExecutionStarted.class, OrchestratorStarted.class, ExecutionCancelled.class);
     }
   }
 
@@ -230,19 +263,29 @@ class CancellationCascadeIT {
       g.client().start("namesChild", "cx-claimer", "cx-owner");
       StepProcessor steps = new StepProcessor(r, 10);
       // run steps by hand until the claimer has tried (and failed) to start its child
-      await().atMost(Scenarios.WAIT).until(() -> {
-        runOneStep(g, steps);
-        return !only(history(g, "cx-claimer"), SubOrchestrationScheduled.class).isEmpty()
-            && history(g, "cx-owner").stream().anyMatch(e -> e instanceof OrchestratorStarted);
-      });
+      await()
+          .atMost(Scenarios.WAIT)
+          .until(
+              () -> {
+                runOneStep(g, steps);
+                return !only(history(g, "cx-claimer"), SubOrchestrationScheduled.class).isEmpty()
+                    && history(g, "cx-owner").stream()
+                        .anyMatch(e -> e instanceof OrchestratorStarted);
+              });
       // the "already exists" outcome is queued for the claimer; the cancel arrives with it
       g.client().cancel("cx-claimer", "stop");
       g.startWorker(r);
 
       assertThat(finish(g, "cx-claimer").status()).isEqualTo(OrchestrationStatus.CANCELLED);
-      await().atMost(Scenarios.WAIT).until(() -> g.count(
-          "SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'cx-owner'") == 0);
-      assertThat(instance(g, "cx-owner").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+      await()
+          .atMost(Scenarios.WAIT)
+          .until(
+              () ->
+                  g.count(
+                          "SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'cx-owner'")
+                      == 0);
+      assertThat(instance(g, "cx-owner").orElseThrow().status())
+          .isEqualTo(OrchestrationStatus.RUNNING);
       assertThat(only(history(g, "cx-owner"), ActivityScheduled.class)).isEmpty();
       assertThat(history(g, "cx-owner")).noneMatch(e -> e instanceof ExecutionCancelled);
     }

@@ -42,65 +42,84 @@ class ContinueAsNewCarryOverIT {
     return Registry.builder()
         .activity("inc", Integer.class, (c, n) -> n + 1)
         // execution 1 waits for "start" and continues as new; execution 2 takes 3 "item" events
-        .orchestration("startThenCollect", Integer.class, (ctx, phase) -> {
-          if (phase == 0) {
-            ctx.waitForEvent("start", String.class).await();
-            ctx.continueAsNew(1);
-          }
-          List<String> got = new ArrayList<>();
-          for (int i = 0; i < 3; i++) {
-            got.add(ctx.waitForEvent("item", String.class).await());
-          }
-          return got;
-        })
-        .orchestration("oneItemPerExecution", Collected.class, (ctx, c) -> {
-          String item = ctx.waitForEvent("item", String.class).await();
-          List<String> items = new ArrayList<>(c.items());
-          items.add(item + "@" + ctx.executionId());
-          if (c.left() > 1) {
-            ctx.continueAsNew(new Collected(c.left() - 1, items));
-          }
-          return items;
-        })
-        .orchestration("counter", Counter.class, (ctx, c) -> {
-          int next = ctx.callActivity("inc", c.value(), Integer.class).await();
-          List<Integer> seen = new ArrayList<>(c.executions());
-          seen.add(ctx.executionId());
-          Counter state = new Counter(next, c.target(), seen);
-          if (next < c.target()) {
-            ctx.continueAsNew(state);
-          }
-          return state;
-        })
-        .orchestration("statusPerExecution", Integer.class, (ctx, last) -> {
-          ctx.setCustomStatus("exec-" + ctx.executionId());
-          ctx.waitForEvent("next", String.class).await();
-          if (ctx.executionId() < last) {
-            ctx.continueAsNew(last);
-          }
-          return "done-" + ctx.executionId();
-        })
+        .orchestration(
+            "startThenCollect",
+            Integer.class,
+            (ctx, phase) -> {
+              if (phase == 0) {
+                ctx.waitForEvent("start", String.class).await();
+                ctx.continueAsNew(1);
+              }
+              List<String> got = new ArrayList<>();
+              for (int i = 0; i < 3; i++) {
+                got.add(ctx.waitForEvent("item", String.class).await());
+              }
+              return got;
+            })
+        .orchestration(
+            "oneItemPerExecution",
+            Collected.class,
+            (ctx, c) -> {
+              String item = ctx.waitForEvent("item", String.class).await();
+              List<String> items = new ArrayList<>(c.items());
+              items.add(item + "@" + ctx.executionId());
+              if (c.left() > 1) {
+                ctx.continueAsNew(new Collected(c.left() - 1, items));
+              }
+              return items;
+            })
+        .orchestration(
+            "counter",
+            Counter.class,
+            (ctx, c) -> {
+              int next = ctx.callActivity("inc", c.value(), Integer.class).await();
+              List<Integer> seen = new ArrayList<>(c.executions());
+              seen.add(ctx.executionId());
+              Counter state = new Counter(next, c.target(), seen);
+              if (next < c.target()) {
+                ctx.continueAsNew(state);
+              }
+              return state;
+            })
+        .orchestration(
+            "statusPerExecution",
+            Integer.class,
+            (ctx, last) -> {
+              ctx.setCustomStatus("exec-" + ctx.executionId());
+              ctx.waitForEvent("next", String.class).await();
+              if (ctx.executionId() < last) {
+                ctx.continueAsNew(last);
+              }
+              return "done-" + ctx.executionId();
+            })
         // execution 1 leaves a 300 ms timer behind; execution 2 races a long timer against "stop"
-        .orchestration("staleTimer", Integer.class, (ctx, phase) -> {
-          if (phase == 0) {
-            ctx.createTimer(Duration.ofMillis(300));
-            ctx.continueAsNew(1);
-          }
-          Task<Void> timer = ctx.createTimer(Duration.ofMinutes(10));
-          Task<String> stop = ctx.waitForEvent("stop", String.class);
-          return ctx.anyOf(timer, stop).await() == timer ? "timer fired" : "stopped";
-        })
-        .orchestration("versioned", "1", String.class, (ctx, in) -> {
-          if (ctx.executionId() == 1) {
-            if (in.startsWith("pin")) {
-              ctx.continueAsNew(in, "1");
-            }
-            ctx.continueAsNew(in);
-          }
-          return "v1:" + in + "@" + ctx.executionId();
-        })
-        .orchestration("versioned", "2", String.class,
-            (ctx, in) -> "v2:" + in + "@" + ctx.executionId())
+        .orchestration(
+            "staleTimer",
+            Integer.class,
+            (ctx, phase) -> {
+              if (phase == 0) {
+                ctx.createTimer(Duration.ofMillis(300));
+                ctx.continueAsNew(1);
+              }
+              Task<Void> timer = ctx.createTimer(Duration.ofMinutes(10));
+              Task<String> stop = ctx.waitForEvent("stop", String.class);
+              return ctx.anyOf(timer, stop).await() == timer ? "timer fired" : "stopped";
+            })
+        .orchestration(
+            "versioned",
+            "1",
+            String.class,
+            (ctx, in) -> {
+              if (ctx.executionId() == 1) {
+                if (in.startsWith("pin")) {
+                  ctx.continueAsNew(in, "1");
+                }
+                ctx.continueAsNew(in);
+              }
+              return "v1:" + in + "@" + ctx.executionId();
+            })
+        .orchestration(
+            "versioned", "2", String.class, (ctx, in) -> "v2:" + in + "@" + ctx.executionId())
         .build();
   }
 
@@ -169,10 +188,14 @@ class ContinueAsNewCarryOverIT {
     assertThat(instance(f, "can-ids").orElseThrow().executionId()).isEqualTo(5);
     List<ExecutionInfo> executions = f.client().listExecutions("can-ids");
     assertThat(executions).extracting(ExecutionInfo::executionId).containsExactly(1, 2, 3, 4, 5);
-    assertThat(executions).extracting(ExecutionInfo::status).containsExactly(
-        OrchestrationStatus.CONTINUED_AS_NEW, OrchestrationStatus.CONTINUED_AS_NEW,
-        OrchestrationStatus.CONTINUED_AS_NEW, OrchestrationStatus.CONTINUED_AS_NEW,
-        OrchestrationStatus.COMPLETED);
+    assertThat(executions)
+        .extracting(ExecutionInfo::status)
+        .containsExactly(
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.COMPLETED);
     assertThat(executions.get(2).input()).isEqualTo(json(new Counter(2, 5, List.of(1, 2))));
     ExecutionStarted started = (ExecutionStarted) history(f, "can-ids", 3).get(0);
     assertThat(started.input()).isEqualTo(executions.get(2).input());
@@ -184,7 +207,8 @@ class ContinueAsNewCarryOverIT {
     for (int exec = 1; exec <= 3; exec++) {
       awaitCustomStatus(f, "can-status", "exec-" + exec);
       assertThat(instance(f, "can-status").orElseThrow().executionId()).isEqualTo(exec);
-      assertThat(instance(f, "can-status").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+      assertThat(instance(f, "can-status").orElseThrow().status())
+          .isEqualTo(OrchestrationStatus.RUNNING);
       f.client().raiseEvent("can-status", "next", "go");
     }
 
@@ -195,14 +219,21 @@ class ContinueAsNewCarryOverIT {
   @Test
   void timersOfAnOldExecutionDoNotFireIntoTheNewOne() throws Exception {
     f.client().start("staleTimer", "can-stale-timer", 0);
-    await().atMost(Scenarios.WAIT)
+    await()
+        .atMost(Scenarios.WAIT)
         .until(() -> instance(f, "can-stale-timer").orElseThrow().executionId() == 2);
-    await().atMost(Scenarios.WAIT).until(() -> f.count(
-        "SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'can-stale-timer'"
-            + " AND execution_id = 1") == 0);
+    await()
+        .atMost(Scenarios.WAIT)
+        .until(
+            () ->
+                f.count(
+                        "SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'can-stale-timer'"
+                            + " AND execution_id = 1")
+                    == 0);
     Thread.sleep(200);
     assertThat(only(history(f, "can-stale-timer", 2), TimerFired.class)).isEmpty();
-    assertThat(instance(f, "can-stale-timer").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(instance(f, "can-stale-timer").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
 
     f.client().raiseEvent("can-stale-timer", "stop", "now");
 
@@ -214,7 +245,8 @@ class ContinueAsNewCarryOverIT {
     f.client().start("versioned", "can-latest", "in", StartOptions.defaults().withVersion("1"));
 
     assertThat(output(f, "can-latest", String.class)).isEqualTo("v2:in@2");
-    assertThat(f.client().listExecutions("can-latest")).extracting(ExecutionInfo::version)
+    assertThat(f.client().listExecutions("can-latest"))
+        .extracting(ExecutionInfo::version)
         .containsExactly("1", "2");
   }
 
@@ -223,7 +255,8 @@ class ContinueAsNewCarryOverIT {
     f.client().start("versioned", "can-pinned", "pinned", StartOptions.defaults().withVersion("1"));
 
     assertThat(output(f, "can-pinned", String.class)).isEqualTo("v1:pinned@2");
-    assertThat(f.client().listExecutions("can-pinned")).extracting(ExecutionInfo::version)
+    assertThat(f.client().listExecutions("can-pinned"))
+        .extracting(ExecutionInfo::version)
         .containsExactly("1", "1");
   }
 }

@@ -25,29 +25,38 @@ class CustomStatusIT {
   static Registry registry() {
     return Registry.builder()
         .activity("echo", String.class, (c, s) -> s)
-        .orchestration("phases", String.class, (ctx, in) -> {
-          ctx.setCustomStatus(new Phase("collecting", 1));
-          ctx.waitForEvent("next", String.class).await();
-          ctx.setCustomStatus(new Phase("approving", 2));
-          ctx.waitForEvent("next", String.class).await();
-          ctx.setCustomStatus(new Phase("done", 3));
-          return "finished";
-        })
-        .orchestration("clears", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("working");
-          ctx.waitForEvent("next", String.class).await();
-          ctx.setCustomStatus(null);
-          ctx.waitForEvent("next", String.class).await();
-          return "finished";
-        })
-        .orchestration("setOnce", String.class, (ctx, in) -> {
-          if (!ctx.isReplaying()) {
-            ctx.setCustomStatus("set in the first step");
-          }
-          ctx.callActivity("echo", "a", String.class).await();
-          ctx.waitForEvent("next", String.class).await();
-          return "finished";
-        })
+        .orchestration(
+            "phases",
+            String.class,
+            (ctx, in) -> {
+              ctx.setCustomStatus(new Phase("collecting", 1));
+              ctx.waitForEvent("next", String.class).await();
+              ctx.setCustomStatus(new Phase("approving", 2));
+              ctx.waitForEvent("next", String.class).await();
+              ctx.setCustomStatus(new Phase("done", 3));
+              return "finished";
+            })
+        .orchestration(
+            "clears",
+            String.class,
+            (ctx, in) -> {
+              ctx.setCustomStatus("working");
+              ctx.waitForEvent("next", String.class).await();
+              ctx.setCustomStatus(null);
+              ctx.waitForEvent("next", String.class).await();
+              return "finished";
+            })
+        .orchestration(
+            "setOnce",
+            String.class,
+            (ctx, in) -> {
+              if (!ctx.isReplaying()) {
+                ctx.setCustomStatus("set in the first step");
+              }
+              ctx.callActivity("echo", "a", String.class).await();
+              ctx.waitForEvent("next", String.class).await();
+              return "finished";
+            })
         .build();
   }
 
@@ -69,10 +78,12 @@ class CustomStatusIT {
     f.client().start("phases", "cs-phases", null);
 
     awaitCustomStatus(f, "cs-phases", new Phase("collecting", 1));
-    assertThat(instance(f, "cs-phases").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(instance(f, "cs-phases").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
     f.client().raiseEvent("cs-phases", "next", "1");
     awaitCustomStatus(f, "cs-phases", new Phase("approving", 2));
-    assertThat(instance(f, "cs-phases").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(instance(f, "cs-phases").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
     f.client().raiseEvent("cs-phases", "next", "2");
 
     InstanceInfo done = completed(f, "cs-phases");
@@ -85,8 +96,11 @@ class CustomStatusIT {
     awaitCustomStatus(f, "cs-clear", "working");
     f.client().raiseEvent("cs-clear", "next", "1");
 
-    await().atMost(Scenarios.WAIT).until(() -> instance(f, "cs-clear").orElseThrow().customStatus() == null);
-    assertThat(instance(f, "cs-clear").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+    await()
+        .atMost(Scenarios.WAIT)
+        .until(() -> instance(f, "cs-clear").orElseThrow().customStatus() == null);
+    assertThat(instance(f, "cs-clear").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
     f.client().raiseEvent("cs-clear", "next", "2");
     assertThat(completed(f, "cs-clear").customStatus()).isNull();
   }

@@ -37,65 +37,91 @@ class EventBufferingIT {
   static Registry registry() {
     return Registry.builder()
         .activity("gate", String.class, (c, key) -> Gate.pass(key))
-        .orchestration("collectAfterGo", Integer.class, (ctx, n) -> {
-          ctx.waitForEvent("go", String.class).await();
-          List<String> got = new ArrayList<>();
-          for (int i = 0; i < n; i++) {
-            got.add(ctx.waitForEvent("item", String.class).await());
-          }
-          return got;
-        })
-        .orchestration("collectWaiting", Integer.class, (ctx, n) -> {
-          List<String> got = new ArrayList<>();
-          for (int i = 0; i < n; i++) {
-            ctx.setCustomStatus("waiting-" + i);
-            got.add(ctx.waitForEvent("item", String.class).await());
-          }
-          return got;
-        })
-        .orchestration("aThenB", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("waiting-a");
-          String a = ctx.waitForEvent("a", String.class).await();
-          String b = ctx.waitForEvent("b", String.class).await();
-          return a + "," + b;
-        })
-        .orchestration("timeoutCaught", Long.class, (ctx, ms) -> {
-          try {
-            return "got " + ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
-          } catch (TaskTimeoutException e) {
-            return "timeout: " + e.getMessage();
-          }
-        })
-        .orchestration("timeoutUncaught", Long.class,
+        .orchestration(
+            "collectAfterGo",
+            Integer.class,
+            (ctx, n) -> {
+              ctx.waitForEvent("go", String.class).await();
+              List<String> got = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                got.add(ctx.waitForEvent("item", String.class).await());
+              }
+              return got;
+            })
+        .orchestration(
+            "collectWaiting",
+            Integer.class,
+            (ctx, n) -> {
+              List<String> got = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                ctx.setCustomStatus("waiting-" + i);
+                got.add(ctx.waitForEvent("item", String.class).await());
+              }
+              return got;
+            })
+        .orchestration(
+            "aThenB",
+            String.class,
+            (ctx, in) -> {
+              ctx.setCustomStatus("waiting-a");
+              String a = ctx.waitForEvent("a", String.class).await();
+              String b = ctx.waitForEvent("b", String.class).await();
+              return a + "," + b;
+            })
+        .orchestration(
+            "timeoutCaught",
+            Long.class,
+            (ctx, ms) -> {
+              try {
+                return "got " + ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
+              } catch (TaskTimeoutException e) {
+                return "timeout: " + e.getMessage();
+              }
+            })
+        .orchestration(
+            "timeoutUncaught",
+            Long.class,
             (ctx, ms) -> ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await())
-        .orchestration("timeoutThenWait", Long.class, (ctx, ms) -> {
-          String first;
-          try {
-            first = ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
-          } catch (TaskTimeoutException e) {
-            first = "timeout";
-          }
-          ctx.setCustomStatus("after-first");
-          ctx.waitForEvent("gate", String.class).await();
-          String second = ctx.waitForEvent("x", String.class).await();
-          return first + "," + second;
-        })
-        .orchestration("earlyThenWait", Long.class, (ctx, ms) -> {
-          ctx.setCustomStatus("waiting-first");
-          String first = ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
-          ctx.setCustomStatus("waiting-second");
-          String second = ctx.waitForEvent("x", String.class).await();
-          return first + "," + second;
-        })
-        .orchestration("busy", String.class, (ctx, key) -> {
-          String r = ctx.callActivity("gate", key, String.class).await();
-          String e = ctx.waitForEvent("ping", String.class).await();
-          return r + "+" + e;
-        })
-        .orchestration("order", String.class, (ctx, in) -> {
-          Order o = ctx.waitForEvent("order", Order.class).await();
-          return o.id() + " x" + o.quantity();
-        })
+        .orchestration(
+            "timeoutThenWait",
+            Long.class,
+            (ctx, ms) -> {
+              String first;
+              try {
+                first = ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
+              } catch (TaskTimeoutException e) {
+                first = "timeout";
+              }
+              ctx.setCustomStatus("after-first");
+              ctx.waitForEvent("gate", String.class).await();
+              String second = ctx.waitForEvent("x", String.class).await();
+              return first + "," + second;
+            })
+        .orchestration(
+            "earlyThenWait",
+            Long.class,
+            (ctx, ms) -> {
+              ctx.setCustomStatus("waiting-first");
+              String first = ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
+              ctx.setCustomStatus("waiting-second");
+              String second = ctx.waitForEvent("x", String.class).await();
+              return first + "," + second;
+            })
+        .orchestration(
+            "busy",
+            String.class,
+            (ctx, key) -> {
+              String r = ctx.callActivity("gate", key, String.class).await();
+              String e = ctx.waitForEvent("ping", String.class).await();
+              return r + "+" + e;
+            })
+        .orchestration(
+            "order",
+            String.class,
+            (ctx, in) -> {
+              Order o = ctx.waitForEvent("order", Order.class).await();
+              return o.id() + " x" + o.quantity();
+            })
         .build();
   }
 
@@ -121,7 +147,8 @@ class EventBufferingIT {
     f.client().raiseEvent("ev-order", "go", "now");
 
     assertThat(output(f, "ev-order", STRINGS)).containsExactly("first", "second", "third");
-    List<String> names = only(history(f, "ev-order"), EventRaised.class).stream().map(EventRaised::name).toList();
+    List<String> names =
+        only(history(f, "ev-order"), EventRaised.class).stream().map(EventRaised::name).toList();
     assertThat(names).containsExactly("item", "item", "item", "go");
   }
 
@@ -154,7 +181,8 @@ class EventBufferingIT {
     f.client().raiseEvent("ev-names", "unrelated", "X");
     f.client().raiseEvent("ev-names", "b", "B2");
     awaitHistory(f, "ev-names", e -> e instanceof EventRaised r && r.data().equals("\"B2\""));
-    assertThat(instance(f, "ev-names").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(instance(f, "ev-names").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
 
     f.client().raiseEvent("ev-names", "a", "A");
 
@@ -197,7 +225,8 @@ class EventBufferingIT {
     f.client().raiseEvent("ev-early", "x", "early");
     awaitCustomStatus(f, "ev-early", "waiting-second");
     awaitHistory(f, "ev-early", e -> e instanceof TimerFired);
-    assertThat(instance(f, "ev-early").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(instance(f, "ev-early").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
 
     f.client().raiseEvent("ev-early", "x", "second");
 

@@ -8,9 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lets a test hold an activity running until it says so: the activity calls {@link #pass}, the
- * test waits with {@link #awaitEntered} and releases it with {@link #open}. Keys are unique per
- * test (usually the instance id).
+ * Lets a test hold an activity running until it says so: the activity calls {@link #pass}, the test
+ * waits with {@link #awaitEntered} and releases it with {@link #open}. Keys are unique per test
+ * (usually the instance id).
  */
 final class Gate {
   private static final Map<String, CountDownLatch> ENTERED = new ConcurrentHashMap<>();

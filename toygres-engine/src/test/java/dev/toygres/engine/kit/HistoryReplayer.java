@@ -42,7 +42,8 @@ public final class HistoryReplayer {
   private static final TypeReference<List<HistoryEvent>> EVENTS = new TypeReference<>() {};
 
   /** One execution replayed: what history recorded and what the current code decided. */
-  public record ExecutionReplay(int executionId, List<HistoryEvent> recorded, StepDecision decision) {}
+  public record ExecutionReplay(
+      int executionId, List<HistoryEvent> recorded, StepDecision decision) {}
 
   private HistoryReplayer() {}
 
@@ -51,7 +52,8 @@ public final class HistoryReplayer {
     String resource = "histories/" + name + ".json";
     try (InputStream in = HistoryReplayer.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalArgumentException("no recorded history " + resource + " on the class path");
+        throw new IllegalArgumentException(
+            "no recorded history " + resource + " on the class path");
       }
       return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -93,7 +95,8 @@ public final class HistoryReplayer {
       if (e instanceof ExecutionStarted) {
         out.add(new ArrayList<>());
       } else if (out.isEmpty()) {
-        throw new IllegalArgumentException("a recorded history must begin with ExecutionStarted, not " + e.kind());
+        throw new IllegalArgumentException(
+            "a recorded history must begin with ExecutionStarted, not " + e.kind());
       }
       out.get(out.size() - 1).add(e);
     }
@@ -107,20 +110,46 @@ public final class HistoryReplayer {
   public static ExecutionReplay replayExecution(
       Registry registry, String instanceId, int executionId, List<HistoryEvent> recorded) {
     ExecutionStarted start = (ExecutionStarted) recorded.get(0);
-    String version = start.version() != null ? start.version()
-        : registry.latestVersion(start.name()).orElseThrow(() -> new AssertionError(
-            "orchestration '" + start.name() + "' is not registered"));
-    OrchestrationEntry entry = registry.orchestration(start.name(), version).orElseThrow(() -> new AssertionError(
-        "orchestration '" + start.name() + "' version " + version + " is not registered"));
-    Instant lastStep = recorded.stream().filter(OrchestratorStarted.class::isInstance)
-        .map(e -> ((OrchestratorStarted) e).time()).reduce((a, b) -> b).orElse(Instant.EPOCH);
-    StepDecision d = OrchestrationExecutor.execute(instanceId, executionId, entry.code(), entry.inputType(),
-        recorded, List.of(new OrchestratorStarted(lastStep)));
+    String version =
+        start.version() != null
+            ? start.version()
+            : registry
+                .latestVersion(start.name())
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            "orchestration '" + start.name() + "' is not registered"));
+    OrchestrationEntry entry =
+        registry
+            .orchestration(start.name(), version)
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "orchestration '"
+                            + start.name()
+                            + "' version "
+                            + version
+                            + " is not registered"));
+    Instant lastStep =
+        recorded.stream()
+            .filter(OrchestratorStarted.class::isInstance)
+            .map(e -> ((OrchestratorStarted) e).time())
+            .reduce((a, b) -> b)
+            .orElse(Instant.EPOCH);
+    StepDecision d =
+        OrchestrationExecutor.execute(
+            instanceId,
+            executionId,
+            entry.code(),
+            entry.inputType(),
+            recorded,
+            List.of(new OrchestratorStarted(lastStep)));
     return new ExecutionReplay(executionId, recorded, d);
   }
 
   /** Replays every execution of a recording. */
-  public static List<ExecutionReplay> replay(Registry registry, String instanceId, List<HistoryEvent> events) {
+  public static List<ExecutionReplay> replay(
+      Registry registry, String instanceId, List<HistoryEvent> events) {
     List<List<HistoryEvent>> executions = executions(events);
     List<ExecutionReplay> out = new ArrayList<>();
     for (int i = 0; i < executions.size(); i++) {
@@ -138,7 +167,8 @@ public final class HistoryReplayer {
    * Asserts that the current code replays every execution: no nondeterminism, no work the history
    * lacks, and the same ending (output, failure type or continue-as-new input and carried events).
    */
-  public static void assertReplays(Registry registry, String instanceId, List<HistoryEvent> events) {
+  public static void assertReplays(
+      Registry registry, String instanceId, List<HistoryEvent> events) {
     List<ExecutionReplay> replays = replay(registry, instanceId, events);
     for (int i = 0; i < replays.size(); i++) {
       ExecutionReplay r = replays.get(i);
@@ -150,36 +180,53 @@ public final class HistoryReplayer {
   private static void check(String id, ExecutionReplay r, List<HistoryEvent> nextExecution) {
     String where = "history '" + id + "' execution " + r.executionId();
     StepDecision d = r.decision();
-    if (d.failure() != null && d.failure().errorType().equals(NonDeterminismException.class.getName())) {
+    if (d.failure() != null
+        && d.failure().errorType().equals(NonDeterminismException.class.getName())) {
       throw new AssertionError(where + " no longer replays: " + d.failure().message());
     }
     if (!d.newWork().isEmpty()) {
-      throw new AssertionError(where + ": the code now schedules work the history does not have: "
-          + d.newWork().stream().map(s -> s.describe() + " as task " + s.taskId()).toList());
+      throw new AssertionError(
+          where
+              + ": the code now schedules work the history does not have: "
+              + d.newWork().stream().map(s -> s.describe() + " as task " + s.taskId()).toList());
     }
     HistoryEvent last = r.recorded().get(r.recorded().size() - 1);
     if (last instanceof ExecutionCompleted c) {
       expect(where, Outcome.COMPLETED, d);
       if (!Objects.equals(c.output(), d.output())) {
-        throw new AssertionError(where + ": recorded output " + c.output() + ", replay gave " + d.output());
+        throw new AssertionError(
+            where + ": recorded output " + c.output() + ", replay gave " + d.output());
       }
     } else if (last instanceof ExecutionFailed failed) {
       expect(where, Outcome.FAILED, d);
       if (!failed.failure().errorType().equals(d.failure().errorType())) {
-        throw new AssertionError(where + ": recorded failure " + failed.failure() + ", replay gave " + d.failure());
+        throw new AssertionError(
+            where + ": recorded failure " + failed.failure() + ", replay gave " + d.failure());
       }
     } else if (last instanceof ContinuedAsNew can) {
       expect(where, Outcome.CONTINUED_AS_NEW, d);
       if (!Objects.equals(can.input(), d.continueInput())) {
-        throw new AssertionError(where + ": recorded continue-as-new input " + can.input()
-            + ", replay gave " + d.continueInput());
+        throw new AssertionError(
+            where
+                + ": recorded continue-as-new input "
+                + can.input()
+                + ", replay gave "
+                + d.continueInput());
       }
       if (nextExecution != null) {
-        List<EventRaised> carried = nextExecution.stream().skip(1).takeWhile(EventRaised.class::isInstance)
-            .map(EventRaised.class::cast).toList();
+        List<EventRaised> carried =
+            nextExecution.stream()
+                .skip(1)
+                .takeWhile(EventRaised.class::isInstance)
+                .map(EventRaised.class::cast)
+                .toList();
         if (!carried.equals(d.carryOver())) {
-          throw new AssertionError(where + ": recorded carried-over events " + carried + ", replay gave "
-              + d.carryOver());
+          throw new AssertionError(
+              where
+                  + ": recorded carried-over events "
+                  + carried
+                  + ", replay gave "
+                  + d.carryOver());
         }
       }
     } else if (!(last instanceof HistoryEvent.ExecutionCancelled)) {
@@ -189,8 +236,13 @@ public final class HistoryReplayer {
 
   private static void expect(String where, Outcome expected, StepDecision d) {
     if (d.outcome() != expected) {
-      throw new AssertionError(where + ": recorded outcome " + expected + ", replay gave " + d.outcome()
-          + (d.failure() != null ? " (" + d.failure() + ")" : ""));
+      throw new AssertionError(
+          where
+              + ": recorded outcome "
+              + expected
+              + ", replay gave "
+              + d.outcome()
+              + (d.failure() != null ? " (" + d.failure() + ")" : ""));
     }
   }
 }

@@ -46,43 +46,61 @@ class NonDeterminismDetectionIT {
         .activity("gate", String.class, (c, key) -> Gate.pass(key))
         .orchestration("kid1", String.class, (ctx, in) -> "kid1")
         .orchestration("kid2", String.class, (ctx, in) -> "kid2")
-        .orchestration("renamed", String.class, (ctx, in) -> {
-          ctx.callActivity(changed(ctx) ? "b" : "a", in, String.class).await();
-          return waitForGo(ctx);
-        })
-        .orchestration("droppedMidway", String.class, (ctx, in) -> {
-          ctx.callActivity("a", in, String.class).await();
-          if (!changed(ctx)) {
-            ctx.callActivity("b", in, String.class);
-          }
-          return waitForGo(ctx);
-        })
-        .orchestration("droppedAtTheEnd", String.class, (ctx, in) -> {
-          String go = waitForGo(ctx);
-          if (!changed(ctx)) {
-            ctx.callActivity("gate", in, String.class).await();
-          }
-          return go;
-        })
-        .orchestration("swapped", String.class, (ctx, in) -> {
-          Task<String> first = ctx.callActivity(changed(ctx) ? "b" : "a", in, String.class);
-          Task<String> second = ctx.callActivity(changed(ctx) ? "a" : "b", in, String.class);
-          first.await();
-          second.await();
-          return waitForGo(ctx);
-        })
-        .orchestration("timerBecameActivity", String.class, (ctx, in) -> {
-          if (changed(ctx)) {
-            ctx.callActivity("a", in, String.class).await();
-          } else {
-            ctx.createTimer(Duration.ofMillis(10)).await();
-          }
-          return waitForGo(ctx);
-        })
-        .orchestration("childRenamed", String.class, (ctx, in) -> {
-          ctx.callSubOrchestration(changed(ctx) ? "kid2" : "kid1", in, String.class).await();
-          return waitForGo(ctx);
-        })
+        .orchestration(
+            "renamed",
+            String.class,
+            (ctx, in) -> {
+              ctx.callActivity(changed(ctx) ? "b" : "a", in, String.class).await();
+              return waitForGo(ctx);
+            })
+        .orchestration(
+            "droppedMidway",
+            String.class,
+            (ctx, in) -> {
+              ctx.callActivity("a", in, String.class).await();
+              if (!changed(ctx)) {
+                ctx.callActivity("b", in, String.class);
+              }
+              return waitForGo(ctx);
+            })
+        .orchestration(
+            "droppedAtTheEnd",
+            String.class,
+            (ctx, in) -> {
+              String go = waitForGo(ctx);
+              if (!changed(ctx)) {
+                ctx.callActivity("gate", in, String.class).await();
+              }
+              return go;
+            })
+        .orchestration(
+            "swapped",
+            String.class,
+            (ctx, in) -> {
+              Task<String> first = ctx.callActivity(changed(ctx) ? "b" : "a", in, String.class);
+              Task<String> second = ctx.callActivity(changed(ctx) ? "a" : "b", in, String.class);
+              first.await();
+              second.await();
+              return waitForGo(ctx);
+            })
+        .orchestration(
+            "timerBecameActivity",
+            String.class,
+            (ctx, in) -> {
+              if (changed(ctx)) {
+                ctx.callActivity("a", in, String.class).await();
+              } else {
+                ctx.createTimer(Duration.ofMillis(10)).await();
+              }
+              return waitForGo(ctx);
+            })
+        .orchestration(
+            "childRenamed",
+            String.class,
+            (ctx, in) -> {
+              ctx.callSubOrchestration(changed(ctx) ? "kid2" : "kid1", in, String.class).await();
+              return waitForGo(ctx);
+            })
         .build();
   }
 
@@ -167,6 +185,7 @@ class NonDeterminismDetectionIT {
     InstanceInfo info = changeCodeWhileWaiting("childRenamed", "nd-child");
 
     assertThat(info.failure().message())
-        .contains("history has sub-orchestration 'kid1' as task 0, but the code scheduled sub-orchestration 'kid2'");
+        .contains(
+            "history has sub-orchestration 'kid1' as task 0, but the code scheduled sub-orchestration 'kid2'");
   }
 }

@@ -86,7 +86,8 @@ class RecordedHistoriesIT {
     awaitCustomStatus(f, "timer-and-event", "waiting for approval");
     f.client().raiseEvent("timer-and-event", "approve", "alice");
 
-    assertThat(output(f, "timer-and-event", String.class)).startsWith("order 7 approved by alice ticket ");
+    assertThat(output(f, "timer-and-event", String.class))
+        .startsWith("order 7 approved by alice ticket ");
     List<HistoryEvent> events = checkAndMaybeRecord("timer-and-event");
     assertThat(events).hasAtLeastOneElementOfType(TimerFired.class);
   }
@@ -98,7 +99,8 @@ class RecordedHistoriesIT {
       f.client().raiseEvent("continue-as-new-chain", "tick", tick);
     }
 
-    assertThat(output(f, "continue-as-new-chain", String[].class)).containsExactly("t1#1", "t2#2", "t3#3");
+    assertThat(output(f, "continue-as-new-chain", String[].class))
+        .containsExactly("t1#1", "t2#2", "t3#3");
     List<HistoryEvent> events = checkAndMaybeRecord("continue-as-new-chain");
     assertThat(events.stream().filter(ContinuedAsNew.class::isInstance)).hasSize(2);
   }

@@ -46,7 +46,9 @@ class RecordedHistoryReplayTest {
   @Test
   void retryHistoryReplaysWithCurrentCode() {
     HistoryReplayer.assertReplays(current(), "retry");
-    assertThat(HistoryReplayer.load("retry")).filteredOn(ActivityScheduled.class::isInstance).hasSize(3);
+    assertThat(HistoryReplayer.load("retry"))
+        .filteredOn(ActivityScheduled.class::isInstance)
+        .hasSize(3);
   }
 
   @Test
@@ -57,35 +59,46 @@ class RecordedHistoryReplayTest {
   @Test
   void continueAsNewChainHistoryReplaysEveryExecution() {
     HistoryReplayer.assertReplays(current(), "continue-as-new-chain");
-    assertThat(HistoryReplayer.executions(HistoryReplayer.load("continue-as-new-chain"))).hasSize(3);
+    assertThat(HistoryReplayer.executions(HistoryReplayer.load("continue-as-new-chain")))
+        .hasSize(3);
   }
 
   @Test
   void replayerCatchesARenamedActivity() {
-    Registry changed = Registry.builder()
-        .orchestration("fan-out", Integer.class, (ctx, n) -> {
-          List<Task<Integer>> cubes = new ArrayList<>();
-          for (int i = 1; i <= n; i++) {
-            cubes.add(ctx.callActivity("cube", i, Integer.class));
-          }
-          return ctx.callSubOrchestration("sum", ctx.allOf(cubes).await(), Integer.class).await();
-        })
-        .build();
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "fan-out",
+                Integer.class,
+                (ctx, n) -> {
+                  List<Task<Integer>> cubes = new ArrayList<>();
+                  for (int i = 1; i <= n; i++) {
+                    cubes.add(ctx.callActivity("cube", i, Integer.class));
+                  }
+                  return ctx.callSubOrchestration("sum", ctx.allOf(cubes).await(), Integer.class)
+                      .await();
+                })
+            .build();
 
     assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "fan-out"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("history 'fan-out' execution 1 no longer replays")
-        .hasMessageContaining("history has activity 'square' as task 0, but the code scheduled activity 'cube'");
+        .hasMessageContaining(
+            "history has activity 'square' as task 0, but the code scheduled activity 'cube'");
   }
 
   @Test
   void replayerCatchesADroppedTimer() {
-    Registry changed = Registry.builder()
-        .orchestration("timer-and-event", String.class, (ctx, in) -> {
-          String approval = ctx.waitForEvent("approve", String.class).await();
-          return in + " approved by " + approval + " ticket " + ctx.newUuid();
-        })
-        .build();
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "timer-and-event",
+                String.class,
+                (ctx, in) -> {
+                  String approval = ctx.waitForEvent("approve", String.class).await();
+                  return in + " approved by " + approval + " ticket " + ctx.newUuid();
+                })
+            .build();
 
     assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "timer-and-event"))
         .isInstanceOf(AssertionError.class)
@@ -94,11 +107,22 @@ class RecordedHistoryReplayTest {
 
   @Test
   void replayerCatchesAChangedResult() {
-    Registry changed = Registry.builder()
-        .orchestration("retry", String.class, (ctx, key) -> "RETRIED: " + ctx.callActivity("flaky", key,
-            String.class, ActivityOptions.retry(RetryPolicy.exponential(4, Duration.ofMillis(50),
-                Duration.ofSeconds(1)))).await())
-        .build();
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "retry",
+                String.class,
+                (ctx, key) ->
+                    "RETRIED: "
+                        + ctx.callActivity(
+                                "flaky",
+                                key,
+                                String.class,
+                                ActivityOptions.retry(
+                                    RetryPolicy.exponential(
+                                        4, Duration.ofMillis(50), Duration.ofSeconds(1))))
+                            .await())
+            .build();
 
     assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "retry"))
         .isInstanceOf(AssertionError.class)
@@ -107,26 +131,42 @@ class RecordedHistoryReplayTest {
 
   @Test
   void replayerCatchesAChangedRetryPolicy() {
-    Registry changed = Registry.builder()
-        .orchestration("retry", String.class, (ctx, key) -> "retried: " + ctx.callActivity("flaky", key,
-            String.class, ActivityOptions.retry(RetryPolicy.fixed(4, Duration.ZERO))).await())
-        .build();
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "retry",
+                String.class,
+                (ctx, key) ->
+                    "retried: "
+                        + ctx.callActivity(
+                                "flaky",
+                                key,
+                                String.class,
+                                ActivityOptions.retry(RetryPolicy.fixed(4, Duration.ZERO)))
+                            .await())
+            .build();
 
     assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "retry"))
         .isInstanceOf(AssertionError.class)
-        .hasMessageContaining("history has timer as task 1, but the code scheduled activity 'flaky'");
+        .hasMessageContaining(
+            "history has timer as task 1, but the code scheduled activity 'flaky'");
   }
 
   @Test
   void replayerCatchesNewWorkTheHistoryDoesNotHave() {
-    Registry changed = Registry.builder()
-        .orchestration("timer-and-event", String.class, (ctx, in) -> {
-          ctx.createTimer(Duration.ofMillis(200)).await();
-          String approval = ctx.waitForEvent("approve", String.class, Duration.ofSeconds(30)).await();
-          ctx.callActivity("audit", approval, String.class);
-          return in + " approved by " + approval + " ticket " + ctx.newUuid();
-        })
-        .build();
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "timer-and-event",
+                String.class,
+                (ctx, in) -> {
+                  ctx.createTimer(Duration.ofMillis(200)).await();
+                  String approval =
+                      ctx.waitForEvent("approve", String.class, Duration.ofSeconds(30)).await();
+                  ctx.callActivity("audit", approval, String.class);
+                  return in + " approved by " + approval + " ticket " + ctx.newUuid();
+                })
+            .build();
 
     assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "timer-and-event"))
         .isInstanceOf(AssertionError.class)
@@ -136,19 +176,24 @@ class RecordedHistoryReplayTest {
 
   @Test
   void replayerCatchesAChangeThatOnlyALaterExecutionHits() {
-    Registry changed = Registry.builder()
-        .orchestration("continue-as-new-chain", Chain.class, (ctx, c) -> {
-          String tick = ctx.waitForEvent("tick", String.class).await();
-          String activity = c.round() == 1 ? "echo" : "shout";
-          String echoed = ctx.callActivity(activity, tick + "#" + c.round(), String.class).await();
-          List<String> log = new ArrayList<>(c.log());
-          log.add(echoed);
-          if (c.round() < 3) {
-            ctx.continueAsNew(new Chain(c.round() + 1, log));
-          }
-          return log;
-        })
-        .build();
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "continue-as-new-chain",
+                Chain.class,
+                (ctx, c) -> {
+                  String tick = ctx.waitForEvent("tick", String.class).await();
+                  String activity = c.round() == 1 ? "echo" : "shout";
+                  String echoed =
+                      ctx.callActivity(activity, tick + "#" + c.round(), String.class).await();
+                  List<String> log = new ArrayList<>(c.log());
+                  log.add(echoed);
+                  if (c.round() < 3) {
+                    ctx.continueAsNew(new Chain(c.round() + 1, log));
+                  }
+                  return log;
+                })
+            .build();
 
     assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "continue-as-new-chain"))
         .isInstanceOf(AssertionError.class)
@@ -158,16 +203,21 @@ class RecordedHistoryReplayTest {
 
   @Test
   void replayerCatchesAChangedContinueAsNewInput() {
-    Registry changed = Registry.builder()
-        .orchestration("continue-as-new-chain", Chain.class, (ctx, c) -> {
-          String tick = ctx.waitForEvent("tick", String.class).await();
-          String echoed = ctx.callActivity("echo", tick + "#" + c.round(), String.class).await();
-          if (c.round() < 3) {
-            ctx.continueAsNew(new Chain(c.round() + 1, List.of(echoed.toUpperCase())));
-          }
-          return List.of(echoed);
-        })
-        .build();
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "continue-as-new-chain",
+                Chain.class,
+                (ctx, c) -> {
+                  String tick = ctx.waitForEvent("tick", String.class).await();
+                  String echoed =
+                      ctx.callActivity("echo", tick + "#" + c.round(), String.class).await();
+                  if (c.round() < 3) {
+                    ctx.continueAsNew(new Chain(c.round() + 1, List.of(echoed.toUpperCase())));
+                  }
+                  return List.of(echoed);
+                })
+            .build();
 
     assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "continue-as-new-chain"))
         .isInstanceOf(AssertionError.class)

@@ -1,7 +1,7 @@
 package dev.toygres.engine.kit;
 
-import dev.toygres.engine.orchestration.RetryPolicy;
 import dev.toygres.engine.orchestration.ActivityOptions;
+import dev.toygres.engine.orchestration.RetryPolicy;
 import dev.toygres.engine.orchestration.Task;
 import dev.toygres.engine.worker.Registry;
 import java.time.Duration;
@@ -29,47 +29,71 @@ final class RecordedOrchestrations {
   static Registry.Builder orchestrations() {
     return Registry.builder()
         // fan-out: squares in parallel, then a child sums them
-        .orchestration("fan-out", Integer.class, (ctx, n) -> {
-          List<Task<Integer>> squares = new ArrayList<>();
-          for (int i = 1; i <= n; i++) {
-            squares.add(ctx.callActivity("square", i, Integer.class));
-          }
-          List<Integer> values = ctx.allOf(squares).await();
-          int total = ctx.callSubOrchestration("sum", values, Integer.class).await();
-          ctx.logger().info("fan-out of {} gave {}", n, total);
-          return total;
-        })
-        .orchestration("sum", Integer[].class, (ctx, values) -> {
-          int total = 0;
-          for (int v : values) {
-            total += v;
-          }
-          return total;
-        })
+        .orchestration(
+            "fan-out",
+            Integer.class,
+            (ctx, n) -> {
+              List<Task<Integer>> squares = new ArrayList<>();
+              for (int i = 1; i <= n; i++) {
+                squares.add(ctx.callActivity("square", i, Integer.class));
+              }
+              List<Integer> values = ctx.allOf(squares).await();
+              int total = ctx.callSubOrchestration("sum", values, Integer.class).await();
+              ctx.logger().info("fan-out of {} gave {}", n, total);
+              return total;
+            })
+        .orchestration(
+            "sum",
+            Integer[].class,
+            (ctx, values) -> {
+              int total = 0;
+              for (int v : values) {
+                total += v;
+              }
+              return total;
+            })
         // retry: an activity that fails twice, exponential backoff
-        .orchestration("retry", String.class, (ctx, key) -> "retried: " + ctx.callActivity("flaky", key,
-            String.class, ActivityOptions.retry(RetryPolicy.exponential(4, Duration.ofMillis(50),
-                Duration.ofSeconds(1)))).await())
+        .orchestration(
+            "retry",
+            String.class,
+            (ctx, key) ->
+                "retried: "
+                    + ctx.callActivity(
+                            "flaky",
+                            key,
+                            String.class,
+                            ActivityOptions.retry(
+                                RetryPolicy.exponential(
+                                    4, Duration.ofMillis(50), Duration.ofSeconds(1))))
+                        .await())
         // timer and event: a timer, then an approval with a timeout, then a deterministic id
-        .orchestration("timer-and-event", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("waiting for approval");
-          ctx.createTimer(Duration.ofMillis(200)).await();
-          String approval = ctx.waitForEvent("approve", String.class, Duration.ofSeconds(30)).await();
-          UUID ticket = ctx.newUuid();
-          ctx.setCustomStatus("approved");
-          return in + " approved by " + approval + " ticket " + ticket;
-        })
+        .orchestration(
+            "timer-and-event",
+            String.class,
+            (ctx, in) -> {
+              ctx.setCustomStatus("waiting for approval");
+              ctx.createTimer(Duration.ofMillis(200)).await();
+              String approval =
+                  ctx.waitForEvent("approve", String.class, Duration.ofSeconds(30)).await();
+              UUID ticket = ctx.newUuid();
+              ctx.setCustomStatus("approved");
+              return in + " approved by " + approval + " ticket " + ticket;
+            })
         // continue-as-new chain: one "tick" per execution, three executions
-        .orchestration("continue-as-new-chain", Chain.class, (ctx, c) -> {
-          String tick = ctx.waitForEvent("tick", String.class).await();
-          String echoed = ctx.callActivity("echo", tick + "#" + c.round(), String.class).await();
-          List<String> log = new ArrayList<>(c.log());
-          log.add(echoed);
-          if (c.round() < 3) {
-            ctx.continueAsNew(new Chain(c.round() + 1, log));
-          }
-          return log;
-        });
+        .orchestration(
+            "continue-as-new-chain",
+            Chain.class,
+            (ctx, c) -> {
+              String tick = ctx.waitForEvent("tick", String.class).await();
+              String echoed =
+                  ctx.callActivity("echo", tick + "#" + c.round(), String.class).await();
+              List<String> log = new ArrayList<>(c.log());
+              log.add(echoed);
+              if (c.round() < 3) {
+                ctx.continueAsNew(new Chain(c.round() + 1, log));
+              }
+              return log;
+            });
   }
 
   /** Orchestrations and the activities they call, for live runs. */
@@ -77,13 +101,17 @@ final class RecordedOrchestrations {
     return orchestrations()
         .activity("square", Integer.class, (c, i) -> i * i)
         .activity("echo", String.class, (c, s) -> s)
-        .activity("flaky", String.class, (c, key) -> {
-          int n = FLAKY_ATTEMPTS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-          if (n <= 2) {
-            throw new IllegalStateException("flaky attempt " + n);
-          }
-          return key + " on attempt " + n;
-        })
+        .activity(
+            "flaky",
+            String.class,
+            (c, key) -> {
+              int n =
+                  FLAKY_ATTEMPTS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+              if (n <= 2) {
+                throw new IllegalStateException("flaky attempt " + n);
+              }
+              return key + " on attempt " + n;
+            })
         .build();
   }
 }

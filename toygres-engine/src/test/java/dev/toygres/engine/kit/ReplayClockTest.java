@@ -26,17 +26,18 @@ class ReplayClockTest {
   private final List<Instant> seen = new ArrayList<>();
   private final List<Boolean> replaying = new ArrayList<>();
 
-  private final Orchestration<Object, Object> code = (ctx, in) -> {
-    seen.add(ctx.currentTime());
-    replaying.add(ctx.isReplaying());
-    ctx.createTimer(Duration.ofSeconds(1)).await();
-    seen.add(ctx.currentTime());
-    replaying.add(ctx.isReplaying());
-    ctx.callActivity("a", in, String.class).await();
-    seen.add(ctx.currentTime());
-    replaying.add(ctx.isReplaying());
-    return "done";
-  };
+  private final Orchestration<Object, Object> code =
+      (ctx, in) -> {
+        seen.add(ctx.currentTime());
+        replaying.add(ctx.isReplaying());
+        ctx.createTimer(Duration.ofSeconds(1)).await();
+        seen.add(ctx.currentTime());
+        replaying.add(ctx.isReplaying());
+        ctx.callActivity("a", in, String.class).await();
+        seen.add(ctx.currentTime());
+        replaying.add(ctx.isReplaying());
+        return "done";
+      };
 
   /** Three steps; the third step's clock reads {@code third}. */
   private static List<HistoryEvent> past() {
@@ -50,7 +51,12 @@ class ReplayClockTest {
   }
 
   private StepDecision run(Instant third) {
-    return OrchestrationExecutor.execute("clock-1", 1, code, String.class, past(),
+    return OrchestrationExecutor.execute(
+        "clock-1",
+        1,
+        code,
+        String.class,
+        past(),
         List.of(new OrchestratorStarted(third), new ActivityCompleted(1, "\"x\"")));
   }
 

@@ -33,35 +33,46 @@ class ReplaySafeLoggingIT {
   static Registry registry() {
     return Registry.builder()
         .activity("echo", String.class, (c, s) -> s)
-        .orchestration("chatty", String.class, (ctx, in) -> {
-          ctx.logger().info("starting {}", in);
-          String r = ctx.callActivity("echo", "x", String.class).await();
-          ctx.logger().info("activity returned {}", r);
-          ctx.createTimer(Duration.ofMillis(50)).await();
-          ctx.logger().warn("timer fired");
-          ctx.logger().info("done");
-          return "ok";
-        })
-        .orchestration("looping", Integer.class, (ctx, n) -> {
-          for (int i = 0; i < n; i++) {
-            ctx.logger().info("iteration {}", i);
-            ctx.callActivity("echo", "i" + i, String.class).await();
-          }
-          return n;
-        })
-        .orchestration("visits", String.class, (ctx, in) -> {
-          for (String point : List.of("start", "after activity", "after timer")) {
-            if (!ctx.isReplaying()) {
-              LIVE_VISITS.computeIfAbsent(ctx.instanceId(), k -> new CopyOnWriteArrayList<>()).add(point);
-            }
-            if (point.equals("start")) {
-              ctx.callActivity("echo", "v", String.class).await();
-            } else if (point.equals("after activity")) {
-              ctx.createTimer(Duration.ofMillis(20)).await();
-            }
-          }
-          return "ok";
-        })
+        .orchestration(
+            "chatty",
+            String.class,
+            (ctx, in) -> {
+              ctx.logger().info("starting {}", in);
+              String r = ctx.callActivity("echo", "x", String.class).await();
+              ctx.logger().info("activity returned {}", r);
+              ctx.createTimer(Duration.ofMillis(50)).await();
+              ctx.logger().warn("timer fired");
+              ctx.logger().info("done");
+              return "ok";
+            })
+        .orchestration(
+            "looping",
+            Integer.class,
+            (ctx, n) -> {
+              for (int i = 0; i < n; i++) {
+                ctx.logger().info("iteration {}", i);
+                ctx.callActivity("echo", "i" + i, String.class).await();
+              }
+              return n;
+            })
+        .orchestration(
+            "visits",
+            String.class,
+            (ctx, in) -> {
+              for (String point : List.of("start", "after activity", "after timer")) {
+                if (!ctx.isReplaying()) {
+                  LIVE_VISITS
+                      .computeIfAbsent(ctx.instanceId(), k -> new CopyOnWriteArrayList<>())
+                      .add(point);
+                }
+                if (point.equals("start")) {
+                  ctx.callActivity("echo", "v", String.class).await();
+                } else if (point.equals("after activity")) {
+                  ctx.createTimer(Duration.ofMillis(20)).await();
+                }
+              }
+              return "ok";
+            })
         .build();
   }
 
@@ -112,8 +123,9 @@ class ReplaySafeLoggingIT {
 
     assertThat(output(f, "log-once", String.class)).isEqualTo("ok");
     assertThat(only(history(f, "log-once"), OrchestratorStarted.class)).hasSize(3);
-    assertThat(lines("orchestration.chatty")).containsExactly(
-        "INFO starting in", "INFO activity returned x", "WARN timer fired", "INFO done");
+    assertThat(lines("orchestration.chatty"))
+        .containsExactly(
+            "INFO starting in", "INFO activity returned x", "WARN timer fired", "INFO done");
   }
 
   @Test
@@ -121,8 +133,13 @@ class ReplaySafeLoggingIT {
     f.client().start("looping", "log-loop", 5);
 
     assertThat(output(f, "log-loop", Integer.class)).isEqualTo(5);
-    assertThat(lines("orchestration.looping")).containsExactly(
-        "INFO iteration 0", "INFO iteration 1", "INFO iteration 2", "INFO iteration 3", "INFO iteration 4");
+    assertThat(lines("orchestration.looping"))
+        .containsExactly(
+            "INFO iteration 0",
+            "INFO iteration 1",
+            "INFO iteration 2",
+            "INFO iteration 3",
+            "INFO iteration 4");
   }
 
   @Test
@@ -130,6 +147,7 @@ class ReplaySafeLoggingIT {
     f.client().start("visits", "log-visits", null);
 
     assertThat(output(f, "log-visits", String.class)).isEqualTo("ok");
-    assertThat(LIVE_VISITS.get("log-visits")).containsExactly("start", "after activity", "after timer");
+    assertThat(LIVE_VISITS.get("log-visits"))
+        .containsExactly("start", "after activity", "after timer");
   }
 }

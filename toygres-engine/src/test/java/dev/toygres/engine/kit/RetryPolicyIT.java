@@ -53,7 +53,8 @@ class RetryPolicyIT {
     return switch (name) {
       case "fixed" -> RetryPolicy.fixed(5, Duration.ofMillis(100));
       case "linear" -> RetryPolicy.linear(5, Duration.ofMillis(100), Duration.ofSeconds(1));
-      case "exponential" -> RetryPolicy.exponential(5, Duration.ofMillis(100), Duration.ofSeconds(10));
+      case "exponential" ->
+          RetryPolicy.exponential(5, Duration.ofMillis(100), Duration.ofSeconds(10));
       case "capped" -> RetryPolicy.exponential(6, Duration.ofMillis(100), Duration.ofMillis(250));
       case "three" -> RetryPolicy.fixed(3, Duration.ofMillis(50));
       case "none" -> RetryPolicy.none();
@@ -63,41 +64,77 @@ class RetryPolicyIT {
 
   static Registry registry() {
     return Registry.builder()
-        .activity("flaky", Flaky.class, (c, in) -> {
-          int n = attempt(in.key());
-          if (n <= in.failures()) {
-            throw new IllegalStateException("attempt " + n + " failed");
-          }
-          return "ok after " + n;
-        })
-        .activity("slowFirst", String.class, (c, key) -> {
-          int n = attempt(key);
-          if (n == 1) {
-            Thread.sleep(2000);
-          }
-          return "attempt " + n;
-        })
-        .orchestration("retrying", Case.class, (ctx, c) -> {
-          try {
-            return ctx.callActivity("flaky", new Flaky(c.key(), c.failures()), String.class,
-                ActivityOptions.retry(policy(c.policy()))).await();
-          } catch (TaskFailedException e) {
-            return "gave up: " + e.failure().message();
-          }
-        })
-        .orchestration("retryingUncaught", Case.class, (ctx, c) -> ctx.callActivity("flaky",
-            new Flaky(c.key(), c.failures()), String.class, ActivityOptions.retry(policy(c.policy()))).await())
-        .orchestration("timedAttempts", String.class, (ctx, key) -> ctx.callActivity("slowFirst", key,
-            String.class, ActivityOptions.retry(RetryPolicy.fixed(3, Duration.ofMillis(50)))
-                .withAttemptTimeout(Duration.ofMillis(500))).await())
-        .orchestration("timedOnce", String.class, (ctx, key) -> {
-          try {
-            return ctx.callActivity("slowFirst", key, String.class,
-                ActivityOptions.defaults().withAttemptTimeout(Duration.ofMillis(300))).await();
-          } catch (TaskTimeoutException e) {
-            return "timed out: " + e.getMessage();
-          }
-        })
+        .activity(
+            "flaky",
+            Flaky.class,
+            (c, in) -> {
+              int n = attempt(in.key());
+              if (n <= in.failures()) {
+                throw new IllegalStateException("attempt " + n + " failed");
+              }
+              return "ok after " + n;
+            })
+        .activity(
+            "slowFirst",
+            String.class,
+            (c, key) -> {
+              int n = attempt(key);
+              if (n == 1) {
+                Thread.sleep(2000);
+              }
+              return "attempt " + n;
+            })
+        .orchestration(
+            "retrying",
+            Case.class,
+            (ctx, c) -> {
+              try {
+                return ctx.callActivity(
+                        "flaky",
+                        new Flaky(c.key(), c.failures()),
+                        String.class,
+                        ActivityOptions.retry(policy(c.policy())))
+                    .await();
+              } catch (TaskFailedException e) {
+                return "gave up: " + e.failure().message();
+              }
+            })
+        .orchestration(
+            "retryingUncaught",
+            Case.class,
+            (ctx, c) ->
+                ctx.callActivity(
+                        "flaky",
+                        new Flaky(c.key(), c.failures()),
+                        String.class,
+                        ActivityOptions.retry(policy(c.policy())))
+                    .await())
+        .orchestration(
+            "timedAttempts",
+            String.class,
+            (ctx, key) ->
+                ctx.callActivity(
+                        "slowFirst",
+                        key,
+                        String.class,
+                        ActivityOptions.retry(RetryPolicy.fixed(3, Duration.ofMillis(50)))
+                            .withAttemptTimeout(Duration.ofMillis(500)))
+                    .await())
+        .orchestration(
+            "timedOnce",
+            String.class,
+            (ctx, key) -> {
+              try {
+                return ctx.callActivity(
+                        "slowFirst",
+                        key,
+                        String.class,
+                        ActivityOptions.defaults().withAttemptTimeout(Duration.ofMillis(300)))
+                    .await();
+              } catch (TaskTimeoutException e) {
+                return "timed out: " + e.getMessage();
+              }
+            })
         .build();
   }
 
@@ -167,7 +204,8 @@ class RetryPolicyIT {
     f.client().start("retrying", "rt-capped", new Case("rt-capped", 4, "capped"));
 
     assertThat(output(f, "rt-capped", String.class)).isEqualTo("ok after 5");
-    assertThat(retryDelays(history(f, "rt-capped"))).containsExactly(ms(100), ms(200), ms(250), ms(250));
+    assertThat(retryDelays(history(f, "rt-capped")))
+        .containsExactly(ms(100), ms(200), ms(250), ms(250));
   }
 
   @Test

@@ -30,55 +30,89 @@ class SubOrchestrationAndDetachedStartIT {
   static Registry registry() {
     return Registry.builder()
         .orchestration("double", Integer.class, (ctx, x) -> x * 2)
-        .orchestration("boom", String.class, (ctx, in) -> {
-          throw new IllegalStateException("boom: " + in);
-        })
-        .orchestration("waiter", String.class,
+        .orchestration(
+            "boom",
+            String.class,
+            (ctx, in) -> {
+              throw new IllegalStateException("boom: " + in);
+            })
+        .orchestration(
+            "waiter",
+            String.class,
             (ctx, in) -> in + ":" + ctx.waitForEvent("go", String.class).await())
-        .orchestration("callsDouble", Integer.class,
+        .orchestration(
+            "callsDouble",
+            Integer.class,
             (ctx, x) -> ctx.callSubOrchestration("double", x, Integer.class).await() + 1)
-        .orchestration("catchesBoom", String.class, (ctx, in) -> {
-          try {
-            return ctx.callSubOrchestration("boom", in, String.class).await();
-          } catch (TaskFailedException e) {
-            return e.failure().errorType() + "|" + e.failure().message();
-          }
-        })
-        .orchestration("uncaughtBoom", String.class,
+        .orchestration(
+            "catchesBoom",
+            String.class,
+            (ctx, in) -> {
+              try {
+                return ctx.callSubOrchestration("boom", in, String.class).await();
+              } catch (TaskFailedException e) {
+                return e.failure().errorType() + "|" + e.failure().message();
+              }
+            })
+        .orchestration(
+            "uncaughtBoom",
+            String.class,
             (ctx, in) -> ctx.callSubOrchestration("boom", in, String.class).await())
-        .orchestration("twoChildren", String.class, (ctx, in) -> ctx.allOf(List.of(
-            ctx.callSubOrchestration("double", 1, Integer.class),
-            ctx.callSubOrchestration("double", 2, Integer.class))).await())
-        .orchestration("childPerExecution", Integer.class, (ctx, x) -> {
-          int r = ctx.callSubOrchestration("double", x, Integer.class).await();
-          if (ctx.executionId() == 1) {
-            ctx.continueAsNew(r);
-          }
-          return r;
-        })
-        .orchestration("namedChild", String.class, (ctx, childId) -> {
-          try {
-            return "child said " + ctx.callSubOrchestration("double", childId, 5, Integer.class).await();
-          } catch (TaskFailedException e) {
-            return e.failure().errorType();
-          }
-        })
-        .orchestration("startsDetached", String.class, (ctx, id) -> {
-          ctx.startOrchestration("waiter", id, "detached").await();
-          return "started " + id;
-        })
-        .orchestration("startsTaken", String.class, (ctx, id) -> {
-          try {
-            ctx.startOrchestration("waiter", id, "second").await();
-            return "started";
-          } catch (TaskFailedException e) {
-            return e.failure().errorType() + "|" + e.failure().message();
-          }
-        })
-        .orchestration("startsDetachedThenWaits", String.class, (ctx, id) -> {
-          ctx.startOrchestration("waiter", id, "detached").await();
-          return ctx.waitForEvent("never", String.class).await();
-        })
+        .orchestration(
+            "twoChildren",
+            String.class,
+            (ctx, in) ->
+                ctx.allOf(
+                        List.of(
+                            ctx.callSubOrchestration("double", 1, Integer.class),
+                            ctx.callSubOrchestration("double", 2, Integer.class)))
+                    .await())
+        .orchestration(
+            "childPerExecution",
+            Integer.class,
+            (ctx, x) -> {
+              int r = ctx.callSubOrchestration("double", x, Integer.class).await();
+              if (ctx.executionId() == 1) {
+                ctx.continueAsNew(r);
+              }
+              return r;
+            })
+        .orchestration(
+            "namedChild",
+            String.class,
+            (ctx, childId) -> {
+              try {
+                return "child said "
+                    + ctx.callSubOrchestration("double", childId, 5, Integer.class).await();
+              } catch (TaskFailedException e) {
+                return e.failure().errorType();
+              }
+            })
+        .orchestration(
+            "startsDetached",
+            String.class,
+            (ctx, id) -> {
+              ctx.startOrchestration("waiter", id, "detached").await();
+              return "started " + id;
+            })
+        .orchestration(
+            "startsTaken",
+            String.class,
+            (ctx, id) -> {
+              try {
+                ctx.startOrchestration("waiter", id, "second").await();
+                return "started";
+              } catch (TaskFailedException e) {
+                return e.failure().errorType() + "|" + e.failure().message();
+              }
+            })
+        .orchestration(
+            "startsDetachedThenWaits",
+            String.class,
+            (ctx, id) -> {
+              ctx.startOrchestration("waiter", id, "detached").await();
+              return ctx.waitForEvent("never", String.class).await();
+            })
         .build();
   }
 
@@ -178,7 +212,8 @@ class SubOrchestrationAndDetachedStartIT {
     assertThat(output(f, "so-starter", String.class))
         .startsWith("OrchestrationAlreadyExists|")
         .contains("so-detached-taken");
-    DetachedStartCompleted outcome = only(history(f, "so-starter"), DetachedStartCompleted.class).get(0);
+    DetachedStartCompleted outcome =
+        only(history(f, "so-starter"), DetachedStartCompleted.class).get(0);
     assertThat(outcome.failure().errorType()).isEqualTo("OrchestrationAlreadyExists");
     InstanceInfo after = instance(f, "so-detached-taken").orElseThrow();
     assertThat(after.status()).isEqualTo(OrchestrationStatus.RUNNING);
@@ -209,7 +244,8 @@ class SubOrchestrationAndDetachedStartIT {
 
     assertThat(finish(f, "so-cancel-starter").status()).isEqualTo(OrchestrationStatus.CANCELLED);
     Thread.sleep(500);
-    assertThat(instance(f, "so-cancel-detached").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(instance(f, "so-cancel-detached").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
     f.client().raiseEvent("so-cancel-detached", "go", "still here");
     assertThat(output(f, "so-cancel-detached", String.class)).isEqualTo("detached:still here");
   }

@@ -34,60 +34,90 @@ class TaskCompositionIT {
         .activity("gate", String.class, (c, key) -> Gate.pass(key))
         .activity("echo", String.class, (c, s) -> s)
         .activity("echoUuids", UUID[].class, (c, u) -> u)
-        .activity("sleepThenReturn", Integer.class, (c, i) -> {
-          Thread.sleep(100L * (4 - i));
-          return i;
-        })
-        .activity("fail", String.class, (c, s) -> {
-          throw new IllegalArgumentException("failing " + s);
-        })
-        .orchestration("anyActivityOrTimer", String.class, (ctx, in) -> {
-          Task<Void> timer = ctx.createTimer(Duration.ofMinutes(10));
-          Task<String> activity = ctx.callActivity("echo", in, String.class);
-          Task<?> first = ctx.anyOf(timer, activity).await();
-          return first == activity ? "activity:" + activity.await() : "timer";
-        })
-        .orchestration("anyBlockedOrTimer", String.class, (ctx, key) -> {
-          Task<String> blocked = ctx.callActivity("gate", key, String.class);
-          Task<Void> timer = ctx.createTimer(Duration.ofMillis(200));
-          Task<?> first = ctx.anyOf(blocked, timer).await();
-          return (first == timer ? "timer" : "activity") + ", activity done: " + blocked.isDone();
-        })
-        .orchestration("allInOrder", String.class, (ctx, in) -> {
-          List<Task<Integer>> tasks = new ArrayList<>();
-          for (int i = 0; i < 4; i++) {
-            tasks.add(ctx.callActivity("sleepThenReturn", i, Integer.class));
-          }
-          return ctx.allOf(tasks).await();
-        })
-        .orchestration("allFailsFast", String.class, (ctx, in) -> {
-          Task<String> never = ctx.waitForEvent("never", String.class);
-          Task<String> failing = ctx.callActivity("fail", in, String.class);
-          try {
-            ctx.allOf(List.of(never, failing)).await();
-            return "all done";
-          } catch (TaskFailedException e) {
-            return "failed fast: " + e.failure().message() + ", other done: " + never.isDone();
-          }
-        })
-        .orchestration("allOfNothing", String.class, (ctx, in) -> {
-          List<Task<String>> none = List.of();
-          return ctx.allOf(none).await().size();
-        })
-        .orchestration("uuids", String.class, (ctx, in) -> {
-          List<UUID> now = List.of(ctx.newUuid(), ctx.newUuid(), ctx.newUuid());
-          UUID[] echoed = ctx.callActivity("echoUuids", now.toArray(new UUID[0]), UUID[].class).await();
-          ctx.createTimer(Duration.ofMillis(10)).await();
-          List<UUID> afterwards = List.of(ctx.newUuid(), ctx.newUuid());
-          return new Uuids(now, List.of(echoed), afterwards);
-        })
-        .orchestration("uuidPerExecution", String.class, (ctx, in) -> {
-          String mine = ctx.newUuid().toString();
-          if (ctx.executionId() == 1) {
-            ctx.continueAsNew(mine);
-          }
-          return List.of(in, mine);
-        })
+        .activity(
+            "sleepThenReturn",
+            Integer.class,
+            (c, i) -> {
+              Thread.sleep(100L * (4 - i));
+              return i;
+            })
+        .activity(
+            "fail",
+            String.class,
+            (c, s) -> {
+              throw new IllegalArgumentException("failing " + s);
+            })
+        .orchestration(
+            "anyActivityOrTimer",
+            String.class,
+            (ctx, in) -> {
+              Task<Void> timer = ctx.createTimer(Duration.ofMinutes(10));
+              Task<String> activity = ctx.callActivity("echo", in, String.class);
+              Task<?> first = ctx.anyOf(timer, activity).await();
+              return first == activity ? "activity:" + activity.await() : "timer";
+            })
+        .orchestration(
+            "anyBlockedOrTimer",
+            String.class,
+            (ctx, key) -> {
+              Task<String> blocked = ctx.callActivity("gate", key, String.class);
+              Task<Void> timer = ctx.createTimer(Duration.ofMillis(200));
+              Task<?> first = ctx.anyOf(blocked, timer).await();
+              return (first == timer ? "timer" : "activity")
+                  + ", activity done: "
+                  + blocked.isDone();
+            })
+        .orchestration(
+            "allInOrder",
+            String.class,
+            (ctx, in) -> {
+              List<Task<Integer>> tasks = new ArrayList<>();
+              for (int i = 0; i < 4; i++) {
+                tasks.add(ctx.callActivity("sleepThenReturn", i, Integer.class));
+              }
+              return ctx.allOf(tasks).await();
+            })
+        .orchestration(
+            "allFailsFast",
+            String.class,
+            (ctx, in) -> {
+              Task<String> never = ctx.waitForEvent("never", String.class);
+              Task<String> failing = ctx.callActivity("fail", in, String.class);
+              try {
+                ctx.allOf(List.of(never, failing)).await();
+                return "all done";
+              } catch (TaskFailedException e) {
+                return "failed fast: " + e.failure().message() + ", other done: " + never.isDone();
+              }
+            })
+        .orchestration(
+            "allOfNothing",
+            String.class,
+            (ctx, in) -> {
+              List<Task<String>> none = List.of();
+              return ctx.allOf(none).await().size();
+            })
+        .orchestration(
+            "uuids",
+            String.class,
+            (ctx, in) -> {
+              List<UUID> now = List.of(ctx.newUuid(), ctx.newUuid(), ctx.newUuid());
+              UUID[] echoed =
+                  ctx.callActivity("echoUuids", now.toArray(new UUID[0]), UUID[].class).await();
+              ctx.createTimer(Duration.ofMillis(10)).await();
+              List<UUID> afterwards = List.of(ctx.newUuid(), ctx.newUuid());
+              return new Uuids(now, List.of(echoed), afterwards);
+            })
+        .orchestration(
+            "uuidPerExecution",
+            String.class,
+            (ctx, in) -> {
+              String mine = ctx.newUuid().toString();
+              if (ctx.executionId() == 1) {
+                ctx.continueAsNew(mine);
+              }
+              return List.of(in, mine);
+            })
         .build();
   }
 

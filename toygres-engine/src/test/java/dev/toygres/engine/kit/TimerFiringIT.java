@@ -37,50 +37,65 @@ class TimerFiringIT {
   static Registry registry() {
     return Registry.builder()
         .activity("echo", String.class, (c, s) -> s)
-        .orchestration("sleep", Long.class, (ctx, ms) -> {
-          Instant before = ctx.currentTime();
-          ctx.createTimer(Duration.ofMillis(ms)).await();
-          return List.of(before, ctx.currentTime());
-        })
+        .orchestration(
+            "sleep",
+            Long.class,
+            (ctx, ms) -> {
+              Instant before = ctx.currentTime();
+              ctx.createTimer(Duration.ofMillis(ms)).await();
+              return List.of(before, ctx.currentTime());
+            })
         // timers of 900, 300 and 600 ms; returns their indexes in the order they completed
-        .orchestration("race", String.class, (ctx, in) -> {
-          List<Task<Void>> timers = new ArrayList<>();
-          for (long ms : new long[] {900, 300, 600}) {
-            timers.add(ctx.createTimer(Duration.ofMillis(ms)));
-          }
-          List<Task<Void>> left = new ArrayList<>(timers);
-          List<Integer> order = new ArrayList<>();
-          while (!left.isEmpty()) {
-            Task<?> first = ctx.anyOf(left).await();
-            order.add(timers.indexOf(first));
-            left.remove(first);
-          }
-          return order;
-        })
-        .orchestration("past", String.class, (ctx, in) -> {
-          ctx.createTimer(ctx.currentTime().minus(Duration.ofHours(1))).await();
-          ctx.createTimer(Duration.ZERO).await();
-          return "fired";
-        })
-        .orchestration("clock", String.class, (ctx, in) -> {
-          List<Instant> seen = new ArrayList<>();
-          seen.add(ctx.currentTime());
-          ctx.callActivity("echo", "a", String.class).await();
-          seen.add(ctx.currentTime());
-          ctx.createTimer(Duration.ofMillis(50)).await();
-          seen.add(ctx.currentTime());
-          ctx.callActivity("echo", "b", String.class).await();
-          seen.add(ctx.currentTime());
-          return seen;
-        })
-        .orchestration("eventOrTimeout", Long.class, (ctx, ms) -> {
-          ctx.setCustomStatus("waiting");
-          try {
-            return ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
-          } catch (TaskTimeoutException e) {
-            return "timeout";
-          }
-        })
+        .orchestration(
+            "race",
+            String.class,
+            (ctx, in) -> {
+              List<Task<Void>> timers = new ArrayList<>();
+              for (long ms : new long[] {900, 300, 600}) {
+                timers.add(ctx.createTimer(Duration.ofMillis(ms)));
+              }
+              List<Task<Void>> left = new ArrayList<>(timers);
+              List<Integer> order = new ArrayList<>();
+              while (!left.isEmpty()) {
+                Task<?> first = ctx.anyOf(left).await();
+                order.add(timers.indexOf(first));
+                left.remove(first);
+              }
+              return order;
+            })
+        .orchestration(
+            "past",
+            String.class,
+            (ctx, in) -> {
+              ctx.createTimer(ctx.currentTime().minus(Duration.ofHours(1))).await();
+              ctx.createTimer(Duration.ZERO).await();
+              return "fired";
+            })
+        .orchestration(
+            "clock",
+            String.class,
+            (ctx, in) -> {
+              List<Instant> seen = new ArrayList<>();
+              seen.add(ctx.currentTime());
+              ctx.callActivity("echo", "a", String.class).await();
+              seen.add(ctx.currentTime());
+              ctx.createTimer(Duration.ofMillis(50)).await();
+              seen.add(ctx.currentTime());
+              ctx.callActivity("echo", "b", String.class).await();
+              seen.add(ctx.currentTime());
+              return seen;
+            })
+        .orchestration(
+            "eventOrTimeout",
+            Long.class,
+            (ctx, ms) -> {
+              ctx.setCustomStatus("waiting");
+              try {
+                return ctx.waitForEvent("x", String.class, Duration.ofMillis(ms)).await();
+              } catch (TaskTimeoutException e) {
+                return "timeout";
+              }
+            })
         .build();
   }
 
@@ -102,12 +117,19 @@ class TimerFiringIT {
     f.client().start("sleep", "tm-1500", 1500L);
 
     List<Instant> times = output(f, "tm-1500", TIMES);
-    assertThat(Duration.between(times.get(0), times.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    assertThat(Duration.between(times.get(0), times.get(1)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
     List<HistoryRecord> records = f.client().getHistory("tm-1500");
-    TimerCreated created = records.stream().map(HistoryRecord::event)
-        .filter(TimerCreated.class::isInstance).map(TimerCreated.class::cast).findFirst().orElseThrow();
+    TimerCreated created =
+        records.stream()
+            .map(HistoryRecord::event)
+            .filter(TimerCreated.class::isInstance)
+            .map(TimerCreated.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(created.fireAt()).isEqualTo(times.get(0).plusMillis(1500));
-    HistoryRecord fired = records.stream().filter(r -> r.event() instanceof TimerFired).findFirst().orElseThrow();
+    HistoryRecord fired =
+        records.stream().filter(r -> r.event() instanceof TimerFired).findFirst().orElseThrow();
     assertThat(fired.recordedAt()).isAfterOrEqualTo(created.fireAt());
     assertThat(Duration.between(created.fireAt(), times.get(1))).isLessThan(Duration.ofSeconds(10));
   }
@@ -141,7 +163,8 @@ class TimerFiringIT {
       InstanceInfo info = f.client().waitForCompletion("tm-many-" + i, Duration.ofSeconds(90));
       assertThat(info.status()).as("tm-many-%s", i).isEqualTo(OrchestrationStatus.COMPLETED);
       List<Instant> t = output(f, "tm-many-" + i, TIMES);
-      assertThat(Duration.between(t.get(0), t.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+      assertThat(Duration.between(t.get(0), t.get(1)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
     }
   }
 
@@ -152,9 +175,12 @@ class TimerFiringIT {
     List<Instant> seen = output(f, "tm-clock", TIMES);
     assertThat(seen).isSorted();
     assertThat(seen.get(3)).isAfter(seen.get(0));
-    assertThat(Duration.between(seen.get(1), seen.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(50));
-    List<Instant> steps = only(history(f, "tm-clock"), OrchestratorStarted.class).stream()
-        .map(OrchestratorStarted::time).toList();
+    assertThat(Duration.between(seen.get(1), seen.get(2)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    List<Instant> steps =
+        only(history(f, "tm-clock"), OrchestratorStarted.class).stream()
+            .map(OrchestratorStarted::time)
+            .toList();
     assertThat(seen.get(0)).isEqualTo(steps.get(0));
     assertThat(steps).containsAll(seen);
   }
@@ -172,7 +198,8 @@ class TimerFiringIT {
       g.startWorker(registry());
 
       List<Instant> t = output(g, "tm-restart", TIMES);
-      assertThat(Duration.between(t.get(0), t.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+      assertThat(Duration.between(t.get(0), t.get(1)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
     }
   }
 
@@ -210,12 +237,16 @@ class TimerFiringIT {
   @Test
   void negativeTimerDelayFailsTheOrchestration() throws Exception {
     try (EngineFixture g = new EngineFixture(8)) {
-      g.startWorker(Registry.builder()
-          .orchestration("negative", String.class, (ctx, in) -> {
-            ctx.createTimer(Duration.ofMillis(-1)).await();
-            return "no";
-          })
-          .build());
+      g.startWorker(
+          Registry.builder()
+              .orchestration(
+                  "negative",
+                  String.class,
+                  (ctx, in) -> {
+                    ctx.createTimer(Duration.ofMillis(-1)).await();
+                    return "no";
+                  })
+              .build());
       g.client().start("negative", "tm-negative", null);
 
       InstanceInfo info = Scenarios.finish(g, "tm-negative");

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class EternalActorIT {
   private static final int ITERATIONS = 1000;
+
   /**
    * Most events one execution may hold: its start, the pings carried over or arriving (at most
    * {@link #MAX_UNANSWERED} + 1), two or three steps (an OrchestratorStarted each, plus one for a
@@ -35,6 +36,7 @@ class EternalActorIT {
    * resetting the history, the last execution would hold thousands.
    */
   private static final int MAX_EVENTS_PER_EXECUTION = 12;
+
   private static final int MAX_UNANSWERED = 2;
 
   record ActorState(int iteration, int pings, long pingSum) {}
@@ -46,21 +48,27 @@ class EternalActorIT {
   @BeforeEach
   void setUp() {
     f = new EngineFixture();
-    f.startWorker(Registry.builder()
-        .orchestration("actor", ActorState.class, (ctx, s) -> {
-          ctx.setCustomStatus(s.pings());
-          if (s.iteration() == ITERATIONS) {
-            return new ActorResult(s.pings(), s.pingSum());
-          }
-          Task<Void> tick = ctx.createTimer(Duration.ofMillis(5));
-          Task<Integer> ping = ctx.waitForEvent("ping", Integer.class);
-          if (ctx.anyOf(tick, ping).await() == ping) {
-            ctx.continueAsNew(new ActorState(s.iteration() + 1, s.pings() + 1, s.pingSum() + ping.await()));
-          }
-          ctx.continueAsNew(new ActorState(s.iteration() + 1, s.pings(), s.pingSum()));
-          return null;
-        })
-        .build());
+    f.startWorker(
+        Registry.builder()
+            .orchestration(
+                "actor",
+                ActorState.class,
+                (ctx, s) -> {
+                  ctx.setCustomStatus(s.pings());
+                  if (s.iteration() == ITERATIONS) {
+                    return new ActorResult(s.pings(), s.pingSum());
+                  }
+                  Task<Void> tick = ctx.createTimer(Duration.ofMillis(5));
+                  Task<Integer> ping = ctx.waitForEvent("ping", Integer.class);
+                  if (ctx.anyOf(tick, ping).await() == ping) {
+                    ctx.continueAsNew(
+                        new ActorState(
+                            s.iteration() + 1, s.pings() + 1, s.pingSum() + ping.await()));
+                  }
+                  ctx.continueAsNew(new ActorState(s.iteration() + 1, s.pings(), s.pingSum()));
+                  return null;
+                })
+            .build());
   }
 
   @AfterEach
@@ -93,20 +101,26 @@ class EternalActorIT {
     assertThat(executions).hasSize(ITERATIONS + 1);
     assertThat(executions.subList(0, ITERATIONS))
         .allSatisfy(e -> assertThat(e.status()).isEqualTo(OrchestrationStatus.CONTINUED_AS_NEW));
-    assertThat(f.count("SELECT count(*) FROM {s}.history WHERE event_type = 'EventRaised' AND seq = 1"))
-        .as("executions that began with pings carried over from the one before").isPositive();
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.history WHERE event_type = 'EventRaised' AND seq = 1"))
+        .as("executions that began with pings carried over from the one before")
+        .isPositive();
     ExecutionInfo largest =
         executions.stream().max(Comparator.comparingInt(ExecutionInfo::eventCount)).orElseThrow();
     assertThat(largest.eventCount())
-        .as(() -> "largest history of one execution: " + f.client().getHistory("actor-1", largest.executionId()))
+        .as(
+            () ->
+                "largest history of one execution: "
+                    + f.client().getHistory("actor-1", largest.executionId()))
         .isLessThanOrEqualTo(MAX_EVENTS_PER_EXECUTION);
   }
 
   /**
    * Raises pings numbered 1, 2, ... at random moments (sometimes two at once) until the actor is
    * four fifths through, so it has time to take every one before it ends. It keeps at most {@value
-   * #MAX_UNANSWERED} pings unanswered (per the actor's custom status): a history can only stay small
-   * if events do not come faster than the actor takes them.
+   * #MAX_UNANSWERED} pings unanswered (per the actor's custom status): a history can only stay
+   * small if events do not come faster than the actor takes them.
    */
   private void ping(AtomicInteger raised, AtomicLong raisedSum, AtomicBoolean stop) {
     Random random = new Random(42);
@@ -117,7 +131,8 @@ class EternalActorIT {
           return;
         }
         int answered = now.customStatus() == null ? 0 : Integer.parseInt(now.customStatus());
-        int burst = Math.min(random.nextInt(4) == 0 ? 2 : 1, MAX_UNANSWERED - (raised.get() - answered));
+        int burst =
+            Math.min(random.nextInt(4) == 0 ? 2 : 1, MAX_UNANSWERED - (raised.get() - answered));
         for (int i = 0; i < burst; i++) {
           int n = raised.get() + 1;
           f.client().raiseEvent("actor-1", "ping", n);

@@ -22,21 +22,30 @@ final class HistoryChecks {
    * Asserts that the history of a completed single-execution instance shows every step once: one
    * start, one completion, each task scheduled once and completed once. Returns the events.
    */
-  static List<HistoryEvent> assertCompletedOnceWithoutDuplicates(EngineFixture f, String instanceId) {
+  static List<HistoryEvent> assertCompletedOnceWithoutDuplicates(
+      EngineFixture f, String instanceId) {
     List<HistoryEvent> events =
         f.client().getHistory(instanceId, 1).stream().map(HistoryRecord::event).toList();
     assertThat(events).first().isInstanceOf(ExecutionStarted.class);
     assertThat(events).filteredOn(e -> e instanceof ExecutionStarted).hasSize(1);
     assertThat(events).filteredOn(e -> e instanceof ExecutionCompleted).hasSize(1);
     assertThat(events).last().isInstanceOf(ExecutionCompleted.class);
-    Map<Integer, Long> scheduled = events.stream().filter(e -> e instanceof Scheduling)
-        .collect(Collectors.groupingBy(e -> ((Scheduling) e).taskId(), Collectors.counting()));
-    Map<Integer, Long> completed = events.stream().filter(e -> e instanceof Completion)
-        .collect(Collectors.groupingBy(e -> ((Completion) e).taskId(), Collectors.counting()));
-    assertThat(scheduled).as("times each task was scheduled in %s", instanceId)
-        .isNotEmpty().allSatisfy((task, n) -> assertThat(n).isEqualTo(1L));
-    assertThat(completed).as("times each task was completed in %s", instanceId)
-        .containsOnlyKeys(scheduled.keySet()).allSatisfy((task, n) -> assertThat(n).isEqualTo(1L));
+    Map<Integer, Long> scheduled =
+        events.stream()
+            .filter(e -> e instanceof Scheduling)
+            .collect(Collectors.groupingBy(e -> ((Scheduling) e).taskId(), Collectors.counting()));
+    Map<Integer, Long> completed =
+        events.stream()
+            .filter(e -> e instanceof Completion)
+            .collect(Collectors.groupingBy(e -> ((Completion) e).taskId(), Collectors.counting()));
+    assertThat(scheduled)
+        .as("times each task was scheduled in %s", instanceId)
+        .isNotEmpty()
+        .allSatisfy((task, n) -> assertThat(n).isEqualTo(1L));
+    assertThat(completed)
+        .as("times each task was completed in %s", instanceId)
+        .containsOnlyKeys(scheduled.keySet())
+        .allSatisfy((task, n) -> assertThat(n).isEqualTo(1L));
     return events;
   }
 
@@ -51,7 +60,9 @@ final class HistoryChecks {
    * everything happened exactly once).
    */
   static List<String> duplicatedStepsInSchema(EngineFixture f) {
-    return rows(f, """
+    return rows(
+        f,
+        """
         SELECT instance_id || ' exec ' || execution_id || ' ' || event_type || ' task ' || (data->>'taskId')
                || ' x' || count(*)
         FROM {s}.history WHERE data ? 'taskId'
@@ -60,12 +71,14 @@ final class HistoryChecks {
         SELECT i.instance_id || ' has ' || count(h.seq) || ' ExecutionCompleted'
         FROM {s}.instances i LEFT JOIN {s}.history h
           ON h.instance_id = i.instance_id AND h.event_type = 'ExecutionCompleted'
-        GROUP BY i.instance_id HAVING count(h.seq) <> 1""", Function.identity());
+        GROUP BY i.instance_id HAVING count(h.seq) <> 1""",
+        Function.identity());
   }
 
   /** The first column of a query's rows, as strings. */
   static <T> List<T> rows(EngineFixture f, String sql, Function<String, T> map) {
-    try (var c = f.pool().getConnection(); var s = c.createStatement();
+    try (var c = f.pool().getConnection();
+        var s = c.createStatement();
         var rs = s.executeQuery(sql.replace("{s}", f.schema()))) {
       List<T> out = new java.util.ArrayList<>();
       while (rs.next()) {

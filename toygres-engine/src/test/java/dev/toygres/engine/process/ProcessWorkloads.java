@@ -17,18 +17,22 @@ import javax.sql.DataSource;
 
 /**
  * The orchestrations and activities the worker processes of the process-level tests run. Activities
- * leave traces the tests read back: lines in per-instance marker files and rows in a work log table.
+ * leave traces the tests read back: lines in per-instance marker files and rows in a work log
+ * table.
  */
 public final class ProcessWorkloads {
   /** Orchestration: fast step, slow step (see {@link #SLOW}), fast step. */
   public static final String CRASH_SLOW = "crash-slow";
+
   /** Orchestration: a durable timer of the input's milliseconds, then an activity. */
   public static final String TIMER = "timer-then-step";
+
   /** Orchestration: calls {@link #WORK} {@code n} times in parallel and sums the results. */
   public static final String FAN_OUT = "fan-out";
 
   /** Activity: returns its input with {@code @<worker id>} appended. */
   public static final String STEP = "step";
+
   /**
    * Activity: appends {@code start <worker> <dispatch>} to {@code <dir>/<instance>.marker}, sleeps,
    * then appends {@code end <worker>} and returns the worker id. Its first dispatch sleeps far
@@ -36,6 +40,7 @@ public final class ProcessWorkloads {
    * later dispatches are short.
    */
   public static final String SLOW = "slow";
+
   /** Activity: sleeps, then inserts (instance, task, worker, dispatch) into {@code work_log}. */
   public static final String WORK = "work";
 
@@ -62,60 +67,86 @@ public final class ProcessWorkloads {
     return dir.resolve(instanceId + ".marker");
   }
 
-  /** The registry of a worker named {@code workerId}; activities write to {@code ds}/{@code schema} and {@code dir}. */
+  /**
+   * The registry of a worker named {@code workerId}; activities write to {@code ds}/{@code schema}
+   * and {@code dir}.
+   */
   public static Registry registry(String workerId, DataSource ds, String schema, Path dir) {
     String insertWork =
-        "INSERT INTO " + schema + ".work_log (instance_id, task_id, worker_id, dispatch_count) VALUES (?, ?, ?, ?)";
+        "INSERT INTO "
+            + schema
+            + ".work_log (instance_id, task_id, worker_id, dispatch_count) VALUES (?, ?, ?, ?)";
     return Registry.builder()
         .activity(STEP, String.class, (ctx, in) -> in + "@" + workerId)
-        .activity(SLOW, String.class, (ctx, in) -> {
-          Path marker = markerFile(dir, ctx.instanceId());
-          append(marker, "start " + workerId + " " + ctx.dispatchCount());
-          Thread.sleep(ctx.dispatchCount() == 1 ? SLOW_FIRST_MILLIS : SLOW_AGAIN_MILLIS);
-          append(marker, "end " + workerId);
-          return workerId;
-        })
-        .activity(WORK, Work.class, (ctx, in) -> {
-          if (in.millis() > 0) {
-            Thread.sleep(in.millis());
-          }
-          try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(insertWork)) {
-            ps.setString(1, ctx.instanceId());
-            ps.setInt(2, ctx.taskId());
-            ps.setString(3, workerId);
-            ps.setInt(4, ctx.dispatchCount());
-            ps.executeUpdate();
-          } catch (SQLException e) {
-            throw new IllegalStateException(e);
-          }
-          return in.index();
-        })
-        .orchestration(CRASH_SLOW, String.class, (ctx, in) -> {
-          String before = ctx.callActivity(STEP, "before", String.class).await();
-          String slowBy = ctx.callActivity(SLOW, in, String.class).await();
-          String after = ctx.callActivity(STEP, "after", String.class).await();
-          return before + "|" + slowBy + "|" + after;
-        })
-        .orchestration(TIMER, Long.class, (ctx, millis) -> {
-          ctx.createTimer(Duration.ofMillis(millis)).await();
-          return ctx.callActivity(STEP, "fired", String.class).await();
-        })
-        .orchestration(FAN_OUT, FanOut.class, (ctx, in) -> {
-          List<Task<Integer>> tasks = new ArrayList<>();
-          for (int i = 0; i < in.n(); i++) {
-            tasks.add(ctx.callActivity(WORK, new Work(i, in.workMillis()), Integer.class));
-          }
-          int sum = 0;
-          for (int v : ctx.allOf(tasks).await()) {
-            sum += v;
-          }
-          return sum;
-        })
+        .activity(
+            SLOW,
+            String.class,
+            (ctx, in) -> {
+              Path marker = markerFile(dir, ctx.instanceId());
+              append(marker, "start " + workerId + " " + ctx.dispatchCount());
+              Thread.sleep(ctx.dispatchCount() == 1 ? SLOW_FIRST_MILLIS : SLOW_AGAIN_MILLIS);
+              append(marker, "end " + workerId);
+              return workerId;
+            })
+        .activity(
+            WORK,
+            Work.class,
+            (ctx, in) -> {
+              if (in.millis() > 0) {
+                Thread.sleep(in.millis());
+              }
+              try (Connection c = ds.getConnection();
+                  PreparedStatement ps = c.prepareStatement(insertWork)) {
+                ps.setString(1, ctx.instanceId());
+                ps.setInt(2, ctx.taskId());
+                ps.setString(3, workerId);
+                ps.setInt(4, ctx.dispatchCount());
+                ps.executeUpdate();
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+              return in.index();
+            })
+        .orchestration(
+            CRASH_SLOW,
+            String.class,
+            (ctx, in) -> {
+              String before = ctx.callActivity(STEP, "before", String.class).await();
+              String slowBy = ctx.callActivity(SLOW, in, String.class).await();
+              String after = ctx.callActivity(STEP, "after", String.class).await();
+              return before + "|" + slowBy + "|" + after;
+            })
+        .orchestration(
+            TIMER,
+            Long.class,
+            (ctx, millis) -> {
+              ctx.createTimer(Duration.ofMillis(millis)).await();
+              return ctx.callActivity(STEP, "fired", String.class).await();
+            })
+        .orchestration(
+            FAN_OUT,
+            FanOut.class,
+            (ctx, in) -> {
+              List<Task<Integer>> tasks = new ArrayList<>();
+              for (int i = 0; i < in.n(); i++) {
+                tasks.add(ctx.callActivity(WORK, new Work(i, in.workMillis()), Integer.class));
+              }
+              int sum = 0;
+              for (int v : ctx.allOf(tasks).await()) {
+                sum += v;
+              }
+              return sum;
+            })
         .build();
   }
 
   private static void append(Path file, String line) throws IOException {
-    Files.writeString(file, line + "\n", StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    Files.writeString(
+        file,
+        line + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND,
+        StandardOpenOption.WRITE);
   }
 }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Worker JVMs killed with SIGKILL at bad moments: another worker process on the same database
- * takes their work over once their leases (2 s) expire, and every orchestration completes once.
+ * Worker JVMs killed with SIGKILL at bad moments: another worker process on the same database takes
+ * their work over once their leases (2 s) expire, and every orchestration completes once.
  */
 class WorkerCrashIT {
   private static final Duration LEASE = Duration.ofSeconds(2);
@@ -59,25 +59,31 @@ class WorkerCrashIT {
   }
 
   @Test
-  void activityCutShortBySigkillRunsAgainOnAnotherWorkerAndTheOrchestrationCompletesOnce() throws Exception {
+  void activityCutShortBySigkillRunsAgainOnAnotherWorkerAndTheOrchestrationCompletesOnce()
+      throws Exception {
     WorkerProcess a = workers.start(id("a"), f.schema(), dir, LEASE);
     f.client().start(ProcessWorkloads.CRASH_SLOW, "slow-1", "x");
     Path marker = ProcessWorkloads.markerFile(dir, "slow-1");
     await().atMost(DONE).until(() -> lines(marker).size() == 1);
     a.kill();
-    assertThat(lines(marker)).as("the activity started on A and A died in it")
+    assertThat(lines(marker))
+        .as("the activity started on A and A died in it")
         .containsExactly("start " + a.workerId() + " 1");
 
     WorkerProcess b = workers.start(id("b"), f.schema(), dir, LEASE);
     InstanceInfo info = f.client().waitForCompletion("slow-1", DONE);
 
     assertThat(info.status()).isEqualTo(OrchestrationStatus.COMPLETED);
-    assertThat(info.output()).isEqualTo(
-        "\"before@" + a.workerId() + "|" + b.workerId() + "|after@" + b.workerId() + "\"");
-    assertThat(lines(marker)).as("the activity ran twice: cut short on A, whole on B")
-        .containsExactly("start " + a.workerId() + " 1", "start " + b.workerId() + " 2", "end " + b.workerId());
+    assertThat(info.output())
+        .isEqualTo(
+            "\"before@" + a.workerId() + "|" + b.workerId() + "|after@" + b.workerId() + "\"");
+    assertThat(lines(marker))
+        .as("the activity ran twice: cut short on A, whole on B")
+        .containsExactly(
+            "start " + a.workerId() + " 1", "start " + b.workerId() + " 2", "end " + b.workerId());
     List<HistoryEvent> events = assertCompletedOnceWithoutDuplicates(f, "slow-1");
-    assertThat(ofKind(events, ActivityScheduled.class)).extracting(ActivityScheduled::name)
+    assertThat(ofKind(events, ActivityScheduled.class))
+        .extracting(ActivityScheduled::name)
         .containsExactly(ProcessWorkloads.STEP, ProcessWorkloads.SLOW, ProcessWorkloads.STEP);
   }
 
@@ -96,10 +102,17 @@ class WorkerCrashIT {
     assertThat(info.status()).isEqualTo(OrchestrationStatus.COMPLETED);
     assertThat(info.output()).isEqualTo("\"fired@" + b.workerId() + "\"");
     List<HistoryEvent> events = assertCompletedOnceWithoutDuplicates(f, "timer-1");
-    assertThat(ofKind(events, TimerCreated.class)).extracting(TimerCreated::fireAt).containsExactly(fireAt);
-    assertThat(ofKind(events, TimerFired.class)).extracting(TimerFired::fireAt).containsExactly(fireAt);
-    HistoryRecord fired = f.client().getHistory("timer-1", 1).stream()
-        .filter(r -> r.event() instanceof TimerFired).findFirst().orElseThrow();
+    assertThat(ofKind(events, TimerCreated.class))
+        .extracting(TimerCreated::fireAt)
+        .containsExactly(fireAt);
+    assertThat(ofKind(events, TimerFired.class))
+        .extracting(TimerFired::fireAt)
+        .containsExactly(fireAt);
+    HistoryRecord fired =
+        f.client().getHistory("timer-1", 1).stream()
+            .filter(r -> r.event() instanceof TimerFired)
+            .findFirst()
+            .orElseThrow();
     assertThat(fired.recordedAt()).as("the timer did not fire early").isAfterOrEqualTo(fireAt);
   }
 
@@ -114,27 +127,54 @@ class WorkerCrashIT {
     for (int i = 0; i < instances; i++) {
       f.client().start(ProcessWorkloads.FAN_OUT, "fan-" + i, new FanOut(tasks, 250));
     }
-    await().atMost(DONE).until(() -> f.count("SELECT count(*) FROM {s}.work_log WHERE worker_id = '" + a.workerId() + "'") >= 40);
+    await()
+        .atMost(DONE)
+        .until(
+            () ->
+                f.count(
+                        "SELECT count(*) FROM {s}.work_log WHERE worker_id = '"
+                            + a.workerId()
+                            + "'")
+                    >= 40);
     a.kill();
-    List<String> heldByDeadWorker = rows(f,
-        "SELECT instance_id || '/' || task_id FROM {s}.activity_queue WHERE locked_by = '" + a.workerId() + "'",
-        s -> s);
+    List<String> heldByDeadWorker =
+        rows(
+            f,
+            "SELECT instance_id || '/' || task_id FROM {s}.activity_queue WHERE locked_by = '"
+                + a.workerId()
+                + "'",
+            s -> s);
     assertThat(f.count("SELECT count(*) FROM {s}.instances WHERE status = 'completed'"))
-        .as("A died with work in flight").isLessThan(instances);
+        .as("A died with work in flight")
+        .isLessThan(instances);
     assertThat(heldByDeadWorker).as("activities leased by A when it died").isNotEmpty();
 
-    await().atMost(DONE).until(() -> f.count("SELECT count(*) FROM {s}.instances WHERE status <> 'running'") == instances);
+    await()
+        .atMost(DONE)
+        .until(
+            () ->
+                f.count("SELECT count(*) FROM {s}.instances WHERE status <> 'running'")
+                    == instances);
 
-    assertThat(f.count("SELECT count(*) FROM {s}.instances WHERE status = 'completed' AND output = '6'"))
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.instances WHERE status = 'completed' AND output = '6'"))
         .isEqualTo(instances);
     assertThat(duplicatedStepsInSchema(f)).isEmpty();
     assertThat(f.count("SELECT count(DISTINCT (instance_id, task_id)) FROM {s}.work_log"))
-        .as("every activity ran").isEqualTo((long) instances * tasks);
+        .as("every activity ran")
+        .isEqualTo((long) instances * tasks);
     assertThat(rows(f, "SELECT DISTINCT worker_id FROM {s}.work_log", s -> s))
         .containsExactlyInAnyOrder(a.workerId(), b.workerId());
-    assertThat(rows(f, "SELECT instance_id || '/' || task_id FROM {s}.work_log WHERE worker_id = '"
-        + b.workerId() + "' AND dispatch_count >= 2", s -> s))
-        .as("B ran again what A held when it died").containsAll(heldByDeadWorker);
+    assertThat(
+            rows(
+                f,
+                "SELECT instance_id || '/' || task_id FROM {s}.work_log WHERE worker_id = '"
+                    + b.workerId()
+                    + "' AND dispatch_count >= 2",
+                s -> s))
+        .as("B ran again what A held when it died")
+        .containsAll(heldByDeadWorker);
     assertThat(f.count("SELECT count(*) FROM {s}.activity_queue")).isZero();
     assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue")).isZero();
   }

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * A worker process for the process-level tests: starts a {@link DurableWorker} with the {@link
  * ProcessWorkloads} on an existing (migrated) schema, prints {@value #READY} and runs until it is
- * killed. Arguments are {@code key=value}: {@code url}, {@code schema}, {@code worker}, {@code dir},
- * {@code leaseMs}; the database user and password come from {@code WORKER_DB_USER} and {@code
+ * killed. Arguments are {@code key=value}: {@code url}, {@code schema}, {@code worker}, {@code
+ * dir}, {@code leaseMs}; the database user and password come from {@code WORKER_DB_USER} and {@code
  * WORKER_DB_PASSWORD}.
  *
  * <p>It never outlives the test JVM: it exits when its stdin (a pipe from the test JVM) closes, and
@@ -45,41 +45,49 @@ public final class WorkerMain {
     HikariDataSource pool = new HikariDataSource(cfg);
     String schema = a.get("schema");
     PostgresStore store = new PostgresStore(pool, schema);
-    WorkerOptions options = WorkerOptions.defaults()
-        .withWorkerId(workerId)
-        .withDispatchers(2, 2)
-        .withMaxConcurrentActivities(16)
-        .withLease(Duration.ofMillis(Long.parseLong(a.getOrDefault("leaseMs", "2000"))))
-        .withPollInterval(Duration.ofMillis(100))
-        .withShutdownTimeout(Duration.ofSeconds(1));
-    DurableWorker.start(store, ProcessWorkloads.registry(workerId, pool, schema, Path.of(a.get("dir"))), options);
+    WorkerOptions options =
+        WorkerOptions.defaults()
+            .withWorkerId(workerId)
+            .withDispatchers(2, 2)
+            .withMaxConcurrentActivities(16)
+            .withLease(Duration.ofMillis(Long.parseLong(a.getOrDefault("leaseMs", "2000"))))
+            .withPollInterval(Duration.ofMillis(100))
+            .withShutdownTimeout(Duration.ofSeconds(1));
+    DurableWorker.start(
+        store, ProcessWorkloads.registry(workerId, pool, schema, Path.of(a.get("dir"))), options);
     System.out.println(READY + " " + workerId + " pid " + ProcessHandle.current().pid());
     System.out.flush();
     Thread.currentThread().join();
   }
 
   private static void exitWhenParentGoes(long maxLifeMs) {
-    Thread stdin = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // the test JVM never writes; EOF means it is gone
-        }
-      } catch (IOException e) {
-        // same as EOF
-      }
-      Runtime.getRuntime().halt(3);
-    }, "parent-watch");
+    Thread stdin =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // the test JVM never writes; EOF means it is gone
+                }
+              } catch (IOException e) {
+                // same as EOF
+              }
+              Runtime.getRuntime().halt(3);
+            },
+            "parent-watch");
     stdin.setDaemon(true);
     stdin.start();
-    Thread lifetime = new Thread(() -> {
-      try {
-        Thread.sleep(maxLifeMs);
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.println("worker lived " + maxLifeMs + " ms; exiting");
-      Runtime.getRuntime().halt(4);
-    }, "lifetime");
+    Thread lifetime =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(maxLifeMs);
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.err.println("worker lived " + maxLifeMs + " ms; exiting");
+              Runtime.getRuntime().halt(4);
+            },
+            "lifetime");
     lifetime.setDaemon(true);
     lifetime.start();
   }

@@ -41,18 +41,28 @@ public final class WorkerProcess {
   }
 
   /** Starts a worker on {@code schema}; call {@link #awaitReady} before relying on it. */
-  public static WorkerProcess start(String workerId, String schema, Path dir, Duration lease) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>(List.of(
-        java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        WorkerMain.class.getName(),
-        "url=" + TestDatabase.jdbcUrl(),
-        "schema=" + schema,
-        "worker=" + workerId,
-        "dir=" + dir.toAbsolutePath(),
-        "leaseMs=" + lease.toMillis()));
+  public static WorkerProcess start(String workerId, String schema, Path dir, Duration lease)
+      throws IOException {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerMain.class.getName(),
+                "url=" + TestDatabase.jdbcUrl(),
+                "schema=" + schema,
+                "worker=" + workerId,
+                "dir=" + dir.toAbsolutePath(),
+                "leaseMs=" + lease.toMillis()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("WORKER_DB_USER", TestDatabase.user());
     pb.environment().put("WORKER_DB_PASSWORD", TestDatabase.password());
@@ -69,8 +79,11 @@ public final class WorkerProcess {
   }
 
   private void pumpOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+    try (BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter out =
+            new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
       String line;
       while ((line = in.readLine()) != null) {
         out.println(line);
@@ -89,8 +102,13 @@ public final class WorkerProcess {
     while (!ready.await(100, TimeUnit.MILLISECONDS)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         kill();
-        throw new IllegalStateException("worker " + workerId + " did not get ready (exit "
-            + (process.isAlive() ? "none" : process.exitValue()) + "); see " + log.toAbsolutePath());
+        throw new IllegalStateException(
+            "worker "
+                + workerId
+                + " did not get ready (exit "
+                + (process.isAlive() ? "none" : process.exitValue())
+                + "); see "
+                + log.toAbsolutePath());
       }
     }
     return this;
@@ -112,7 +130,8 @@ public final class WorkerProcess {
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("worker " + workerId + " (pid " + pid() + ") survived SIGKILL");
+      throw new IllegalStateException(
+          "worker " + workerId + " (pid " + pid() + ") survived SIGKILL");
     }
     LIVE.remove(process);
   }

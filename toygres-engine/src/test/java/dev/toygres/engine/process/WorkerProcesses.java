@@ -24,7 +24,8 @@ public final class WorkerProcesses implements AfterEachCallback {
   }
 
   /** Starts several worker processes at once (their JVMs boot in parallel) and waits for all. */
-  public synchronized List<WorkerProcess> startAll(List<String> workerIds, String schema, Path dir, Duration lease)
+  public synchronized List<WorkerProcess> startAll(
+      List<String> workerIds, String schema, Path dir, Duration lease)
       throws IOException, InterruptedException {
     List<WorkerProcess> ws = new ArrayList<>();
     for (String id : workerIds) {

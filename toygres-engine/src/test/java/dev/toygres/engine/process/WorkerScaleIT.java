@@ -44,8 +44,8 @@ class WorkerScaleIT {
 
   @Test
   void twoWorkerProcessesShareSixHundredFanOutsAndCompleteEachExactlyOnce() throws Exception {
-    List<WorkerProcess> ws = workers.startAll(
-        List.of(f.schema() + "-a", f.schema() + "-b"), f.schema(), dir, LEASE);
+    List<WorkerProcess> ws =
+        workers.startAll(List.of(f.schema() + "-a", f.schema() + "-b"), f.schema(), dir, LEASE);
     int instances = 600;
     Map<String, Integer> expected = new HashMap<>();
     int totalTasks = 0;
@@ -56,8 +56,13 @@ class WorkerScaleIT {
       totalTasks += n;
     }
 
-    await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
-        .until(() -> f.count("SELECT count(*) FROM {s}.instances WHERE status <> 'running'") == instances);
+    await()
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                f.count("SELECT count(*) FROM {s}.instances WHERE status <> 'running'")
+                    == instances);
 
     Map<String, String> outputs = new HashMap<>();
     rows(f, "SELECT instance_id || '=' || status || ':' || output FROM {s}.instances", s -> s)
@@ -65,13 +70,20 @@ class WorkerScaleIT {
     Map<String, String> wanted = new HashMap<>();
     expected.forEach((id, sum) -> wanted.put(id, "completed:" + sum));
     assertThat(outputs).isEqualTo(wanted);
-    assertThat(duplicatedStepsInSchema(f)).as("steps stored twice, or instances not completed once").isEmpty();
-    assertThat(f.count("SELECT count(*) FROM {s}.work_log")).as("activity runs").isEqualTo(totalTasks);
+    assertThat(duplicatedStepsInSchema(f))
+        .as("steps stored twice, or instances not completed once")
+        .isEmpty();
+    assertThat(f.count("SELECT count(*) FROM {s}.work_log"))
+        .as("activity runs")
+        .isEqualTo(totalTasks);
     assertThat(f.count("SELECT count(DISTINCT (instance_id, task_id)) FROM {s}.work_log"))
-        .as("distinct activities run").isEqualTo(totalTasks);
+        .as("distinct activities run")
+        .isEqualTo(totalTasks);
     for (WorkerProcess w : ws) {
-      assertThat(f.count("SELECT count(*) FROM {s}.work_log WHERE worker_id = '" + w.workerId() + "'"))
-          .as("activities run by %s", w.workerId()).isPositive();
+      assertThat(
+              f.count("SELECT count(*) FROM {s}.work_log WHERE worker_id = '" + w.workerId() + "'"))
+          .as("activities run by %s", w.workerId())
+          .isPositive();
     }
     assertThat(f.count("SELECT count(*) FROM {s}.activity_queue")).as("activities left").isZero();
     assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue")).as("messages left").isZero();

@@ -19,22 +19,30 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** delete and purge remove ended data, everywhere, and never a running instance's current execution. */
+/**
+ * delete and purge remove ended data, everywhere, and never a running instance's current execution.
+ */
 class DeleteAndPurgeIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final List<String> NOTHING = List.of(
-      "instances=0", "executions=0", "history=0", "orchestrator_queue=0", "activity_queue=0");
+  private static final List<String> NOTHING =
+      List.of(
+          "instances=0", "executions=0", "history=0", "orchestrator_queue=0", "activity_queue=0");
   private EngineFixture f;
-  private final Registry registry = Registry.builder()
-      .activity("work", String.class, (ctx, in) -> in)
-      .orchestration("job", String.class, (ctx, in) -> ctx.callActivity("work", in, String.class).await())
-      .orchestration("loop", Integer.class, (ctx, n) -> {
-        if (n < 2) {
-          ctx.continueAsNew(n + 1);
-        }
-        return ctx.waitForEvent("end", String.class).await();
-      })
-      .build();
+  private final Registry registry =
+      Registry.builder()
+          .activity("work", String.class, (ctx, in) -> in)
+          .orchestration(
+              "job", String.class, (ctx, in) -> ctx.callActivity("work", in, String.class).await())
+          .orchestration(
+              "loop",
+              Integer.class,
+              (ctx, n) -> {
+                if (n < 2) {
+                  ctx.continueAsNew(n + 1);
+                }
+                return ctx.waitForEvent("end", String.class).await();
+              })
+          .build();
 
   @BeforeEach
   void setUp() {
@@ -47,8 +55,8 @@ class DeleteAndPurgeIT {
   }
 
   /**
-   * Leaves ended (cancelled) instances with rows in every table: each one's activity is still leased
-   * by a worker, and a late message waits in its queue.
+   * Leaves ended (cancelled) instances with rows in every table: each one's activity is still
+   * leased by a worker, and a late message waits in its queue.
    */
   private void endedInstancesWithLeftovers(String... ids) {
     PostgresStore store = f.store();
@@ -56,17 +64,23 @@ class DeleteAndPurgeIT {
       f.client().start("job", id, "x");
       StoreKit.runNextStep(store, registry);
     }
-    List<ActivityWorkItem> leased = StoreKit.awaitActivities(store, "busy-worker", ids.length, StoreKit.LONG_LEASE);
+    List<ActivityWorkItem> leased =
+        StoreKit.awaitActivities(store, "busy-worker", ids.length, StoreKit.LONG_LEASE);
     for (String id : ids) {
       f.client().cancel(id, "enough");
       StoreKit.runNextStep(store, registry);
     }
     for (ActivityWorkItem a : leased) {
-      store.send(List.of(new OutboundMessage(a.instanceId(),
-          QueueMessage.event(1, new ActivityCompleted(a.taskId(), "\"late\"")), null)));
+      store.send(
+          List.of(
+              new OutboundMessage(
+                  a.instanceId(),
+                  QueueMessage.event(1, new ActivityCompleted(a.taskId(), "\"late\"")),
+                  null)));
     }
     for (String id : ids) {
-      assertThat(f.client().getInstance(id).orElseThrow().status()).isEqualTo(OrchestrationStatus.CANCELLED);
+      assertThat(f.client().getInstance(id).orElseThrow().status())
+          .isEqualTo(OrchestrationStatus.CANCELLED);
       assertThat(rowsEverywhere(f, id)).doesNotContainAnyElementsOf(NOTHING);
     }
   }
@@ -101,43 +115,57 @@ class DeleteAndPurgeIT {
     f.client().start("job", "r", "x");
     List<String> before = rowsEverywhere(f, "r");
 
-    assertThatThrownBy(() -> f.client().delete("r")).isInstanceOf(OrchestrationStillRunningException.class)
-        .hasMessageContaining("'r'").hasMessageContaining("still running");
+    assertThatThrownBy(() -> f.client().delete("r"))
+        .isInstanceOf(OrchestrationStillRunningException.class)
+        .hasMessageContaining("'r'")
+        .hasMessageContaining("still running");
 
     assertThat(rowsEverywhere(f, "r")).isEqualTo(before);
   }
 
   @Test
   void deletingAnUnknownInstanceIsNotFound() {
-    assertThatThrownBy(() -> f.client().delete("nobody")).isInstanceOf(OrchestrationNotFoundException.class)
+    assertThatThrownBy(() -> f.client().delete("nobody"))
+        .isInstanceOf(OrchestrationNotFoundException.class)
         .hasMessageContaining("'nobody'");
   }
 
   @Test
-  void purgeRemovesOldEndedExecutionsAndInstancesButNotARunningInstancesCurrentExecution() throws Exception {
+  void purgeRemovesOldEndedExecutionsAndInstancesButNotARunningInstancesCurrentExecution()
+      throws Exception {
     f.startWorker(registry);
     f.client().start("job", "old-done", "a");
     f.client().start("job", "new-done", "b");
     f.client().start("loop", "old-running", 0);
     f.client().waitForCompletion("old-done", WAIT);
     f.client().waitForCompletion("new-done", WAIT);
-    Awaitility.await().atMost(WAIT).until(() -> f.client().listExecutions("old-running").size() == 3);
-    f.sql("UPDATE {s}.executions SET completed_at = now() - interval '2 days', started_at = now() - interval '3 days'"
-        + " WHERE instance_id IN ('old-done', 'old-running') AND completed_at IS NOT NULL");
-    f.sql("UPDATE {s}.instances SET completed_at = now() - interval '2 days' WHERE instance_id = 'old-done'");
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> f.client().listExecutions("old-running").size() == 3);
+    f.sql(
+        "UPDATE {s}.executions SET completed_at = now() - interval '2 days', started_at = now() - interval '3 days'"
+            + " WHERE instance_id IN ('old-done', 'old-running') AND completed_at IS NOT NULL");
+    f.sql(
+        "UPDATE {s}.instances SET completed_at = now() - interval '2 days' WHERE instance_id = 'old-done'");
 
     int purged = f.client().purge(Instant.now().minus(Duration.ofDays(1)));
 
     assertThat(purged).isEqualTo(3);
     assertThat(rowsEverywhere(f, "old-done")).containsExactlyElementsOf(NOTHING);
-    assertThat(f.client().listExecutions("old-running")).extracting(e -> e.executionId()).containsExactly(3);
-    assertThat(column(f, "SELECT DISTINCT execution_id FROM {s}.history WHERE instance_id = 'old-running'"))
+    assertThat(f.client().listExecutions("old-running"))
+        .extracting(e -> e.executionId())
+        .containsExactly(3);
+    assertThat(
+            column(
+                f,
+                "SELECT DISTINCT execution_id FROM {s}.history WHERE instance_id = 'old-running'"))
         .containsExactly("3");
     assertThat(f.client().listExecutions("new-done")).hasSize(1);
     assertThat(f.client().getHistory("new-done")).isNotEmpty();
 
     f.client().raiseEvent("old-running", "end", "still works");
-    assertThat(f.client().waitForCompletion("old-running", WAIT).output()).isEqualTo("\"still works\"");
+    assertThat(f.client().waitForCompletion("old-running", WAIT).output())
+        .isEqualTo("\"still works\"");
   }
 
   @Test

@@ -30,16 +30,20 @@ class ExecutionsAndHistoryIT {
   static void start() {
     f = new EngineFixture();
     client = f.client();
-    f.startWorker(Registry.builder()
-        .activity("inc", Integer.class, (ctx, n) -> n + 1)
-        .orchestration("counter", Integer.class, (ctx, n) -> {
-          int next = ctx.callActivity("inc", n, Integer.class).await();
-          if (next < 3) {
-            ctx.continueAsNew(next);
-          }
-          return next + ctx.waitForEvent("finish", Integer.class).await();
-        })
-        .build());
+    f.startWorker(
+        Registry.builder()
+            .activity("inc", Integer.class, (ctx, n) -> n + 1)
+            .orchestration(
+                "counter",
+                Integer.class,
+                (ctx, n) -> {
+                  int next = ctx.callActivity("inc", n, Integer.class).await();
+                  if (next < 3) {
+                    ctx.continueAsNew(next);
+                  }
+                  return next + ctx.waitForEvent("finish", Integer.class).await();
+                })
+            .build());
   }
 
   @AfterAll
@@ -50,8 +54,12 @@ class ExecutionsAndHistoryIT {
   /** Starts a counter and waits until its third execution waits for the event. */
   private static void startAndAwaitThirdExecution(String id) {
     client.start("counter", id, 0);
-    Awaitility.await().atMost(WAIT).until(() -> client.listExecutions(id).size() == 3
-        && kinds(client.getHistory(id, 3)).contains("ActivityCompleted"));
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.listExecutions(id).size() == 3
+                    && kinds(client.getHistory(id, 3)).contains("ActivityCompleted"));
   }
 
   @Test
@@ -60,12 +68,17 @@ class ExecutionsAndHistoryIT {
 
     List<ExecutionInfo> running = client.listExecutions("cnt-1");
     assertThat(running).extracting(ExecutionInfo::executionId).containsExactly(1, 2, 3);
-    assertThat(running).extracting(ExecutionInfo::status).containsExactly(
-        OrchestrationStatus.CONTINUED_AS_NEW, OrchestrationStatus.CONTINUED_AS_NEW, OrchestrationStatus.RUNNING);
+    assertThat(running)
+        .extracting(ExecutionInfo::status)
+        .containsExactly(
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.RUNNING);
     assertThat(running).extracting(ExecutionInfo::input).containsExactly("0", "1", "2");
     assertThat(running.get(2).completedAt()).isNull();
     for (ExecutionInfo e : running) {
-      assertThat(e.eventCount()).as("execution " + e.executionId())
+      assertThat(e.eventCount())
+          .as("execution " + e.executionId())
           .isEqualTo(client.getHistory("cnt-1", e.executionId()).size());
     }
     assertThat(client.getInstance("cnt-1").orElseThrow().executionId()).isEqualTo(3);
@@ -73,8 +86,12 @@ class ExecutionsAndHistoryIT {
     client.raiseEvent("cnt-1", "finish", 10);
     assertThat(client.waitForCompletion("cnt-1", WAIT).output()).isEqualTo("13");
     List<ExecutionInfo> done = client.listExecutions("cnt-1");
-    assertThat(done).extracting(ExecutionInfo::status).containsExactly(
-        OrchestrationStatus.CONTINUED_AS_NEW, OrchestrationStatus.CONTINUED_AS_NEW, OrchestrationStatus.COMPLETED);
+    assertThat(done)
+        .extracting(ExecutionInfo::status)
+        .containsExactly(
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.CONTINUED_AS_NEW,
+            OrchestrationStatus.COMPLETED);
     assertThat(done.get(2).output()).isEqualTo("13");
     assertThat(done.get(2).eventCount()).isEqualTo(running.get(2).eventCount() + 3);
   }
@@ -87,9 +104,11 @@ class ExecutionsAndHistoryIT {
     ExecutionStarted started = (ExecutionStarted) first.get(0).event();
     assertThat(started.name() + "/" + started.input()).isEqualTo("counter/0");
     assertThat(((ContinuedAsNew) first.get(first.size() - 1).event()).input()).isEqualTo("1");
-    assertThat(((ExecutionStarted) client.getHistory("cnt-2", 2).get(0).event()).input()).isEqualTo("1");
+    assertThat(((ExecutionStarted) client.getHistory("cnt-2", 2).get(0).event()).input())
+        .isEqualTo("1");
     assertThat(client.getHistory("cnt-2")).isEqualTo(client.getHistory("cnt-2", 3));
-    assertThat(client.getHistory("cnt-2", 3)).extracting(HistoryRecord::sequence)
+    assertThat(client.getHistory("cnt-2", 3))
+        .extracting(HistoryRecord::sequence)
         .containsExactly(0, 1, 2, 3, 4);
     assertThat(client.getHistory("cnt-2", 4)).isEmpty();
   }
@@ -116,7 +135,8 @@ class ExecutionsAndHistoryIT {
   void unknownInstanceHasNoExecutionsAndItsCurrentHistoryIsNotFound() {
     assertThat(client.listExecutions("nobody")).isEmpty();
     assertThat(client.getHistory("nobody", 1)).isEmpty();
-    assertThatThrownBy(() -> client.getHistory("nobody")).isInstanceOf(OrchestrationNotFoundException.class)
+    assertThatThrownBy(() -> client.getHistory("nobody"))
+        .isInstanceOf(OrchestrationNotFoundException.class)
         .hasMessageContaining("'nobody'");
   }
 }

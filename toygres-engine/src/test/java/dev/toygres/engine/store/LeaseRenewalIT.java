@@ -26,14 +26,21 @@ class LeaseRenewalIT {
   void setUp() {
     f = new EngineFixture(20);
     store = f.store();
-    registry = Registry.builder()
-        .activity("slow", Integer.class, (ctx, ms) -> {
-          runs.incrementAndGet();
-          Thread.sleep(ms);
-          return ctx.dispatchCount();
-        })
-        .orchestration("long", Integer.class, (ctx, ms) -> ctx.callActivity("slow", ms, Integer.class).await())
-        .build();
+    registry =
+        Registry.builder()
+            .activity(
+                "slow",
+                Integer.class,
+                (ctx, ms) -> {
+                  runs.incrementAndGet();
+                  Thread.sleep(ms);
+                  return ctx.dispatchCount();
+                })
+            .orchestration(
+                "long",
+                Integer.class,
+                (ctx, ms) -> ctx.callActivity("slow", ms, Integer.class).await())
+            .build();
   }
 
   @AfterEach
@@ -43,7 +50,10 @@ class LeaseRenewalIT {
 
   @Test
   void activityLongerThanSeveralLeasesRunsExactlyOnceWhileASecondWorkerPolls() throws Exception {
-    var options = EngineFixture.testOptions().withLease(Duration.ofSeconds(1)).withPollInterval(Duration.ofMillis(50));
+    var options =
+        EngineFixture.testOptions()
+            .withLease(Duration.ofSeconds(1))
+            .withPollInterval(Duration.ofMillis(50));
     f.startWorker(registry, options.withWorkerId("first"));
     f.startWorker(registry, options.withWorkerId("second"));
 
@@ -66,8 +76,14 @@ class LeaseRenewalIT {
 
     StoreKit.sleep(1500);
 
-    assertThat(f.count("SELECT count(*) FROM {s}.activity_queue WHERE locked_until > '" + first + "'::timestamptz"
-        + " AND locked_until > now()")).as("renewed past its first expiry").isEqualTo(1);
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.activity_queue WHERE locked_until > '"
+                    + first
+                    + "'::timestamptz"
+                    + " AND locked_until > now()"))
+        .as("renewed past its first expiry")
+        .isEqualTo(1);
     assertThat(f.client().waitForCompletion("i", Duration.ofSeconds(20)).output()).isEqualTo("1");
   }
 
@@ -76,12 +92,20 @@ class LeaseRenewalIT {
     f.client().start("long", "i", 1);
     StoreKit.runNextStep(store, registry);
     ActivityWorkItem item = StoreKit.awaitActivity(store, "w", Duration.ofSeconds(2));
-    assertThat(f.count("SELECT count(*) FROM {s}.activity_queue WHERE locked_until < now() + interval '3 seconds'")).isEqualTo(1);
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.activity_queue WHERE locked_until < now() + interval '3 seconds'"))
+        .isEqualTo(1);
 
     store.renewLeases(List.of(), List.of(item.lockToken()), Duration.ofSeconds(120));
 
-    assertThat(f.count("SELECT count(*) FROM {s}.activity_queue WHERE locked_until > now() + interval '110 seconds'"
-        + " AND lock_token = '" + item.lockToken() + "'")).isEqualTo(1);
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.activity_queue WHERE locked_until > now() + interval '110 seconds'"
+                    + " AND lock_token = '"
+                    + item.lockToken()
+                    + "'"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -91,7 +115,9 @@ class LeaseRenewalIT {
 
     store.renewLeases(List.of(item.lockToken()), List.of(), Duration.ofSeconds(120));
 
-    assertThat(f.count("SELECT count(*) FROM {s}.instances WHERE locked_until > now() + interval '110 seconds'"))
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.instances WHERE locked_until > now() + interval '110 seconds'"))
         .isEqualTo(1);
   }
 
@@ -115,7 +141,10 @@ class LeaseRenewalIT {
     ActivityWorkItem owner = StoreKit.awaitActivity(store, "w2", Duration.ofSeconds(5));
     String before = text(f, "SELECT locked_until::text FROM {s}.activity_queue");
 
-    store.renewLeases(List.of(UUID.randomUUID()), List.of(lost.lockToken(), UUID.randomUUID()), Duration.ofMinutes(10));
+    store.renewLeases(
+        List.of(UUID.randomUUID()),
+        List.of(lost.lockToken(), UUID.randomUUID()),
+        Duration.ofMinutes(10));
 
     assertThat(text(f, "SELECT locked_until::text || '/' || lock_token FROM {s}.activity_queue"))
         .isEqualTo(before + "/" + owner.lockToken());

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Work leased by a worker that died is taken over after the lease; unexpired leases are respected. */
+/**
+ * Work leased by a worker that died is taken over after the lease; unexpired leases are respected.
+ */
 class LeaseTakeoverIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final AtomicInteger runs = new AtomicInteger();
@@ -30,19 +32,29 @@ class LeaseTakeoverIT {
   void setUp() {
     f = new EngineFixture(12);
     store = f.store();
-    registry = Registry.builder()
-        .activity("echo", String.class, (ctx, in) -> {
-          runs.incrementAndGet();
-          lastDispatch.set(ctx.dispatchCount());
-          return "echo " + in;
-        })
-        .orchestration("one", String.class, (ctx, in) -> ctx.callActivity("echo", in, String.class).await())
-        .orchestration("pair", String.class, (ctx, in) -> {
-          var a = ctx.callActivity("echo", in + "a", String.class);
-          var b = ctx.callActivity("echo", in + "b", String.class);
-          return a.await() + "+" + b.await();
-        })
-        .build();
+    registry =
+        Registry.builder()
+            .activity(
+                "echo",
+                String.class,
+                (ctx, in) -> {
+                  runs.incrementAndGet();
+                  lastDispatch.set(ctx.dispatchCount());
+                  return "echo " + in;
+                })
+            .orchestration(
+                "one",
+                String.class,
+                (ctx, in) -> ctx.callActivity("echo", in, String.class).await())
+            .orchestration(
+                "pair",
+                String.class,
+                (ctx, in) -> {
+                  var a = ctx.callActivity("echo", in + "a", String.class);
+                  var b = ctx.callActivity("echo", in + "b", String.class);
+                  return a.await() + "+" + b.await();
+                })
+            .build();
   }
 
   @AfterEach
@@ -51,7 +63,8 @@ class LeaseTakeoverIT {
   }
 
   @Test
-  void activityLeasedByDeadWorkerIsTakenOverAfterExpiryAndOrchestrationCompletes() throws Exception {
+  void activityLeasedByDeadWorkerIsTakenOverAfterExpiryAndOrchestrationCompletes()
+      throws Exception {
     f.client().start("one", "i", "x");
     StoreKit.runNextStep(store, registry);
     ActivityWorkItem dead = StoreKit.awaitActivity(store, "dead-worker", Duration.ofSeconds(1));
@@ -69,16 +82,26 @@ class LeaseTakeoverIT {
   @Test
   void orchestrationLeasedByDeadWorkerIsTakenOverAfterExpiry() throws Exception {
     f.client().start("one", "i", "y");
-    OrchestrationWorkItem dead = StoreKit.awaitOrchestration(store, "dead-worker", Duration.ofSeconds(1));
+    OrchestrationWorkItem dead =
+        StoreKit.awaitOrchestration(store, "dead-worker", Duration.ofSeconds(1));
     assertThat(dead.dispatchCount()).isEqualTo(1);
 
     f.startWorker(registry);
 
     var info = f.client().waitForCompletion("i", WAIT);
     assertThat(info.output()).isEqualTo("\"echo y\"");
-    assertThat(kinds(f.client().getHistory("i"))).containsExactly("ExecutionStarted", "OrchestratorStarted",
-        "ActivityScheduled", "OrchestratorStarted", "ActivityCompleted", "ExecutionCompleted");
-    assertThat(text(f, "SELECT dispatch_count || '/' || coalesce(lock_token::text, 'free') FROM {s}.instances"))
+    assertThat(kinds(f.client().getHistory("i")))
+        .containsExactly(
+            "ExecutionStarted",
+            "OrchestratorStarted",
+            "ActivityScheduled",
+            "OrchestratorStarted",
+            "ActivityCompleted",
+            "ExecutionCompleted");
+    assertThat(
+            text(
+                f,
+                "SELECT dispatch_count || '/' || coalesce(lock_token::text, 'free') FROM {s}.instances"))
         .isEqualTo("0/free");
   }
 
@@ -93,8 +116,10 @@ class LeaseTakeoverIT {
     StoreKit.sleep(1500);
 
     assertThat(runs.get()).isZero();
-    assertThat(f.client().getInstance("i").orElseThrow().status()).isEqualTo(OrchestrationStatus.RUNNING);
-    assertThat(text(f, "SELECT lock_token FROM {s}.activity_queue")).isEqualTo(held.lockToken().toString());
+    assertThat(f.client().getInstance("i").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(text(f, "SELECT lock_token FROM {s}.activity_queue"))
+        .isEqualTo(held.lockToken().toString());
   }
 
   @Test
@@ -121,17 +146,23 @@ class LeaseTakeoverIT {
     assertThat(taken.id()).isEqualTo(lost.id());
     int task = first.activities().get(0).taskId();
 
-    boolean[] late = store.completeActivities(List.of(lost), List.of(new ActivityCompleted(task, "\"late\"")));
-    boolean[] ok = store.completeActivities(List.of(taken), List.of(new ActivityCompleted(task, "\"owner\"")));
-    boolean[] again = store.completeActivities(List.of(taken), List.of(new ActivityCompleted(task, "\"twice\"")));
+    boolean[] late =
+        store.completeActivities(List.of(lost), List.of(new ActivityCompleted(task, "\"late\"")));
+    boolean[] ok =
+        store.completeActivities(List.of(taken), List.of(new ActivityCompleted(task, "\"owner\"")));
+    boolean[] again =
+        store.completeActivities(List.of(taken), List.of(new ActivityCompleted(task, "\"twice\"")));
 
     assertThat(late).containsExactly(false);
     assertThat(ok).containsExactly(true);
     assertThat(again).as("the item is gone once completed").containsExactly(false);
-    assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE kind = 'EVENT'")).isEqualTo(1);
+    assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE kind = 'EVENT'"))
+        .isEqualTo(1);
     f.startWorker(registry);
     assertThat(f.client().waitForCompletion("i", WAIT).output()).isEqualTo("\"owner\"");
-    assertThat(f.client().getHistory("i")).filteredOn(r -> r.event() instanceof Completion).hasSize(1);
+    assertThat(f.client().getHistory("i"))
+        .filteredOn(r -> r.event() instanceof Completion)
+        .hasSize(1);
   }
 
   @Test
@@ -142,8 +173,12 @@ class LeaseTakeoverIT {
     ActivityWorkItem b = StoreKit.awaitActivity(store, "w1", LONG_LEASE);
     StoreKit.awaitActivity(store, "w2", LONG_LEASE); // takes a over once its lease expired
 
-    boolean[] held = store.completeActivities(List.of(a, b), List.of(
-        new ActivityCompleted(a.taskId(), "\"a\""), new ActivityCompleted(b.taskId(), "\"b\"")));
+    boolean[] held =
+        store.completeActivities(
+            List.of(a, b),
+            List.of(
+                new ActivityCompleted(a.taskId(), "\"a\""),
+                new ActivityCompleted(b.taskId(), "\"b\"")));
 
     assertThat(held).containsExactly(false, true);
     assertThat(step.activities()).hasSize(2);

@@ -80,7 +80,10 @@ class ListInstancesIT {
     List<String> seen = allPages(InstanceQuery.all().withLimit(40), sizes);
 
     assertThat(sizes).containsExactly(40, 40, 15);
-    assertThat(seen).hasSize(95).doesNotHaveDuplicates().isSortedAccordingTo(Comparator.reverseOrder());
+    assertThat(seen)
+        .hasSize(95)
+        .doesNotHaveDuplicates()
+        .isSortedAccordingTo(Comparator.reverseOrder());
   }
 
   @Test
@@ -98,13 +101,18 @@ class ListInstancesIT {
 
   @Test
   void filterByStatusSetReturnsOnlyInstancesInThoseStatuses() throws Exception {
-    f.startWorker(Registry.builder()
-        .orchestration("ok", String.class, (ctx, in) -> in)
-        .orchestration("bad", String.class, (ctx, in) -> {
-          throw new IllegalStateException(in);
-        })
-        .orchestration("wait", String.class, (ctx, in) -> ctx.waitForEvent("e", String.class).await())
-        .build());
+    f.startWorker(
+        Registry.builder()
+            .orchestration("ok", String.class, (ctx, in) -> in)
+            .orchestration(
+                "bad",
+                String.class,
+                (ctx, in) -> {
+                  throw new IllegalStateException(in);
+                })
+            .orchestration(
+                "wait", String.class, (ctx, in) -> ctx.waitForEvent("e", String.class).await())
+            .build());
     f.client().start("ok", "s-ok", "1");
     f.client().start("bad", "s-bad", "2");
     f.client().start("wait", "s-run", "3");
@@ -114,10 +122,16 @@ class ListInstancesIT {
       f.client().waitForCompletion(id, WAIT);
     }
 
-    assertThat(ids(InstanceQuery.all().withStatuses(Set.of(OrchestrationStatus.RUNNING)))).containsExactly("s-run");
-    assertThat(ids(InstanceQuery.all().withStatuses(EnumSet.of(OrchestrationStatus.FAILED, OrchestrationStatus.CANCELLED))))
+    assertThat(ids(InstanceQuery.all().withStatuses(Set.of(OrchestrationStatus.RUNNING))))
+        .containsExactly("s-run");
+    assertThat(
+            ids(
+                InstanceQuery.all()
+                    .withStatuses(
+                        EnumSet.of(OrchestrationStatus.FAILED, OrchestrationStatus.CANCELLED))))
         .containsExactlyInAnyOrder("s-bad", "s-cancel");
-    assertThat(ids(InstanceQuery.all().withStatuses(Set.of(OrchestrationStatus.COMPLETED)))).containsExactly("s-ok");
+    assertThat(ids(InstanceQuery.all().withStatuses(Set.of(OrchestrationStatus.COMPLETED))))
+        .containsExactly("s-ok");
     assertThat(ids(InstanceQuery.all())).hasSize(4);
   }
 
@@ -128,10 +142,18 @@ class ListInstancesIT {
     f.client().start("alpha", "invoice-1", 3);
     f.client().start("alpha", "order-3", 4);
 
-    assertThat(ids(InstanceQuery.all().withName("alpha"))).containsExactly("order-3", "invoice-1", "order-1");
-    assertThat(ids(InstanceQuery.all().withInstanceIdPrefix("order-"))).containsExactly("order-3", "order-2", "order-1");
-    assertThat(ids(InstanceQuery.all().withName("alpha").withInstanceIdPrefix("order-"))).containsExactly("order-3", "order-1");
-    assertThat(ids(InstanceQuery.all().withName("alpha").withStatuses(Set.of(OrchestrationStatus.COMPLETED)))).isEmpty();
+    assertThat(ids(InstanceQuery.all().withName("alpha")))
+        .containsExactly("order-3", "invoice-1", "order-1");
+    assertThat(ids(InstanceQuery.all().withInstanceIdPrefix("order-")))
+        .containsExactly("order-3", "order-2", "order-1");
+    assertThat(ids(InstanceQuery.all().withName("alpha").withInstanceIdPrefix("order-")))
+        .containsExactly("order-3", "order-1");
+    assertThat(
+            ids(
+                InstanceQuery.all()
+                    .withName("alpha")
+                    .withStatuses(Set.of(OrchestrationStatus.COMPLETED))))
+        .isEmpty();
   }
 
   @Test
@@ -155,27 +177,36 @@ class ListInstancesIT {
     List<String> seen = allPages(InstanceQuery.all().withName("third").withLimit(4), sizes);
 
     assertThat(sizes).containsExactly(4, 4, 2);
-    assertThat(new HashSet<>(seen)).hasSize(10)
+    assertThat(new HashSet<>(seen))
+        .hasSize(10)
         .allSatisfy(id -> assertThat(Integer.parseInt(id.substring(2)) % 3).isZero());
   }
 
   @Test
   void invalidCursorIsRejected() {
     f.client().start("any", "c", 1);
-    String noSeparator = Base64.getUrlEncoder().encodeToString("2024-01-01T00:00:00Z".getBytes(StandardCharsets.UTF_8));
-    String badTime = Base64.getUrlEncoder().encodeToString("yesterday|c".getBytes(StandardCharsets.UTF_8));
+    String noSeparator =
+        Base64.getUrlEncoder()
+            .encodeToString("2024-01-01T00:00:00Z".getBytes(StandardCharsets.UTF_8));
+    String badTime =
+        Base64.getUrlEncoder().encodeToString("yesterday|c".getBytes(StandardCharsets.UTF_8));
 
     for (String cursor : List.of("not a cursor!", noSeparator, badTime)) {
       assertThatThrownBy(() -> f.client().listInstances(InstanceQuery.all().withCursor(cursor)))
-          .as(cursor).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+          .as(cursor)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cursor");
     }
   }
 
   @Test
   void limitMustBeBetweenOneAndAThousand() {
-    assertThatThrownBy(() -> InstanceQuery.all().withLimit(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> InstanceQuery.all().withLimit(1001)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> InstanceQuery.all().withLimit(-5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> InstanceQuery.all().withLimit(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> InstanceQuery.all().withLimit(1001))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> InstanceQuery.all().withLimit(-5))
+        .isInstanceOf(IllegalArgumentException.class);
     f.client().start("any", "one", 1);
     f.client().start("any", "two", 2);
     assertThat(f.client().listInstances(InstanceQuery.all().withLimit(1000)).items()).hasSize(2);

@@ -28,39 +28,61 @@ class PoisonHandlingIT {
   void setUp() {
     f = new EngineFixture(12);
     store = f.store();
-    registry = Registry.builder()
-        .activity("flaky", String.class, (ctx, in) -> {
-          runs.incrementAndGet();
-          return in + "@" + ctx.dispatchCount();
-        })
-        .activity("throws", String.class, (ctx, in) -> {
-          runs.incrementAndGet();
-          throw new IllegalArgumentException("nope: " + in);
-        })
-        .activity("errs", String.class, (ctx, in) -> {
-          runs.incrementAndGet();
-          throw new AssertionError("activity invariant " + in);
-        })
-        .orchestration("catching", String.class, (ctx, activity) -> {
-          try {
-            return "ok " + ctx.callActivity(activity, "in", String.class).await();
-          } catch (TaskFailedException e) {
-            return e.failure().errorType() + " | " + e.failure().message();
-          }
-        })
-        .orchestration("uncaught", String.class, (ctx, activity) -> ctx.callActivity(activity, "in", String.class).await())
-        .orchestration("recurse", String.class, (ctx, in) -> recurse(in.length()))
-        .orchestration("error", String.class, (ctx, in) -> {
-          throw new AssertionError("broken invariant " + in);
-        })
-        .orchestration("parent", String.class, (ctx, child) -> {
-          try {
-            return ctx.callSubOrchestration(child, "x", String.class).await();
-          } catch (TaskFailedException e) {
-            return e.failure().errorType() + " | " + e.failure().message();
-          }
-        })
-        .build();
+    registry =
+        Registry.builder()
+            .activity(
+                "flaky",
+                String.class,
+                (ctx, in) -> {
+                  runs.incrementAndGet();
+                  return in + "@" + ctx.dispatchCount();
+                })
+            .activity(
+                "throws",
+                String.class,
+                (ctx, in) -> {
+                  runs.incrementAndGet();
+                  throw new IllegalArgumentException("nope: " + in);
+                })
+            .activity(
+                "errs",
+                String.class,
+                (ctx, in) -> {
+                  runs.incrementAndGet();
+                  throw new AssertionError("activity invariant " + in);
+                })
+            .orchestration(
+                "catching",
+                String.class,
+                (ctx, activity) -> {
+                  try {
+                    return "ok " + ctx.callActivity(activity, "in", String.class).await();
+                  } catch (TaskFailedException e) {
+                    return e.failure().errorType() + " | " + e.failure().message();
+                  }
+                })
+            .orchestration(
+                "uncaught",
+                String.class,
+                (ctx, activity) -> ctx.callActivity(activity, "in", String.class).await())
+            .orchestration("recurse", String.class, (ctx, in) -> recurse(in.length()))
+            .orchestration(
+                "error",
+                String.class,
+                (ctx, in) -> {
+                  throw new AssertionError("broken invariant " + in);
+                })
+            .orchestration(
+                "parent",
+                String.class,
+                (ctx, child) -> {
+                  try {
+                    return ctx.callSubOrchestration(child, "x", String.class).await();
+                  } catch (TaskFailedException e) {
+                    return e.failure().errorType() + " | " + e.failure().message();
+                  }
+                })
+            .build();
   }
 
   private static int recurse(int n) {
@@ -81,7 +103,8 @@ class PoisonHandlingIT {
     f.client().start("catching", instanceId, "flaky");
     StoreKit.runNextStep(store, registry);
     for (int i = 1; i <= deadDispatches; i++) {
-      ActivityWorkItem item = StoreKit.awaitActivity(store, "crashing-" + i, Duration.ofMillis(100));
+      ActivityWorkItem item =
+          StoreKit.awaitActivity(store, "crashing-" + i, Duration.ofMillis(100));
       assertThat(item.dispatchCount()).isEqualTo(i);
     }
   }
@@ -95,7 +118,11 @@ class PoisonHandlingIT {
     InstanceInfo info = f.client().waitForCompletion("i", WAIT);
     assertThat(info.status()).isEqualTo(OrchestrationStatus.COMPLETED);
     String out = info.output();
-    assertThat(out).startsWith("\"PoisonedWorkItem | ").contains("'flaky'").contains("4 times").contains("limit 3");
+    assertThat(out)
+        .startsWith("\"PoisonedWorkItem | ")
+        .contains("'flaky'")
+        .contains("4 times")
+        .contains("limit 3");
     assertThat(runs.get()).as("the poisoned activity is not run again").isZero();
   }
 
@@ -110,7 +137,8 @@ class PoisonHandlingIT {
   }
 
   @Test
-  void orchestrationRegisteredOnlyInAnotherVersionEndsFailedWithPoisonAndLastError() throws Exception {
+  void orchestrationRegisteredOnlyInAnotherVersionEndsFailedWithPoisonAndLastError()
+      throws Exception {
     f.startWorker(registry, limit(2));
     f.client().start("catching", "i", "flaky", StartOptions.defaults().withVersion("7"));
 
@@ -119,8 +147,12 @@ class PoisonHandlingIT {
     assertThat(info.status()).isEqualTo(OrchestrationStatus.FAILED);
     FailureDetails failure = info.failure();
     assertThat(failure.errorType()).isEqualTo("PoisonedWorkItem");
-    assertThat(failure.message()).contains("'i'").contains("3 times").contains("limit 2")
-        .contains("version '7' is not registered").contains("registered versions: 1");
+    assertThat(failure.message())
+        .contains("'i'")
+        .contains("3 times")
+        .contains("limit 2")
+        .contains("version '7' is not registered")
+        .contains("registered versions: 1");
     assertThat(StoreKit.kinds(f.client().getHistory("i")))
         .containsExactly("ExecutionStarted", "OrchestratorStarted", "ExecutionFailed");
   }
@@ -200,7 +232,10 @@ class PoisonHandlingIT {
 
     InstanceInfo info = f.client().waitForCompletion("p", WAIT);
 
-    assertThat(info.output()).startsWith("\"PoisonedWorkItem | ").contains("'nowhere'").contains("not registered");
+    assertThat(info.output())
+        .startsWith("\"PoisonedWorkItem | ")
+        .contains("'nowhere'")
+        .contains("not registered");
     InstanceInfo child = f.client().getInstance("p:1:0").orElseThrow();
     assertThat(child.status()).isEqualTo(OrchestrationStatus.FAILED);
     assertThat(child.failure().errorType()).isEqualTo("PoisonedWorkItem");

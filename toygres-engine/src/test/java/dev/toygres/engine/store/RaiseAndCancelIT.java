@@ -30,13 +30,17 @@ class RaiseAndCancelIT {
   static void start() {
     f = new EngineFixture();
     client = f.client();
-    f.startWorker(Registry.builder()
-        .orchestration("quick", String.class, (ctx, in) -> in)
-        .orchestration("waits", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("waiting");
-          return ctx.waitForEvent("go", String.class).await();
-        })
-        .build());
+    f.startWorker(
+        Registry.builder()
+            .orchestration("quick", String.class, (ctx, in) -> in)
+            .orchestration(
+                "waits",
+                String.class,
+                (ctx, in) -> {
+                  ctx.setCustomStatus("waiting");
+                  return ctx.waitForEvent("go", String.class).await();
+                })
+            .build());
   }
 
   @AfterAll
@@ -46,16 +50,21 @@ class RaiseAndCancelIT {
 
   private static void startWaiting(String id) {
     client.start("waits", id, "");
-    Awaitility.await().atMost(WAIT).until(() -> "\"waiting\"".equals(client.getInstance(id).orElseThrow().customStatus()));
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> "\"waiting\"".equals(client.getInstance(id).orElseThrow().customStatus()));
   }
 
   @Test
   void raiseEventAndCancelOnAnUnknownInstanceAreNotFound() {
     assertThatThrownBy(() -> client.raiseEvent("ghost", "go", 1))
-        .isInstanceOf(OrchestrationNotFoundException.class).hasMessageContaining("'ghost'");
+        .isInstanceOf(OrchestrationNotFoundException.class)
+        .hasMessageContaining("'ghost'");
     assertThatThrownBy(() -> client.cancel("ghost", "why"))
-        .isInstanceOf(OrchestrationNotFoundException.class).hasMessageContaining("'ghost'");
-    assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'ghost'")).isZero();
+        .isInstanceOf(OrchestrationNotFoundException.class)
+        .hasMessageContaining("'ghost'");
+    assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'ghost'"))
+        .isZero();
   }
 
   @Test
@@ -64,12 +73,17 @@ class RaiseAndCancelIT {
     client.waitForCompletion("done", WAIT);
 
     assertThatThrownBy(() -> client.raiseEvent("done", "go", 1))
-        .isInstanceOf(OrchestrationNotRunningException.class).hasMessageContaining("completed")
-        .satisfies(e -> assertThat(((OrchestrationNotRunningException) e).instanceId()).isEqualTo("done"));
+        .isInstanceOf(OrchestrationNotRunningException.class)
+        .hasMessageContaining("completed")
+        .satisfies(
+            e -> assertThat(((OrchestrationNotRunningException) e).instanceId()).isEqualTo("done"));
     assertThatThrownBy(() -> client.cancel("done", "late"))
-        .isInstanceOf(OrchestrationNotRunningException.class).hasMessageContaining("completed");
-    assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'done'")).isZero();
-    assertThat(client.getInstance("done").orElseThrow().status()).isEqualTo(OrchestrationStatus.COMPLETED);
+        .isInstanceOf(OrchestrationNotRunningException.class)
+        .hasMessageContaining("completed");
+    assertThat(f.count("SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'done'"))
+        .isZero();
+    assertThat(client.getInstance("done").orElseThrow().status())
+        .isEqualTo(OrchestrationStatus.COMPLETED);
   }
 
   @Test
@@ -87,7 +101,9 @@ class RaiseAndCancelIT {
     assertThat(client.getHistory("c1").get(client.getHistory("c1").size() - 1).event())
         .isEqualTo(new ExecutionCancelled("operator said stop"));
     List<ExecutionInfo> execs = client.listExecutions("c1");
-    assertThat(execs).extracting(ExecutionInfo::status).containsExactly(OrchestrationStatus.CANCELLED);
+    assertThat(execs)
+        .extracting(ExecutionInfo::status)
+        .containsExactly(OrchestrationStatus.CANCELLED);
     assertThat(execs.get(0).failure().message()).isEqualTo("operator said stop");
   }
 
@@ -98,7 +114,8 @@ class RaiseAndCancelIT {
     client.waitForCompletion("c2", WAIT);
 
     assertThatThrownBy(() -> client.cancel("c2", "second"))
-        .isInstanceOf(OrchestrationNotRunningException.class).hasMessageContaining("cancelled");
+        .isInstanceOf(OrchestrationNotRunningException.class)
+        .hasMessageContaining("cancelled");
     assertThatThrownBy(() -> client.raiseEvent("c2", "go", "x"))
         .isInstanceOf(OrchestrationNotRunningException.class);
     assertThat(client.getInstance("c2").orElseThrow().failure().message()).isEqualTo("first");
@@ -113,18 +130,22 @@ class RaiseAndCancelIT {
     InstanceInfo info = client.waitForCompletion("c3", WAIT);
     assertThat(info.status()).isEqualTo(OrchestrationStatus.CANCELLED);
     assertThat(info.failure().message()).isEqualTo("cancelled");
-    assertThat(kinds(client.getHistory("c3"))).doesNotContain("ExecutionCompleted", "ExecutionFailed");
+    assertThat(kinds(client.getHistory("c3")))
+        .doesNotContain("ExecutionCompleted", "ExecutionFailed");
   }
 
   @Test
   void eventRaisedOnARunningInstanceIsDeliveredAndBlankNamesAreRejected() throws Exception {
     startWaiting("e1");
 
-    assertThatThrownBy(() -> client.raiseEvent("e1", " ", "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.raiseEvent("", "go", "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.raiseEvent("e1", " ", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.raiseEvent("", "go", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
     client.raiseEvent("e1", "go", "delivered");
 
     assertThat(client.waitForCompletion("e1", WAIT).output()).isEqualTo("\"delivered\"");
-    assertThat(kinds(client.getHistory("e1"))).containsSubsequence("EventRaised", "ExecutionCompleted");
+    assertThat(kinds(client.getHistory("e1")))
+        .containsSubsequence("EventRaised", "ExecutionCompleted");
   }
 }

@@ -48,19 +48,24 @@ class RegistryVersionOrderTest {
 
   @Test
   void registeringTheSameOrchestrationVersionTwiceIsRejected() {
-    Registry.Builder b = Registry.builder().orchestration("o", "1.0", String.class, (ctx, in) -> in);
+    Registry.Builder b =
+        Registry.builder().orchestration("o", "1.0", String.class, (ctx, in) -> in);
     assertThatThrownBy(() -> b.orchestration("o", "1.0", String.class, (ctx, in) -> in))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered twice");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("registered twice");
     assertThatThrownBy(() -> b.orchestration("o", "1", String.class, (ctx, in) -> in))
-        .as("1 and 1.0 are the same version").isInstanceOf(IllegalArgumentException.class);
+        .as("1 and 1.0 are the same version")
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void registeringTheSameActivityTwiceOrBlankNamesIsRejected() {
     Registry.Builder b = Registry.builder().activity("a", String.class, (ctx, in) -> in);
     assertThatThrownBy(() -> b.activity("a", String.class, (ctx, in) -> in))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
-    assertThatThrownBy(() -> b.activity(" ", String.class, (ctx, in) -> in)).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'a'");
+    assertThatThrownBy(() -> b.activity(" ", String.class, (ctx, in) -> in))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.orchestration("o", "", String.class, (ctx, in) -> in))
         .isInstanceOf(IllegalArgumentException.class);
   }

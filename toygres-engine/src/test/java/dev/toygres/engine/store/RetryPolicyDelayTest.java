@@ -48,10 +48,13 @@ class RetryPolicyDelayTest {
 
   @Test
   void invalidPoliciesAndAttemptNumbersAreRejected() {
-    assertThatThrownBy(() -> RetryPolicy.fixed(0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RetryPolicy.fixed(0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RetryPolicy.linear(3, Duration.ofSeconds(2), Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay");
-    assertThatThrownBy(() -> RetryPolicy.fixed(3, Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxDelay");
+    assertThatThrownBy(() -> RetryPolicy.fixed(3, Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RetryPolicy.fixed(3, Duration.ofMillis(5)).delayAfter(0))
         .isInstanceOf(IllegalArgumentException.class);
   }

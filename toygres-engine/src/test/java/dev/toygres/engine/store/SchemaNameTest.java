@@ -11,11 +11,22 @@ import org.junit.jupiter.api.Test;
 class SchemaNameTest {
   @Test
   void badSchemaNamesAreRejectedBeforeAnySqlRuns() {
-    List<String> bad = Arrays.asList(null, "", "Upper", "1starts_with_digit", "has-dash", "has space",
-        "x; DROP TABLE instances", "quote\"d", "a".repeat(42));
+    List<String> bad =
+        Arrays.asList(
+            null,
+            "",
+            "Upper",
+            "1starts_with_digit",
+            "has-dash",
+            "has space",
+            "x; DROP TABLE instances",
+            "quote\"d",
+            "a".repeat(42));
     for (String name : bad) {
-      assertThatThrownBy(() -> new PostgresStore(null, name)).as(String.valueOf(name))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema name");
+      assertThatThrownBy(() -> new PostgresStore(null, name))
+          .as(String.valueOf(name))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("schema name");
     }
   }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Starting instances (and replacing ended ones) and what getInstance reports. */
 class StartAndInstanceInfoIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final StartOptions REPLACE = StartOptions.defaults().withIfExists(IfExists.REPLACE_IF_ENDED);
+  private static final StartOptions REPLACE =
+      StartOptions.defaults().withIfExists(IfExists.REPLACE_IF_ENDED);
   private static EngineFixture f;
   private static DurableClient client;
 
@@ -30,20 +31,30 @@ class StartAndInstanceInfoIT {
   static void start() {
     f = new EngineFixture();
     client = f.client();
-    f.startWorker(Registry.builder()
-        .orchestration("echo", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("echoing " + in);
-          return in;
-        })
-        .orchestration("waiter", String.class, (ctx, in) -> {
-          ctx.setCustomStatus(java.util.Map.of("stage", "waiting"));
-          return in + ctx.waitForEvent("go", String.class).await();
-        })
-        .orchestration("fails", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("about to fail");
-          throw new UnsupportedOperationException("cannot " + in);
-        })
-        .build());
+    f.startWorker(
+        Registry.builder()
+            .orchestration(
+                "echo",
+                String.class,
+                (ctx, in) -> {
+                  ctx.setCustomStatus("echoing " + in);
+                  return in;
+                })
+            .orchestration(
+                "waiter",
+                String.class,
+                (ctx, in) -> {
+                  ctx.setCustomStatus(java.util.Map.of("stage", "waiting"));
+                  return in + ctx.waitForEvent("go", String.class).await();
+                })
+            .orchestration(
+                "fails",
+                String.class,
+                (ctx, in) -> {
+                  ctx.setCustomStatus("about to fail");
+                  throw new UnsupportedOperationException("cannot " + in);
+                })
+            .build());
   }
 
   @AfterAll
@@ -58,10 +69,15 @@ class StartAndInstanceInfoIT {
     client.waitForCompletion("taken-ended", WAIT);
 
     assertThatThrownBy(() -> client.start("waiter", "taken-running", "b"))
-        .isInstanceOf(OrchestrationAlreadyExistsException.class).hasMessageContaining("running")
-        .satisfies(e -> assertThat(((OrchestrationAlreadyExistsException) e).instanceId()).isEqualTo("taken-running"));
+        .isInstanceOf(OrchestrationAlreadyExistsException.class)
+        .hasMessageContaining("running")
+        .satisfies(
+            e ->
+                assertThat(((OrchestrationAlreadyExistsException) e).instanceId())
+                    .isEqualTo("taken-running"));
     assertThatThrownBy(() -> client.start("echo", "taken-ended", "b"))
-        .isInstanceOf(OrchestrationAlreadyExistsException.class).hasMessageContaining("completed");
+        .isInstanceOf(OrchestrationAlreadyExistsException.class)
+        .hasMessageContaining("completed");
     assertThat(client.waitForCompletion("taken-ended", WAIT).output()).isEqualTo("\"a\"");
   }
 
@@ -76,8 +92,11 @@ class StartAndInstanceInfoIT {
     assertThat(fresh.output()).isEqualTo("\"new\"");
     assertThat(fresh.createdAt()).isAfter(old.createdAt());
     assertThat(client.listExecutions("re")).hasSize(1);
-    assertThat(((ExecutionStarted) client.getHistory("re").get(0).event()).input()).isEqualTo("\"new\"");
-    assertThat(StoreKit.kinds(client.getHistory("re"))).filteredOn("ExecutionStarted"::equals).hasSize(1);
+    assertThat(((ExecutionStarted) client.getHistory("re").get(0).event()).input())
+        .isEqualTo("\"new\"");
+    assertThat(StoreKit.kinds(client.getHistory("re")))
+        .filteredOn("ExecutionStarted"::equals)
+        .hasSize(1);
     assertThat(f.count("SELECT count(*) FROM {s}.history WHERE instance_id = 're'"))
         .isEqualTo(client.getHistory("re").size());
   }
@@ -85,7 +104,8 @@ class StartAndInstanceInfoIT {
   @Test
   void replaceIfEndedReplacesFailedInstanceWithOneOfAnotherName() throws Exception {
     client.start("fails", "re2", "x");
-    assertThat(client.waitForCompletion("re2", WAIT).status()).isEqualTo(OrchestrationStatus.FAILED);
+    assertThat(client.waitForCompletion("re2", WAIT).status())
+        .isEqualTo(OrchestrationStatus.FAILED);
 
     client.start("echo", "re2", "y", REPLACE);
 
@@ -102,7 +122,8 @@ class StartAndInstanceInfoIT {
     awaitVersionResolved("busy");
 
     assertThatThrownBy(() -> client.start("echo", "busy", "second", REPLACE))
-        .isInstanceOf(OrchestrationAlreadyExistsException.class).hasMessageContaining("running");
+        .isInstanceOf(OrchestrationAlreadyExistsException.class)
+        .hasMessageContaining("running");
 
     client.raiseEvent("busy", "go", "done");
     InstanceInfo info = client.waitForCompletion("busy", WAIT);
@@ -167,13 +188,18 @@ class StartAndInstanceInfoIT {
   @Test
   void unknownInstanceIsEmptyAndBlankIdsAreRejected() {
     assertThat(client.getInstance("no-such-instance")).isEmpty();
-    assertThatThrownBy(() -> client.start("echo", " ", "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.start("echo", "x".repeat(257), "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.start("", "blank-name", "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.start("echo", " ", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.start("echo", "x".repeat(257), "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.start("", "blank-name", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(client.getInstance("blank-name")).isEmpty();
   }
 
   private static void awaitVersionResolved(String id) {
-    Awaitility.await().atMost(WAIT).until(() -> client.getInstance(id).orElseThrow().version() != null);
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> client.getInstance(id).orElseThrow().version() != null);
   }
 }

@@ -29,17 +29,26 @@ final class StoreKit {
   record Step(OrchestrationWorkItem item, StepCommit commit) {}
 
   /** Fetches the next orchestration item, waiting until one is there. */
-  static OrchestrationWorkItem awaitOrchestration(PostgresStore store, String workerId, Duration lease) {
+  static OrchestrationWorkItem awaitOrchestration(
+      PostgresStore store, String workerId, Duration lease) {
     AtomicReference<OrchestrationWorkItem> got = new AtomicReference<>();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      Optional<OrchestrationWorkItem> item = store.fetchOrchestrationWorkItem(workerId, lease);
-      item.ifPresent(got::set);
-      return item.isPresent();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              Optional<OrchestrationWorkItem> item =
+                  store.fetchOrchestrationWorkItem(workerId, lease);
+              item.ifPresent(got::set);
+              return item.isPresent();
+            });
     return got.get();
   }
 
-  /** Fetches the next orchestration item and runs its step with {@code registry}, without committing. */
+  /**
+   * Fetches the next orchestration item and runs its step with {@code registry}, without
+   * committing.
+   */
   static Step processNext(PostgresStore store, Registry registry) {
     while (true) {
       OrchestrationWorkItem item = awaitOrchestration(store, "hand", LONG_LEASE);
@@ -59,12 +68,17 @@ final class StoreKit {
   }
 
   /** Fetches activity work items, waiting until {@code n} have been leased in one fetch. */
-  static List<ActivityWorkItem> awaitActivities(PostgresStore store, String workerId, int n, Duration lease) {
+  static List<ActivityWorkItem> awaitActivities(
+      PostgresStore store, String workerId, int n, Duration lease) {
     List<ActivityWorkItem> got = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      got.addAll(store.fetchActivityWorkItems(workerId, n - got.size(), lease));
-      return got.size() >= n;
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              got.addAll(store.fetchActivityWorkItems(workerId, n - got.size(), lease));
+              return got.size() >= n;
+            });
     return got;
   }
 
@@ -74,21 +88,50 @@ final class StoreKit {
 
   /** The step with a different first history position (to provoke a primary-key violation). */
   static StepCommit withFirstSeq(StepCommit s, int firstSeq) {
-    return new StepCommit(s.instanceId(), s.lockToken(), s.executionId(), firstSeq, s.appended(),
-        s.consumed(), s.status(), s.version(), s.output(), s.failure(), s.customStatus(),
-        s.customStatusSet(), s.next(), s.activities(), s.messages(), s.newInstances());
+    return new StepCommit(
+        s.instanceId(),
+        s.lockToken(),
+        s.executionId(),
+        firstSeq,
+        s.appended(),
+        s.consumed(),
+        s.status(),
+        s.version(),
+        s.output(),
+        s.failure(),
+        s.customStatus(),
+        s.customStatusSet(),
+        s.next(),
+        s.activities(),
+        s.messages(),
+        s.newInstances());
   }
 
   /** The step with other outbound messages. */
   static StepCommit withMessages(StepCommit s, List<OutboundMessage> messages) {
-    return new StepCommit(s.instanceId(), s.lockToken(), s.executionId(), s.firstSeq(), s.appended(),
-        s.consumed(), s.status(), s.version(), s.output(), s.failure(), s.customStatus(),
-        s.customStatusSet(), s.next(), s.activities(), messages, s.newInstances());
+    return new StepCommit(
+        s.instanceId(),
+        s.lockToken(),
+        s.executionId(),
+        s.firstSeq(),
+        s.appended(),
+        s.consumed(),
+        s.status(),
+        s.version(),
+        s.output(),
+        s.failure(),
+        s.customStatus(),
+        s.customStatusSet(),
+        s.next(),
+        s.activities(),
+        messages,
+        s.newInstances());
   }
 
   /** The first column of the first row, as text (null if no row). {@code {s}} is the schema. */
   static String text(EngineFixture f, String sql) {
-    try (Connection c = f.pool().getConnection(); Statement st = c.createStatement();
+    try (Connection c = f.pool().getConnection();
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql.replace("{s}", f.schema()))) {
       return rs.next() ? rs.getString(1) : null;
     } catch (SQLException e) {
@@ -99,7 +142,8 @@ final class StoreKit {
   /** The first column of every row, as text. */
   static List<String> column(EngineFixture f, String sql) {
     List<String> out = new ArrayList<>();
-    try (Connection c = f.pool().getConnection(); Statement st = c.createStatement();
+    try (Connection c = f.pool().getConnection();
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql.replace("{s}", f.schema()))) {
       while (rs.next()) {
         out.add(rs.getString(1));
@@ -113,8 +157,11 @@ final class StoreKit {
   /** Rows about one instance in every engine table, as "table=count" entries. */
   static List<String> rowsEverywhere(EngineFixture f, String instanceId) {
     List<String> out = new ArrayList<>();
-    for (String table : List.of("instances", "executions", "history", "orchestrator_queue", "activity_queue")) {
-      long n = f.count("SELECT count(*) FROM {s}." + table + " WHERE instance_id = '" + instanceId + "'");
+    for (String table :
+        List.of("instances", "executions", "history", "orchestrator_queue", "activity_queue")) {
+      long n =
+          f.count(
+              "SELECT count(*) FROM {s}." + table + " WHERE instance_id = '" + instanceId + "'");
       out.add(table + "=" + n);
     }
     return out;

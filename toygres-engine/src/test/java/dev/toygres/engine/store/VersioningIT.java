@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Which version an instance runs: at start, on replay by newer workers, and across continue-as-new. */
+/**
+ * Which version an instance runs: at start, on replay by newer workers, and across continue-as-new.
+ */
 class VersioningIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private EngineFixture f;
@@ -32,29 +34,48 @@ class VersioningIT {
 
   private static Registry.Builder v1() {
     return Registry.builder()
-        .orchestration("greeter", "1", String.class, (ctx, in) -> {
-          ctx.setCustomStatus("waiting");
-          return "v1:" + in + ":" + ctx.waitForEvent("go", String.class).await();
-        })
-        .orchestration("stepper", "1", Integer.class, (ctx, n) -> {
-          if (n < 2) {
-            ctx.continueAsNew(n + 1);
-          }
-          return "v1:" + n;
-        })
-        .orchestration("pinned", "1", Integer.class, (ctx, n) -> {
-          if (n < 2) {
-            ctx.continueAsNew(n + 1, "1");
-          }
-          return "v1:" + n;
-        })
+        .orchestration(
+            "greeter",
+            "1",
+            String.class,
+            (ctx, in) -> {
+              ctx.setCustomStatus("waiting");
+              return "v1:" + in + ":" + ctx.waitForEvent("go", String.class).await();
+            })
+        .orchestration(
+            "stepper",
+            "1",
+            Integer.class,
+            (ctx, n) -> {
+              if (n < 2) {
+                ctx.continueAsNew(n + 1);
+              }
+              return "v1:" + n;
+            })
+        .orchestration(
+            "pinned",
+            "1",
+            Integer.class,
+            (ctx, n) -> {
+              if (n < 2) {
+                ctx.continueAsNew(n + 1, "1");
+              }
+              return "v1:" + n;
+            })
         .orchestration("label", "1", String.class, (ctx, in) -> "one")
-        .orchestration("parent", "1", String.class, (ctx, in) -> ctx.callSubOrchestration("label", in, String.class).await());
+        .orchestration(
+            "parent",
+            "1",
+            String.class,
+            (ctx, in) -> ctx.callSubOrchestration("label", in, String.class).await());
   }
 
   private static Registry.Builder v1AndV2() {
-    return v1()
-        .orchestration("greeter", "2", String.class, (ctx, in) -> "v2:" + in + ":" + ctx.waitForEvent("go", String.class).await())
+    return v1().orchestration(
+            "greeter",
+            "2",
+            String.class,
+            (ctx, in) -> "v2:" + in + ":" + ctx.waitForEvent("go", String.class).await())
         .orchestration("stepper", "2", Integer.class, (ctx, n) -> "v2:" + n)
         .orchestration("pinned", "2", Integer.class, (ctx, n) -> "v2:" + n)
         .orchestration("label", "2", String.class, (ctx, in) -> "two");
@@ -62,26 +83,30 @@ class VersioningIT {
 
   @Test
   void startRunsTheLatestRegisteredVersionComparedNumerically() throws Exception {
-    f.startWorker(Registry.builder()
-        .orchestration("which", "1.9", String.class, (ctx, in) -> "1.9")
-        .orchestration("which", "1.10", String.class, (ctx, in) -> "1.10")
-        .orchestration("which", "1", String.class, (ctx, in) -> "1")
-        .build());
+    f.startWorker(
+        Registry.builder()
+            .orchestration("which", "1.9", String.class, (ctx, in) -> "1.9")
+            .orchestration("which", "1.10", String.class, (ctx, in) -> "1.10")
+            .orchestration("which", "1", String.class, (ctx, in) -> "1")
+            .build());
     f.client().start("which", "w", "");
 
     InstanceInfo info = f.client().waitForCompletion("w", WAIT);
 
     assertThat(info.output()).isEqualTo("\"1.10\"");
     assertThat(info.version()).isEqualTo("1.10");
-    assertThat(f.client().listExecutions("w")).extracting(ExecutionInfo::version).containsExactly("1.10");
+    assertThat(f.client().listExecutions("w"))
+        .extracting(ExecutionInfo::version)
+        .containsExactly("1.10");
   }
 
   @Test
   void orchestrationCodeSeesTheVersionItRunsWith() throws Exception {
-    f.startWorker(Registry.builder()
-        .orchestration("self", "3", String.class, (ctx, in) -> ctx.version())
-        .orchestration("self", "4", String.class, (ctx, in) -> ctx.version())
-        .build());
+    f.startWorker(
+        Registry.builder()
+            .orchestration("self", "3", String.class, (ctx, in) -> ctx.version())
+            .orchestration("self", "4", String.class, (ctx, in) -> ctx.version())
+            .build());
     f.client().start("self", "latest", "");
     f.client().start("self", "explicit", "", StartOptions.defaults().withVersion("3"));
 
@@ -93,7 +118,10 @@ class VersioningIT {
   void instanceStartedOnV1KeepsReplayingV1OnAWorkerThatAlsoHasV2() throws Exception {
     DurableWorker a = f.startWorker(v1().build());
     f.client().start("greeter", "g", "in");
-    Awaitility.await().atMost(WAIT).until(() -> "\"waiting\"".equals(f.client().getInstance("g").orElseThrow().customStatus()));
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () -> "\"waiting\"".equals(f.client().getInstance("g").orElseThrow().customStatus()));
     a.close();
 
     f.startWorker(v1AndV2().build());
@@ -116,7 +144,9 @@ class VersioningIT {
 
     assertThat(info.output()).isEqualTo("\"v2:1\"");
     assertThat(info.version()).isEqualTo("2");
-    assertThat(f.client().listExecutions("s")).extracting(ExecutionInfo::version).containsExactly("1", "2");
+    assertThat(f.client().listExecutions("s"))
+        .extracting(ExecutionInfo::version)
+        .containsExactly("1", "2");
   }
 
   @Test
@@ -128,7 +158,9 @@ class VersioningIT {
 
     assertThat(info.output()).isEqualTo("\"v1:2\"");
     assertThat(info.version()).isEqualTo("1");
-    assertThat(f.client().listExecutions("p")).extracting(ExecutionInfo::version).containsExactly("1", "1", "1");
+    assertThat(f.client().listExecutions("p"))
+        .extracting(ExecutionInfo::version)
+        .containsExactly("1", "1", "1");
   }
 
   @Test
@@ -162,23 +194,28 @@ class VersioningIT {
     assertThat(info.status()).isEqualTo(OrchestrationStatus.FAILED);
     assertThat(info.failure().errorType()).isEqualTo("PoisonedWorkItem");
     assertThat(info.failure().message())
-        .contains("orchestration 'label' version '3' is not registered on this worker (registered versions: 1, 2)");
+        .contains(
+            "orchestration 'label' version '3' is not registered on this worker (registered versions: 1, 2)");
   }
 
   @Test
   void instanceOfAVersionNoWorkerHasAnyMoreFailsAsNotRegistered() throws Exception {
     DurableWorker a = f.startWorker(v1().build());
     f.client().start("greeter", "orphan", "in");
-    Awaitility.await().atMost(WAIT).until(() -> "1".equals(f.client().getInstance("orphan").orElseThrow().version()));
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> "1".equals(f.client().getInstance("orphan").orElseThrow().version()));
     a.close();
-    f.startWorker(Registry.builder()
-        .orchestration("greeter", "2", String.class, (ctx, in) -> "v2").build(),
+    f.startWorker(
+        Registry.builder().orchestration("greeter", "2", String.class, (ctx, in) -> "v2").build(),
         EngineFixture.testOptions().withMaxDispatchCount(1));
 
     f.client().raiseEvent("orphan", "go", "ev");
 
     InstanceInfo info = f.client().waitForCompletion("orphan", WAIT);
     assertThat(info.status()).isEqualTo(OrchestrationStatus.FAILED);
-    assertThat(info.failure().message()).contains("version '1' is not registered").contains("registered versions: 2");
+    assertThat(info.failure().message())
+        .contains("version '1' is not registered")
+        .contains("registered versions: 2");
   }
 }

@@ -19,7 +19,8 @@ final class EmbeddedServer {
       Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "pg-");
       EmbeddedPostgres pg =
           EmbeddedPostgres.start(
-              EmbeddedPostgresOptions.of(dir).withSettings(java.util.Map.of("max_connections", "300")));
+              EmbeddedPostgresOptions.of(dir)
+                  .withSettings(java.util.Map.of("max_connections", "300")));
       return new Started(pg.jdbcUrl(), pg.user(), pg.password());
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create a directory for the test database", e);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A fresh engine schema on the test database, with a store, a client and workers started on
- * demand. Closing it stops the workers and drops the schema.
+ * A fresh engine schema on the test database, with a store, a client and workers started on demand.
+ * Closing it stops the workers and drops the schema.
  */
 public final class EngineFixture implements AutoCloseable {
   private final HikariDataSource pool;
@@ -72,7 +72,8 @@ public final class EngineFixture implements AutoCloseable {
 
   /** Runs SQL in the fixture's schema (search_path set), for tests that inspect tables. */
   public void sql(String sql) {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql.replace("{s}", store.schema()));
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
@@ -80,7 +81,8 @@ public final class EngineFixture implements AutoCloseable {
   }
 
   public long count(String sql) {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
         var rs = s.executeQuery(sql.replace("{s}", store.schema()))) {
       rs.next();
       return rs.getLong(1);

@@ -10,44 +10,55 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a short-lived command and captures its combined output (through a temp file, so it can never block). */
+/**
+ * Runs a short-lived command and captures its combined output (through a temp file, so it can never
+ * block).
+ */
 final class Exec {
 
-    /** Exit code and combined stdout/stderr of a finished command. */
-    record Result(int exitCode, String output) {
-        boolean ok() {
-            return exitCode == 0;
-        }
+  /** Exit code and combined stdout/stderr of a finished command. */
+  record Result(int exitCode, String output) {
+    boolean ok() {
+      return exitCode == 0;
     }
+  }
 
-    private Exec() {
-    }
+  private Exec() {}
 
-    /** Runs {@code command}; throws IOException if it cannot be started, PostgresException if it times out. */
-    static Result run(List<String> command, Duration timeout) throws IOException {
-        Path out = Files.createTempFile("toygres-exec-", ".out");
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            boolean finished;
-            try {
-                finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new PostgresException("Interrupted while running " + command, e);
-            }
-            if (!finished) {
-                process.destroyForcibly();
-                throw new PostgresException("Command did not finish within " + timeout + ": " + command
-                        + "\n" + Files.readString(out, StandardCharsets.UTF_8));
-            }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
+  /**
+   * Runs {@code command}; throws IOException if it cannot be started, PostgresException if it times
+   * out.
+   */
+  static Result run(List<String> command, Duration timeout) throws IOException {
+    Path out = Files.createTempFile("toygres-exec-", ".out");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      boolean finished;
+      try {
+        finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new PostgresException("Interrupted while running " + command, e);
+      }
+      if (!finished) {
+        process.destroyForcibly();
+        throw new PostgresException(
+            "Command did not finish within "
+                + timeout
+                + ": "
+                + command
+                + "\n"
+                + Files.readString(out, StandardCharsets.UTF_8));
+      }
+      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
     }
+  }
 }

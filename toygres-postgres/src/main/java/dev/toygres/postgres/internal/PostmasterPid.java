@@ -16,28 +16,28 @@ import java.util.Optional;
  */
 public record PostmasterPid(long pid, int port, String listenAddress) {
 
-    /** Name of the lock file PostgreSQL writes into its data directory. */
-    public static final String FILE_NAME = "postmaster.pid";
+  /** Name of the lock file PostgreSQL writes into its data directory. */
+  public static final String FILE_NAME = "postmaster.pid";
 
-    /** Reads {@code dataDir/postmaster.pid}; empty if it is missing or unreadable. */
-    public static Optional<PostmasterPid> read(Path dataDir) {
-        try {
-            return parse(Files.readString(dataDir.resolve(FILE_NAME), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+  /** Reads {@code dataDir/postmaster.pid}; empty if it is missing or unreadable. */
+  public static Optional<PostmasterPid> read(Path dataDir) {
+    try {
+      return parse(Files.readString(dataDir.resolve(FILE_NAME), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Optional.empty();
     }
+  }
 
-    /** Parses the text of a postmaster.pid file; empty if it has no valid pid line. */
-    static Optional<PostmasterPid> parse(String text) {
-        String[] lines = text.split("\n", -1);
-        try {
-            long pid = Long.parseLong(lines[0].trim());
-            int port = lines.length > 3 && !lines[3].isBlank() ? Integer.parseInt(lines[3].trim()) : 0;
-            String listen = lines.length > 5 ? lines[5].trim().split(",")[0].trim() : "";
-            return pid > 0 ? Optional.of(new PostmasterPid(pid, port, listen)) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+  /** Parses the text of a postmaster.pid file; empty if it has no valid pid line. */
+  static Optional<PostmasterPid> parse(String text) {
+    String[] lines = text.split("\n", -1);
+    try {
+      long pid = Long.parseLong(lines[0].trim());
+      int port = lines.length > 3 && !lines[3].isBlank() ? Integer.parseInt(lines[3].trim()) : 0;
+      String listen = lines.length > 5 ? lines[5].trim().split(",")[0].trim() : "";
+      return pid > 0 ? Optional.of(new PostmasterPid(pid, port, listen)) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
     }
+  }
 }

@@ -21,55 +21,75 @@ import java.util.regex.Pattern;
  * @param logFile file that the server's stdout/stderr are appended to
  * @param socketDir Unix socket directory, or null to disable Unix sockets
  */
-public record ServerSpec(Path binDir, Path dataDir, int port, String superuser, String password,
-                         Map<String, String> settings, Duration startupTimeout, Duration shutdownTimeout,
-                         Path logFile, Path socketDir) {
+public record ServerSpec(
+    Path binDir,
+    Path dataDir,
+    int port,
+    String superuser,
+    String password,
+    Map<String, String> settings,
+    Duration startupTimeout,
+    Duration shutdownTimeout,
+    Path logFile,
+    Path socketDir) {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-    private static final Set<String> RESERVED =
-            Set.of("listen_addresses", "port", "unix_socket_directories", "data_directory");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+  private static final Set<String> RESERVED =
+      Set.of("listen_addresses", "port", "unix_socket_directories", "data_directory");
 
-    /** Checks for nulls and copies the settings. */
-    public ServerSpec {
-        Objects.requireNonNull(binDir, "binDir");
-        Objects.requireNonNull(dataDir, "dataDir");
-        Objects.requireNonNull(superuser, "superuser");
-        settings = Map.copyOf(settings);
-        Objects.requireNonNull(startupTimeout, "startupTimeout");
-        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-        Objects.requireNonNull(logFile, "logFile");
+  /** Checks for nulls and copies the settings. */
+  public ServerSpec {
+    Objects.requireNonNull(binDir, "binDir");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(superuser, "superuser");
+    settings = Map.copyOf(settings);
+    Objects.requireNonNull(startupTimeout, "startupTimeout");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(logFile, "logFile");
+  }
+
+  /** Returns {@code name} if it is a plain identifier not starting with "pg_", else throws. */
+  public static String checkSuperuser(String name) {
+    if (!NAME.matcher(name).matches() || name.startsWith("pg_")) {
+      throw new IllegalArgumentException("invalid superuser name: " + name);
     }
+    return name;
+  }
 
-    /** Returns {@code name} if it is a plain identifier not starting with "pg_", else throws. */
-    public static String checkSuperuser(String name) {
-        if (!NAME.matcher(name).matches() || name.startsWith("pg_")) {
-            throw new IllegalArgumentException("invalid superuser name: " + name);
-        }
-        return name;
+  /** Returns {@code password} if it is non-empty and on one line, else throws. */
+  public static String checkPassword(String password) {
+    if (password.isEmpty() || password.contains("\n") || password.contains("\r")) {
+      throw new IllegalArgumentException("password must be non-empty and on one line");
     }
+    return password;
+  }
 
-    /** Returns {@code password} if it is non-empty and on one line, else throws. */
-    public static String checkPassword(String password) {
-        if (password.isEmpty() || password.contains("\n") || password.contains("\r")) {
-            throw new IllegalArgumentException("password must be non-empty and on one line");
-        }
-        return password;
+  /**
+   * Throws unless {@code key} is a valid setting name not managed by the server and {@code value}
+   * has no NUL.
+   */
+  public static void checkSetting(String key, String value) {
+    if (!SETTING.matcher(key).matches() || RESERVED.contains(key)) {
+      throw new IllegalArgumentException("setting not allowed: " + key);
     }
+    if (value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("setting value contains NUL: " + key);
+    }
+  }
 
-    /** Throws unless {@code key} is a valid setting name not managed by the server and {@code value} has no NUL. */
-    public static void checkSetting(String key, String value) {
-        if (!SETTING.matcher(key).matches() || RESERVED.contains(key)) {
-            throw new IllegalArgumentException("setting not allowed: " + key);
-        }
-        if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("setting value contains NUL: " + key);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "ServerSpec[binDir=" + binDir + ", dataDir=" + dataDir + ", port=" + port + ", superuser="
-                + superuser + ", password=" + (password == null ? "none" : "***") + "]";
-    }
+  @Override
+  public String toString() {
+    return "ServerSpec[binDir="
+        + binDir
+        + ", dataDir="
+        + dataDir
+        + ", port="
+        + port
+        + ", superuser="
+        + superuser
+        + ", password="
+        + (password == null ? "none" : "***")
+        + "]";
+  }
 }

@@ -115,13 +115,23 @@ final class HistoryCursor {
     Scheduling byCode = pending.remove(inHistory.taskId());
     if (byCode == null) {
       throw new NonDeterminismException(
-          where() + "history has " + inHistory.describe() + " as task " + inHistory.taskId()
+          where()
+              + "history has "
+              + inHistory.describe()
+              + " as task "
+              + inHistory.taskId()
               + ", but the code did not schedule it");
     }
-    if (byCode.getClass() != inHistory.getClass() || !byCode.describe().equals(inHistory.describe())) {
+    if (byCode.getClass() != inHistory.getClass()
+        || !byCode.describe().equals(inHistory.describe())) {
       throw new NonDeterminismException(
-          where() + "history has " + inHistory.describe() + " as task " + inHistory.taskId()
-              + ", but the code scheduled " + byCode.describe());
+          where()
+              + "history has "
+              + inHistory.describe()
+              + " as task "
+              + inHistory.taskId()
+              + ", but the code scheduled "
+              + byCode.describe());
     }
   }
 
@@ -150,7 +160,12 @@ final class HistoryCursor {
   }
 
   private String where() {
-    return "nondeterminism in instance '" + instanceId + "' execution " + executionId
-        + " at history event " + (position - 1) + ": ";
+    return "nondeterminism in instance '"
+        + instanceId
+        + "' execution "
+        + executionId
+        + " at history event "
+        + (position - 1)
+        + ": ";
   }
 }

@@ -40,7 +40,11 @@ public final class OrchestrationExecutor {
     all.addAll(fresh);
     if (all.isEmpty() || !(all.get(0) instanceof ExecutionStarted start)) {
       throw new IllegalStateException(
-          "history of " + instanceId + " execution " + executionId + " does not begin with ExecutionStarted");
+          "history of "
+              + instanceId
+              + " execution "
+              + executionId
+              + " does not begin with ExecutionStarted");
     }
     HistoryCursor cursor = new HistoryCursor(instanceId, executionId, all, past.size());
     ReplayContext ctx =

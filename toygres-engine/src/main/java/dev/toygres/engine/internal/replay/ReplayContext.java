@@ -34,7 +34,8 @@ final class ReplayContext implements OrchestrationContext {
   private String customStatus;
   private boolean customStatusSet;
 
-  ReplayContext(String instanceId, int executionId, String name, String version, HistoryCursor cursor) {
+  ReplayContext(
+      String instanceId, int executionId, String name, String version, HistoryCursor cursor) {
     this.instanceId = instanceId;
     this.executionId = executionId;
     this.name = name;
@@ -120,7 +121,8 @@ final class ReplayContext implements OrchestrationContext {
         this,
         cursor,
         description,
-        () -> schedule(new ActivityScheduled(nextTaskId++, activity, json), description, resultType),
+        () ->
+            schedule(new ActivityScheduled(nextTaskId++, activity, json), description, resultType),
         options.retry(),
         options.attemptTimeout());
   }
@@ -167,8 +169,7 @@ final class ReplayContext implements OrchestrationContext {
           if (!result.isDone()) {
             cursor.inbox().withdraw(eventName, event);
             result.fail(
-                new TaskTimeoutException(
-                    "no event '" + eventName + "' arrived within " + timeout));
+                new TaskTimeoutException("no event '" + eventName + "' arrived within " + timeout));
           }
         });
     return result;

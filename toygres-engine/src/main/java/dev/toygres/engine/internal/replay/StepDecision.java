@@ -7,8 +7,8 @@ import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import java.util.List;
 
 /**
- * What one orchestration step decided: the events to append to history (this step's inputs, the
- * new scheduling events, and a terminal event if the execution ended), the new work, and how the
+ * What one orchestration step decided: the events to append to history (this step's inputs, the new
+ * scheduling events, and a terminal event if the execution ended), the new work, and how the
  * execution stands.
  */
 public record StepDecision(

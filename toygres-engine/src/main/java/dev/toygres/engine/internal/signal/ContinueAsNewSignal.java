@@ -1,8 +1,8 @@
 package dev.toygres.engine.internal.signal;
 
 /**
- * Thrown by {@code OrchestrationContext.continueAsNew} to end the execution. Never catch this: it is
- * an {@link Error} so that {@code catch (Exception e)} in orchestration code lets it pass.
+ * Thrown by {@code OrchestrationContext.continueAsNew} to end the execution. Never catch this: it
+ * is an {@link Error} so that {@code catch (Exception e)} in orchestration code lets it pass.
  */
 public final class ContinueAsNewSignal extends Error {
   private static final long serialVersionUID = 1L;

@@ -71,8 +71,14 @@ public final class ActivityQueue {
         while (rs.next()) {
           items.add(
               new ActivityWorkItem(
-                  rs.getLong(1), token, rs.getString(2), rs.getInt(3), rs.getInt(4),
-                  rs.getString(5), rs.getString(6), rs.getInt(7)));
+                  rs.getLong(1),
+                  token,
+                  rs.getString(2),
+                  rs.getInt(3),
+                  rs.getInt(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getInt(7)));
         }
       }
     }

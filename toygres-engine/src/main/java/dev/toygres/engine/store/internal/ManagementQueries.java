@@ -34,7 +34,8 @@ public final class ManagementQueries {
 
   public ManagementQueries(String s) {
     this.s = s;
-    getInstance = "SELECT %s FROM %s.instances WHERE instance_id = ?".formatted(INSTANCE_COLUMNS, s);
+    getInstance =
+        "SELECT %s FROM %s.instances WHERE instance_id = ?".formatted(INSTANCE_COLUMNS, s);
     executions =
         """
         SELECT e.instance_id, e.execution_id, e.name, coalesce(e.version, i.version), e.status,
@@ -57,8 +58,7 @@ public final class ManagementQueries {
           AND (e.execution_id < i.execution_id OR i.status <> 'running')
         RETURNING e.instance_id, e.execution_id"""
             .formatted(s);
-    purgeHistory =
-        "DELETE FROM %s.history WHERE instance_id = ? AND execution_id = ?".formatted(s);
+    purgeHistory = "DELETE FROM %s.history WHERE instance_id = ? AND execution_id = ?".formatted(s);
     // Queue rows of a purged instance (a late outcome, an activity still leased when it ended)
     // go with it: nothing would ever fetch or discard them once the instance row is gone.
     purgeInstances =
@@ -99,7 +99,10 @@ public final class ManagementQueries {
 
   public Page<InstanceInfo> list(Connection c, InstanceQuery q) throws SQLException {
     StringBuilder sql =
-        new StringBuilder("SELECT ").append(INSTANCE_COLUMNS).append(" FROM ").append(s)
+        new StringBuilder("SELECT ")
+            .append(INSTANCE_COLUMNS)
+            .append(" FROM ")
+            .append(s)
             .append(".instances WHERE true");
     List<Object> args = new ArrayList<>();
     if (!q.statuses().isEmpty()) {
@@ -155,10 +158,17 @@ public final class ManagementQueries {
         while (rs.next()) {
           out.add(
               new ExecutionInfo(
-                  rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                  OrchestrationStatus.parse(rs.getString(5)), rs.getString(6), rs.getString(7),
-                  Sql.failure(rs.getString(8)), Sql.instant(rs.getTimestamp(9)),
-                  Sql.instant(rs.getTimestamp(10)), rs.getInt(11)));
+                  rs.getString(1),
+                  rs.getInt(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  OrchestrationStatus.parse(rs.getString(5)),
+                  rs.getString(6),
+                  rs.getString(7),
+                  Sql.failure(rs.getString(8)),
+                  Sql.instant(rs.getTimestamp(9)),
+                  Sql.instant(rs.getTimestamp(10)),
+                  rs.getInt(11)));
         }
       }
     }
@@ -173,7 +183,8 @@ public final class ManagementQueries {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(
-              new HistoryRecord(rs.getInt(1), Sql.instant(rs.getTimestamp(2)), Sql.event(rs.getString(3))));
+              new HistoryRecord(
+                  rs.getInt(1), Sql.instant(rs.getTimestamp(2)), Sql.event(rs.getString(3))));
         }
       }
     }
@@ -219,7 +230,9 @@ public final class ManagementQueries {
   private record Cursor(Instant createdAt, String instanceId) {
     String encode() {
       String raw = createdAt.toString() + "|" + instanceId;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
     static Cursor decode(String text) {

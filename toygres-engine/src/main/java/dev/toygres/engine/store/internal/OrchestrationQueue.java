@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -92,8 +92,16 @@ public final class OrchestrationQueue {
   public List<OrchestrationWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
       throws SQLException {
     UUID token = UUID.randomUUID();
-    record Locked(String id, String name, String version, OrchestrationStatus status, int exec,
-        int dispatchCount, String lastError, Instant now, long first) {}
+    record Locked(
+        String id,
+        String name,
+        String version,
+        OrchestrationStatus status,
+        int exec,
+        int dispatchCount,
+        String lastError,
+        Instant now,
+        long first) {}
     List<Locked> locked = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(lockNext)) {
       ps.setInt(1, max);
@@ -102,9 +110,17 @@ public final class OrchestrationQueue {
       ps.setString(4, workerId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          locked.add(new Locked(rs.getString(1), rs.getString(2), rs.getString(3),
-              OrchestrationStatus.parse(rs.getString(4)), rs.getInt(5), rs.getInt(6),
-              rs.getString(7), rs.getTimestamp(8).toInstant(), rs.getLong(9)));
+          locked.add(
+              new Locked(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  OrchestrationStatus.parse(rs.getString(4)),
+                  rs.getInt(5),
+                  rs.getInt(6),
+                  rs.getString(7),
+                  rs.getTimestamp(8).toInstant(),
+                  rs.getLong(9)));
         }
       }
     }
@@ -118,7 +134,8 @@ public final class OrchestrationQueue {
       ps.setArray(1, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          List<QueueMessage> forInstance = messages.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+          List<QueueMessage> forInstance =
+              messages.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
           if (forInstance.size() < MAX_MESSAGES_PER_STEP) {
             forInstance.add(message(rs));
           }
@@ -130,15 +147,27 @@ public final class OrchestrationQueue {
       ps.setArray(1, ids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          histories.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(Sql.event(rs.getString(2)));
+          histories
+              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(Sql.event(rs.getString(2)));
         }
       }
     }
     List<OrchestrationWorkItem> items = new ArrayList<>(locked.size());
     for (Locked l : locked) {
-      items.add(new OrchestrationWorkItem(l.id(), token, l.name(), l.version(), l.status(), l.exec(),
-          histories.getOrDefault(l.id(), List.of()), messages.getOrDefault(l.id(), List.of()),
-          l.dispatchCount(), l.lastError(), l.now()));
+      items.add(
+          new OrchestrationWorkItem(
+              l.id(),
+              token,
+              l.name(),
+              l.version(),
+              l.status(),
+              l.exec(),
+              histories.getOrDefault(l.id(), List.of()),
+              messages.getOrDefault(l.id(), List.of()),
+              l.dispatchCount(),
+              l.lastError(),
+              l.now()));
     }
     return items;
   }
@@ -169,7 +198,8 @@ public final class OrchestrationQueue {
   /** Drops the item's messages and releases its lease, changing nothing else. */
   public void discard(Connection c, OrchestrationWorkItem item) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(discard)) {
-      ps.setArray(1, c.createArrayOf("bigint", item.messages().stream().map(QueueMessage::id).toArray()));
+      ps.setArray(
+          1, c.createArrayOf("bigint", item.messages().stream().map(QueueMessage::id).toArray()));
       ps.setString(2, item.instanceId());
       ps.setObject(3, item.lockToken());
       ps.executeUpdate();

@@ -48,8 +48,8 @@ public final class Sql {
 
   /**
    * Runs {@code work} in one transaction whose commit does not wait for the WAL flush. Only for
-   * writes whose loss in a database crash is harmless: lease grants and renewals (a lost lease
-   * just lets another worker take the item; the holder's commit is then refused by its token).
+   * writes whose loss in a database crash is harmless: lease grants and renewals (a lost lease just
+   * lets another worker take the item; the holder's commit is then refused by its token).
    */
   public static <T> T leaseTx(DataSource ds, String what, TxWork<T> work) {
     return tx(
@@ -118,7 +118,8 @@ public final class Sql {
     if (schema == null || !schema.matches("[a-z_][a-z0-9_]{0,40}")) {
       throw new IllegalArgumentException(
           "schema name must be lower-case letters, digits and underscores (at most 41), was '"
-              + schema + "'");
+              + schema
+              + "'");
     }
     return schema;
   }

@@ -105,7 +105,13 @@ public final class StepWriter {
     if (step.next() != null) {
       StepCommit.NextExecution n = step.next();
       instances.startExecution(
-          c, step.instanceId(), n.executionId(), n.name(), n.version(), n.input(), n.initialHistory());
+          c,
+          step.instanceId(),
+          n.executionId(),
+          n.name(),
+          n.version(),
+          n.input(),
+          n.initialHistory());
     }
     insertActivities(c, step);
     List<OutboundMessage> messages = new ArrayList<>(step.messages());
@@ -138,7 +144,11 @@ public final class StepWriter {
             ? null
             : FailureDetails.of(
                 "OrchestrationAlreadyExists",
-                "an instance with id '" + n.instanceId() + "' already exists (status " + existing + ")");
+                "an instance with id '"
+                    + n.instanceId()
+                    + "' already exists (status "
+                    + existing
+                    + ")");
     QueueMessage m;
     if (n.parent() != null) {
       if (failure == null) {
@@ -194,7 +204,9 @@ public final class StepWriter {
   static String payload(QueueMessage m) {
     return switch (m.kind()) {
       case EVENT -> Sql.eventJson(m.event());
-      case CANCEL -> dev.toygres.engine.internal.Json.write(java.util.Map.of("reason", String.valueOf(m.reason())));
+      case CANCEL ->
+          dev.toygres.engine.internal.Json.write(
+              java.util.Map.of("reason", String.valueOf(m.reason())));
       case WAKE -> null;
     };
   }

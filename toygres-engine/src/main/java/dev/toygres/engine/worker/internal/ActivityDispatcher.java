@@ -31,8 +31,13 @@ public final class ActivityDispatcher implements AutoCloseable {
   private final Thread[] pollers;
   private volatile boolean running = true;
 
-  public ActivityDispatcher(PostgresStore store, Registry registry, WorkSignal signal, LeaseKeeper leases,
-      WorkerOptions options, Runnable onOutcomesWritten) {
+  public ActivityDispatcher(
+      PostgresStore store,
+      Registry registry,
+      WorkSignal signal,
+      LeaseKeeper leases,
+      WorkerOptions options,
+      Runnable onOutcomesWritten) {
     this.store = store;
     this.signal = signal;
     this.leases = leases;
@@ -41,11 +46,16 @@ public final class ActivityDispatcher implements AutoCloseable {
     this.writer = new CompletionWriter(store, leases, onOutcomesWritten, options.workerId());
     this.slots = new Semaphore(options.maxConcurrentActivities());
     AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(options.maxConcurrentActivities(), r -> {
-      Thread t = new Thread(r, "durable-activity-" + options.workerId() + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            options.maxConcurrentActivities(),
+            r -> {
+              Thread t =
+                  new Thread(
+                      r, "durable-activity-" + options.workerId() + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.pollers = new Thread[options.activityDispatchers()];
     for (int i = 0; i < pollers.length; i++) {
       pollers[i] = new Thread(this::poll, "durable-activity-poll-" + options.workerId() + "-" + i);
@@ -61,9 +71,10 @@ public final class ActivityDispatcher implements AutoCloseable {
         slots.acquire();
         permits = 1 + drainUpTo(options.activityBatchSize() - 1);
         long seen = signal.generation();
-        List<ActivityWorkItem> items = running
-            ? store.fetchActivityWorkItems(options.workerId(), permits, options.lease())
-            : List.of();
+        List<ActivityWorkItem> items =
+            running
+                ? store.fetchActivityWorkItems(options.workerId(), permits, options.lease())
+                : List.of();
         for (ActivityWorkItem item : items) {
           leases.holdActivity(item.lockToken());
         }
@@ -119,7 +130,9 @@ public final class ActivityDispatcher implements AutoCloseable {
     }
   }
 
-  /** Stops polling, lets running activities finish (up to the shutdown timeout), writes outcomes. */
+  /**
+   * Stops polling, lets running activities finish (up to the shutdown timeout), writes outcomes.
+   */
   @Override
   public void close() {
     running = false;
@@ -129,7 +142,9 @@ public final class ActivityDispatcher implements AutoCloseable {
     executor.shutdown();
     try {
       if (!executor.awaitTermination(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("activities still running after {}; they run again elsewhere after their lease", options.shutdownTimeout());
+        LOG.warn(
+            "activities still running after {}; they run again elsewhere after their lease",
+            options.shutdownTimeout());
         executor.shutdownNow();
       }
       for (Thread t : pollers) {

@@ -26,18 +26,31 @@ final class ActivityRunner {
           item.taskId(),
           FailureDetails.of(
               "PoisonedWorkItem",
-              "activity '" + item.name() + "' of instance '" + item.instanceId() + "' was dispatched "
-                  + item.dispatchCount() + " times without completing (limit " + maxDispatchCount
+              "activity '"
+                  + item.name()
+                  + "' of instance '"
+                  + item.instanceId()
+                  + "' was dispatched "
+                  + item.dispatchCount()
+                  + " times without completing (limit "
+                  + maxDispatchCount
                   + "): its worker crashed or lost the lease each time"));
     }
     Optional<Registry.ActivityEntry> entry = registry.activity(item.name());
     if (entry.isEmpty()) {
       return new ActivityFailed(
           item.taskId(),
-          FailureDetails.of("ActivityNotRegistered", "no activity named '" + item.name() + "' is registered on this worker"));
+          FailureDetails.of(
+              "ActivityNotRegistered",
+              "no activity named '" + item.name() + "' is registered on this worker"));
     }
     ActivityContext ctx =
-        new ActivityContext(item.instanceId(), item.executionId(), item.taskId(), item.name(), item.dispatchCount());
+        new ActivityContext(
+            item.instanceId(),
+            item.executionId(),
+            item.taskId(),
+            item.name(),
+            item.dispatchCount());
     try {
       Object input = Json.read(item.input(), entry.get().inputType());
       Object result = entry.get().code().run(ctx, input);

@@ -69,14 +69,19 @@ final class CompletionWriter implements AutoCloseable {
         boolean[] held = store.completeActivities(items, outcomes);
         for (int i = 0; i < held.length; i++) {
           if (!held[i]) {
-            LOG.warn("activity work item {} lost its lease before completing; its outcome is dropped", items.get(i).id());
+            LOG.warn(
+                "activity work item {} lost its lease before completing; its outcome is dropped",
+                items.get(i).id());
           }
         }
         onWritten.run();
         return;
       } catch (RuntimeException e) {
         if (attempt >= 5 || !running) {
-          LOG.warn("could not record {} activity outcomes; they run again after their lease: {}", batch.size(), e.getMessage());
+          LOG.warn(
+              "could not record {} activity outcomes; they run again after their lease: {}",
+              batch.size(),
+              e.getMessage());
           return;
         }
         Thread.sleep(200L * attempt);

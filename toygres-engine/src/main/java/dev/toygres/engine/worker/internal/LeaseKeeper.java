@@ -56,7 +56,8 @@ public final class LeaseKeeper implements AutoCloseable {
       return;
     }
     try {
-      store.renewLeases(List.copyOf(orchestrations.keySet()), List.copyOf(activities.keySet()), lease);
+      store.renewLeases(
+          List.copyOf(orchestrations.keySet()), List.copyOf(activities.keySet()), lease);
     } catch (RuntimeException e) {
       LOG.warn("could not renew leases: {}", e.getMessage());
     }

@@ -24,7 +24,11 @@ public final class NotificationListener implements AutoCloseable {
   private volatile boolean running = true;
 
   public NotificationListener(
-      DataSource ds, String schema, WorkSignal orchestrations, WorkSignal activities, String workerId) {
+      DataSource ds,
+      String schema,
+      WorkSignal orchestrations,
+      WorkSignal activities,
+      String workerId) {
     this.ds = ds;
     this.orchestrationChannel = schema + "_orchestrations";
     this.activityChannel = schema + "_activities";

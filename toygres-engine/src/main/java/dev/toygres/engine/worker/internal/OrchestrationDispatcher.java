@@ -22,8 +22,12 @@ public final class OrchestrationDispatcher implements Runnable {
   private volatile boolean running = true;
 
   public OrchestrationDispatcher(
-      PostgresStore store, StepProcessor processor, WorkSignal signal, LeaseKeeper leases,
-      WorkerOptions options, Runnable onActivityWork) {
+      PostgresStore store,
+      StepProcessor processor,
+      WorkSignal signal,
+      LeaseKeeper leases,
+      WorkerOptions options,
+      Runnable onActivityWork) {
     this.store = store;
     this.processor = processor;
     this.signal = signal;
@@ -41,12 +45,14 @@ public final class OrchestrationDispatcher implements Runnable {
     while (running) {
       long seen = signal.generation();
       try {
-        List<OrchestrationWorkItem> items = store.fetchOrchestrationWorkItems(
-            options.workerId(), options.orchestrationBatchSize(), options.lease());
+        List<OrchestrationWorkItem> items =
+            store.fetchOrchestrationWorkItems(
+                options.workerId(), options.orchestrationBatchSize(), options.lease());
         if (!items.isEmpty()) {
           handle(items);
         } else if (running) {
-          signal.await(seen, IdleWait.millis(store::nextOrchestrationVisibleAt, options.pollInterval()));
+          signal.await(
+              seen, IdleWait.millis(store::nextOrchestrationVisibleAt, options.pollInterval()));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -96,7 +102,10 @@ public final class OrchestrationDispatcher implements Runnable {
         abandon(items.get(0), batchFailed);
         return;
       }
-      LOG.warn("committing {} steps together failed ({}); committing them one by one", steps.size(), batchFailed.getMessage());
+      LOG.warn(
+          "committing {} steps together failed ({}); committing them one by one",
+          steps.size(),
+          batchFailed.getMessage());
       written = new boolean[steps.size()];
       for (int i = 0; i < steps.size(); i++) {
         try {
@@ -115,11 +124,14 @@ public final class OrchestrationDispatcher implements Runnable {
         continue;
       }
       if (!written[i]) {
-        LOG.warn("lease on instance '{}' was lost before its step committed; another worker has it", step.instanceId());
+        LOG.warn(
+            "lease on instance '{}' was lost before its step committed; another worker has it",
+            step.instanceId());
         continue;
       }
       activities |= !step.activities().isEmpty();
-      messages |= !step.messages().isEmpty() || step.next() != null || !step.newInstances().isEmpty();
+      messages |=
+          !step.messages().isEmpty() || step.next() != null || !step.newInstances().isEmpty();
     }
     if (activities) {
       onActivityWork.run();
@@ -130,8 +142,13 @@ public final class OrchestrationDispatcher implements Runnable {
   }
 
   private void abandon(OrchestrationWorkItem item, Throwable e) {
-    LOG.warn("step of '{}' failed (dispatch {}): {}", item.instanceId(), item.dispatchCount(), e.toString());
-    Duration backoff = Duration.ofMillis(Math.min(30_000, 250L << Math.min(item.dispatchCount(), 7)));
+    LOG.warn(
+        "step of '{}' failed (dispatch {}): {}",
+        item.instanceId(),
+        item.dispatchCount(),
+        e.toString());
+    Duration backoff =
+        Duration.ofMillis(Math.min(30_000, 250L << Math.min(item.dispatchCount(), 7)));
     try {
       store.abandonOrchestrationWorkItem(item, e.toString(), backoff);
     } catch (RuntimeException again) {

@@ -51,7 +51,8 @@ public final class StepProcessor {
       consumed.add(m.id());
       switch (m.kind()) {
         case WAKE -> {}
-        case CANCEL -> cancelReason = cancelReason != null ? cancelReason : String.valueOf(m.reason());
+        case CANCEL ->
+            cancelReason = cancelReason != null ? cancelReason : String.valueOf(m.reason());
         case EVENT -> {
           if (m.executionId() == null || m.executionId() == item.executionId()) {
             fresh.add(m.event());
@@ -67,20 +68,37 @@ public final class StepProcessor {
       FailureDetails poison =
           FailureDetails.of(
               "PoisonedWorkItem",
-              "orchestration step of '" + item.instanceId() + "' was dispatched "
-                  + item.dispatchCount() + " times without committing (limit " + maxDispatchCount
-                  + "); last error: " + item.lastError());
-      return ended(item, start, consumed, List.of(fresh.get(0), new ExecutionFailed(poison)),
-          OrchestrationStatus.FAILED, null, poison, item.version());
+              "orchestration step of '"
+                  + item.instanceId()
+                  + "' was dispatched "
+                  + item.dispatchCount()
+                  + " times without committing (limit "
+                  + maxDispatchCount
+                  + "); last error: "
+                  + item.lastError());
+      return ended(
+          item,
+          start,
+          consumed,
+          List.of(fresh.get(0), new ExecutionFailed(poison)),
+          OrchestrationStatus.FAILED,
+          null,
+          poison,
+          item.version());
     }
-    String version = item.version() != null ? item.version() : registry.latestVersion(item.name()).orElse(null);
+    String version =
+        item.version() != null ? item.version() : registry.latestVersion(item.name()).orElse(null);
     OrchestrationEntry entry =
         version == null ? null : registry.orchestration(item.name(), version).orElse(null);
     if (entry == null) {
       throw new IllegalStateException(
-          "orchestration '" + item.name() + "' version '" + version
+          "orchestration '"
+              + item.name()
+              + "' version '"
+              + version
               + "' is not registered on this worker (registered versions: "
-              + registry.versionsOf(item.name()) + ")");
+              + registry.versionsOf(item.name())
+              + ")");
     }
     List<HistoryEvent> past = item.history();
     if (start.version() == null) {
@@ -95,7 +113,11 @@ public final class StepProcessor {
   }
 
   private StepCommit commitFor(
-      OrchestrationWorkItem item, ExecutionStarted start, String version, List<Long> consumed, StepDecision d) {
+      OrchestrationWorkItem item,
+      ExecutionStarted start,
+      String version,
+      List<Long> consumed,
+      StepDecision d) {
     ParentRef self = null;
     List<ActivityScheduled> activities = new ArrayList<>();
     List<OutboundMessage> messages = new ArrayList<>();
@@ -104,14 +126,19 @@ public final class StepProcessor {
       if (s instanceof ActivityScheduled a) {
         activities.add(a);
       } else if (s instanceof TimerCreated t) {
-        messages.add(new OutboundMessage(item.instanceId(),
-            QueueMessage.event(item.executionId(), new TimerFired(t.taskId(), t.fireAt())), t.fireAt()));
+        messages.add(
+            new OutboundMessage(
+                item.instanceId(),
+                QueueMessage.event(item.executionId(), new TimerFired(t.taskId(), t.fireAt())),
+                t.fireAt()));
       } else if (s instanceof SubOrchestrationScheduled so) {
         self = new ParentRef(item.instanceId(), item.executionId(), so.taskId());
-        instances.add(new NewInstance(so.instanceId(), so.name(), so.version(), so.input(), self, self));
+        instances.add(
+            new NewInstance(so.instanceId(), so.name(), so.version(), so.input(), self, self));
       } else if (s instanceof DetachedStartScheduled ds) {
         ParentRef by = new ParentRef(item.instanceId(), item.executionId(), ds.taskId());
-        instances.add(new NewInstance(ds.instanceId(), ds.name(), ds.version(), ds.input(), null, by));
+        instances.add(
+            new NewInstance(ds.instanceId(), ds.name(), ds.version(), ds.input(), null, by));
       }
     }
     OrchestrationStatus status = OrchestrationStatus.RUNNING;
@@ -127,47 +154,110 @@ public final class StepProcessor {
       }
       case CONTINUED_AS_NEW -> {
         String nextVersion =
-            d.continueVersion() != null ? d.continueVersion() : registry.latestVersion(item.name()).orElse(version);
+            d.continueVersion() != null
+                ? d.continueVersion()
+                : registry.latestVersion(item.name()).orElse(version);
         List<HistoryEvent> initial = new ArrayList<>();
-        initial.add(new ExecutionStarted(item.name(), nextVersion, d.continueInput(), start.parent()));
+        initial.add(
+            new ExecutionStarted(item.name(), nextVersion, d.continueInput(), start.parent()));
         initial.addAll(d.carryOver());
-        next = new StepCommit.NextExecution(item.executionId() + 1, item.name(), nextVersion, d.continueInput(), initial);
+        next =
+            new StepCommit.NextExecution(
+                item.executionId() + 1, item.name(), nextVersion, d.continueInput(), initial);
       }
       case RUNNING -> {}
     }
-    return new StepCommit(item.instanceId(), item.lockToken(), item.executionId(), item.history().size(),
-        d.appended(), consumed, status, version, d.output(), d.failure(), d.customStatus(),
-        d.customStatusSet(), next, activities, messages, instances);
+    return new StepCommit(
+        item.instanceId(),
+        item.lockToken(),
+        item.executionId(),
+        item.history().size(),
+        d.appended(),
+        consumed,
+        status,
+        version,
+        d.output(),
+        d.failure(),
+        d.customStatus(),
+        d.customStatusSet(),
+        next,
+        activities,
+        messages,
+        instances);
   }
 
-  private StepCommit cancelled(OrchestrationWorkItem item, ExecutionStarted start, List<Long> consumed,
-      String reason, List<HistoryEvent> fresh) {
+  private StepCommit cancelled(
+      OrchestrationWorkItem item,
+      ExecutionStarted start,
+      List<Long> consumed,
+      String reason,
+      List<HistoryEvent> fresh) {
     FailureDetails failure = FailureDetails.of("OrchestrationCancelled", reason);
-    StepCommit c = ended(item, start, consumed,
-        List.of(new OrchestratorStarted(item.now()), new ExecutionCancelled(reason)),
-        OrchestrationStatus.CANCELLED, null, failure, item.version());
+    StepCommit c =
+        ended(
+            item,
+            start,
+            consumed,
+            List.of(new OrchestratorStarted(item.now()), new ExecutionCancelled(reason)),
+            OrchestrationStatus.CANCELLED,
+            null,
+            failure,
+            item.version());
     // Outcomes that arrived with the cancel count too: a child that could not start because its id
     // was taken must not be cancelled, since that id belongs to another instance.
     List<HistoryEvent> known = new ArrayList<>(item.history());
     known.addAll(fresh);
     for (String child : OpenChildren.of(known)) {
-      c.messages().add(new OutboundMessage(child, QueueMessage.cancel("parent '" + item.instanceId() + "' was cancelled: " + reason), null));
+      c.messages()
+          .add(
+              new OutboundMessage(
+                  child,
+                  QueueMessage.cancel(
+                      "parent '" + item.instanceId() + "' was cancelled: " + reason),
+                  null));
     }
     return c;
   }
 
-  private StepCommit ended(OrchestrationWorkItem item, ExecutionStarted start, List<Long> consumed,
-      List<HistoryEvent> appended, OrchestrationStatus status, String output, FailureDetails failure, String version) {
+  private StepCommit ended(
+      OrchestrationWorkItem item,
+      ExecutionStarted start,
+      List<Long> consumed,
+      List<HistoryEvent> appended,
+      OrchestrationStatus status,
+      String output,
+      FailureDetails failure,
+      String version) {
     List<OutboundMessage> messages = new ArrayList<>();
     notifyParent(start, messages, new SubOrchestrationFailedFactory(failure));
-    return new StepCommit(item.instanceId(), item.lockToken(), item.executionId(), item.history().size(),
-        appended, consumed, status, version, output, failure, null, false, null, List.of(), messages, List.of());
+    return new StepCommit(
+        item.instanceId(),
+        item.lockToken(),
+        item.executionId(),
+        item.history().size(),
+        appended,
+        consumed,
+        status,
+        version,
+        output,
+        failure,
+        null,
+        false,
+        null,
+        List.of(),
+        messages,
+        List.of());
   }
 
-  private static void notifyParent(ExecutionStarted start, List<OutboundMessage> out, ParentEvent factory) {
+  private static void notifyParent(
+      ExecutionStarted start, List<OutboundMessage> out, ParentEvent factory) {
     ParentRef p = start.parent();
     if (p != null) {
-      out.add(new OutboundMessage(p.instanceId(), QueueMessage.event(p.executionId(), factory.event(p.taskId())), null));
+      out.add(
+          new OutboundMessage(
+              p.instanceId(),
+              QueueMessage.event(p.executionId(), factory.event(p.taskId())),
+              null));
     }
   }
 
