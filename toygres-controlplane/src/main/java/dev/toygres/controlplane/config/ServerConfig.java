@@ -1,0 +1,61 @@
+package dev.toygres.controlplane.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@code toygres server} is configured with (SPEC section 8 gives the defaults).
+ *
+ * @param databaseUrl an external PostgreSQL, or null for the embedded one in the data directory
+ * @param probeTimeout how long one health probe may take before it counts as failed
+ * @param failureThreshold consecutive failed probes that turn an instance unhealthy
+ * @param portRangeStart first port for instance servers (on 127.0.0.1)
+ * @param portRangeEnd last port for instance servers
+ */
+public record ServerConfig(
+    Path dataDir,
+    int port,
+    String databaseUrl,
+    Duration healthInterval,
+    Duration staleAfter,
+    Duration supervisorInterval,
+    boolean autoRepair,
+    int failureThreshold,
+    Duration healthRetention,
+    Duration probeTimeout,
+    int portRangeStart,
+    int portRangeEnd) {
+
+  public ServerConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
+    }
+    positive(healthInterval, "--health-interval");
+    positive(staleAfter, "--stale-after");
+    positive(supervisorInterval, "--supervisor-interval");
+    positive(healthRetention, "--health-retention");
+    positive(probeTimeout, "--probe-timeout");
+    if (failureThreshold < 1) {
+      throw new IllegalArgumentException("--failure-threshold must be at least 1, was " + failureThreshold);
+    }
+    if (portRangeStart < 1024 || portRangeEnd > 65535 || portRangeEnd < portRangeStart) {
+      throw new IllegalArgumentException(
+          "instance port range must lie within 1024-65535 and end after it starts, was " + portRangeStart + "-" + portRangeEnd);
+    }
+  }
+
+  private static void positive(Duration d, String flag) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(flag + " must be a positive duration (e.g. 500ms, 2s, 5m)");
+    }
+  }
+
+  /** The defaults of SPEC section 8, with data in {@code ~/.toygres}. */
+  public static ServerConfig defaults() {
+    return new ServerConfig(Path.of(System.getProperty("user.home"), ".toygres"), 8080, null,
+        Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60), true, 2,
+        Duration.ofDays(7), Duration.ofSeconds(5), 15432, 16431);
+  }
+}

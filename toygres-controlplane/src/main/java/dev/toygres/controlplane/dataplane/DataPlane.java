@@ -1,0 +1,36 @@
+package dev.toygres.controlplane.dataplane;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where managed PostgreSQL instances run (local processes today; Kubernetes later). Every
+ * operation is idempotent, because activities run at least once: provisioning an instance that
+ * already exists returns it, stopping a stopped one or deprovisioning a missing one does nothing.
+ * Servers outlive the control plane process that started them.
+ */
+public interface DataPlane {
+  /** {@code local} or {@code kubernetes}. */
+  String kind();
+
+  /** Major versions that can be provisioned, newest first (e.g. 18, 17, 15). */
+  List<Integer> availableVersions();
+
+  /** The default major version. */
+  int defaultVersion();
+
+  /** Creates the server (initdb with the password, password auth), starts it, and returns where it runs. */
+  ServerInfo provision(ProvisionSpec spec);
+
+  /** Starts a provisioned server (no-op if it runs); returns where it runs. */
+  ServerInfo start(String k8sName);
+
+  /** Stops the server (no-op if stopped). Its data stays. */
+  void stop(String k8sName);
+
+  /** Stops the server and removes everything it had (data directory, logs). */
+  void deprovision(String k8sName);
+
+  /** The server, if provisioned; {@code pid} is null when it is not running. */
+  Optional<ServerInfo> status(String k8sName);
+}

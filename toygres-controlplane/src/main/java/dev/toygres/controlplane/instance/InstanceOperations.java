@@ -1,0 +1,58 @@
+package dev.toygres.controlplane.instance;
+
+import dev.toygres.controlplane.cms.HealthCheck;
+import dev.toygres.controlplane.cms.InstanceEvent;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import java.util.List;
+
+/**
+ * What the API and CLI can do with instances. Names are the user's instance names. Errors are
+ * {@link dev.toygres.controlplane.ToygresException}s: 400 for invalid input (nothing changed), 404
+ * for an unknown name, 409 for a taken name or a state that does not allow the operation.
+ */
+public interface InstanceOperations {
+
+  /** A create request as the user sent it; nulls take defaults. */
+  record CreateRequest(String name, String password, String postgresVersion, Integer storageSizeGb) {
+    @Override
+    public String toString() {
+      return "CreateRequest[" + name + ", version " + postgresVersion + ", " + storageSizeGb + " GB]";
+    }
+  }
+
+  /** The instance that is being created and the orchestration creating it. */
+  record CreateResult(String instanceName, String k8sName, String orchestrationId) {}
+
+  /** Validates, reserves the name and starts the create orchestration. */
+  CreateResult create(CreateRequest request);
+
+  /** The live (not deleted) instance with this name. */
+  InstanceRecord get(String name);
+
+  /** Every live instance, by name. */
+  List<InstanceRecord> list();
+
+  /** Starts deleting; returns the delete orchestration's id. */
+  String delete(String name);
+
+  /** Stops the server; returns the orchestration's id. 409 unless running. */
+  String stop(String name);
+
+  /** Starts a stopped server; returns the orchestration's id. 409 unless stopped. */
+  String start(String name);
+
+  /** Restarts the server; returns the orchestration's id. 409 unless running or stopped. */
+  String restart(String name);
+
+  /** Newest first, at most {@code limit} (1 to 1000). */
+  List<HealthCheck> healthChecks(String name, int limit);
+
+  /** Newest first, at most {@code limit} (1 to 1000). */
+  List<InstanceEvent> events(String name, int limit);
+
+  /** {@code postgresql://user:****@host:port/postgres}, or null before the server has a port. */
+  String maskedConnectionString(InstanceRecord instance);
+
+  /** The major versions that can be created, newest first. */
+  List<Integer> availableVersions();
+}
