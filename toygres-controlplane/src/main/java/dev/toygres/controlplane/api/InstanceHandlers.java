@@ -1,0 +1,113 @@
+package dev.toygres.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.api.InstanceViews.CreateBody;
+import dev.toygres.controlplane.api.InstanceViews.Detail;
+import dev.toygres.controlplane.api.InstanceViews.EventView;
+import dev.toygres.controlplane.api.InstanceViews.HealthCheckView;
+import dev.toygres.controlplane.api.InstanceViews.OrchestrationRef;
+import dev.toygres.controlplane.api.InstanceViews.Summary;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.instance.InstanceOperations;
+import dev.toygres.controlplane.instance.InstanceOperations.CreateRequest;
+import io.javalin.http.Context;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /api/instances} and its lifecycle sub-routes. Bodies and path parameters are checked here,
+ * before the service is called; the service checks the rest (name rules, versions, state).
+ */
+final class InstanceHandlers {
+  static final int DEFAULT_HISTORY_LIMIT = 50;
+  private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
+
+  private final InstanceOperations instances;
+  private final ActorOperations actors;
+
+  InstanceHandlers(InstanceOperations instances, ActorOperations actors) {
+    this.instances = instances;
+    this.actors = actors;
+  }
+
+  void list(Context ctx) {
+    ctx.json(instances.list().stream().map(Summary::of).toList());
+  }
+
+  void create(Context ctx) {
+    CreateRequest request = createRequest(RequestBodies.read(ctx, CreateBody.class));
+    ctx.status(202).json(instances.create(request));
+  }
+
+  void get(Context ctx) {
+    InstanceRecord r = instances.get(Params.instanceName(ctx));
+    ctx.json(Detail.of(r, instances.maskedConnectionString(r), actors.actorStatus(r)));
+  }
+
+  void delete(Context ctx) {
+    lifecycle(ctx, instances::delete);
+  }
+
+  void stop(Context ctx) {
+    lifecycle(ctx, instances::stop);
+  }
+
+  void start(Context ctx) {
+    lifecycle(ctx, instances::start);
+  }
+
+  void restart(Context ctx) {
+    lifecycle(ctx, instances::restart);
+  }
+
+  void healthChecks(Context ctx) {
+    String name = Params.instanceName(ctx);
+    int limit = Params.limit(ctx, DEFAULT_HISTORY_LIMIT);
+    ctx.json(instances.healthChecks(name, limit).stream().map(HealthCheckView::of).toList());
+  }
+
+  void events(Context ctx) {
+    String name = Params.instanceName(ctx);
+    int limit = Params.limit(ctx, DEFAULT_HISTORY_LIMIT);
+    ctx.json(instances.events(name, limit).stream().map(EventView::of).toList());
+  }
+
+  private static void lifecycle(Context ctx, UnaryOperator<String> operation) {
+    String name = Params.instanceName(ctx);
+    ctx.status(202).json(new OrchestrationRef(operation.apply(name)));
+  }
+
+  static CreateRequest createRequest(CreateBody b) {
+    if (b.name() == null) {
+      throw ToygresException.badRequest("field 'name' is required");
+    }
+    if (!NAME.matcher(b.name()).matches()) {
+      throw ToygresException.badRequest(
+          "field 'name' must be 1 to 63 characters of a-z, 0-9 and '-'");
+    }
+    if (b.password() == null || b.password().isEmpty()) {
+      throw ToygresException.badRequest("field 'password' is required");
+    }
+    if (b.storageSizeGb() != null && b.storageSizeGb() < 1) {
+      throw ToygresException.badRequest("field 'storage_size_gb' must be a positive integer");
+    }
+    return new CreateRequest(
+        b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb());
+  }
+
+  private static String version(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isTextual() && !v.asText().isBlank()) {
+      return v.asText().trim();
+    }
+    if (v.isIntegralNumber() && v.canConvertToInt()) {
+      return Integer.toString(v.intValue());
+    }
+    throw ToygresException.badRequest(
+        "field 'postgres_version' must be a major version as a string or an integer (e.g. 17)");
+  }
+}
