@@ -20,7 +20,19 @@ public final class ToygresCli implements Runnable {
 
   /** A command line with Toygres's parsing conventions (durations, case-insensitive enums). */
   public static CommandLine commandLine() {
-    return new CommandLine(new ToygresCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new ToygresCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(ToygresCli::report);
+  }
+
+  /** Errors are one line for people, not a stack trace; exit code 1. */
+  private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + message));
+    if (System.getenv("TOYGRES_DEBUG") != null) {
+      e.printStackTrace(cmd.getErr());
+    }
+    return 1;
   }
 
   public static void main(String[] args) {

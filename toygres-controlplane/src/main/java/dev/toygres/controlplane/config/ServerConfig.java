@@ -38,24 +38,39 @@ public record ServerConfig(
     positive(healthRetention, "--health-retention");
     positive(probeTimeout, "--probe-timeout");
     if (failureThreshold < 1) {
-      throw new IllegalArgumentException("--failure-threshold must be at least 1, was " + failureThreshold);
+      throw new IllegalArgumentException(
+          "--failure-threshold must be at least 1, was " + failureThreshold);
     }
     if (portRangeStart < 1024 || portRangeEnd > 65535 || portRangeEnd < portRangeStart) {
       throw new IllegalArgumentException(
-          "instance port range must lie within 1024-65535 and end after it starts, was " + portRangeStart + "-" + portRangeEnd);
+          "instance port range must lie within 1024-65535 and end after it starts, was "
+              + portRangeStart
+              + "-"
+              + portRangeEnd);
     }
   }
 
   private static void positive(Duration d, String flag) {
     if (d == null || d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(flag + " must be a positive duration (e.g. 500ms, 2s, 5m)");
+      throw new IllegalArgumentException(
+          flag + " must be a positive duration (e.g. 500ms, 2s, 5m)");
     }
   }
 
   /** The defaults of SPEC section 8, with data in {@code ~/.toygres}. */
   public static ServerConfig defaults() {
-    return new ServerConfig(Path.of(System.getProperty("user.home"), ".toygres"), 8080, null,
-        Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(60), true, 2,
-        Duration.ofDays(7), Duration.ofSeconds(5), 15432, 16431);
+    return new ServerConfig(
+        Path.of(System.getProperty("user.home"), ".toygres"),
+        8080,
+        null,
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(60),
+        true,
+        2,
+        Duration.ofDays(7),
+        Duration.ofSeconds(5),
+        15432,
+        16431);
   }
 }

@@ -13,10 +13,17 @@ import java.util.List;
 public interface InstanceOperations {
 
   /** A create request as the user sent it; nulls take defaults. */
-  record CreateRequest(String name, String password, String postgresVersion, Integer storageSizeGb) {
+  record CreateRequest(
+      String name, String password, String postgresVersion, Integer storageSizeGb) {
     @Override
     public String toString() {
-      return "CreateRequest[" + name + ", version " + postgresVersion + ", " + storageSizeGb + " GB]";
+      return "CreateRequest["
+          + name
+          + ", version "
+          + postgresVersion
+          + ", "
+          + storageSizeGb
+          + " GB]";
     }
   }
 

@@ -1,0 +1,129 @@
+package dev.toygres.controlplane.actor;
+
+import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.InstanceState;
+import dev.toygres.engine.OrchestrationStatus;
+import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.client.InstanceInfo;
+import dev.toygres.engine.client.OrchestrationNotFoundException;
+import dev.toygres.engine.client.OrchestrationNotRunningException;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Actor start, restart and cancel (SPEC section 3). The new actor's id is recorded in the CMS
+ * before the actor starts, with a compare-and-set on the previous id, so two concurrent operations
+ * cannot both win; an actor that is no longer the recorded one stops itself at its next check.
+ */
+public final class ActorService implements ActorOperations {
+  private static final EnumSet<InstanceState> WATCHED =
+      EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED);
+  private final CmsStore cms;
+  private final DurableClient engine;
+  private final Function<String, InstanceRecord> byName;
+
+  public ActorService(CmsStore cms, DurableClient engine, Function<String, InstanceRecord> byName) {
+    this.cms = cms;
+    this.engine = engine;
+    this.byName = byName;
+  }
+
+  @Override
+  public ActorResult start(String name) {
+    InstanceRecord r = watched(name);
+    if (isRunning(r.actorId())) {
+      throw ToygresException.conflict(
+          "instance '"
+              + name
+              + "' already has a running actor ("
+              + r.actorId()
+              + "); use actor restart to replace it");
+    }
+    String id = launch(r, r.actorId(), "actor started by an operator");
+    return new ActorResult(name, id, null, "started");
+  }
+
+  @Override
+  public ActorResult restart(String name) {
+    InstanceRecord r = watched(name);
+    String previous = r.actorId();
+    String id = launch(r, previous, "actor restarted by an operator (previous " + previous + ")");
+    cancelQuietly(previous, "replaced by " + id);
+    return new ActorResult(name, id, previous, "restarted");
+  }
+
+  @Override
+  public ActorResult cancel(String name) {
+    InstanceRecord r = byName.apply(name);
+    if (!isRunning(r.actorId())) {
+      throw ToygresException.conflict("instance '" + name + "' has no running actor to cancel");
+    }
+    cms.monitoringOff(
+        r.id(),
+        r.actorId(),
+        "actor " + r.actorId() + " cancelled by an operator; monitoring is off");
+    cancelQuietly(r.actorId(), "cancelled by an operator");
+    return new ActorResult(name, r.actorId(), null, "cancelled");
+  }
+
+  @Override
+  public String actorStatus(InstanceRecord instance) {
+    if (instance.actorId() == null) {
+      return "none";
+    }
+    return engine
+        .getInstance(instance.actorId())
+        .map(InstanceInfo::status)
+        .map(OrchestrationStatus::dbName)
+        .orElse("missing");
+  }
+
+  /** Records a fresh actor id (compare-and-set on {@code expected}) and starts the actor. */
+  public String launch(InstanceRecord r, String expected, String why) {
+    String id = ActorIds.fresh(r.k8sName(), UUID.randomUUID());
+    if (!cms.recordActor(r.id(), expected, id, why)) {
+      throw ToygresException.conflict(
+          "the actor of instance '"
+              + r.userName()
+              + "' was changed by another operation at the same time; try again");
+    }
+    engine.start(InstanceActor.NAME, id, new InstanceActor.Input(r.id(), 0));
+    return id;
+  }
+
+  private InstanceRecord watched(String name) {
+    InstanceRecord r = byName.apply(name);
+    if (!WATCHED.contains(r.state())) {
+      throw ToygresException.conflict(
+          "instance '"
+              + name
+              + "' is "
+              + r.state().dbName()
+              + "; actors watch running or stopped instances only");
+    }
+    return r;
+  }
+
+  private boolean isRunning(String actorId) {
+    if (actorId == null) {
+      return false;
+    }
+    Optional<InstanceInfo> info = engine.getInstance(actorId);
+    return info.isPresent() && info.get().status() == OrchestrationStatus.RUNNING;
+  }
+
+  private void cancelQuietly(String actorId, String reason) {
+    if (actorId == null) {
+      return;
+    }
+    try {
+      engine.cancel(actorId, reason);
+    } catch (OrchestrationNotFoundException | OrchestrationNotRunningException alreadyGone) {
+      // nothing to cancel
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.toygres.controlplane.instance;
+
+import dev.toygres.controlplane.actor.HealthProbe;
+import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.controlplane.cms.HealthStatus;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.InstanceState;
+import dev.toygres.controlplane.cms.ProbeResult;
+import dev.toygres.controlplane.dataplane.DataPlane;
+import dev.toygres.controlplane.dataplane.ProvisionSpec;
+import dev.toygres.controlplane.dataplane.ServerInfo;
+import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.client.OrchestrationNotFoundException;
+import dev.toygres.engine.client.OrchestrationNotRunningException;
+import dev.toygres.engine.worker.Registry;
+import java.util.EnumSet;
+import java.util.UUID;
+
+/**
+ * The side effects of the lifecycle orchestrations. Each is idempotent (activities run at least
+ * once): a transition accepts the state it moves to, provisioning returns an existing server.
+ */
+public final class InstanceActivities {
+  static final String PROVISION = "toygres.instance.provision";
+  static final String WAIT_READY = "toygres.instance.wait-ready";
+  static final String MARK_RUNNING = "toygres.instance.mark-running";
+  static final String FAIL = "toygres.instance.fail";
+  static final String STOP_ACTOR = "toygres.instance.stop-actor";
+  static final String DEPROVISION = "toygres.instance.deprovision";
+  static final String MARK_DELETED = "toygres.instance.mark-deleted";
+  static final String STOP_SERVER = "toygres.instance.stop-server";
+  static final String START_SERVER = "toygres.instance.start-server";
+
+  /** Server location as recorded (activity result). */
+  public record Server(String host, int port, String dataDir, Long pid) {}
+
+  /** Which instance became running, watched by which actor. */
+  public record MarkRunning(UUID instanceId, String actorId) {}
+
+  /** Why a create failed. */
+  public record Failure(UUID instanceId, String message) {}
+
+  private final CmsStore cms;
+  private final DataPlane dataPlane;
+  private final SecretBox secrets;
+  private final DurableClient engine;
+  private final HealthProbe probe;
+
+  public InstanceActivities(
+      CmsStore cms,
+      DataPlane dataPlane,
+      SecretBox secrets,
+      DurableClient engine,
+      HealthProbe probe) {
+    this.cms = cms;
+    this.dataPlane = dataPlane;
+    this.secrets = secrets;
+    this.engine = engine;
+    this.probe = probe;
+  }
+
+  /** Registers every lifecycle activity. */
+  public Registry.Builder register(Registry.Builder b) {
+    return b.activity(PROVISION, UUID.class, (ctx, id) -> provision(id))
+        .activity(WAIT_READY, UUID.class, (ctx, id) -> waitReady(id))
+        .activity(MARK_RUNNING, MarkRunning.class, (ctx, m) -> markRunning(m))
+        .activity(FAIL, Failure.class, (ctx, f) -> fail(f))
+        .activity(STOP_ACTOR, UUID.class, (ctx, id) -> stopActor(id, "deleted"))
+        .activity(DEPROVISION, UUID.class, (ctx, id) -> deprovision(id))
+        .activity(MARK_DELETED, UUID.class, (ctx, id) -> markDeleted(id))
+        .activity(STOP_SERVER, UUID.class, (ctx, id) -> stopServer(id))
+        .activity(START_SERVER, UUID.class, (ctx, id) -> startServer(id));
+  }
+
+  private InstanceRecord load(UUID id) {
+    return cms.findById(id)
+        .orElseThrow(() -> new IllegalStateException("instance " + id + " is not in the CMS"));
+  }
+
+  Server provision(UUID id) {
+    InstanceRecord r = load(id);
+    ServerInfo s =
+        dataPlane.provision(
+            new ProvisionSpec(
+                r.k8sName(),
+                Integer.parseInt(r.postgresVersion()),
+                r.adminUser(),
+                secrets.decrypt(r.passwordEncrypted()),
+                r.storageSizeGb()));
+    cms.setServer(id, s.host(), s.port(), s.dataDir().toString(), s.pid());
+    cms.event(
+        id,
+        "provisioned",
+        "PostgreSQL "
+            + s.postgresVersion()
+            + " server on "
+            + s.host()
+            + ":"
+            + s.port()
+            + " (pid "
+            + s.pid()
+            + ")");
+    return new Server(s.host(), s.port(), s.dataDir().toString(), s.pid());
+  }
+
+  Void waitReady(UUID id) {
+    InstanceRecord r = load(id);
+    ProbeResult p =
+        probe.probe(r.host(), r.port(), r.adminUser(), secrets.decrypt(r.passwordEncrypted()));
+    if (p.status() != HealthStatus.HEALTHY) {
+      throw new IllegalStateException(
+          "server "
+              + r.host()
+              + ":"
+              + r.port()
+              + " does not accept connections yet: "
+              + p.errorMessage());
+    }
+    return null;
+  }
+
+  Void markRunning(MarkRunning m) {
+    InstanceRecord r = load(m.instanceId());
+    cms.transition(
+            m.instanceId(),
+            EnumSet.of(InstanceState.CREATING, InstanceState.RUNNING),
+            InstanceState.RUNNING,
+            "server accepts connections")
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "instance "
+                        + r.userName()
+                        + " is "
+                        + load(m.instanceId()).state().dbName()
+                        + ", not creating"));
+    if (!m.actorId().equals(r.actorId())) {
+      cms.recordActor(
+          m.instanceId(), r.actorId(), m.actorId(), "actor started for the new instance");
+    }
+    return null;
+  }
+
+  Void fail(Failure f) {
+    InstanceRecord r = load(f.instanceId());
+    cms.transition(
+        f.instanceId(),
+        EnumSet.of(InstanceState.CREATING, InstanceState.FAILED),
+        InstanceState.FAILED,
+        "create failed: " + f.message());
+    dataPlane.deprovision(r.k8sName());
+    cms.setPid(f.instanceId(), null);
+    return null;
+  }
+
+  Void stopActor(UUID id, String why) {
+    InstanceRecord r = load(id);
+    if (r.actorId() == null) {
+      return null;
+    }
+    poke(r.actorId(), why);
+    try {
+      engine.cancel(r.actorId(), "instance " + r.userName() + " " + why);
+    } catch (OrchestrationNotFoundException | OrchestrationNotRunningException alreadyEnded) {
+      // the actor is not running
+    }
+    return null;
+  }
+
+  Void deprovision(UUID id) {
+    dataPlane.deprovision(load(id).k8sName());
+    return null;
+  }
+
+  Void markDeleted(UUID id) {
+    cms.transition(
+        id,
+        EnumSet.of(InstanceState.DELETING, InstanceState.DELETED),
+        InstanceState.DELETED,
+        "server and data removed; the name is free");
+    return null;
+  }
+
+  Void stopServer(UUID id) {
+    InstanceRecord r = load(id);
+    dataPlane.stop(r.k8sName());
+    cms.setPid(id, null);
+    cms.transition(
+            id,
+            EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED),
+            InstanceState.STOPPED,
+            "server stopped")
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "instance " + r.userName() + " is " + load(id).state().dbName()));
+    poke(r.actorId(), "stopped");
+    return null;
+  }
+
+  Server startServer(UUID id) {
+    InstanceRecord r = load(id);
+    ServerInfo s = dataPlane.start(r.k8sName());
+    cms.setServer(id, s.host(), s.port(), s.dataDir().toString(), s.pid());
+    cms.transition(
+            id,
+            EnumSet.of(InstanceState.STOPPED, InstanceState.RUNNING),
+            InstanceState.RUNNING,
+            "server started")
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "instance " + r.userName() + " is " + load(id).state().dbName()));
+    poke(r.actorId(), "started");
+    return new Server(s.host(), s.port(), s.dataDir().toString(), s.pid());
+  }
+
+  private void poke(String actorId, String why) {
+    if (actorId == null) {
+      return;
+    }
+    try {
+      engine.raiseEvent(actorId, InstanceActor.MESSAGE, why);
+    } catch (OrchestrationNotFoundException | OrchestrationNotRunningException notListening) {
+      // no running actor to wake
+    }
+  }
+}

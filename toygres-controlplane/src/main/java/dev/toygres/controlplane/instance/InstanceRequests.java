@@ -1,0 +1,103 @@
+package dev.toygres.controlplane.instance;
+
+import dev.toygres.controlplane.ToygresException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Validation of what users ask for, with messages that say what is allowed. */
+final class InstanceRequests {
+  static final int MAX_NAME = 40;
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 128;
+  private static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]*[a-z0-9])?");
+  private static final Pattern VERSION = Pattern.compile("(\\d{1,3})(\\.\\d{1,3})?");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  private InstanceRequests() {}
+
+  static String name(String name) {
+    if (name == null || name.isEmpty()) {
+      throw ToygresException.badRequest("name is required");
+    }
+    if (name.length() > MAX_NAME) {
+      throw ToygresException.badRequest(
+          "name is too long (" + name.length() + " characters; at most " + MAX_NAME + ")");
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw ToygresException.badRequest(
+          "name '"
+              + printable(name)
+              + "' is not valid: use lower-case letters, digits and"
+              + " hyphens, starting with a letter and not ending with a hyphen");
+    }
+    return name;
+  }
+
+  static String password(String password) {
+    if (password == null || password.isEmpty()) {
+      throw ToygresException.badRequest("password is required");
+    }
+    if (password.length() < MIN_PASSWORD) {
+      throw ToygresException.badRequest(
+          "password is too short: at least " + MIN_PASSWORD + " characters");
+    }
+    if (password.length() > MAX_PASSWORD) {
+      throw ToygresException.badRequest(
+          "password is too long: at most " + MAX_PASSWORD + " characters");
+    }
+    if (password.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+      throw ToygresException.badRequest("password must not contain control characters");
+    }
+    return password;
+  }
+
+  static int version(String requested, List<Integer> available, int defaultVersion) {
+    if (requested == null || requested.isBlank()) {
+      return defaultVersion;
+    }
+    var m = VERSION.matcher(requested.trim());
+    int major = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    if (!available.contains(major)) {
+      throw ToygresException.badRequest(
+          "PostgreSQL version '"
+              + printable(requested)
+              + "' is not available; available: "
+              + available.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+    }
+    return major;
+  }
+
+  static int storage(Integer gb) {
+    if (gb == null) {
+      return 1;
+    }
+    if (gb < 1 || gb > 1024) {
+      throw ToygresException.badRequest("storage_size_gb must be between 1 and 1024, was " + gb);
+    }
+    return gb;
+  }
+
+  static int limit(int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw ToygresException.badRequest("limit must be between 1 and 1000, was " + limit);
+    }
+    return limit;
+  }
+
+  /** {@code name-xxxxxx}: unique per instance, so a re-created name never meets old resources. */
+  static String k8sName(String name) {
+    StringBuilder b = new StringBuilder(name).append('-');
+    for (int i = 0; i < 6; i++) {
+      b.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+    }
+    return b.toString();
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    return cut.replaceAll("[\\p{Cntrl}]", "?");
+  }
+}

@@ -1,0 +1,177 @@
+package dev.toygres.controlplane.instance;
+
+import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.controlplane.cms.HealthCheck;
+import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.InstanceEvent;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.InstanceState;
+import dev.toygres.controlplane.cms.NameTakenException;
+import dev.toygres.controlplane.dataplane.DataPlane;
+import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.engine.client.DurableClient;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Instance operations behind the API: validate, record the intent in the CMS, start the
+ * orchestration that carries it out, and return its id.
+ */
+public final class InstanceService implements InstanceOperations {
+  private static final Logger LOG = LoggerFactory.getLogger(InstanceService.class);
+  private final CmsStore cms;
+  private final HealthRecorder health;
+  private final DataPlane dataPlane;
+  private final SecretBox secrets;
+  private final DurableClient engine;
+
+  public InstanceService(
+      CmsStore cms,
+      HealthRecorder health,
+      DataPlane dataPlane,
+      SecretBox secrets,
+      DurableClient engine) {
+    this.cms = cms;
+    this.health = health;
+    this.dataPlane = dataPlane;
+    this.secrets = secrets;
+    this.engine = engine;
+  }
+
+  @Override
+  public CreateResult create(CreateRequest req) {
+    String name = InstanceRequests.name(req.name());
+    String password = InstanceRequests.password(req.password());
+    int version =
+        InstanceRequests.version(
+            req.postgresVersion(), dataPlane.availableVersions(), dataPlane.defaultVersion());
+    int storage = InstanceRequests.storage(req.storageSizeGb());
+    UUID id = UUID.randomUUID();
+    String k8sName = InstanceRequests.k8sName(name);
+    String orchestrationId = "create-" + k8sName;
+    try {
+      cms.insert(
+          new CmsStore.NewInstance(
+              id,
+              name,
+              k8sName,
+              Integer.toString(version),
+              storage,
+              secrets.encrypt(password),
+              orchestrationId));
+    } catch (NameTakenException e) {
+      throw ToygresException.conflict(e.getMessage());
+    }
+    try {
+      engine.start(
+          LifecycleOrchestrations.CREATE,
+          orchestrationId,
+          new LifecycleOrchestrations.CreateInput(id, k8sName));
+    } catch (RuntimeException e) {
+      LOG.error("could not start the create orchestration of {}: {}", name, e.getMessage());
+      cms.transition(
+          id,
+          EnumSet.of(InstanceState.CREATING),
+          InstanceState.FAILED,
+          "could not start the create orchestration: " + e.getMessage());
+      throw e;
+    }
+    return new CreateResult(name, k8sName, orchestrationId);
+  }
+
+  @Override
+  public InstanceRecord get(String name) {
+    return cms.findLiveByName(name)
+        .orElseThrow(() -> ToygresException.notFound("no instance named '" + name + "'"));
+  }
+
+  @Override
+  public List<InstanceRecord> list() {
+    return cms.listLive();
+  }
+
+  @Override
+  public String delete(String name) {
+    InstanceRecord r = get(name);
+    if (r.state() == InstanceState.CREATING) {
+      throw ToygresException.conflict(
+          "instance '" + name + "' is still being created; delete it once it is running or failed");
+    }
+    String id = "delete-" + r.k8sName();
+    if (cms.transition(
+            r.id(),
+            EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED, InstanceState.FAILED),
+            InstanceState.DELETING,
+            "delete requested")
+        .isEmpty()) {
+      throw ToygresException.conflict(
+          "instance '"
+              + name
+              + "' is "
+              + get(name).state().dbName()
+              + "; it cannot be deleted now");
+    }
+    cms.setDeleteOrchestration(r.id(), id);
+    engine.start(LifecycleOrchestrations.DELETE, id, r.id());
+    return id;
+  }
+
+  @Override
+  public String stop(String name) {
+    return lifecycle(name, LifecycleOrchestrations.STOP, "stop", EnumSet.of(InstanceState.RUNNING));
+  }
+
+  @Override
+  public String start(String name) {
+    return lifecycle(
+        name, LifecycleOrchestrations.START, "start", EnumSet.of(InstanceState.STOPPED));
+  }
+
+  @Override
+  public String restart(String name) {
+    return lifecycle(
+        name,
+        LifecycleOrchestrations.RESTART,
+        "restart",
+        EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED));
+  }
+
+  private String lifecycle(
+      String name, String orchestration, String verb, EnumSet<InstanceState> allowed) {
+    InstanceRecord r = get(name);
+    if (!allowed.contains(r.state())) {
+      throw ToygresException.conflict(
+          "instance '" + name + "' is " + r.state().dbName() + "; cannot " + verb + " it");
+    }
+    String id = verb + "-" + r.k8sName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    engine.start(orchestration, id, r.id());
+    return id;
+  }
+
+  @Override
+  public List<HealthCheck> healthChecks(String name, int limit) {
+    return health.list(get(name).id(), InstanceRequests.limit(limit));
+  }
+
+  @Override
+  public List<InstanceEvent> events(String name, int limit) {
+    return cms.events(get(name).id(), InstanceRequests.limit(limit));
+  }
+
+  @Override
+  public String maskedConnectionString(InstanceRecord r) {
+    if (r.host() == null || r.port() == null) {
+      return null;
+    }
+    return "postgresql://" + r.adminUser() + ":****@" + r.host() + ":" + r.port() + "/postgres";
+  }
+
+  @Override
+  public List<Integer> availableVersions() {
+    return dataPlane.availableVersions();
+  }
+}

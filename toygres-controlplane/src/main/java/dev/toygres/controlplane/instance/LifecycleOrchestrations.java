@@ -1,0 +1,107 @@
+package dev.toygres.controlplane.instance;
+
+import dev.toygres.controlplane.actor.ActorIds;
+import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.engine.orchestration.ActivityOptions;
+import dev.toygres.engine.orchestration.OrchestrationContext;
+import dev.toygres.engine.orchestration.RetryPolicy;
+import dev.toygres.engine.orchestration.TaskFailedException;
+import dev.toygres.engine.worker.Registry;
+import java.time.Duration;
+import java.util.UUID;
+
+/** The create, delete, stop, start and restart orchestrations (SPEC section 2). */
+public final class LifecycleOrchestrations {
+  public static final String CREATE = "toygres.create-instance";
+  public static final String DELETE = "toygres.delete-instance";
+  public static final String STOP = "toygres.stop-instance";
+  public static final String START = "toygres.start-instance";
+  public static final String RESTART = "toygres.restart-instance";
+
+  /** Input of the create orchestration. */
+  public record CreateInput(UUID instanceId, String k8sName) {}
+
+  private static final ActivityOptions CMS =
+      ActivityOptions.retry(
+          RetryPolicy.exponential(5, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+  private static final ActivityOptions PROVISION =
+      ActivityOptions.retry(
+          RetryPolicy.exponential(3, Duration.ofSeconds(2), Duration.ofSeconds(10)));
+  private static final ActivityOptions READY =
+      ActivityOptions.retry(
+          RetryPolicy.exponential(12, Duration.ofMillis(250), Duration.ofSeconds(5)));
+
+  private LifecycleOrchestrations() {}
+
+  public static Registry.Builder register(Registry.Builder b) {
+    return b.orchestration(CREATE, CreateInput.class, LifecycleOrchestrations::create)
+        .orchestration(DELETE, UUID.class, LifecycleOrchestrations::delete)
+        .orchestration(
+            STOP,
+            UUID.class,
+            (ctx, id) -> step(ctx, "stopping", InstanceActivities.STOP_SERVER, id))
+        .orchestration(
+            START,
+            UUID.class,
+            (ctx, id) -> step(ctx, "starting", InstanceActivities.START_SERVER, id))
+        .orchestration(RESTART, UUID.class, LifecycleOrchestrations::restart);
+  }
+
+  static String create(OrchestrationContext ctx, CreateInput in) {
+    try {
+      ctx.setCustomStatus("provisioning");
+      InstanceActivities.Server s =
+          ctx.callActivity(
+                  InstanceActivities.PROVISION,
+                  in.instanceId(),
+                  InstanceActivities.Server.class,
+                  PROVISION)
+              .await();
+      ctx.setCustomStatus("waiting for connections on port " + s.port());
+      ctx.callActivity(InstanceActivities.WAIT_READY, in.instanceId(), Void.class, READY).await();
+      ctx.setCustomStatus("starting actor");
+      String actorId = ActorIds.fresh(in.k8sName(), ctx.newUuid());
+      ctx.callActivity(
+              InstanceActivities.MARK_RUNNING,
+              new InstanceActivities.MarkRunning(in.instanceId(), actorId),
+              Void.class,
+              CMS)
+          .await();
+      ctx.startOrchestration(
+          InstanceActor.NAME, actorId, new InstanceActor.Input(in.instanceId(), 0));
+      ctx.setCustomStatus("running");
+      return actorId;
+    } catch (TaskFailedException e) {
+      ctx.setCustomStatus("failed");
+      ctx.callActivity(
+              InstanceActivities.FAIL,
+              new InstanceActivities.Failure(in.instanceId(), e.failure().message()),
+              Void.class,
+              CMS)
+          .await();
+      throw e;
+    }
+  }
+
+  static String delete(OrchestrationContext ctx, UUID id) {
+    ctx.setCustomStatus("stopping actor");
+    ctx.callActivity(InstanceActivities.STOP_ACTOR, id, Void.class, CMS).await();
+    ctx.setCustomStatus("removing server and data");
+    ctx.callActivity(InstanceActivities.DEPROVISION, id, Void.class, PROVISION).await();
+    ctx.callActivity(InstanceActivities.MARK_DELETED, id, Void.class, CMS).await();
+    ctx.setCustomStatus("deleted");
+    return "deleted";
+  }
+
+  static String step(OrchestrationContext ctx, String what, String activity, UUID id) {
+    ctx.setCustomStatus(what);
+    ctx.callActivity(activity, id, Object.class, PROVISION).await();
+    ctx.setCustomStatus("done");
+    return "done";
+  }
+
+  static String restart(OrchestrationContext ctx, UUID id) {
+    step(ctx, "stopping", InstanceActivities.STOP_SERVER, id);
+    return step(ctx, "starting", InstanceActivities.START_SERVER, id);
+  }
+}
