@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The API's meters: {@code toygres_http_requests_seconds} by method, route template and status, and
  * {@code toygres_api_errors_total} by status. Routes are templates ({@code /api/instances/{name}}),
- * and requests that match no route share one tag, so the number of series stays bounded.
+ * and requests that reach no route (unknown paths, and requests refused before routing: a missing
+ * token, a declared body over the limit) share the tag {@code unmatched}, so the number of series
+ * stays bounded.
  */
 final class HttpMetrics {
   private static final Logger log = LoggerFactory.getLogger(HttpMetrics.class);

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What the API decides on its own, before any service: auth, routing, error bodies, parsing and
  * validation of bodies and parameters, metrics. The services here fail when called, so a 400 shows
  * the request never reached one. The routes' successful paths are tested against the real services
- * and engine (OrchestrationApiIT; instance and actor routes once the services are merged).
+ * and engine in OrchestrationApiIT and InstanceApiIT.
  */
 class HttpApiTest {
   static final String TOKEN = "test-admin-token-0123456789";

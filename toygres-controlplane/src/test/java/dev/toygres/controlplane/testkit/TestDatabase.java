@@ -8,8 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -69,6 +74,48 @@ public final class TestDatabase {
     cfg.setMinimumIdle(1);
     cfg.setPoolName("test-" + size);
     return new HikariDataSource(cfg);
+  }
+
+  /** A pool on a new, empty database of the test server; drop it with {@link #drop}. */
+  public static Fresh freshDatabase(int size) {
+    init();
+    String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    execute("CREATE DATABASE " + name);
+    HikariConfig cfg = new HikariConfig();
+    cfg.setJdbcUrl(urlFor(name));
+    cfg.setUsername(user);
+    cfg.setPassword(password);
+    cfg.setMaximumPoolSize(size);
+    cfg.setMinimumIdle(1);
+    cfg.setPoolName(name);
+    return new Fresh(name, new HikariDataSource(cfg));
+  }
+
+  /** A database made by {@link #freshDatabase} and its pool. */
+  public record Fresh(String name, HikariDataSource pool) implements AutoCloseable {
+    /** Closes the pool and drops the database. */
+    @Override
+    public void close() {
+      pool.close();
+      execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+  }
+
+  private static void execute(String sql) {
+    try (Connection c = DriverManager.getConnection(url, user, password);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The server's URL with another database name (any query string kept). */
+  private static String urlFor(String database) {
+    int query = url.indexOf('?');
+    String base = query < 0 ? url : url.substring(0, query);
+    String rest = query < 0 ? "" : url.substring(query);
+    return base.substring(0, base.lastIndexOf('/') + 1) + database + rest;
   }
 
   private static void deleteTree(Path dir) {
