@@ -217,6 +217,15 @@ class HttpApiTest {
     String big = "{\"name\": \"db1\", \"password\": \"" + "x".repeat(70 * 1024) + "\"}";
     assertThat(assertError(client.post("/api/instances", big), 413)).contains("64 KiB");
     assertError(client.post("/api/orchestrations/abc/events", big), 413);
+    byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
+    ApiClient.Response chunked =
+        client.send(
+            client
+                .request("/api/instances")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(bytes))));
+    assertError(chunked, 413);
     assertThat(services.calls).hasValue(0);
   }
 
