@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where managed PostgreSQL instances run (local processes today; Kubernetes later). Every
- * operation is idempotent, because activities run at least once: provisioning an instance that
- * already exists returns it, stopping a stopped one or deprovisioning a missing one does nothing.
- * Servers outlive the control plane process that started them.
+ * Where managed PostgreSQL instances run (local processes today; Kubernetes later). Every operation
+ * is idempotent, because activities run at least once: provisioning an instance that already exists
+ * returns it, stopping a stopped one or deprovisioning a missing one does nothing. Servers outlive
+ * the control plane process that started them.
  */
 public interface DataPlane {
   /** {@code local} or {@code kubernetes}. */
@@ -19,7 +19,10 @@ public interface DataPlane {
   /** The default major version. */
   int defaultVersion();
 
-  /** Creates the server (initdb with the password, password auth), starts it, and returns where it runs. */
+  /**
+   * Creates the server (initdb with the password, password auth), starts it, and returns where it
+   * runs.
+   */
   ServerInfo provision(ProvisionSpec spec);
 
   /** Starts a provisioned server (no-op if it runs); returns where it runs. */
