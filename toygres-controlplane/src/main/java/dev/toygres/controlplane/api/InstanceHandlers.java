@@ -14,7 +14,6 @@ import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.controlplane.instance.InstanceOperations.CreateRequest;
 import io.javalin.http.Context;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * {@code /api/instances} and its lifecycle sub-routes. Bodies and path parameters are checked here,
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class InstanceHandlers {
   static final int DEFAULT_HISTORY_LIMIT = 50;
-  private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
 
   private final InstanceOperations instances;
   private final ActorOperations actors;
@@ -80,18 +78,13 @@ final class InstanceHandlers {
   }
 
   static CreateRequest createRequest(CreateBody b) {
-    if (b.name() == null) {
+    // Only the request's shape is checked here; the rules for names, passwords, versions and
+    // sizes live in the instance service, so the API and every other caller share them.
+    if (b.name() == null || b.name().isEmpty()) {
       throw ToygresException.badRequest("field 'name' is required");
-    }
-    if (!NAME.matcher(b.name()).matches()) {
-      throw ToygresException.badRequest(
-          "field 'name' must be 1 to 63 characters of a-z, 0-9 and '-'");
     }
     if (b.password() == null || b.password().isEmpty()) {
       throw ToygresException.badRequest("field 'password' is required");
-    }
-    if (b.storageSizeGb() != null && b.storageSizeGb() < 1) {
-      throw ToygresException.badRequest("field 'storage_size_gb' must be a positive integer");
     }
     return new CreateRequest(
         b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb());

@@ -37,6 +37,22 @@ final class InstanceServers {
    */
   static PostgresServer initAndStart(
       InstanceDir dir, InstanceMetadata meta, PostgresInstallation inst, String password) {
+    return start(dir, meta, inst, password);
+  }
+
+  /**
+   * Starts the server of an initialized instance. The password is not needed: the server counts as
+   * ready once it asks for one.
+   *
+   * @throws ToygresException 500 with the server log's tail if it cannot start
+   */
+  static PostgresServer startExisting(
+      InstanceDir dir, InstanceMetadata meta, PostgresInstallation inst) {
+    return start(dir, meta, inst, null);
+  }
+
+  private static PostgresServer start(
+      InstanceDir dir, InstanceMetadata meta, PostgresInstallation inst, String password) {
     PostgresServerBuilder builder =
         PostgresServer.builder()
             .installation(inst)
@@ -59,16 +75,6 @@ final class InstanceServers {
               + e.getMessage(),
           e);
     }
-  }
-
-  /**
-   * Starts the server of an initialized instance (the password is not needed).
-   *
-   * @throws ToygresException 500 with the server log's tail if it cannot start
-   */
-  static PostgresServer startExisting(
-      InstanceDir dir, InstanceMetadata meta, PostgresInstallation inst) {
-    return ExistingServerStarter.start(dir, meta, inst);
   }
 
   /** Stops the instance's server if it runs (fast shutdown, escalating); no-op otherwise. */
