@@ -5,7 +5,6 @@ import dev.toygres.controlplane.server.ToygresServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -122,15 +121,6 @@ final class ServerCommand implements Callable<Integer> {
     ToygresServer server =
         ToygresServer.start(
             cfg, System.getenv("TOYGRES_ADMIN_TOKEN"), System.getenv("TOYGRES_SECRET_KEY"), host);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "toygres-shutdown"));
     System.out.printf(
         "toygres server listening on http://%s:%d (data in %s, metadata database %s)%n",
         host, server.port(), cfg.dataDir(), databaseUrl == null ? "embedded" : "external");
@@ -143,7 +133,7 @@ final class ServerCommand implements Callable<Integer> {
       System.out.println("admin token: from TOYGRES_ADMIN_TOKEN");
     }
     System.out.flush();
-    stopped.await();
+    server.awaitClosed();
     return 0;
   }
 }

@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,9 @@ public final class ToygresServer implements AutoCloseable {
   private final HttpApi api;
   private final Secrets.AdminToken token;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Thread shutdownHook = new Thread(this::close, "toygres-shutdown");
 
   private ToygresServer(ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host)
       throws IOException {
@@ -53,6 +57,7 @@ public final class ToygresServer implements AutoCloseable {
             .dataDir(cfg.dataDir())
             .poolSize(20)
             .workerOptions(workerOptions)
+            .embeddedShutdownHook(false)
             .start();
     DurableWorker w = null;
     HttpApi a = null;
@@ -102,7 +107,13 @@ public final class ToygresServer implements AutoCloseable {
     }
     worker = w;
     api = a;
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     ready.set(true);
+  }
+
+  /** Blocks until the server has been closed (by {@link #close()} or on JVM exit). */
+  public void awaitClosed() throws InterruptedException {
+    stopped.await();
   }
 
   /**
@@ -132,10 +143,21 @@ public final class ToygresServer implements AutoCloseable {
   }
 
   /**
-   * Stops the API, then the worker (gracefully), then the database. Instance servers keep running.
+   * Stops the API, then the worker (gracefully), then the database, in that order; also run on JVM
+   * exit (SIGTERM, Ctrl-C). Instance servers keep running. Idempotent.
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException exiting) {
+        // the JVM is shutting down
+      }
+    }
     ready.set(false);
     try {
       api.close();
@@ -144,6 +166,7 @@ public final class ToygresServer implements AutoCloseable {
         worker.close();
       } finally {
         engine.close();
+        stopped.countDown();
         LOG.info("toygres server stopped; instance servers keep running");
       }
     }
