@@ -98,6 +98,15 @@ final class ServerCommand implements Callable<Integer> {
       description = "Port range for instance servers on 127.0.0.1 (default ${DEFAULT-VALUE}).")
   String instancePorts;
 
+  @Option(
+      names = "--worker-lease",
+      defaultValue = "${env:TOYGRES_WORKER_LEASE:-30s}",
+      converter = DurationConverter.class,
+      description =
+          "How long a crashed server's work stays leased before another server takes it over"
+              + " (default ${DEFAULT-VALUE}).")
+  Duration workerLease;
+
   @Override
   public Integer call() throws Exception {
     String[] range = instancePorts.split("-", 2);
@@ -117,7 +126,8 @@ final class ServerCommand implements Callable<Integer> {
             healthRetention,
             probeTimeout,
             Integer.parseInt(range[0].trim()),
-            Integer.parseInt(range[1].trim()));
+            Integer.parseInt(range[1].trim()),
+            workerLease);
     ToygresServer server =
         ToygresServer.start(
             cfg, System.getenv("TOYGRES_ADMIN_TOKEN"), System.getenv("TOYGRES_SECRET_KEY"), host);

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param failureThreshold consecutive failed probes that turn an instance unhealthy
  * @param portRangeStart first port for instance servers (on 127.0.0.1)
  * @param portRangeEnd last port for instance servers
+ * @param workerLease how long a crashed server's work stays leased before another server takes it
  */
 public record ServerConfig(
     Path dataDir,
@@ -25,7 +26,8 @@ public record ServerConfig(
     Duration healthRetention,
     Duration probeTimeout,
     int portRangeStart,
-    int portRangeEnd) {
+    int portRangeEnd,
+    Duration workerLease) {
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -37,6 +39,7 @@ public record ServerConfig(
     positive(supervisorInterval, "--supervisor-interval");
     positive(healthRetention, "--health-retention");
     positive(probeTimeout, "--probe-timeout");
+    positive(workerLease, "--worker-lease");
     if (failureThreshold < 1) {
       throw new IllegalArgumentException(
           "--failure-threshold must be at least 1, was " + failureThreshold);
@@ -71,6 +74,7 @@ public record ServerConfig(
         Duration.ofDays(7),
         Duration.ofSeconds(5),
         15432,
-        16431);
+        16431,
+        Duration.ofSeconds(30));
   }
 }

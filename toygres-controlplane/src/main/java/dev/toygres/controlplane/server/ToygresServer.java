@@ -55,7 +55,8 @@ public final class ToygresServer implements AutoCloseable {
     Files.createDirectories(cfg.dataDir());
     token = Secrets.adminToken(adminTokenEnv, cfg.dataDir());
     SecretBox secrets = SecretBox.load(secretKeyEnv, cfg.dataDir().resolve("secret.key"));
-    WorkerOptions workerOptions = WorkerOptions.defaults().withMaxConcurrentActivities(64);
+    WorkerOptions workerOptions =
+        WorkerOptions.defaults().withMaxConcurrentActivities(64).withLease(cfg.workerLease());
     engine =
         DurableEngine.builder()
             .databaseUrl(cfg.databaseUrl())

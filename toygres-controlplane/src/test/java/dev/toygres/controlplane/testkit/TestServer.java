@@ -17,6 +17,19 @@ public final class TestServer implements AutoCloseable {
   private final ToygresServer server;
   private final Api api;
 
+  /** The intervals a test server runs with. */
+  public record Settings(
+      Duration healthInterval,
+      Duration staleAfter,
+      Duration supervisorInterval,
+      boolean autoRepair) {
+    /** Health interval 1 s; the doctor's defaults, so the supervisor stays out of the way. */
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(60), true);
+    }
+  }
+
   private TestServer(Path dataDir, ToygresServer server) {
     this.dataDir = dataDir;
     this.server = server;
@@ -28,21 +41,31 @@ public final class TestServer implements AutoCloseable {
    * firstPort}.
    */
   public static TestServer start(String name, int firstPort) throws IOException {
+    return start(name, firstPort, Settings.defaults());
+  }
+
+  public static TestServer start(String name, int firstPort, Settings settings) throws IOException {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-");
+    return start(dir, firstPort, settings);
+  }
+
+  /** Starts (or starts again) a server on a data directory. */
+  public static TestServer start(Path dir, int firstPort, Settings s) throws IOException {
     ServerConfig cfg =
         new ServerConfig(
             dir,
             0,
             null,
-            Duration.ofSeconds(1),
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(60),
-            true,
+            s.healthInterval(),
+            s.staleAfter(),
+            s.supervisorInterval(),
+            s.autoRepair(),
             2,
             Duration.ofDays(7),
             Duration.ofSeconds(2),
             firstPort,
-            firstPort + 99);
+            firstPort + 99,
+            Duration.ofSeconds(10));
     try {
       return new TestServer(dir, ToygresServer.start(cfg, TOKEN, null, "127.0.0.1"));
     } catch (IOException | RuntimeException e) {
@@ -61,6 +84,11 @@ public final class TestServer implements AutoCloseable {
 
   public ToygresServer server() {
     return server;
+  }
+
+  /** Stops the server but leaves its instance servers running, as a control-plane stop does. */
+  public void stopServerOnly() {
+    server.close();
   }
 
   @Override
