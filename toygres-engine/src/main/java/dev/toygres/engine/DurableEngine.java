@@ -31,6 +31,9 @@ public final class DurableEngine implements AutoCloseable {
       DatabaseUrl url;
       if (b.databaseUrl == null) {
         started = EmbeddedPostgres.start(b.dataDir.resolve("postgres"));
+        if (!b.embeddedShutdownHook) {
+          started.withoutShutdownHook();
+        }
         url = new DatabaseUrl(started.jdbcUrl(), started.user(), started.password());
       } else {
         url = DatabaseUrl.parse(b.databaseUrl);
@@ -114,8 +117,19 @@ public final class DurableEngine implements AutoCloseable {
     private Registry registry;
     private WorkerOptions workerOptions = WorkerOptions.defaults();
     private int poolSize = 16;
+    private boolean embeddedShutdownHook = true;
 
     private Builder() {}
+
+    /**
+     * Whether the embedded server stops itself when the JVM exits (the default). Turn it off when
+     * the caller closes this engine from its own shutdown hook, so the database outlives the
+     * worker's graceful shutdown.
+     */
+    public Builder embeddedShutdownHook(boolean on) {
+      this.embeddedShutdownHook = on;
+      return this;
+    }
 
     /** An external PostgreSQL (JDBC or libpq URL); null (the default) starts an embedded one. */
     public Builder databaseUrl(String url) {

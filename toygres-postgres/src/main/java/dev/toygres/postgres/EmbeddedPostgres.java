@@ -142,6 +142,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Removes the JVM shutdown hook registered by {@link #start}, for an owner that stops this
+   * database itself, in order, from its own shutdown hook (two hooks would run concurrently, and
+   * the database could stop while the owner still uses it).
+   *
+   * @return this database
+   */
+  public EmbeddedPostgres withoutShutdownHook() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down
+    }
+    return this;
+  }
+
   /** Stops the server and releases the directory; idempotent. */
   @Override
   public synchronized void close() {

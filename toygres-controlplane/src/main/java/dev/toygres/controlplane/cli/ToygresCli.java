@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     version = "toygres 0.1.0",
     description = "Toygres: PostgreSQL as a service, every instance watched by a durable actor.",
     subcommands = {
+      ServerCommand.class,
       CreateCommand.class,
       ListCommand.class,
       GetCommand.class,

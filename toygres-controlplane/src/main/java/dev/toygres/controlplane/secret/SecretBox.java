@@ -46,17 +46,22 @@ public final class SecretBox {
     byte[] k = new byte[32];
     RANDOM.nextBytes(k);
     Files.createDirectories(keyFile.getParent());
-    Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(
-        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(
-        tmp, Base64.getEncoder().encodeToString(k) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+    Path tmp =
+        Files.createTempFile(
+            keyFile.getParent(),
+            ".secret-",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.writeString(
+          tmp, Base64.getEncoder().encodeToString(k) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+      // A hard link fails if the key file exists, so of two processes starting at once exactly one
+      // key wins and both use it.
+      Files.createLink(keyFile, tmp);
     } catch (java.nio.file.FileAlreadyExistsException raced) {
-      Files.deleteIfExists(tmp);
       return new SecretBox(Base64.getDecoder().decode(Files.readString(keyFile).trim()));
+    } finally {
+      Files.deleteIfExists(tmp);
     }
     return new SecretBox(k);
   }

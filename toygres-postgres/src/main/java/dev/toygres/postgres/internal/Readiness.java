@@ -48,6 +48,11 @@ final class Readiness {
         statement.execute("SELECT 1");
         return;
       } catch (SQLException e) {
+        if (spec.password() == null && asksForPassword(e)) {
+          // Started without knowing the password (an existing data directory with password
+          // authentication): a server that gets as far as asking for one accepts connections.
+          return;
+        }
         if (e.getSQLState() != null && e.getSQLState().startsWith("28")) {
           throw new NotReady(
               Failure.AUTHENTICATION,
@@ -74,6 +79,11 @@ final class Readiness {
             Failure.TIMED_OUT, "interrupted while waiting for postgres to start", last);
       }
     }
+  }
+
+  private static boolean asksForPassword(SQLException e) {
+    String state = String.valueOf(e.getSQLState());
+    return state.equals("08004") || state.equals("28P01") || state.equals("28000");
   }
 
   /** Opens a JDBC connection as the superuser to database "postgres" on 127.0.0.1. */

@@ -1,0 +1,39 @@
+package dev.toygres.controlplane.api;
+
+import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.instance.InstanceOperations;
+import dev.toygres.engine.client.DurableClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the HTTP API serves from: the services it calls, the engine client for the orchestration
+ * routes, the admin token every {@code /api/*} request must carry, the process's metrics registry
+ * (shown at {@code /metrics}, and where the API records its own meters) and whether the server
+ * accepts work yet ({@code /health}).
+ */
+public record ApiContext(
+    InstanceOperations instances,
+    ActorOperations actors,
+    DurableClient engine,
+    String adminToken,
+    PrometheusMeterRegistry metrics,
+    BooleanSupplier ready) {
+
+  public ApiContext {
+    Objects.requireNonNull(instances, "instances");
+    Objects.requireNonNull(actors, "actors");
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(ready, "ready");
+    if (adminToken == null || adminToken.isBlank()) {
+      throw new IllegalArgumentException("the admin token must not be blank");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ApiContext[token ****]";
+  }
+}

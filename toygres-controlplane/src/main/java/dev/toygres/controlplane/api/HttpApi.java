@@ -1,0 +1,97 @@
+package dev.toygres.controlplane.api;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.JavalinDefaultRouting;
+
+/**
+ * The control plane's HTTP API (SPEC section 5): JSON in and out, every {@code /api/*} route behind
+ * the admin bearer token, {@code /health} and {@code /metrics} public, no CORS headers. Every error
+ * is {@code {"error": "..."}} with a fitting status, mapped in {@link ApiErrors}.
+ */
+public final class HttpApi implements AutoCloseable {
+  private final Javalin app;
+
+  private HttpApi(Javalin app) {
+    this.app = app;
+  }
+
+  /**
+   * Starts the API on {@code host}:{@code port} ({@code 0} for any free port) and returns once it
+   * accepts connections.
+   */
+  public static HttpApi start(ApiContext ctx, String host, int port) {
+    HttpMetrics metrics = new HttpMetrics(ctx.metrics());
+    ApiErrors errors = new ApiErrors(metrics);
+    Javalin app =
+        Javalin.create(
+            config -> {
+              configure(config, metrics);
+              config.router.mount(router -> routes(router, ctx, metrics, errors));
+            });
+    app.start(host, port);
+    return new HttpApi(app);
+  }
+
+  /** The port the API listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops the server; requests in flight are finished first. */
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private static void configure(JavalinConfig config, HttpMetrics metrics) {
+    config.showJavalinBanner = false;
+    config.startupWatcherEnabled = false;
+    config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
+    config.http.maxRequestSize = RequestBodies.MAX_BYTES;
+    config.http.prefer405over404 = true;
+    config.http.defaultContentType = "application/json";
+    config.router.ignoreTrailingSlashes = true;
+    config.requestLogger.http(metrics::requestDone);
+    config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+  }
+
+  private static void routes(
+      JavalinDefaultRouting r, ApiContext ctx, HttpMetrics metrics, ApiErrors errors) {
+    BearerAuth auth = new BearerAuth(ctx.adminToken());
+    HealthHandler health = new HealthHandler(ctx.ready());
+    InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.actors());
+    ActorHandlers actors = new ActorHandlers(ctx.actors());
+    OrchestrationHandlers orchestrations = new OrchestrationHandlers(ctx.engine());
+
+    r.exception(Exception.class, errors::handle);
+    // Javalin answers its own 404/405 unless a handler is registered for exactly this type.
+    r.exception(HttpResponseException.class, errors::handle);
+    r.before(RequestBodies::checkDeclaredLength);
+    r.before("/api/*", auth::check);
+
+    r.get("/health", health::get);
+    r.get("/metrics", metrics::scrape);
+
+    r.get("/api/instances", instances::list);
+    r.post("/api/instances", instances::create);
+    r.get("/api/instances/{name}", instances::get);
+    r.delete("/api/instances/{name}", instances::delete);
+    r.post("/api/instances/{name}/stop", instances::stop);
+    r.post("/api/instances/{name}/start", instances::start);
+    r.post("/api/instances/{name}/restart", instances::restart);
+    r.get("/api/instances/{name}/health-checks", instances::healthChecks);
+    r.get("/api/instances/{name}/events", instances::events);
+    r.post("/api/instances/{name}/actor/start", actors::start);
+    r.post("/api/instances/{name}/actor/restart", actors::restart);
+    r.post("/api/instances/{name}/actor/cancel", actors::cancel);
+
+    r.get("/api/orchestrations", orchestrations::list);
+    r.get("/api/orchestrations/{id}", orchestrations::get);
+    r.get("/api/orchestrations/{id}/history", orchestrations::history);
+    r.post("/api/orchestrations/{id}/cancel", orchestrations::cancel);
+    r.post("/api/orchestrations/{id}/events", orchestrations::raise);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.toygres.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.api.InstanceViews.CreateBody;
+import dev.toygres.controlplane.api.InstanceViews.Detail;
+import dev.toygres.controlplane.api.InstanceViews.EventView;
+import dev.toygres.controlplane.api.InstanceViews.HealthCheckView;
+import dev.toygres.controlplane.api.InstanceViews.OrchestrationRef;
+import dev.toygres.controlplane.api.InstanceViews.Summary;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.instance.InstanceOperations;
+import dev.toygres.controlplane.instance.InstanceOperations.CreateRequest;
+import io.javalin.http.Context;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code /api/instances} and its lifecycle sub-routes. Bodies and path parameters are checked here,
+ * before the service is called; the service checks the rest (name rules, versions, state).
+ */
+final class InstanceHandlers {
+  static final int DEFAULT_HISTORY_LIMIT = 50;
+
+  private final InstanceOperations instances;
+  private final ActorOperations actors;
+
+  InstanceHandlers(InstanceOperations instances, ActorOperations actors) {
+    this.instances = instances;
+    this.actors = actors;
+  }
+
+  void list(Context ctx) {
+    ctx.json(instances.list().stream().map(Summary::of).toList());
+  }
+
+  void create(Context ctx) {
+    CreateRequest request = createRequest(RequestBodies.read(ctx, CreateBody.class));
+    ctx.status(202).json(instances.create(request));
+  }
+
+  void get(Context ctx) {
+    InstanceRecord r = instances.get(Params.instanceName(ctx));
+    ctx.json(Detail.of(r, instances.maskedConnectionString(r), actors.actorStatus(r)));
+  }
+
+  void delete(Context ctx) {
+    lifecycle(ctx, instances::delete);
+  }
+
+  void stop(Context ctx) {
+    lifecycle(ctx, instances::stop);
+  }
+
+  void start(Context ctx) {
+    lifecycle(ctx, instances::start);
+  }
+
+  void restart(Context ctx) {
+    lifecycle(ctx, instances::restart);
+  }
+
+  void healthChecks(Context ctx) {
+    String name = Params.instanceName(ctx);
+    int limit = Params.limit(ctx, DEFAULT_HISTORY_LIMIT);
+    ctx.json(instances.healthChecks(name, limit).stream().map(HealthCheckView::of).toList());
+  }
+
+  void events(Context ctx) {
+    String name = Params.instanceName(ctx);
+    int limit = Params.limit(ctx, DEFAULT_HISTORY_LIMIT);
+    ctx.json(instances.events(name, limit).stream().map(EventView::of).toList());
+  }
+
+  private static void lifecycle(Context ctx, UnaryOperator<String> operation) {
+    String name = Params.instanceName(ctx);
+    ctx.status(202).json(new OrchestrationRef(operation.apply(name)));
+  }
+
+  static CreateRequest createRequest(CreateBody b) {
+    // Only the request's shape is checked here; the rules for names, passwords, versions and
+    // sizes live in the instance service, so the API and every other caller share them.
+    if (b.name() == null || b.name().isEmpty()) {
+      throw ToygresException.badRequest("field 'name' is required");
+    }
+    if (b.password() == null || b.password().isEmpty()) {
+      throw ToygresException.badRequest("field 'password' is required");
+    }
+    return new CreateRequest(
+        b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb());
+  }
+
+  private static String version(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isTextual() && !v.asText().isBlank()) {
+      return v.asText().trim();
+    }
+    if (v.isIntegralNumber() && v.canConvertToInt()) {
+      return Integer.toString(v.intValue());
+    }
+    throw ToygresException.badRequest(
+        "field 'postgres_version' must be a major version as a string or an integer (e.g. 17)");
+  }
+}

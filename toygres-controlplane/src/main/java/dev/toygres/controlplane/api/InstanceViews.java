@@ -1,0 +1,163 @@
+package dev.toygres.controlplane.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.cms.HealthCheck;
+import dev.toygres.controlplane.cms.HealthStatus;
+import dev.toygres.controlplane.cms.InstanceEvent;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import java.time.Instant;
+
+/**
+ * What the instance routes send and receive, as records serialized in snake_case. None of them
+ * carries a password, encrypted or not.
+ */
+final class InstanceViews {
+  private InstanceViews() {}
+
+  /** Body of {@code POST /api/instances}; {@code postgresVersion} may be a string or a number. */
+  record CreateBody(String name, String password, JsonNode postgresVersion, Integer storageSizeGb) {
+    @Override
+    public String toString() {
+      return "CreateBody[" + name + ", version " + postgresVersion + "]";
+    }
+  }
+
+  /** The id of the orchestration a lifecycle request started. */
+  record OrchestrationRef(String orchestrationId) {}
+
+  /** One line of {@code GET /api/instances}. */
+  record Summary(
+      String name,
+      String k8sName,
+      String state,
+      String healthStatus,
+      Instant lastHealthCheck,
+      int consecutiveFailures,
+      String postgresVersion,
+      String instanceActorOrchestrationId,
+      boolean monitoringEnabled,
+      String host,
+      Integer port,
+      Instant createdAt) {
+    static Summary of(InstanceRecord r) {
+      return new Summary(
+          r.userName(),
+          r.k8sName(),
+          r.state().dbName(),
+          health(r.healthStatus()),
+          r.lastHealthCheck(),
+          r.consecutiveFailures(),
+          r.postgresVersion(),
+          r.actorId(),
+          r.monitoringEnabled(),
+          r.host(),
+          r.port(),
+          r.createdAt());
+    }
+  }
+
+  /** The instance's actor: the engine's status of it; diagnosis and reason come from the doctor. */
+  record Actor(String id, String status, String diagnosis, String reason) {}
+
+  /** Where the server runs. */
+  record DataPlane(String kind, String host, Integer port, String dataDir, Long pid) {}
+
+  /** {@code GET /api/instances/{name}}. */
+  record Detail(
+      String id,
+      String name,
+      String k8sName,
+      String namespace,
+      String state,
+      String healthStatus,
+      Instant lastHealthCheck,
+      int consecutiveFailures,
+      String instanceActorOrchestrationId,
+      boolean monitoringEnabled,
+      String postgresVersion,
+      int storageSizeGb,
+      String createOrchestrationId,
+      String deleteOrchestrationId,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant startedAt,
+      Instant stoppedAt,
+      Instant deletedAt,
+      String connectionString,
+      Actor actor,
+      DataPlane dataPlane) {
+    static Detail of(InstanceRecord r, String connectionString, String actorStatus) {
+      return new Detail(
+          r.id() == null ? null : r.id().toString(),
+          r.userName(),
+          r.k8sName(),
+          r.namespace(),
+          r.state().dbName(),
+          health(r.healthStatus()),
+          r.lastHealthCheck(),
+          r.consecutiveFailures(),
+          r.actorId(),
+          r.monitoringEnabled(),
+          r.postgresVersion(),
+          r.storageSizeGb(),
+          r.createOrchestrationId(),
+          r.deleteOrchestrationId(),
+          r.createdAt(),
+          r.updatedAt(),
+          r.startedAt(),
+          r.stoppedAt(),
+          r.deletedAt(),
+          connectionString,
+          new Actor(r.actorId(), actorStatus, null, null),
+          new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()));
+    }
+  }
+
+  /** One row of {@code GET /api/instances/{name}/health-checks}. */
+  record HealthCheckView(
+      long id,
+      String status,
+      String postgresVersion,
+      Double responseTimeMs,
+      String errorMessage,
+      JsonNode details,
+      String actorId,
+      Instant checkedAt) {
+    static HealthCheckView of(HealthCheck h) {
+      return new HealthCheckView(
+          h.id(),
+          health(h.status()),
+          h.postgresVersion(),
+          h.responseTimeMs(),
+          h.errorMessage(),
+          ApiJson.parseStored(h.details()),
+          h.actorId(),
+          h.checkedAt());
+    }
+  }
+
+  /** One row of {@code GET /api/instances/{name}/events}. */
+  record EventView(
+      long id,
+      String eventType,
+      String oldState,
+      String newState,
+      String message,
+      JsonNode metadata,
+      Instant createdAt) {
+    static EventView of(InstanceEvent e) {
+      return new EventView(
+          e.id(),
+          e.eventType(),
+          e.oldState(),
+          e.newState(),
+          e.message(),
+          ApiJson.parseStored(e.metadata()),
+          e.createdAt());
+    }
+  }
+
+  private static String health(HealthStatus s) {
+    return s == null ? null : s.dbName();
+  }
+}

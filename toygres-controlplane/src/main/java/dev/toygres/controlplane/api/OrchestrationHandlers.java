@@ -1,0 +1,107 @@
+package dev.toygres.controlplane.api;
+
+import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.api.OrchestrationViews.Accepted;
+import dev.toygres.controlplane.api.OrchestrationViews.CancelBody;
+import dev.toygres.controlplane.api.OrchestrationViews.Detail;
+import dev.toygres.controlplane.api.OrchestrationViews.EventView;
+import dev.toygres.controlplane.api.OrchestrationViews.History;
+import dev.toygres.controlplane.api.OrchestrationViews.ListPage;
+import dev.toygres.controlplane.api.OrchestrationViews.RaiseBody;
+import dev.toygres.controlplane.api.OrchestrationViews.Summary;
+import dev.toygres.engine.OrchestrationStatus;
+import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.client.InstanceInfo;
+import dev.toygres.engine.client.InstanceQuery;
+import dev.toygres.engine.client.Page;
+import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** {@code /api/orchestrations}: the engine's instances, their history, cancel and raise. */
+final class OrchestrationHandlers {
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_TEXT = 1000;
+
+  private final DurableClient engine;
+
+  OrchestrationHandlers(DurableClient engine) {
+    this.engine = engine;
+  }
+
+  void list(Context ctx) {
+    InstanceQuery query =
+        new InstanceQuery(
+            statuses(Params.optionalQuery(ctx, "status")),
+            Params.optionalQuery(ctx, "name"),
+            Params.optionalQuery(ctx, "prefix"),
+            Params.limit(ctx, DEFAULT_PAGE),
+            Params.optionalQuery(ctx, "cursor"));
+    Page<InstanceInfo> page = engine.listInstances(query);
+    ctx.json(new ListPage(page.items().stream().map(Summary::of).toList(), page.nextCursor()));
+  }
+
+  void get(Context ctx) {
+    ctx.json(Detail.of(instance(Params.orchestrationId(ctx))));
+  }
+
+  void history(Context ctx) {
+    String id = Params.orchestrationId(ctx);
+    int requested = Params.intQuery(ctx, "execution", 0, 1, Integer.MAX_VALUE);
+    InstanceInfo info = instance(id);
+    int execution = requested == 0 ? info.executionId() : requested;
+    if (requested != 0
+        && engine.listExecutions(id).stream().noneMatch(e -> e.executionId() == requested)) {
+      throw ToygresException.notFound(
+          "orchestration '" + id + "' has no execution " + requested + " (it may be purged)");
+    }
+    ctx.json(
+        new History(
+            id, execution, engine.getHistory(id, execution).stream().map(EventView::of).toList()));
+  }
+
+  void cancel(Context ctx) {
+    String id = Params.orchestrationId(ctx);
+    CancelBody body = RequestBodies.readOptional(ctx, CancelBody.class, new CancelBody(null));
+    String reason = body.reason();
+    if (reason != null && reason.length() > MAX_TEXT) {
+      throw ToygresException.badRequest(
+          "field 'reason' must be at most " + MAX_TEXT + " characters");
+    }
+    engine.cancel(id, reason == null || reason.isBlank() ? "cancelled through the API" : reason);
+    ctx.status(202).json(new Accepted(id, "cancel_requested"));
+  }
+
+  void raise(Context ctx) {
+    String id = Params.orchestrationId(ctx);
+    RaiseBody body = RequestBodies.read(ctx, RaiseBody.class);
+    if (body.name() == null || body.name().isBlank()) {
+      throw ToygresException.badRequest("field 'name' is required");
+    }
+    if (body.name().length() > Params.MAX_ID_LENGTH) {
+      throw ToygresException.badRequest(
+          "field 'name' must be at most " + Params.MAX_ID_LENGTH + " characters");
+    }
+    engine.raiseEvent(id, body.name(), body.data());
+    ctx.status(202).json(new Accepted(id, "event_raised"));
+  }
+
+  private InstanceInfo instance(String id) {
+    return engine
+        .getInstance(id)
+        .orElseThrow(
+            () -> ToygresException.notFound("no orchestration instance with id '" + id + "'"));
+  }
+
+  private static Set<OrchestrationStatus> statuses(String csv) {
+    if (csv == null) {
+      return Set.of();
+    }
+    return Arrays.stream(csv.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .map(OrchestrationStatus::parse)
+        .collect(Collectors.toUnmodifiableSet());
+  }
+}

@@ -1,0 +1,139 @@
+package dev.toygres.controlplane.cli;
+
+import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.server.ToygresServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code toygres server}: the API and the workers, until stopped. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the Toygres API and workers. With no --database-url, the metadata database is an embedded",
+      "PostgreSQL kept in the data directory. Instance servers keep running when this process stops."
+    })
+final class ServerCommand implements Callable<Integer> {
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:TOYGRES_DATA_DIR:-${sys:user.home}/.toygres}",
+      description =
+          "Metadata database, instance data, admin token, key (default ${DEFAULT-VALUE}; env TOYGRES_DATA_DIR).")
+  Path dataDir;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:TOYGRES_PORT:-8080}",
+      description = "HTTP port (default ${DEFAULT-VALUE}; env TOYGRES_PORT).")
+  int port;
+
+  @Option(
+      names = "--host",
+      defaultValue = "${env:TOYGRES_HOST:-127.0.0.1}",
+      description = "Address to listen on (default ${DEFAULT-VALUE}; env TOYGRES_HOST).")
+  String host;
+
+  @Option(
+      names = "--database-url",
+      defaultValue = "${env:DATABASE_URL}",
+      description = "External PostgreSQL for the metadata (env DATABASE_URL); default: embedded.")
+  String databaseUrl;
+
+  @Option(
+      names = "--health-interval",
+      defaultValue = "${env:TOYGRES_HEALTH_INTERVAL:-30s}",
+      converter = DurationConverter.class,
+      description = "Time between an actor's health checks (default ${DEFAULT-VALUE}).")
+  Duration healthInterval;
+
+  @Option(
+      names = "--stale-after",
+      defaultValue = "${env:TOYGRES_STALE_AFTER:-5m}",
+      converter = DurationConverter.class,
+      description =
+          "Age of the last health check after which an actor is stale (default ${DEFAULT-VALUE}).")
+  Duration staleAfter;
+
+  @Option(
+      names = "--supervisor-interval",
+      defaultValue = "${env:TOYGRES_SUPERVISOR_INTERVAL:-60s}",
+      converter = DurationConverter.class,
+      description = "Time between the supervisor's diagnoses (default ${DEFAULT-VALUE}).")
+  Duration supervisorInterval;
+
+  @Option(
+      names = "--auto-repair",
+      defaultValue = "${env:TOYGRES_AUTO_REPAIR:-true}",
+      arity = "1",
+      description = "Whether the supervisor repairs broken actors (default ${DEFAULT-VALUE}).")
+  boolean autoRepair;
+
+  @Option(
+      names = "--failure-threshold",
+      defaultValue = "${env:TOYGRES_FAILURE_THRESHOLD:-2}",
+      description =
+          "Consecutive failed probes before an instance is unhealthy (default ${DEFAULT-VALUE}).")
+  int failureThreshold;
+
+  @Option(
+      names = "--probe-timeout",
+      defaultValue = "${env:TOYGRES_PROBE_TIMEOUT:-5s}",
+      converter = DurationConverter.class,
+      description = "Longest a health probe may take (default ${DEFAULT-VALUE}).")
+  Duration probeTimeout;
+
+  @Option(
+      names = "--health-retention",
+      defaultValue = "${env:TOYGRES_HEALTH_RETENTION:-7d}",
+      converter = DurationConverter.class,
+      description = "How long health checks are kept (default ${DEFAULT-VALUE}).")
+  Duration healthRetention;
+
+  @Option(
+      names = "--instance-ports",
+      defaultValue = "${env:TOYGRES_INSTANCE_PORTS:-15432-16431}",
+      description = "Port range for instance servers on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  String instancePorts;
+
+  @Override
+  public Integer call() throws Exception {
+    String[] range = instancePorts.split("-", 2);
+    if (range.length != 2) {
+      throw new IllegalArgumentException("--instance-ports must look like 15432-16431");
+    }
+    ServerConfig cfg =
+        new ServerConfig(
+            dataDir.toAbsolutePath(),
+            port,
+            databaseUrl,
+            healthInterval,
+            staleAfter,
+            supervisorInterval,
+            autoRepair,
+            failureThreshold,
+            healthRetention,
+            probeTimeout,
+            Integer.parseInt(range[0].trim()),
+            Integer.parseInt(range[1].trim()));
+    ToygresServer server =
+        ToygresServer.start(
+            cfg, System.getenv("TOYGRES_ADMIN_TOKEN"), System.getenv("TOYGRES_SECRET_KEY"), host);
+    System.out.printf(
+        "toygres server listening on http://%s:%d (data in %s, metadata database %s)%n",
+        host, server.port(), cfg.dataDir(), databaseUrl == null ? "embedded" : "external");
+    if (server.tokenGenerated()) {
+      System.out.printf(
+          "admin token (shown once; kept in %s): %s%n", server.tokenFile(), server.adminToken());
+    } else if (server.tokenFile() != null) {
+      System.out.printf("admin token: in %s%n", server.tokenFile());
+    } else {
+      System.out.println("admin token: from TOYGRES_ADMIN_TOKEN");
+    }
+    System.out.flush();
+    server.awaitClosed();
+    return 0;
+  }
+}

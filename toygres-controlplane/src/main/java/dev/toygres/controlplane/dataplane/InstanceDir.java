@@ -1,0 +1,164 @@
+package dev.toygres.controlplane.dataplane;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.toygres.controlplane.ToygresException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+
+/**
+ * The directory of one local instance: {@code pgdata/} (the PostgreSQL data directory), {@code
+ * postgres.log} (the server's output) and {@code instance.json} ({@link InstanceMetadata}).
+ */
+record InstanceDir(Path path) {
+
+  static final String METADATA_FILE = "instance.json";
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  Path dataDir() {
+    return path.resolve("pgdata");
+  }
+
+  Path logFile() {
+    return path.resolve("postgres.log");
+  }
+
+  Path metadataFile() {
+    return path.resolve(METADATA_FILE);
+  }
+
+  /** Whether the data directory holds an initialized cluster. */
+  boolean hasCluster() {
+    return Files.isRegularFile(dataDir().resolve("PG_VERSION"));
+  }
+
+  /**
+   * The metadata of a provisioned (initialized) instance.
+   *
+   * @throws ToygresException 404 if there is none
+   */
+  InstanceMetadata requireProvisioned(String name) {
+    return readMetadata()
+        .filter(InstanceMetadata::initialized)
+        .orElseThrow(() -> ToygresException.notFound("No provisioned instance '" + name + "'"));
+  }
+
+  /** Throws a 500 unless the data directory holds an initialized cluster. */
+  void requireCluster(String name) {
+    if (!hasCluster()) {
+      throw new ToygresException(
+          500,
+          "Instance '"
+              + name
+              + "' has no initialized data directory at "
+              + dataDir()
+              + "; it cannot be started (deprovision it)");
+    }
+  }
+
+  /**
+   * Throws a 409 if there is a data directory but no metadata file: that data was not created by an
+   * unfinished provisioning, so it must never be wiped.
+   */
+  void refuseUnrecordedCluster() {
+    if (hasCluster() && readMetadata().isEmpty()) {
+      throw ToygresException.conflict(
+          "Instance directory "
+              + path
+              + " holds a PostgreSQL data directory but no "
+              + METADATA_FILE
+              + "; refusing to overwrite it (restore the file or deprovision the "
+              + "instance)");
+    }
+  }
+
+  /** The recorded metadata; empty if there is no metadata file. */
+  Optional<InstanceMetadata> readMetadata() {
+    return read(metadataFile());
+  }
+
+  /** Reads a metadata file; empty if it does not exist; throws if it cannot be parsed. */
+  static Optional<InstanceMetadata> read(Path file) {
+    try {
+      return Optional.of(JSON.readValue(Files.readAllBytes(file), InstanceMetadata.class));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new ToygresException(
+          500, "Cannot read the instance metadata " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the metadata file atomically (a temporary file moved into place). */
+  void writeMetadata(InstanceMetadata metadata) {
+    try {
+      Files.createDirectories(path);
+      Path tmp = path.resolve(METADATA_FILE + ".tmp");
+      Files.write(tmp, JSON.writeValueAsBytes(metadata));
+      try {
+        Files.move(
+            tmp,
+            metadataFile(),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, metadataFile(), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new ToygresException(
+          500, "Cannot write the instance metadata " + metadataFile() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the data directory only (its parent stays). */
+  void deleteDataDir() {
+    deleteRecursively(dataDir());
+  }
+
+  /** Deletes the whole instance directory; does nothing if it is missing. */
+  void delete() {
+    deleteRecursively(path);
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              if (e != null) {
+                throw e;
+              }
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException | UncheckedIOException e) {
+      throw new ToygresException(500, "Cannot delete " + root + ": " + e.getMessage(), e);
+    }
+  }
+}

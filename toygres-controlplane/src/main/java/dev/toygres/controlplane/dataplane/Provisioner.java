@@ -1,0 +1,89 @@
+package dev.toygres.controlplane.dataplane;
+
+import dev.toygres.controlplane.ToygresException;
+import dev.toygres.postgres.PostgresInstallation;
+import dev.toygres.postgres.PostgresServer;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates a new instance: reserves a port (recorded in {@code instance.json}), runs initdb with the
+ * admin user and password, starts the server, then marks the instance initialized. The caller holds
+ * the instance's lock.
+ */
+final class Provisioner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+  private static final int PORT_ATTEMPTS = 3;
+
+  private final PortAllocator ports;
+
+  Provisioner(PortAllocator ports) {
+    this.ports = ports;
+  }
+
+  /**
+   * Checks the admin user name and password before anything is created.
+   *
+   * @throws ToygresException 400 if PostgreSQL would not accept them
+   */
+  static void validate(ProvisionSpec spec) {
+    try {
+      PostgresServer.builder().superuser(spec.adminUser()).password(spec.password());
+    } catch (IllegalArgumentException e) {
+      throw ToygresException.badRequest("Cannot provision " + spec + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Provisions {@code spec} in {@code dir} from scratch. Anything left by an earlier attempt that
+   * never finished (no user data: the instance was never handed out) is wiped first. If the chosen
+   * port is taken between choosing and binding, retries with another.
+   *
+   * @return the initialized metadata and the started server
+   */
+  Provisioned provision(InstanceDir dir, ProvisionSpec spec, PostgresInstallation inst) {
+    for (int attempt = 1; ; attempt++) {
+      InstanceServers.stop(dir, spec.k8sName());
+      dir.deleteDataDir();
+      InstanceMetadata meta = ports.allocate(spec.k8sName(), port -> reserve(dir, spec, port));
+      try {
+        PostgresServer server = InstanceServers.initAndStart(dir, meta, inst, spec.password());
+        InstanceMetadata done = meta.asInitialized();
+        dir.writeMetadata(done);
+        LOG.info(
+            "Provisioned instance '{}': PostgreSQL {} on 127.0.0.1:{}, pid {}",
+            meta.name(),
+            inst.version(),
+            meta.port(),
+            server.pid());
+        return new Provisioned(done, server);
+      } catch (ToygresException e) {
+        if (attempt >= PORT_ATTEMPTS || !InstanceServers.portTaken(e)) {
+          throw e;
+        }
+        LOG.info(
+            "Port {} was taken before instance '{}' could bind it; choosing another",
+            meta.port(),
+            meta.name());
+      }
+    }
+  }
+
+  /** A freshly provisioned instance. */
+  record Provisioned(InstanceMetadata metadata, PostgresServer server) {}
+
+  private static InstanceMetadata reserve(InstanceDir dir, ProvisionSpec spec, int port) {
+    InstanceMetadata meta =
+        new InstanceMetadata(
+            spec.k8sName(),
+            spec.majorVersion(),
+            port,
+            spec.adminUser(),
+            false,
+            Instant.now().toString());
+    dir.writeMetadata(meta);
+    return meta;
+  }
+}

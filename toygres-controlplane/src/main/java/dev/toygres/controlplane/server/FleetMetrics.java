@@ -1,0 +1,69 @@
+package dev.toygres.controlplane.server;
+
+import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.controlplane.cms.HealthStatus;
+import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.InstanceState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** Gauges of the fleet: instances by state and by health, read from the CMS at most every 5 s. */
+final class FleetMetrics {
+  private FleetMetrics() {}
+
+  static void bind(MeterRegistry registry, CmsStore cms) {
+    Supplier<List<InstanceRecord>> fleet = new Cached<>(cms::listLive, 5_000);
+    for (InstanceState s : InstanceState.values()) {
+      if (s != InstanceState.DELETED) {
+        gauge(registry, "toygres_instances", "state", s.dbName(), fleet, r -> r.state() == s);
+      }
+    }
+    for (HealthStatus h : HealthStatus.values()) {
+      gauge(
+          registry,
+          "toygres_instances_health",
+          "health",
+          h.dbName(),
+          fleet,
+          r -> r.state() == InstanceState.RUNNING && r.healthStatus() == h);
+    }
+  }
+
+  private static void gauge(
+      MeterRegistry registry,
+      String name,
+      String tag,
+      String value,
+      Supplier<List<InstanceRecord>> fleet,
+      Predicate<InstanceRecord> p) {
+    Gauge.builder(name, () -> fleet.get().stream().filter(p).count())
+        .tag(tag, value)
+        .description("live instances")
+        .register(registry);
+  }
+
+  private static final class Cached<T> implements Supplier<T> {
+    private final Supplier<T> source;
+    private final long ttlMillis;
+    private T value;
+    private long at;
+
+    Cached(Supplier<T> source, long ttlMillis) {
+      this.source = source;
+      this.ttlMillis = ttlMillis;
+    }
+
+    @Override
+    public synchronized T get() {
+      long now = System.currentTimeMillis();
+      if (value == null || now - at > ttlMillis) {
+        value = source.get();
+        at = now;
+      }
+      return value;
+    }
+  }
+}

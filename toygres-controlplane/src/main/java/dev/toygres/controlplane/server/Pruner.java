@@ -1,0 +1,75 @@
+package dev.toygres.controlplane.server;
+
+import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.engine.OrchestrationStatus;
+import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.client.OrchestrationAlreadyExistsException;
+import dev.toygres.engine.client.StartOptions;
+import dev.toygres.engine.orchestration.OrchestrationContext;
+import dev.toygres.engine.orchestration.TaskFailedException;
+import dev.toygres.engine.worker.Registry;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The pruner: one eternal orchestration for the whole fleet that deletes health checks older than
+ * the retention and the engine's past executions older than an hour (every actor iteration leaves
+ * one), every ten minutes.
+ */
+final class Pruner {
+  static final String NAME = "toygres.pruner";
+  static final String INSTANCE_ID = "toygres-pruner";
+  static final String ACTIVITY = "toygres.prune";
+  private static final Duration EVERY = Duration.ofMinutes(10);
+  private static final Duration KEEP_EXECUTIONS = Duration.ofHours(1);
+
+  /** What one round removed. */
+  record Pruned(int healthChecks, int executions) {}
+
+  private Pruner() {}
+
+  static Registry.Builder register(
+      Registry.Builder b, HealthRecorder health, DurableClient engine, Duration retention) {
+    return b.activity(
+            ACTIVITY,
+            Long.class,
+            (ctx, round) ->
+                new Pruned(
+                    health.prune(Instant.now().minus(retention)),
+                    engine.purge(Instant.now().minus(KEEP_EXECUTIONS))))
+        .orchestration(NAME, Long.class, Pruner::run);
+  }
+
+  private static Void run(OrchestrationContext ctx, Long round) {
+    try {
+      Pruned p = ctx.callActivity(ACTIVITY, round, Pruned.class).await();
+      ctx.setCustomStatus(p);
+    } catch (TaskFailedException e) {
+      ctx.logger().warn("pruning failed, trying again later: {}", e.failure());
+    }
+    ctx.createTimer(EVERY).await();
+    ctx.continueAsNew(round + 1);
+    return null;
+  }
+
+  /** Starts the pruner unless it already runs (one for all servers sharing the database). */
+  static void ensureRunning(DurableClient engine) {
+    boolean running =
+        engine
+            .getInstance(INSTANCE_ID)
+            .map(i -> i.status() == OrchestrationStatus.RUNNING)
+            .orElse(false);
+    if (running) {
+      return;
+    }
+    try {
+      engine.start(
+          NAME,
+          INSTANCE_ID,
+          0L,
+          StartOptions.defaults().withIfExists(StartOptions.IfExists.REPLACE_IF_ENDED));
+    } catch (OrchestrationAlreadyExistsException startedByAnotherServer) {
+      // another server started it first
+    }
+  }
+}

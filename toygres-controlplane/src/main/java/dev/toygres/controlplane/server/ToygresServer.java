@@ -1,0 +1,174 @@
+package dev.toygres.controlplane.server;
+
+import dev.toygres.controlplane.actor.ActorCheck;
+import dev.toygres.controlplane.actor.ActorService;
+import dev.toygres.controlplane.actor.HealthProbe;
+import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.api.ApiContext;
+import dev.toygres.controlplane.api.HttpApi;
+import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.dataplane.LocalDataPlane;
+import dev.toygres.controlplane.instance.InstanceActivities;
+import dev.toygres.controlplane.instance.InstanceService;
+import dev.toygres.controlplane.instance.LifecycleOrchestrations;
+import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.engine.DurableEngine;
+import dev.toygres.engine.worker.DurableWorker;
+import dev.toygres.engine.worker.Registry;
+import dev.toygres.engine.worker.WorkerOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Toygres server process: the metadata database (embedded or external), one connection pool,
+ * both schemas migrated, the local data plane, a durable worker running the orchestrations, the
+ * pruner, and the HTTP API. Several servers may share one external database: the engine spreads the
+ * work among them.
+ */
+public final class ToygresServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ToygresServer.class);
+  private final DurableEngine engine;
+  private final DurableWorker worker;
+  private final HttpApi api;
+  private final Secrets.AdminToken token;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Thread shutdownHook = new Thread(this::close, "toygres-shutdown");
+
+  private ToygresServer(ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host)
+      throws IOException {
+    Files.createDirectories(cfg.dataDir());
+    token = Secrets.adminToken(adminTokenEnv, cfg.dataDir());
+    SecretBox secrets = SecretBox.load(secretKeyEnv, cfg.dataDir().resolve("secret.key"));
+    WorkerOptions workerOptions = WorkerOptions.defaults().withMaxConcurrentActivities(64);
+    engine =
+        DurableEngine.builder()
+            .databaseUrl(cfg.databaseUrl())
+            .dataDir(cfg.dataDir())
+            .poolSize(20)
+            .workerOptions(workerOptions)
+            .embeddedShutdownHook(false)
+            .start();
+    DurableWorker w = null;
+    HttpApi a = null;
+    try {
+      CmsStore cms = new CmsStore(engine.dataSource());
+      cms.migrate();
+      HealthRecorder health = new HealthRecorder(engine.dataSource());
+      LocalDataPlane dataPlane =
+          new LocalDataPlane(
+              cfg.dataDir().resolve("instances"), cfg.portRangeStart(), cfg.portRangeEnd());
+      HealthProbe probe = new HealthProbe(cfg.probeTimeout());
+      InstanceService instances =
+          new InstanceService(cms, health, dataPlane, secrets, engine.client());
+      ActorService actors = new ActorService(cms, engine.client(), instances::get);
+      Registry.Builder registry =
+          Registry.builder()
+              .orchestration(
+                  InstanceActor.NAME,
+                  InstanceActor.Input.class,
+                  new InstanceActor(cfg.healthInterval()))
+              .activity(
+                  ActorCheck.NAME,
+                  ActorCheck.Input.class,
+                  new ActorCheck(cms, health, secrets, probe, cfg.failureThreshold()));
+      new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
+      LifecycleOrchestrations.register(registry);
+      Pruner.register(registry, health, engine.client(), cfg.healthRetention());
+      w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
+      Pruner.ensureRunning(engine.client());
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      FleetMetrics.bind(metrics, cms);
+      a =
+          HttpApi.start(
+              new ApiContext(
+                  instances, actors, engine.client(), token.value(), metrics, ready::get),
+              host,
+              cfg.port());
+    } catch (RuntimeException e) {
+      if (a != null) {
+        a.close();
+      }
+      if (w != null) {
+        w.close();
+      }
+      engine.close();
+      throw e;
+    }
+    worker = w;
+    api = a;
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    ready.set(true);
+  }
+
+  /** Blocks until the server has been closed (by {@link #close()} or on JVM exit). */
+  public void awaitClosed() throws InterruptedException {
+    stopped.await();
+  }
+
+  /**
+   * Starts a server; the admin token and secret key come from the given values or the data
+   * directory.
+   */
+  public static ToygresServer start(
+      ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host) throws IOException {
+    return new ToygresServer(cfg, adminTokenEnv, secretKeyEnv, host);
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public String adminToken() {
+    return token.value();
+  }
+
+  /** Whether the admin token was generated by this start (print it once), and where it is kept. */
+  public boolean tokenGenerated() {
+    return token.generated();
+  }
+
+  public Path tokenFile() {
+    return token.file();
+  }
+
+  /**
+   * Stops the API, then the worker (gracefully), then the database, in that order; also run on JVM
+   * exit (SIGTERM, Ctrl-C). Instance servers keep running. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException exiting) {
+        // the JVM is shutting down
+      }
+    }
+    ready.set(false);
+    try {
+      api.close();
+    } finally {
+      try {
+        worker.close();
+      } finally {
+        engine.close();
+        stopped.countDown();
+        LOG.info("toygres server stopped; instance servers keep running");
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.toygres.controlplane.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Shared set-up of the data plane tests: data planes on a temporary directory with the test port
+ * range, tracking of every server pid, and a check after each test that every server it started is
+ * gone (no process mentions the temporary directory any more).
+ */
+abstract class DataPlaneTestSupport {
+
+  static final int FIRST_PORT = 25432;
+  static final int LAST_PORT = 25531;
+  static final String USER = "admin";
+  static final String PASSWORD = "s3cret-Pa55";
+
+  @TempDir Path tmp;
+
+  private final List<LocalDataPlane> planes = new ArrayList<>();
+  private final Set<Long> pids = new HashSet<>();
+
+  LocalDataPlane plane() {
+    return plane(FIRST_PORT, LAST_PORT);
+  }
+
+  LocalDataPlane plane(int first, int last) {
+    LocalDataPlane plane = new LocalDataPlane(tmp.resolve("instances"), first, last);
+    planes.add(plane);
+    return plane;
+  }
+
+  ServerInfo provision(LocalDataPlane plane, String name, int version) {
+    return track(plane.provision(new ProvisionSpec(name, version, USER, PASSWORD, 1)));
+  }
+
+  ServerInfo track(ServerInfo info) {
+    if (info.pid() != null) {
+      pids.add(info.pid());
+    }
+    return info;
+  }
+
+  @AfterEach
+  void deprovisionEverything() {
+    List<String> failures = new ArrayList<>();
+    for (LocalDataPlane plane : planes) {
+      for (String name : plane.provisioned()) {
+        try {
+          plane.deprovision(name);
+        } catch (RuntimeException e) {
+          failures.add(name + ": " + e.getMessage());
+        }
+      }
+    }
+    Set<Long> leftovers = new HashSet<>(processesUnder(tmp));
+    pids.stream().filter(DataPlaneTestSupport::alive).forEach(leftovers::add);
+    // Last resort, only for servers this test started (by pid): SIGKILL, and fail the test.
+    leftovers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    assertThat(failures).as("deprovision failures").isEmpty();
+    assertThat(leftovers).as("servers still running after deprovision").isEmpty();
+  }
+
+  /** Binds (and keeps) a port of the test range that nobody else uses. */
+  static ServerSocket holdFreePortInRange() throws IOException {
+    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    for (int port = LAST_PORT; port >= FIRST_PORT; port--) {
+      try {
+        return new ServerSocket(port, 1, loopback);
+      } catch (IOException taken) {
+        // try the next one
+      }
+    }
+    throw new IOException("no free port in " + FIRST_PORT + "-" + LAST_PORT);
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid);
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Pids of processes whose command line mentions {@code dir} (what `ps` would show). */
+  private static List<Long> processesUnder(Path dir) {
+    String needle = dir.toAbsolutePath().toString();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs
+          .filter(p -> p.getFileName().toString().matches("\\d+"))
+          .filter(
+              p -> {
+                try {
+                  return new String(
+                          Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                      .contains(needle);
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .map(p -> Long.parseLong(p.getFileName().toString()))
+          .filter(DataPlaneTestSupport::alive)
+          .toList();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

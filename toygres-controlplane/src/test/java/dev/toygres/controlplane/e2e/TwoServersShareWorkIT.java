@@ -1,0 +1,96 @@
+package dev.toygres.controlplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.testkit.Api;
+import dev.toygres.controlplane.testkit.LeftoverServers;
+import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.postgres.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two server processes on one external metadata database (and one data directory, as the local data
+ * plane needs): both take requests and run work, and when one is killed the other keeps every
+ * instance monitored.
+ */
+class TwoServersShareWorkIT {
+  private static final Duration WAIT = Duration.ofMinutes(3);
+
+  @Test
+  void twoServersShareOneDatabaseAndOneCarriesOnWhenTheOtherDies() throws Exception {
+    Path root = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "shared-");
+    Path dataDir = root.resolve("toygres");
+    ServerProcess a = null;
+    ServerProcess b = null;
+    try (EmbeddedPostgres db = EmbeddedPostgres.start(root.resolve("metadata"))) {
+      String url = db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password();
+      a = ServerProcess.start(dataDir, ServerProcess.freePort(), 31432, "--database-url", url);
+      b = ServerProcess.start(dataDir, ServerProcess.freePort(), 31432, "--database-url", url);
+      Api apiA = a.api();
+      Api apiB = b.api();
+      for (int i = 0; i < 4; i++) {
+        Api api = i % 2 == 0 ? apiA : apiB;
+        Api.Response r =
+            api.post(
+                "/api/instances", Map.of("name", "shared-" + i, "password", "shared-secret-" + i));
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+      }
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                JsonNode all = apiB.get("/api/instances").body();
+                assertThat(all).hasSize(4);
+                all.forEach(i -> assertThat(i.get("health_status").asText()).isEqualTo("healthy"));
+              });
+      assertThat(apiA.get("/api/instances").body()).hasSize(4);
+
+      Map<String, Instant> lastChecks = new HashMap<>();
+      apiB.get("/api/instances")
+          .body()
+          .forEach(
+              i ->
+                  lastChecks.put(
+                      i.get("name").asText(), Instant.parse(i.get("last_health_check").asText())));
+      a.kill();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  apiB.get("/api/instances")
+                      .body()
+                      .forEach(
+                          i ->
+                              assertThat(Instant.parse(i.get("last_health_check").asText()))
+                                  .isAfter(lastChecks.get(i.get("name").asText()))));
+      for (JsonNode i : apiB.get("/api/instances").body()) {
+        int running =
+            apiB.get(
+                    "/api/orchestrations?status=running&prefix=actor-" + i.get("k8s_name").asText())
+                .body()
+                .get("items")
+                .size();
+        assertThat(running).isEqualTo(1);
+        assertThat(apiB.delete("/api/instances/" + i.get("name").asText()).status()).isEqualTo(202);
+      }
+      await().atMost(WAIT).until(() -> apiB.get("/api/instances").body().size() == 0);
+      b.close();
+    } finally {
+      if (a != null) {
+        a.kill();
+      }
+      if (b != null) {
+        b.kill();
+      }
+      LeftoverServers.stopAll(root);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.toygres.controlplane.testkit;
+
+import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.server.ToygresServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A real Toygres server in the test JVM, on a fresh data directory under {@code target/}, with
+ * short intervals. {@link #close()} stops it and every PostgreSQL server left under its directory.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String TOKEN = "test-admin-token-0123456789";
+  private final Path dataDir;
+  private final ToygresServer server;
+  private final Api api;
+
+  private TestServer(Path dataDir, ToygresServer server) {
+    this.dataDir = dataDir;
+    this.server = server;
+    this.api = new Api("http://127.0.0.1:" + server.port(), TOKEN);
+  }
+
+  /**
+   * Health interval 1 s, probe timeout 2 s, failure threshold 2, instance ports from {@code
+   * firstPort}.
+   */
+  public static TestServer start(String name, int firstPort) throws IOException {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-");
+    ServerConfig cfg =
+        new ServerConfig(
+            dir,
+            0,
+            null,
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(60),
+            true,
+            2,
+            Duration.ofDays(7),
+            Duration.ofSeconds(2),
+            firstPort,
+            firstPort + 99);
+    try {
+      return new TestServer(dir, ToygresServer.start(cfg, TOKEN, null, "127.0.0.1"));
+    } catch (IOException | RuntimeException e) {
+      LeftoverServers.stopAll(dir);
+      throw e;
+    }
+  }
+
+  public Api api() {
+    return api;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public ToygresServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      LeftoverServers.stopAll(dataDir);
+    }
+  }
+}
