@@ -38,13 +38,13 @@ final class EventsCommand extends ClientCommand {
       String from = JsonText.text(e, "old_state");
       String to = JsonText.text(e, "new_state");
       String state =
-          from == null && to == null
-              ? null
-              : (from == null ? "-" : from) + " -> " + (to == null ? "-" : to);
+          from == null
+              ? (to == null ? null : "-> " + to)
+              : from.equals(to) ? to : from + " -> " + to;
       t.row(
           Times.ago(JsonText.text(e, "created_at"), now),
           JsonText.text(e, "event_type"),
-          from != null && from.equals(to) ? to : state,
+          state,
           JsonText.text(e, "message"));
     }
     return t.render();

@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.config.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;
@@ -70,7 +71,7 @@ final class OrchestrationWaiter {
         if (elapsed.compareTo(timeout) >= 0) {
           throw CliException.local(
               "gave up waiting after "
-                  + Times.coarse(timeout)
+                  + Durations.format(timeout)
                   + ": orchestration "
                   + id
                   + " is still "
