@@ -1,6 +1,8 @@
 package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.cms.InstanceRecord;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Operations on an instance's actor (SPEC section 3). Every start uses a fresh actor id; there is
@@ -27,4 +29,16 @@ public interface ActorOperations {
    * actor recorded).
    */
   String actorStatus(InstanceRecord instance);
+
+  /** The doctor's diagnosis of one instance's actor. */
+  DoctorReport.Finding diagnose(InstanceRecord instance);
+
+  /** The doctor's diagnosis of the whole fleet, with orphaned actors. */
+  DoctorReport doctor();
+
+  /**
+   * Repairs the findings with one of {@code diagnoses} (SPEC section 3, recover); with {@code
+   * dryRun}, only says what it would do. Safe to run twice and concurrently.
+   */
+  List<ActorRecovery.Result> recover(Set<Diagnosis> diagnoses, boolean dryRun);
 }

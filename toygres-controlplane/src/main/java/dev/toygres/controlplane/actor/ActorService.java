@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.actor.ActorOperations.ActorResult;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * before the actor starts, with a compare-and-set on the previous id, so two concurrent operations
  * cannot both win; an actor that is no longer the recorded one stops itself at its next check.
  */
-public final class ActorService implements ActorOperations {
+public final class ActorService {
   private static final EnumSet<InstanceState> WATCHED =
       EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED);
   private final CmsStore cms;
@@ -32,7 +33,6 @@ public final class ActorService implements ActorOperations {
     this.byName = byName;
   }
 
-  @Override
   public ActorResult start(String name) {
     InstanceRecord r = watched(name);
     if (isRunning(r.actorId())) {
@@ -47,7 +47,6 @@ public final class ActorService implements ActorOperations {
     return new ActorResult(name, id, null, "started");
   }
 
-  @Override
   public ActorResult restart(String name) {
     InstanceRecord r = watched(name);
     String previous = r.actorId();
@@ -56,7 +55,6 @@ public final class ActorService implements ActorOperations {
     return new ActorResult(name, id, previous, "restarted");
   }
 
-  @Override
   public ActorResult cancel(String name) {
     InstanceRecord r = byName.apply(name);
     if (!isRunning(r.actorId())) {
@@ -70,7 +68,6 @@ public final class ActorService implements ActorOperations {
     return new ActorResult(name, r.actorId(), null, "cancelled");
   }
 
-  @Override
   public String actorStatus(InstanceRecord instance) {
     if (instance.actorId() == null) {
       return "none";

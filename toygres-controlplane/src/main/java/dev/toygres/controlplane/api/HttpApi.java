@@ -65,6 +65,7 @@ public final class HttpApi implements AutoCloseable {
     InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.actors());
     ActorHandlers actors = new ActorHandlers(ctx.actors());
     OrchestrationHandlers orchestrations = new OrchestrationHandlers(ctx.engine());
+    DoctorHandlers doctor = new DoctorHandlers(ctx.actors());
 
     r.exception(Exception.class, errors::handle);
     // Javalin answers its own 404/405 unless a handler is registered for exactly this type.
@@ -88,6 +89,8 @@ public final class HttpApi implements AutoCloseable {
     r.post("/api/instances/{name}/actor/restart", actors::restart);
     r.post("/api/instances/{name}/actor/cancel", actors::cancel);
 
+    r.get("/api/actors", doctor::list);
+    r.post("/api/actors/recover", doctor::recover);
     r.get("/api/orchestrations", orchestrations::list);
     r.get("/api/orchestrations/{id}", orchestrations::get);
     r.get("/api/orchestrations/{id}/history", orchestrations::history);

@@ -41,7 +41,7 @@ final class InstanceHandlers {
 
   void get(Context ctx) {
     InstanceRecord r = instances.get(Params.instanceName(ctx));
-    ctx.json(Detail.of(r, instances.maskedConnectionString(r), actors.actorStatus(r)));
+    ctx.json(Detail.of(r, instances.maskedConnectionString(r), actors.diagnose(r)));
   }
 
   void delete(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceEvent;
@@ -86,7 +87,7 @@ final class InstanceViews {
       String connectionString,
       Actor actor,
       DataPlane dataPlane) {
-    static Detail of(InstanceRecord r, String connectionString, String actorStatus) {
+    static Detail of(InstanceRecord r, String connectionString, Finding actor) {
       return new Detail(
           r.id() == null ? null : r.id().toString(),
           r.userName(),
@@ -108,7 +109,7 @@ final class InstanceViews {
           r.stoppedAt(),
           r.deletedAt(),
           connectionString,
-          new Actor(r.actorId(), actorStatus, null, null),
+          new Actor(r.actorId(), actor.actorStatus(), actor.diagnosis().label(), actor.reason()),
           new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()));
     }
   }

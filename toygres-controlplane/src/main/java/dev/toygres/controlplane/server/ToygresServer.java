@@ -1,7 +1,11 @@
 package dev.toygres.controlplane.server;
 
 import dev.toygres.controlplane.actor.ActorCheck;
+import dev.toygres.controlplane.actor.ActorDoctor;
+import dev.toygres.controlplane.actor.ActorRecovery;
 import dev.toygres.controlplane.actor.ActorService;
+import dev.toygres.controlplane.actor.ActorSupervisor;
+import dev.toygres.controlplane.actor.FleetActors;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActor;
 import dev.toygres.controlplane.api.ApiContext;
@@ -23,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -71,7 +76,12 @@ public final class ToygresServer implements AutoCloseable {
       HealthProbe probe = new HealthProbe(cfg.probeTimeout());
       InstanceService instances =
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
-      ActorService actors = new ActorService(cms, engine.client(), instances::get);
+      ActorService actorService = new ActorService(cms, engine.client(), instances::get);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ActorDoctor doctor = new ActorDoctor(cms, engine.client(), cfg.staleAfter(), Instant::now);
+      ActorRecovery recovery =
+          new ActorRecovery(doctor, actorService, cms, engine.client(), metrics);
+      FleetActors actors = new FleetActors(actorService, doctor, recovery);
       Registry.Builder registry =
           Registry.builder()
               .orchestration(
@@ -85,9 +95,11 @@ public final class ToygresServer implements AutoCloseable {
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
       Pruner.register(registry, health, engine.client(), cfg.healthRetention());
+      ActorSupervisor.register(
+          registry, doctor, recovery, cfg.supervisorInterval(), cfg.autoRepair());
       w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
       Pruner.ensureRunning(engine.client());
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ActorSupervisor.ensureRunning(engine.client());
       FleetMetrics.bind(metrics, cms);
       a =
           HttpApi.start(

@@ -124,5 +124,21 @@ final class ThrowingServices {
     public String actorStatus(InstanceRecord instance) {
       throw called();
     }
+
+    @Override
+    public dev.toygres.controlplane.actor.DoctorReport.Finding diagnose(InstanceRecord instance) {
+      throw called();
+    }
+
+    @Override
+    public dev.toygres.controlplane.actor.DoctorReport doctor() {
+      throw called();
+    }
+
+    @Override
+    public java.util.List<dev.toygres.controlplane.actor.ActorRecovery.Result> recover(
+        java.util.Set<dev.toygres.controlplane.actor.Diagnosis> diagnoses, boolean dryRun) {
+      throw called();
+    }
   }
 }

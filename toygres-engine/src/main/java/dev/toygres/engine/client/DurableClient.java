@@ -7,7 +7,9 @@ import dev.toygres.engine.store.PostgresStore;
 import dev.toygres.engine.store.QueueMessage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +70,29 @@ public final class DurableClient {
 
   public Optional<InstanceInfo> getInstance(String instanceId) {
     return store.instance(instanceId);
+  }
+
+  /** The existing instances among {@code ids}, by id, in one database round trip. */
+  public Map<String, InstanceInfo> getInstances(Collection<String> ids) {
+    return store.instances(ids);
+  }
+
+  /** Ids of every running instance of the orchestration {@code name}, in one round trip. */
+  public List<String> runningInstanceIds(String name) {
+    return store.runningInstanceIds(name);
+  }
+
+  /**
+   * Ends a running instance immediately, without waiting for a worker: for instances whose work is
+   * stuck (for example leased by a dead worker), which {@link #cancel} would only reach after the
+   * lease expires. Its status becomes {@code cancelled} (error type {@code
+   * OrchestrationTerminated}); a late commit by the old lease holder is refused. Unlike {@link
+   * #cancel}, sub-orchestrations are not cancelled. Throws {@link OrchestrationNotFoundException}
+   * or {@link OrchestrationNotRunningException}.
+   */
+  public void terminate(String instanceId, String reason) {
+    checkId(instanceId);
+    store.terminate(instanceId, reason == null ? "terminated" : reason);
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.toygres.engine.store.internal.ManagementQueries;
 import dev.toygres.engine.store.internal.OrchestrationQueue;
 import dev.toygres.engine.store.internal.Sql;
 import dev.toygres.engine.store.internal.StepWriter;
+import dev.toygres.engine.store.internal.Terminator;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class PostgresStore {
   private final OrchestrationQueue orchestrations;
   private final ActivityQueue activities;
   private final ManagementQueries management;
+  private final Terminator terminator;
   private final String enqueueIfRunning;
   private final String statusOf;
 
@@ -50,6 +52,7 @@ public final class PostgresStore {
     this.orchestrations = new OrchestrationQueue(schema);
     this.activities = new ActivityQueue(schema);
     this.management = new ManagementQueries(schema);
+    this.terminator = new Terminator(schema, instances);
     this.enqueueIfRunning =
         """
         INSERT INTO %1$s.orchestrator_queue (instance_id, kind, data)
@@ -125,6 +128,37 @@ public final class PostgresStore {
 
   public Optional<InstanceInfo> instance(String instanceId) {
     return Sql.auto(ds, "reading " + instanceId, c -> management.instance(c, instanceId));
+  }
+
+  /** The existing instances among {@code ids}, in one query. */
+  public java.util.Map<String, InstanceInfo> instances(java.util.Collection<String> ids) {
+    return Sql.auto(ds, "reading instances", c -> management.instances(c, ids));
+  }
+
+  /** Ids of every running instance of an orchestration, in one query. */
+  public List<String> runningInstanceIds(String name) {
+    return Sql.auto(ds, "listing running " + name, c -> management.runningIds(c, name));
+  }
+
+  /**
+   * Ends a running instance now (status cancelled, error type OrchestrationTerminated), revoking
+   * any lease on it and dropping its queued work. Throws NotFound or NotRunning.
+   */
+  public void terminate(String instanceId, String reason) {
+    String before =
+        Sql.tx(ds, "terminating " + instanceId, c -> terminator.terminate(c, instanceId, reason));
+    if (before == null) {
+      throw notFound(instanceId);
+    }
+    if (!"running".equals(before)) {
+      throw new OrchestrationNotRunningException(
+          instanceId,
+          "orchestration instance '"
+              + instanceId
+              + "' is "
+              + before
+              + "; there is nothing to terminate");
+    }
   }
 
   public Page<InstanceInfo> listInstances(InstanceQuery q) {

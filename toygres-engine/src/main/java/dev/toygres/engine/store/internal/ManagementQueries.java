@@ -72,6 +72,47 @@ public final class ManagementQueries {
             .formatted(s);
   }
 
+  /** The instances with these ids that exist, in one query. */
+  public java.util.Map<String, InstanceInfo> instances(
+      Connection c, java.util.Collection<String> ids) throws SQLException {
+    java.util.Map<String, InstanceInfo> out = new java.util.HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + INSTANCE_COLUMNS
+                + " FROM "
+                + s
+                + ".instances WHERE instance_id = ANY(?)")) {
+      ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          InstanceInfo i = instance(rs);
+          out.put(i.instanceId(), i);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Ids of the running instances of one orchestration, in one query. */
+  public List<String> runningIds(Connection c, String name) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT instance_id FROM " + s + ".instances WHERE status = 'running' AND name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   public Optional<InstanceInfo> instance(Connection c, String id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(getInstance)) {
       ps.setString(1, id);
