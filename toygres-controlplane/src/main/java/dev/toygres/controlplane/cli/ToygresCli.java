@@ -9,7 +9,22 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "toygres 0.1.0",
     description = "Toygres: PostgreSQL as a service, every instance watched by a durable actor.",
-    subcommands = {ServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      CreateCommand.class,
+      ListCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
+      StopCommand.class,
+      StartCommand.class,
+      RestartCommand.class,
+      HealthCommand.class,
+      EventsCommand.class,
+      ActorCommand.class,
+      OrchestrationsCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ToygresCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,123 @@
+package dev.toygres.controlplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Console;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code toygres create NAME}: asks the server for a new instance. The server never returns the
+ * password, so once the instance runs this command prints the connection string with the password
+ * the user gave, ready for {@code psql "<string>"}.
+ */
+@Command(
+    name = "create",
+    description = {
+      "Creates a PostgreSQL instance; without --password, asks for one on the terminal.",
+      "With --wait, prints the connection string, with the password, once it runs",
+      "(with --wait --json: the instance as GET /api/instances/NAME returns it)."
+    })
+final class CreateCommand extends ClientCommand {
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME",
+      description = "Lower-case letters, digits and hyphens, starting with a letter.")
+  String name;
+
+  @Option(
+      names = "--password",
+      paramLabel = "P",
+      description = "Password of the instance's postgres user (at least 8 characters).")
+  String password;
+
+  @Option(
+      names = "--version",
+      paramLabel = "V",
+      description = "PostgreSQL major version (default: the server's newest).")
+  String version;
+
+  @Option(names = "--storage-gb", paramLabel = "N", description = "Storage size in GB.")
+  Integer storageGb;
+
+  @Mixin WaitOptions waitOptions;
+
+  @Override
+  public Integer call() {
+    String pw = password != null ? password : prompt();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", name);
+    body.put("password", pw);
+    if (version != null) {
+      body.put("postgres_version", version);
+    }
+    if (storageGb != null) {
+      body.put("storage_size_gb", storageGb);
+    }
+    ApiClient.Response r = api().post("/api/instances", body);
+    JsonNode created = r.json();
+    String id = JsonText.text(created, "orchestration_id");
+    KeyValues kv =
+        new KeyValues()
+            .add("name", JsonText.text(created, "instance_name"))
+            .add("k8s name", JsonText.text(created, "k8s_name"))
+            .add("orchestration", id);
+    if (!waitOptions.wait) {
+      if (json()) {
+        return printJson(r);
+      }
+      print(kv.add("state", "creating").render());
+      err()
+          .println(
+              "(pass --wait to wait for it, or follow it with: toygres orchestrations get "
+                  + id
+                  + ")");
+      return 0;
+    }
+    OrchestrationWaiter.Outcome o =
+        new OrchestrationWaiter(api(), err(), tty()).await(id, waitOptions.timeout);
+    Lifecycle.requireCompleted(o, "creating " + name, id);
+    ApiClient.Response got = api().get(instancePath(name));
+    if (json()) {
+      return printJson(got);
+    }
+    JsonNode i = got.json();
+    String state = JsonText.text(i, "state");
+    kv.add("state", state).add("health", JsonText.text(i, "health_status"));
+    if ("running".equals(state)) {
+      kv.add(
+          "connection", ConnectionStrings.withPassword(JsonText.text(i, "connection_string"), pw));
+    }
+    return print(kv.render());
+  }
+
+  private String prompt() {
+    Console console = System.console();
+    if (console == null) {
+      throw CliException.local(
+          "no --password given and no terminal to ask for one: pass --password P");
+    }
+    char[] first = console.readPassword("Password for %s: ", name);
+    char[] again = first == null ? null : console.readPassword("Repeat the password: ");
+    try {
+      if (first == null || again == null || first.length == 0) {
+        throw CliException.local("no password entered");
+      }
+      if (!Arrays.equals(first, again)) {
+        throw CliException.local("the passwords do not match");
+      }
+      return new String(first);
+    } finally {
+      if (first != null) {
+        Arrays.fill(first, ' ');
+      }
+      if (again != null) {
+        Arrays.fill(again, ' ');
+      }
+    }
+  }
+}

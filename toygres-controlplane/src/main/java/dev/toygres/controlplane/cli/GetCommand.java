@@ -1,0 +1,64 @@
+package dev.toygres.controlplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code toygres get NAME}: one instance, its actor and where it runs. */
+@Command(name = "get", description = "Shows an instance, its actor and its server.")
+final class GetCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "NAME", description = "The instance.")
+  String name;
+
+  @Override
+  public Integer call() {
+    ApiClient.Response r = api().get(instancePath(name));
+    return json() ? printJson(r) : print(render(r.json(), Instant.now()));
+  }
+
+  static String render(JsonNode i, Instant now) {
+    JsonNode actor = i.path("actor");
+    JsonNode dp = i.path("data_plane");
+    String storage = JsonText.text(i, "storage_size_gb");
+    return new KeyValues()
+        .add("name", JsonText.text(i, "name"))
+        .add("id", JsonText.text(i, "id"))
+        .add("k8s name", JsonText.text(i, "k8s_name"))
+        .add("namespace", JsonText.text(i, "namespace"))
+        .add("state", JsonText.text(i, "state"))
+        .add("health", JsonText.text(i, "health_status"))
+        .add("last check", Times.stamp(JsonText.text(i, "last_health_check"), now))
+        .add("consecutive failures", JsonText.text(i, "consecutive_failures"))
+        .add("postgres version", JsonText.text(i, "postgres_version"))
+        .add("storage", storage == null ? null : storage + " GB")
+        .add("connection", JsonText.text(i, "connection_string"))
+        .add("monitoring", onOff(i.get("monitoring_enabled")))
+        .section("actor")
+        .add("id", JsonText.text(actor, "id"))
+        .add("status", JsonText.text(actor, "status"))
+        .add("diagnosis", JsonText.text(actor, "diagnosis"))
+        .add("reason", JsonText.text(actor, "reason"))
+        .end()
+        .section("data plane")
+        .add("kind", JsonText.text(dp, "kind"))
+        .add("host", JsonText.text(dp, "host"))
+        .add("port", JsonText.text(dp, "port"))
+        .add("data dir", JsonText.text(dp, "data_dir"))
+        .add("pid", JsonText.text(dp, "pid"))
+        .end()
+        .section("orchestrations")
+        .add("create", JsonText.text(i, "create_orchestration_id"))
+        .add("delete", JsonText.text(i, "delete_orchestration_id"))
+        .end()
+        .add("created", Times.stamp(JsonText.text(i, "created_at"), now))
+        .add("updated", Times.stamp(JsonText.text(i, "updated_at"), now))
+        .add("started", Times.stamp(JsonText.text(i, "started_at"), now))
+        .add("stopped", Times.stamp(JsonText.text(i, "stopped_at"), now))
+        .render();
+  }
+
+  private static String onOff(JsonNode v) {
+    return v == null || v.isNull() ? null : v.asBoolean() ? "on" : "off";
+  }
+}
