@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       HealthCommand.class,
       EventsCommand.class,
       ActorCommand.class,
+      ActorsCommand.class,
       OrchestrationsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
