@@ -113,14 +113,18 @@ public final class ActorService {
     return info.isPresent() && info.get().status() == OrchestrationStatus.RUNNING;
   }
 
+  /**
+   * Ends an actor now: terminate rather than cancel, so that one stuck under a dead worker's lease
+   * (a zombie) does not stay "running" until the lease expires.
+   */
   private void cancelQuietly(String actorId, String reason) {
     if (actorId == null) {
       return;
     }
     try {
-      engine.cancel(actorId, reason);
+      engine.terminate(actorId, reason);
     } catch (OrchestrationNotFoundException | OrchestrationNotRunningException alreadyGone) {
-      // nothing to cancel
+      // nothing to end
     }
   }
 }

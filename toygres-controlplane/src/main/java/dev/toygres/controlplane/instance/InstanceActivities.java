@@ -160,9 +160,8 @@ public final class InstanceActivities {
     if (r.actorId() == null) {
       return null;
     }
-    poke(r.actorId(), why);
     try {
-      engine.cancel(r.actorId(), "instance " + r.userName() + " " + why);
+      engine.terminate(r.actorId(), "instance " + r.userName() + " " + why);
     } catch (OrchestrationNotFoundException | OrchestrationNotRunningException alreadyEnded) {
       // the actor is not running
     }
