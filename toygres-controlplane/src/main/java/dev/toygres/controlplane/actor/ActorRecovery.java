@@ -4,9 +4,6 @@ import dev.toygres.controlplane.ToygresException;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
-import dev.toygres.engine.client.DurableClient;
-import dev.toygres.engine.client.OrchestrationNotFoundException;
-import dev.toygres.engine.client.OrchestrationNotRunningException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +20,6 @@ public final class ActorRecovery {
   private final ActorDoctor doctor;
   private final ActorService actors;
   private final CmsStore cms;
-  private final DurableClient engine;
   private final MeterRegistry metrics;
 
   /** What was done (or, in a dry run, would be done) for one finding. */
@@ -36,15 +32,10 @@ public final class ActorRecovery {
       String detail) {}
 
   public ActorRecovery(
-      ActorDoctor doctor,
-      ActorService actors,
-      CmsStore cms,
-      DurableClient engine,
-      MeterRegistry metrics) {
+      ActorDoctor doctor, ActorService actors, CmsStore cms, MeterRegistry metrics) {
     this.doctor = doctor;
     this.actors = actors;
     this.cms = cms;
-    this.engine = engine;
     this.metrics = metrics;
   }
 
@@ -84,7 +75,7 @@ public final class ActorRecovery {
   private Result repair(Finding f, String by) {
     String action = actionFor(f.diagnosis());
     if (f.diagnosis() == Diagnosis.ORPHANED) {
-      terminate(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason());
+      actors.cancelQuietly(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason());
       if (f.instanceId() != null) {
         cms.event(
             f.instanceId(),
@@ -127,21 +118,10 @@ public final class ActorRecovery {
           f.actorId(),
           conflict.getMessage());
     }
-    terminate(f.actorId(), "replaced by " + fresh + " (" + f.diagnosis().label() + ")");
+    actors.cancelQuietly(f.actorId(), "replaced by " + fresh + " (" + f.diagnosis().label() + ")");
     count(f.diagnosis());
     return new Result(
         f.instanceName(), f.diagnosis().label(), action, fresh, f.actorId(), f.reason());
-  }
-
-  private void terminate(String actorId, String reason) {
-    if (actorId == null) {
-      return;
-    }
-    try {
-      engine.terminate(actorId, reason);
-    } catch (OrchestrationNotFoundException | OrchestrationNotRunningException alreadyEnded) {
-      // nothing left to end
-    }
   }
 
   private void count(Diagnosis d) {

@@ -117,7 +117,7 @@ public final class ActorService {
    * Ends an actor now: terminate rather than cancel, so that one stuck under a dead worker's lease
    * (a zombie) does not stay "running" until the lease expires.
    */
-  private void cancelQuietly(String actorId, String reason) {
+  void cancelQuietly(String actorId, String reason) {
     if (actorId == null) {
       return;
     }

@@ -1,9 +1,6 @@
 package dev.toygres.controlplane.actor;
 
-import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
-import dev.toygres.engine.client.OrchestrationAlreadyExistsException;
-import dev.toygres.engine.client.StartOptions;
 import dev.toygres.engine.orchestration.OrchestrationContext;
 import dev.toygres.engine.orchestration.TaskFailedException;
 import dev.toygres.engine.worker.Registry;
@@ -72,22 +69,6 @@ public final class ActorSupervisor {
 
   /** Starts the supervisor unless it runs already (one for all servers sharing the database). */
   public static void ensureRunning(DurableClient engine) {
-    boolean running =
-        engine
-            .getInstance(INSTANCE_ID)
-            .map(i -> i.status() == OrchestrationStatus.RUNNING)
-            .orElse(false);
-    if (running) {
-      return;
-    }
-    try {
-      engine.start(
-          NAME,
-          INSTANCE_ID,
-          0L,
-          StartOptions.defaults().withIfExists(StartOptions.IfExists.REPLACE_IF_ENDED));
-    } catch (OrchestrationAlreadyExistsException startedByAnotherServer) {
-      // another server started it first
-    }
+    engine.startIfNotRunning(NAME, INSTANCE_ID, 0L);
   }
 }

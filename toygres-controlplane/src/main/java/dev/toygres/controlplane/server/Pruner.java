@@ -1,10 +1,7 @@
 package dev.toygres.controlplane.server;
 
 import dev.toygres.controlplane.cms.HealthRecorder;
-import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
-import dev.toygres.engine.client.OrchestrationAlreadyExistsException;
-import dev.toygres.engine.client.StartOptions;
 import dev.toygres.engine.orchestration.OrchestrationContext;
 import dev.toygres.engine.orchestration.TaskFailedException;
 import dev.toygres.engine.worker.Registry;
@@ -54,22 +51,6 @@ final class Pruner {
 
   /** Starts the pruner unless it already runs (one for all servers sharing the database). */
   static void ensureRunning(DurableClient engine) {
-    boolean running =
-        engine
-            .getInstance(INSTANCE_ID)
-            .map(i -> i.status() == OrchestrationStatus.RUNNING)
-            .orElse(false);
-    if (running) {
-      return;
-    }
-    try {
-      engine.start(
-          NAME,
-          INSTANCE_ID,
-          0L,
-          StartOptions.defaults().withIfExists(StartOptions.IfExists.REPLACE_IF_ENDED));
-    } catch (OrchestrationAlreadyExistsException startedByAnotherServer) {
-      // another server started it first
-    }
+    engine.startIfNotRunning(NAME, INSTANCE_ID, 0L);
   }
 }

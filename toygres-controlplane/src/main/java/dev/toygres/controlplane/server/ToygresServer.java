@@ -80,8 +80,7 @@ public final class ToygresServer implements AutoCloseable {
       ActorService actorService = new ActorService(cms, engine.client(), instances::get);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ActorDoctor doctor = new ActorDoctor(cms, engine.client(), cfg.staleAfter(), Instant::now);
-      ActorRecovery recovery =
-          new ActorRecovery(doctor, actorService, cms, engine.client(), metrics);
+      ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics);
       FleetActors actors = new FleetActors(actorService, doctor, recovery);
       Registry.Builder registry =
           Registry.builder()

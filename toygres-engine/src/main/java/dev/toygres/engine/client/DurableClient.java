@@ -1,5 +1,6 @@
 package dev.toygres.engine.client;
 
+import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
 import dev.toygres.engine.internal.Json;
 import dev.toygres.engine.store.NewInstance;
@@ -42,6 +43,32 @@ public final class DurableClient {
     store.createInstance(
         new NewInstance(instanceId, name, options.version(), Json.write(input), null, null),
         options.ifExists() == StartOptions.IfExists.REPLACE_IF_ENDED);
+  }
+
+  /**
+   * Starts a singleton orchestration under a fixed id unless it is already running: an ended one is
+   * replaced, a running one left alone. Safe when several processes call it at once (one of them
+   * starts it). Returns whether this call started it.
+   */
+  public boolean startIfNotRunning(String name, String instanceId, Object input) {
+    boolean running =
+        store
+            .instance(instanceId)
+            .map(i -> i.status() == OrchestrationStatus.RUNNING)
+            .orElse(false);
+    if (running) {
+      return false;
+    }
+    try {
+      start(
+          name,
+          instanceId,
+          input,
+          StartOptions.defaults().withIfExists(StartOptions.IfExists.REPLACE_IF_ENDED));
+      return true;
+    } catch (OrchestrationAlreadyExistsException startedElsewhere) {
+      return false;
+    }
   }
 
   /**

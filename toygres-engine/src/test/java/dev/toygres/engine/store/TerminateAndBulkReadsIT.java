@@ -85,6 +85,18 @@ class TerminateAndBulkReadsIT {
   }
 
   @Test
+  void startIfNotRunningStartsOnceLeavesARunningOneAloneAndReplacesAnEndedOne() {
+    assertThat(f.client().startIfNotRunning("waiter", "single-1", "a")).isTrue();
+    assertThat(f.client().startIfNotRunning("waiter", "single-1", "b")).isFalse();
+    assertThat(f.client().listExecutions("single-1")).hasSize(1);
+    f.client().terminate("single-1", "ended");
+    assertThat(f.client().startIfNotRunning("waiter", "single-1", "c")).isTrue();
+    InstanceInfo again = f.client().getInstance("single-1").orElseThrow();
+    assertThat(again.status()).isEqualTo(OrchestrationStatus.RUNNING);
+    assertThat(f.client().listExecutions("single-1").get(0).input()).isEqualTo("\"c\"");
+  }
+
+  @Test
   void terminateRefusesUnknownAndEndedInstances() throws Exception {
     assertThatThrownBy(() -> f.client().terminate("ghost", "x"))
         .isInstanceOf(OrchestrationNotFoundException.class);
