@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.api;
 
 import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.engine.client.DurableClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,7 +12,7 @@ import java.util.function.BooleanSupplier;
  * What the HTTP API serves from: the services it calls, the engine client for the orchestration
  * routes, the admin token every {@code /api/*} request must carry, the process's metrics registry
  * (shown at {@code /metrics}, and where the API records its own meters) and whether the server
- * accepts work yet ({@code /health}).
+ * accepts work yet ({@code /health}), and the web console's sessions (null: no console login).
  */
 public record ApiContext(
     InstanceOperations instances,
@@ -19,7 +20,8 @@ public record ApiContext(
     DurableClient engine,
     String adminToken,
     PrometheusMeterRegistry metrics,
-    BooleanSupplier ready) {
+    BooleanSupplier ready,
+    UiSessions sessions) {
 
   public ApiContext {
     Objects.requireNonNull(instances, "instances");
@@ -30,6 +32,17 @@ public record ApiContext(
     if (adminToken == null || adminToken.isBlank()) {
       throw new IllegalArgumentException("the admin token must not be blank");
     }
+  }
+
+  /** A context without the web console's sessions (API only). */
+  public ApiContext(
+      InstanceOperations instances,
+      ActorOperations actors,
+      DurableClient engine,
+      String adminToken,
+      PrometheusMeterRegistry metrics,
+      BooleanSupplier ready) {
+    this(instances, actors, engine, adminToken, metrics, ready, null);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.toygres.controlplane.api;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.JavalinDefaultRouting;
 
@@ -56,11 +57,19 @@ public final class HttpApi implements AutoCloseable {
     config.router.ignoreTrailingSlashes = true;
     config.requestLogger.http(metrics::requestDone);
     config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    if (HttpApi.class.getResource("/web/index.html") != null) {
+      config.staticFiles.add(
+          files -> {
+            files.hostedPath = "/";
+            files.directory = "/web";
+            files.location = Location.CLASSPATH;
+          });
+    }
   }
 
   private static void routes(
       JavalinDefaultRouting r, ApiContext ctx, HttpMetrics metrics, ApiErrors errors) {
-    BearerAuth auth = new BearerAuth(ctx.adminToken());
+    BearerAuth auth = new BearerAuth(ctx.adminToken(), ctx.sessions());
     HealthHandler health = new HealthHandler(ctx.ready());
     InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.actors());
     ActorHandlers actors = new ActorHandlers(ctx.actors());
@@ -73,6 +82,12 @@ public final class HttpApi implements AutoCloseable {
     r.before(RequestBodies::checkDeclaredLength);
     r.before("/api/*", auth::check);
 
+    if (ctx.sessions() != null) {
+      SessionHandlers session = new SessionHandlers(auth, ctx.sessions());
+      r.post("/ui/login", session::login);
+      r.post("/ui/logout", session::logout);
+      r.get("/ui/session", session::session);
+    }
     r.get("/health", health::get);
     r.get("/metrics", metrics::scrape);
 

@@ -12,6 +12,7 @@ import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HttpApi;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
 import dev.toygres.controlplane.instance.InstanceActivities;
@@ -27,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,7 +106,13 @@ public final class ToygresServer implements AutoCloseable {
       a =
           HttpApi.start(
               new ApiContext(
-                  instances, actors, engine.client(), token.value(), metrics, ready::get),
+                  instances,
+                  actors,
+                  engine.client(),
+                  token.value(),
+                  metrics,
+                  ready::get,
+                  new UiSessions(engine.dataSource(), Duration.ofHours(12))),
               host,
               cfg.port());
     } catch (RuntimeException e) {
