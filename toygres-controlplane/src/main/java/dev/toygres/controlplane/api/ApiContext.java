@@ -5,6 +5,7 @@ import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.engine.client.DurableClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -12,7 +13,8 @@ import java.util.function.BooleanSupplier;
  * What the HTTP API serves from: the services it calls, the engine client for the orchestration
  * routes, the admin token every {@code /api/*} request must carry, the process's metrics registry
  * (shown at {@code /metrics}, and where the API records its own meters) and whether the server
- * accepts work yet ({@code /health}), and the web console's sessions (null: no console login).
+ * accepts work yet ({@code /health}), the web console's sessions (null: no console login), and the
+ * intervals the console shows its ages against (null: not known).
  */
 public record ApiContext(
     InstanceOperations instances,
@@ -21,7 +23,18 @@ public record ApiContext(
     String adminToken,
     PrometheusMeterRegistry metrics,
     BooleanSupplier ready,
-    UiSessions sessions) {
+    UiSessions sessions,
+    Intervals intervals) {
+
+  /**
+   * The health interval and the stale threshold the server runs with, for {@code GET /ui/config}.
+   */
+  public record Intervals(Duration healthInterval, Duration staleAfter) {
+    public Intervals {
+      Objects.requireNonNull(healthInterval, "healthInterval");
+      Objects.requireNonNull(staleAfter, "staleAfter");
+    }
+  }
 
   public ApiContext {
     Objects.requireNonNull(instances, "instances");
@@ -42,7 +55,7 @@ public record ApiContext(
       String adminToken,
       PrometheusMeterRegistry metrics,
       BooleanSupplier ready) {
-    this(instances, actors, engine, adminToken, metrics, ready, null);
+    this(instances, actors, engine, adminToken, metrics, ready, null, null);
   }
 
   @Override

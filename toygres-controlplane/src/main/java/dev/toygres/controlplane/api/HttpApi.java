@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.JavalinDefaultRouting;
+import java.util.Map;
 
 /**
  * The control plane's HTTP API (SPEC section 5): JSON in and out, every {@code /api/*} route behind
@@ -13,6 +14,19 @@ import io.javalin.router.JavalinDefaultRouting;
  * is {@code {"error": "..."}} with a fitting status, mapped in {@link ApiErrors}.
  */
 public final class HttpApi implements AutoCloseable {
+  /** The console runs only its own scripts and styles, and is never framed by another site. */
+  private static final Map<String, String> CONSOLE_HEADERS =
+      Map.of(
+          "Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none';"
+              + " frame-ancestors 'none'; form-action 'self'",
+          "X-Content-Type-Options",
+          "nosniff",
+          "Referrer-Policy",
+          "no-referrer",
+          "Cache-Control",
+          "no-cache");
+
   private final Javalin app;
 
   private HttpApi(Javalin app) {
@@ -63,6 +77,7 @@ public final class HttpApi implements AutoCloseable {
             files.hostedPath = "/";
             files.directory = "/web";
             files.location = Location.CLASSPATH;
+            files.headers = CONSOLE_HEADERS;
           });
     }
   }
@@ -83,10 +98,11 @@ public final class HttpApi implements AutoCloseable {
     r.before("/api/*", auth::check);
 
     if (ctx.sessions() != null) {
-      SessionHandlers session = new SessionHandlers(auth, ctx.sessions());
+      SessionHandlers session = new SessionHandlers(auth, ctx.sessions(), ctx.intervals());
       r.post("/ui/login", session::login);
       r.post("/ui/logout", session::logout);
       r.get("/ui/session", session::session);
+      r.get("/ui/config", session::config);
     }
     r.get("/health", health::get);
     r.get("/metrics", metrics::scrape);

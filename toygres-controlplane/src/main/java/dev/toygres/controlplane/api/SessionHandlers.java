@@ -10,18 +10,24 @@ import java.util.Map;
 /**
  * The web console's login and logout: the admin token buys an HttpOnly, SameSite=Strict session
  * cookie; logging out ends the session in the database, so the cookie is refused from then on.
+ * {@code /ui/config} tells the console the intervals it shows ages against.
  */
 final class SessionHandlers {
   static final String COOKIE = "toygres_session";
   private final BearerAuth auth;
   private final UiSessions sessions;
+  private final ApiContext.Intervals intervals;
 
   /** Body of {@code POST /ui/login}. */
   record LoginBody(String token) {}
 
-  SessionHandlers(BearerAuth auth, UiSessions sessions) {
+  /** {@code GET /ui/config}: what the console measures ages against; null when not known. */
+  record ConsoleConfig(Double healthIntervalSeconds, Double staleAfterSeconds) {}
+
+  SessionHandlers(BearerAuth auth, UiSessions sessions, ApiContext.Intervals intervals) {
     this.auth = auth;
     this.sessions = sessions;
+    this.intervals = intervals;
   }
 
   void login(Context ctx) {
@@ -58,5 +64,16 @@ final class SessionHandlers {
       throw new ToygresException(401, "not logged in");
     }
     ctx.json(Map.of("status", "logged_in"));
+  }
+
+  /** Needs a session (or the bearer token), like every {@code /api/*} read. */
+  void config(Context ctx) {
+    auth.check(ctx);
+    ctx.json(
+        intervals == null
+            ? new ConsoleConfig(null, null)
+            : new ConsoleConfig(
+                intervals.healthInterval().toMillis() / 1000.0,
+                intervals.staleAfter().toMillis() / 1000.0));
   }
 }

@@ -112,7 +112,8 @@ public final class ToygresServer implements AutoCloseable {
                   token.value(),
                   metrics,
                   ready::get,
-                  new UiSessions(engine.dataSource(), Duration.ofHours(12))),
+                  new UiSessions(engine.dataSource(), Duration.ofHours(12)),
+                  new ApiContext.Intervals(cfg.healthInterval(), cfg.staleAfter())),
               host,
               cfg.port());
     } catch (RuntimeException e) {

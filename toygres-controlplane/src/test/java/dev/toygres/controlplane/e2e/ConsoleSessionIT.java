@@ -136,4 +136,28 @@ class ConsoleSessionIT {
     assertThat(send("GET", "/api/instances", null, "Cookie", cookie).statusCode()).isEqualTo(401);
     assertThat(send("GET", "/ui/session", null, "Cookie", cookie).statusCode()).isEqualTo(401);
   }
+
+  @Test
+  void theConsoleIsServedAtTheRootWithAStrictContentSecurityPolicy() throws Exception {
+    HttpResponse<String> page = send("GET", "/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("<title>Toygres console</title>");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+        .contains("default-src 'self'")
+        .contains("frame-ancestors 'none'");
+    HttpResponse<String> script = send("GET", "/app.js", null);
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("Content-Type").orElse("")).contains("javascript");
+  }
+
+  @Test
+  void theConsoleLearnsTheServersIntervalsOnlyWhenLoggedIn() throws Exception {
+    assertThat(send("GET", "/ui/config", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> r = send("GET", "/ui/config", null, "Cookie", login());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("\"health_interval_seconds\":1.0")
+        .contains("\"stale_after_seconds\":300.0");
+  }
 }

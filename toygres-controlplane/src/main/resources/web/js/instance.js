@@ -1,0 +1,274 @@
+// One instance: connection, actor, health-check history, events, and its lifecycle buttons.
+
+import {api} from './api.js';
+import {
+  ageSeconds, badge, confirmDialog, copyText, facts, fill, flash, formatAge, formatMs, formatTime,
+  h, orchestrationHref, poll,
+} from './dom.js';
+import {historyChart} from './charts.js';
+import {settings} from './settings.js';
+
+const REFRESH_MS = 3000;
+const WINDOWS = [
+  {id: '50', label: 'Last 50 checks', limit: 50},
+  {id: '200', label: 'Last 200', limit: 200},
+  {id: '1000', label: 'Last 1000', limit: 1000},
+  {id: '15m', label: '15 min', limit: 1000, span: 15 * 60},
+  {id: '1h', label: '1 hour', limit: 1000, span: 60 * 60},
+];
+
+function panel(title, id, ...children) {
+  return h('section', {class: 'panel', id, 'aria-labelledby': `${id}-title`},
+    h('h2', {id: `${id}-title`}, title), ...children);
+}
+
+function percentile(values, p) {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+export function render(main, {name}) {
+  let inst = null;
+  let win = WINDOWS[0];
+  let chartAt = 0;
+  let gone = false;
+
+  const title = h('h1', {id: 'instance-name'}, name);
+  const badges = h('span', {class: 'badges'});
+  const lifecycle = h('div', {class: 'actions', role: 'group', 'aria-label': 'Instance actions'});
+  const connection = h('div', {id: 'connection-body'});
+  const actor = h('div', {id: 'actor-body'});
+  const actorButtons = h('div', {class: 'actions', role: 'group', 'aria-label': 'Actor actions'});
+  const windowButtons = h('div', {class: 'segmented', role: 'group', 'aria-label': 'Chart window'});
+  const chartBox = h('div', {class: 'chart-box'});
+  const chartStats = h('p', {id: 'chart-stats', class: 'muted small'});
+  const events = h('ol', {id: 'events', class: 'timeline'});
+  const details = h('div', {id: 'details-body'});
+  const goneNote = h('p', {id: 'instance-gone', class: 'empty', hidden: true});
+
+  fill(main,
+    h('nav', {class: 'crumbs', 'aria-label': 'Breadcrumb'}, h('a', {href: '#/fleet'}, 'Fleet'), ' / ', name),
+    h('div', {class: 'page-head'}, h('div', {class: 'title-row'}, title, badges), lifecycle),
+    goneNote,
+    h('div', {class: 'grid two'},
+      panel('Connection', 'connection', connection),
+      panel('Actor', 'actor-panel', actor, actorButtons)),
+    panel('Health-check history', 'health-panel',
+      h('div', {class: 'panel-tools'}, windowButtons,
+        h('span', {class: 'legend'}, h('span', {class: 'swatch ok'}), ' response time ',
+          h('span', {class: 'swatch bad'}), ' unhealthy check')),
+      chartBox, chartStats),
+    h('div', {class: 'grid two'},
+      panel('Events', 'events-panel', events),
+      panel('Details', 'details', details)));
+
+  for (const w of WINDOWS) {
+    windowButtons.append(h('button', {type: 'button', id: `window-${w.id}`, class: 'seg',
+      'aria-pressed': String(w === win),
+      onclick: () => {
+        win = w;
+        for (const b of windowButtons.children) b.setAttribute('aria-pressed', String(b.id === `window-${w.id}`));
+        chartAt = 0;
+        poller.now();
+      }}, w.label));
+  }
+
+  function button(id, label, onclick, {kind = 'subtle', disabled = false} = {}) {
+    return h('button', {type: 'button', id, class: `button ${kind}`, disabled, onclick}, label);
+  }
+
+  async function lifecycleAction(op) {
+    const verbs = {stop: 'Stop', start: 'Start', restart: 'Restart'};
+    const ok = await confirmDialog({
+      title: `${verbs[op]} ${name}?`,
+      body: h('p', null, op === 'start' ? `Start the PostgreSQL server of ${name}.`
+        : `${verbs[op]} the PostgreSQL server of ${name}. Its clients are disconnected.`),
+      confirmLabel: verbs[op],
+      danger: op !== 'start',
+    });
+    if (!ok) return;
+    try {
+      const r = await api.lifecycle(name, op);
+      flash(`${verbs[op]} requested (orchestration ${r.orchestration_id})`, 'ok');
+    } catch (e) {
+      flash(`${verbs[op]} failed: ${e.message}`, 'error');
+    }
+    poller.now();
+  }
+
+  async function deleteInstance() {
+    const typed = h('input', {id: 'confirm-delete-name', autocomplete: 'off', 'aria-label': 'Instance name'});
+    const ok = await confirmDialog({
+      title: `Delete ${name}?`,
+      body: [h('p', null, 'The server and all its data are removed. This cannot be undone.'),
+        h('label', {class: 'field'}, `Type ${name} to confirm`, typed)],
+      confirmLabel: 'Delete',
+      danger: true,
+      validate: () => (typed.value === name ? null : `Type "${name}" exactly to delete it.`),
+    });
+    if (!ok) return;
+    try {
+      const r = await api.deleteInstance(name);
+      flash(`Deleting ${name} (orchestration ${r.orchestration_id})`, 'ok');
+    } catch (e) {
+      flash(`Delete failed: ${e.message}`, 'error');
+    }
+    poller.now();
+  }
+
+  async function actorAction(op) {
+    const text = {
+      start: ['Start actor', `Start a new actor for ${name} and turn monitoring on.`],
+      restart: ['Restart actor', `Cancel the actor of ${name} (if it runs) and start a fresh one with a new id.`],
+      cancel: ['Cancel actor', `Cancel the actor of ${name} and turn monitoring off. It is not repaired automatically.`],
+    }[op];
+    const ok = await confirmDialog({title: `${text[0]}?`, body: h('p', null, text[1]), confirmLabel: text[0],
+      danger: op === 'cancel'});
+    if (!ok) return;
+    try {
+      const r = await api.actor(name, op);
+      flash(op === 'restart' ? `Actor restarted: ${r.actor_id} (was ${r.previous_actor_id || 'none'})`
+        : `Actor ${r.status}: ${r.actor_id}`, 'ok');
+    } catch (e) {
+      flash(`${text[0]} failed: ${e.message}`, 'error');
+    }
+    poller.now();
+  }
+
+  const btn = {
+    stop: button('btn-stop', 'Stop', () => lifecycleAction('stop')),
+    start: button('btn-start', 'Start', () => lifecycleAction('start')),
+    restart: button('btn-restart', 'Restart', () => lifecycleAction('restart')),
+    delete: button('btn-delete', 'Delete', deleteInstance, {kind: 'danger'}),
+    actorStart: button('actor-start', 'Start', () => actorAction('start')),
+    actorRestart: button('actor-restart', 'Restart', () => actorAction('restart'), {kind: 'primary'}),
+    actorCancel: button('actor-cancel', 'Cancel', () => actorAction('cancel'), {kind: 'danger'}),
+  };
+  Object.values(btn).forEach((b) => { b.disabled = true; });
+  const copyBtn = button('copy-conn', 'Copy', async () => {
+    const ok = await copyText(inst.connection_string);
+    copyBtn.textContent = ok ? 'Copied' : 'Copy failed';
+    setTimeout(() => { copyBtn.textContent = 'Copy'; }, 2000);
+  });
+  copyBtn.title = 'Copy the connection string (password masked)';
+  lifecycle.append(btn.stop, btn.start, btn.restart, btn.delete);
+  actorButtons.append(btn.actorStart, btn.actorRestart, btn.actorCancel);
+
+  function drawInstance() {
+    const i = inst;
+    fill(badges, badge(i.state, {id: 'instance-state'}), ' ', badge(i.health_status || 'unknown', {id: 'instance-health'}));
+    const busy = i.state === 'creating' || i.state === 'deleting' || i.state === 'deleted';
+    btn.stop.disabled = i.state !== 'running';
+    btn.start.disabled = i.state !== 'stopped';
+    btn.restart.disabled = busy;
+    btn.delete.disabled = i.state === 'deleting' || i.state === 'deleted';
+
+    const conn = i.connection_string;
+    const user = conn ? conn.replace(/^postgresql:\/\/([^:]*):.*$/, '$1') : null;
+    copyBtn.disabled = !conn;
+    fill(connection,
+      facts([
+        ['Host', i.data_plane?.host || i.host, 'conn-host'],
+        ['Port', i.data_plane?.port != null ? String(i.data_plane.port) : null, 'conn-port'],
+        ['User', user, 'conn-user'],
+        ['Password', h('span', {class: 'masked', id: 'conn-password', title: 'never shown by the API'}, '••••••••')],
+      ]),
+      h('div', {class: 'copy-row'},
+        h('code', {id: 'conn-string', class: 'mono'}, conn || 'no connection yet'), copyBtn),
+      h('p', {class: 'muted small'}, 'The password is never sent back by the server: replace **** with yours.'));
+
+    const a = i.actor || {};
+    const age = ageSeconds(i.last_health_check);
+    fill(actor,
+      facts([
+        ['Actor id', a.id ? h('a', {href: orchestrationHref(a.id), class: 'mono'}, a.id) : 'none', 'actor-id'],
+        ['Engine status', a.status || '—', 'actor-status'],
+        ['Diagnosis', badge(a.diagnosis), 'actor-diagnosis'],
+        ['Reason', a.reason, 'actor-reason'],
+        ['Monitoring', i.monitoring_enabled ? 'on' : 'off (cancelled)', 'actor-monitoring'],
+        ['Last check', h('span', {class: age !== null && age > settings.staleAfterSeconds ? 'stale' : null,
+          title: formatTime(i.last_health_check)}, formatAge(age)), 'actor-last-check'],
+        ['Consecutive failures', String(i.consecutive_failures), 'actor-failures'],
+      ]));
+    const running = a.status === 'running';
+    btn.actorStart.disabled = running || busy;
+    btn.actorRestart.disabled = busy;
+    btn.actorCancel.disabled = !running;
+
+    fill(details, facts([
+      ['Kubernetes name', i.k8s_name],
+      ['PostgreSQL', i.postgres_version],
+      ['Storage', `${i.storage_size_gb} GB`],
+      ['Data plane', i.data_plane?.kind],
+      ['Server pid', i.data_plane?.pid != null ? String(i.data_plane.pid) : 'not running', 'server-pid'],
+      ['Data directory', i.data_plane?.data_dir ? h('code', null, i.data_plane.data_dir) : null],
+      ['Created', formatTime(i.created_at)],
+      ['Started', formatTime(i.started_at)],
+      ['Stopped', formatTime(i.stopped_at)],
+      ['Create orchestration', i.create_orchestration_id
+        ? h('a', {href: orchestrationHref(i.create_orchestration_id), class: 'mono'}, i.create_orchestration_id) : null],
+      i.delete_orchestration_id ? ['Delete orchestration',
+        h('a', {href: orchestrationHref(i.delete_orchestration_id), class: 'mono'}, i.delete_orchestration_id)] : null,
+    ]));
+  }
+
+  function drawEvents(list) {
+    fill(events, list.length ? list.map((e) => h('li', {class: `ev ev-${e.event_type}`},
+      h('time', {datetime: e.created_at}, formatTime(e.created_at)),
+      h('span', {class: 'ev-type'}, e.event_type),
+      e.old_state || e.new_state ? h('span', {class: 'ev-states'}, `${e.old_state || '∅'} → ${e.new_state || '∅'}`) : null,
+      h('span', {class: 'ev-message'}, e.message || ''))) : h('li', {class: 'muted'}, 'No events.'));
+  }
+
+  function drawChart(checks) {
+    let shown = checks;
+    let opts = {};
+    let note = '';
+    if (win.span) {
+      const to = Date.now();
+      const from = to - win.span * 1000;
+      shown = checks.filter((c) => Date.parse(c.checked_at) >= from);
+      opts = {from, to};
+      if (checks.length >= win.limit && shown.length === checks.length) {
+        note = ` (the newest ${win.limit} checks; older ones in this window are not shown)`;
+      }
+    }
+    const ms = shown.map((c) => c.response_time_ms).filter((v) => v != null);
+    const bad = shown.filter((c) => c.status !== 'healthy').length;
+    fill(chartBox, historyChart(shown, opts));
+    chartStats.textContent = shown.length
+      ? `${shown.length} checks, ${bad} unhealthy · median ${formatMs(percentile(ms, 0.5))}`
+        + ` · p95 ${formatMs(percentile(ms, 0.95))} · max ${formatMs(ms.length ? Math.max(...ms) : null)}${note}`
+      : 'No checks in this window.';
+  }
+
+  async function refresh() {
+    if (gone) return;
+    try {
+      inst = await api.instance(name);
+    } catch (e) {
+      if (e.status !== 404) throw e;
+      gone = true;
+      goneNote.hidden = false;
+      fill(goneNote, `Instance ${name} does not exist (or has been deleted). `, h('a', {href: '#/fleet'}, 'Back to the fleet'), '.');
+      Object.values(btn).forEach((b) => { b.disabled = true; });
+      return;
+    }
+    drawInstance();
+    const chartEvery = win.limit > 200 ? 15000 : REFRESH_MS;
+    const wantChart = Date.now() - chartAt >= chartEvery - 100;
+    const [evs, checks] = await Promise.all([
+      api.events(name, 30),
+      wantChart ? api.healthChecks(name, win.limit) : Promise.resolve(null),
+    ]);
+    drawEvents(evs);
+    if (checks) {
+      chartAt = Date.now();
+      drawChart(checks);
+    }
+  }
+
+  const poller = poll(refresh, REFRESH_MS);
+  return {dispose: () => poller.stop()};
+}
