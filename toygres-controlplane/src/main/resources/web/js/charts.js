@@ -2,7 +2,9 @@
 
 import {s, formatMs, formatTime} from './dom.js';
 
-const failed = (c) => c.status !== 'healthy';
+// Unhealthy checks are marked red; 'unknown' ones (a stopped server is not probed) grey.
+const failed = (c) => c.status === 'unhealthy';
+const unknown = (c) => c.status !== 'healthy' && c.status !== 'unhealthy';
 
 /** A small line of recent response times; unhealthy checks are red dots. */
 export function sparkline(checks, {width = 120, height = 26} = {}) {
@@ -22,7 +24,10 @@ export function sparkline(checks, {width = 120, height = 26} = {}) {
     .filter(Boolean).join(' ');
   if (line) svg.append(s('polyline', {points: line, class: 'spark-line'}));
   points.forEach((c, i) => {
-    if (failed(c)) svg.append(s('circle', {cx: x(i), cy: c.response_time_ms == null ? height - pad : y(c.response_time_ms), r: 2.2, class: 'spark-bad'}));
+    if (failed(c) || unknown(c)) {
+      svg.append(s('circle', {cx: x(i), cy: c.response_time_ms == null ? height - pad : y(c.response_time_ms), r: 2.2,
+        class: failed(c) ? 'spark-bad' : 'spark-unknown'}));
+    }
   });
   return svg;
 }
@@ -79,10 +84,11 @@ export function historyChart(checks, {width = 1160, height = 260, from, to} = {}
   const dots = points.length <= 300;
   for (const c of points) {
     const isBad = failed(c);
-    if (!isBad && !dots) continue;
+    if (!isBad && !unknown(c) && !dots) continue;
     const tip = `${formatTime(c.checked_at)} · ${c.status} · ${formatMs(c.response_time_ms)}${c.error_message ? ` · ${c.error_message}` : ''}`;
     svg.append(s('circle', {cx: x(c.checked_at), cy: c.response_time_ms == null ? m.t + ht : y(c.response_time_ms),
-      r: isBad ? 3.5 : 2, class: isBad ? 'dot-bad' : 'dot'}, s('title', null, tip)));
+      r: isBad ? 3.5 : unknown(c) ? 3 : 2, class: isBad ? 'dot-bad' : unknown(c) ? 'dot-unknown' : 'dot'},
+    s('title', null, tip)));
   }
   return svg;
 }

@@ -57,7 +57,8 @@ export function render(main, {name}) {
     panel('Health-check history', 'health-panel',
       h('div', {class: 'panel-tools'}, windowButtons,
         h('span', {class: 'legend'}, h('span', {class: 'swatch ok'}), ' response time ',
-          h('span', {class: 'swatch bad'}), ' unhealthy check')),
+          h('span', {class: 'swatch bad'}), ' unhealthy check ',
+          h('span', {class: 'swatch unknown'}), ' not probed (stopped)')),
       chartBox, chartStats),
     h('div', {class: 'grid two'},
       panel('Events', 'events-panel', events),
@@ -235,7 +236,7 @@ export function render(main, {name}) {
       }
     }
     const ms = shown.map((c) => c.response_time_ms).filter((v) => v != null);
-    const bad = shown.filter((c) => c.status !== 'healthy').length;
+    const bad = shown.filter((c) => c.status === 'unhealthy').length;
     fill(chartBox, historyChart(shown, opts));
     chartStats.textContent = shown.length
       ? `${shown.length} checks, ${bad} unhealthy · median ${formatMs(percentile(ms, 0.5))}`
