@@ -21,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.support.ui.Select;
 
@@ -30,6 +31,7 @@ import org.openqa.selenium.support.ui.Select;
  * Screenshots of each page go to {@code target/screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Browser.Required.class)
 class ConsoleBrowserIT {
   private static final String NAME = "webdb";
   private static final Duration SLOW = Duration.ofSeconds(90);
@@ -41,7 +43,7 @@ class ConsoleBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Browser.assumeInstalled();
+    Browser.requireInstalled();
     // Health every second, stale after 6 s, and no auto-repair: the doctor page does the repairs.
     server =
         TestServer.start(

@@ -13,7 +13,9 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -53,24 +55,43 @@ public final class Browser implements AutoCloseable {
   }
 
   /**
-   * Skips the calling test class when no browser is installed, except in CI ({@code CI=true}),
-   * where a missing browser fails it.
+   * Skips a test class ({@code @ExtendWith(Browser.Required.class)}) when no browser is installed,
+   * with a message saying so; in CI ({@code CI=true}) it lets the class run, and {@link
+   * #requireInstalled()} fails it instead.
    */
-  public static void assumeInstalled() {
-    boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (installed) {
-      return;
+  public static final class Required implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String missing = missing();
+      if (missing == null || inCi()) {
+        return ConditionEvaluationResult.enabled("a browser is installed, or this is CI");
+      }
+      return ConditionEvaluationResult.disabled(
+          missing + ": the web console's browser tests are skipped");
     }
-    String missing =
-        "no browser here ("
-            + CHROMIUM
-            + " or "
-            + CHROMEDRIVER
-            + " is missing; install Debian's chromium and chromium-driver)";
-    if ("true".equals(System.getenv("CI"))) {
-      Assertions.fail(missing + ": CI must run the web console's browser tests");
+  }
+
+  /** Fails when no browser is installed (in CI, where the browser tests must run). */
+  public static void requireInstalled() {
+    String missing = missing();
+    if (missing != null) {
+      Assertions.fail(missing + (inCi() ? ": CI must run the web console's browser tests" : ""));
     }
-    Assumptions.abort(missing + ": the web console's browser tests are skipped");
+  }
+
+  private static boolean inCi() {
+    return "true".equals(System.getenv("CI"));
+  }
+
+  private static String missing() {
+    if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+      return null;
+    }
+    return "no browser here ("
+        + CHROMIUM
+        + " or "
+        + CHROMEDRIVER
+        + " is missing; install Debian's chromium and chromium-driver)";
   }
 
   /** Starts a fresh headless browser with its own profile; screenshots go to {@code shots}. */
