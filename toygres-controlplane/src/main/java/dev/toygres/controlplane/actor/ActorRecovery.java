@@ -84,7 +84,15 @@ public final class ActorRecovery {
   private Result repair(Finding f, String by) {
     String action = actionFor(f.diagnosis());
     if (f.diagnosis() == Diagnosis.ORPHANED) {
-      terminate(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason());
+      if (!terminate(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason())) {
+        return new Result(
+            f.instanceName(),
+            f.diagnosis().label(),
+            "skipped",
+            null,
+            f.actorId(),
+            "the orphaned actor had already ended");
+      }
       if (f.instanceId() != null) {
         cms.event(
             f.instanceId(),
@@ -133,14 +141,16 @@ public final class ActorRecovery {
         f.instanceName(), f.diagnosis().label(), action, fresh, f.actorId(), f.reason());
   }
 
-  private void terminate(String actorId, String reason) {
+  /** Ends the actor if it still runs; whether this call ended it. */
+  private boolean terminate(String actorId, String reason) {
     if (actorId == null) {
-      return;
+      return false;
     }
     try {
       engine.terminate(actorId, reason);
+      return true;
     } catch (OrchestrationNotFoundException | OrchestrationNotRunningException alreadyEnded) {
-      // nothing left to end
+      return false;
     }
   }
 
