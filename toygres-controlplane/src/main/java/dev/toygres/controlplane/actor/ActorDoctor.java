@@ -45,6 +45,9 @@ public final class ActorDoctor {
 
   /** Diagnoses every running or stopped instance and lists orphaned actors. */
   public DoctorReport diagnose() {
+    // Running actors first: an actor is recorded in the CMS before it is started in the engine, so
+    // one seen running here is seen recorded below, and is not taken for an orphan while it starts.
+    List<String> running = engine.runningInstanceIds(InstanceActor.NAME);
     List<InstanceRecord> live = cms.listLive();
     Set<String> recorded = new HashSet<>();
     live.forEach(
@@ -54,7 +57,6 @@ public final class ActorDoctor {
           }
         });
     Map<String, InstanceInfo> actors = engine.getInstances(recorded);
-    List<String> running = engine.runningInstanceIds(InstanceActor.NAME);
     Instant now = clock.get();
     List<Finding> findings = new ArrayList<>();
     Map<String, InstanceRecord> byActor = new HashMap<>();
@@ -93,6 +95,14 @@ public final class ActorDoctor {
         r.lastHealthCheck() != null
             ? r.lastHealthCheck()
             : Objects.requireNonNullElse(r.startedAt(), r.updatedAt());
+    // An actor is not to blame for checks missed before it existed: a fresh one (just started by a
+    // repair, say) has the whole threshold for its first check, so it is not taken for stale and
+    // repaired again by a second recovery running at the same time.
+    boolean notCheckedYet =
+        actor != null && actor.createdAt() != null && actor.createdAt().isAfter(checkedOrStarted);
+    if (notCheckedYet) {
+      checkedOrStarted = actor.createdAt();
+    }
     String checkAge =
         r.lastHealthCheck() == null
             ? "no health check yet"
@@ -109,6 +119,15 @@ public final class ActorDoctor {
     } else if (r.actorId() == null) {
       d = Diagnosis.MISSING;
       reason = "no actor is recorded for the instance; " + checkAge;
+    } else if (actor == null && recordedJustNow(r, now)) {
+      d = Diagnosis.HEALTHY;
+      reason =
+          "actor "
+              + r.actorId()
+              + " was recorded "
+              + format(Duration.between(r.updatedAt(), now))
+              + " ago and is not started in the engine yet; "
+              + checkAge;
     } else if (actor == null) {
       d = Diagnosis.MISSING;
       reason = "recorded actor " + r.actorId() + " does not exist in the engine; " + checkAge;
@@ -142,6 +161,15 @@ public final class ActorDoctor {
               + " is running and its history advanced "
               + format(Duration.between(progress, now))
               + " ago";
+    } else if (notCheckedYet) {
+      d = Diagnosis.HEALTHY;
+      reason =
+          checkAge
+              + "; actor "
+              + r.actorId()
+              + " started "
+              + format(Duration.between(actor.createdAt(), now))
+              + " ago and has not recorded a check yet";
     } else {
       d = Diagnosis.HEALTHY;
       reason =
@@ -189,6 +217,20 @@ public final class ActorDoctor {
         null,
         Diagnosis.ORPHANED,
         reason);
+  }
+
+  /**
+   * Whether the recorded actor may be one whose start is under way: an actor is recorded first and
+   * started in the engine a moment later (by an actor start or repair, or by the create
+   * orchestration's next step). The row has changed since its last health check (a check sets both
+   * times together) and within the stale threshold. Once the engine's state is lost, the row's last
+   * change is the old actor's last check, so the actor is missing at once.
+   */
+  private boolean recordedJustNow(InstanceRecord r, Instant now) {
+    Instant changed = r.updatedAt();
+    return changed != null
+        && (r.lastHealthCheck() == null || changed.isAfter(r.lastHealthCheck()))
+        && !older(changed, now);
   }
 
   private boolean older(Instant t, Instant now) {

@@ -75,7 +75,15 @@ public final class ActorRecovery {
   private Result repair(Finding f, String by) {
     String action = actionFor(f.diagnosis());
     if (f.diagnosis() == Diagnosis.ORPHANED) {
-      actors.cancelQuietly(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason());
+      if (!actors.cancelQuietly(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason())) {
+        return new Result(
+            f.instanceName(),
+            f.diagnosis().label(),
+            "skipped",
+            null,
+            f.actorId(),
+            "the orphaned actor had already ended");
+      }
       if (f.instanceId() != null) {
         cms.event(
             f.instanceId(),

@@ -115,16 +115,17 @@ public final class ActorService {
 
   /**
    * Ends an actor now: terminate rather than cancel, so that one stuck under a dead worker's lease
-   * (a zombie) does not stay "running" until the lease expires.
+   * (a zombie) does not stay "running" until the lease expires. Returns whether this call ended it.
    */
-  void cancelQuietly(String actorId, String reason) {
+  boolean cancelQuietly(String actorId, String reason) {
     if (actorId == null) {
-      return;
+      return false;
     }
     try {
       engine.terminate(actorId, reason);
+      return true;
     } catch (OrchestrationNotFoundException | OrchestrationNotRunningException alreadyGone) {
-      // nothing to end
+      return false;
     }
   }
 }
