@@ -39,13 +39,15 @@ public final class OrchestrationQueue {
           dispatch_count = 0
         WHERE instance_id = ? AND lock_token = ?"""
             .formatted(s);
+    // The candidates are picked once (MATERIALIZED): a locking subquery that the planner inlines
+    // and evaluates again could lease more instances than asked for.
     lockNext =
         """
         WITH head AS (
           SELECT instance_id, id FROM %1$s.orchestrator_queue
           WHERE visible_at <= now() ORDER BY visible_at, id LIMIT 512),
         firsts AS (SELECT instance_id, min(id) AS first FROM head GROUP BY instance_id),
-        candidate AS (
+        candidate AS MATERIALIZED (
           SELECT i.instance_id, f.first FROM %1$s.instances i
           JOIN firsts f ON f.instance_id = i.instance_id
           WHERE i.locked_until IS NULL OR i.locked_until < now()
