@@ -145,6 +145,7 @@ final class FleetReport {
         runs,
         "doctor, whole fleet: median; queries",
         r -> ms(r.doctorMedianMs()) + "; " + r.doctorQueries());
+    row(rows, runs, "  the same, worker stopped (idle)", r -> ms(r.idleDoctorMedianMs()));
     row(
         rows,
         runs,

@@ -114,6 +114,7 @@ final class FleetRun {
       double engineGrowthMbPerHour,
       double cmsGrowthMbPerHour,
       double doctorMedianMs,
+      double idleDoctorMedianMs,
       long doctorQueries,
       Map<String, Integer> diagnoses,
       int purgedExecutions,
@@ -227,8 +228,9 @@ final class FleetRun {
       double registerSeconds = register(cms);
       DurableWorker worker = DurableWorker.start(engine.store(), registry.build(), options);
       workerEntry = closer.add("the worker", worker);
-      ActorSupervisor.ensureRunning(engine.client());
       double launchSeconds = launch(cms, actors);
+      // after the launch: its first round would otherwise "repair" the instances not yet launched
+      ActorSupervisor.ensureRunning(engine.client());
       long sweepStart = System.nanoTime();
       int neverChecked = awaitFirstSweep(m);
       double sweepSeconds = (System.nanoTime() - sweepStart) / 1e9 + launchSeconds;
@@ -285,15 +287,13 @@ final class FleetRun {
               STALE_AFTER,
               Instant::now);
       double[] doctorMs = new double[s.doctorRuns()];
-      long doctorQueries = 0;
       DoctorReport report = null;
       for (int i = 0; i < doctorMs.length; i++) {
-        queries.set(0);
         long t = System.nanoTime();
         report = countedDoctor.diagnose();
         doctorMs[i] = (System.nanoTime() - t) / 1e6;
-        doctorQueries = Math.max(doctorQueries, queries.get());
       }
+      long doctorQueries = queries.get() / doctorMs.length;
       Map<String, Integer> diagnoses = new TreeMap<>();
       report.counts().forEach((d, c) -> diagnoses.put(d.label(), c));
 
@@ -301,6 +301,15 @@ final class FleetRun {
       long t = System.nanoTime();
       int purged = engine.client().purge(b.dbNow());
       double purgeSeconds = (System.nanoTime() - t) / 1e9;
+
+      // the doctor again once the worker has stopped: the same work on an idle machine
+      workerEntry.close();
+      double[] idleDoctorMs = new double[s.doctorRuns()];
+      for (int i = 0; i < idleDoctorMs.length; i++) {
+        long t0 = System.nanoTime();
+        countedDoctor.diagnose();
+        idleDoctorMs[i] = (System.nanoTime() - t0) / 1e6;
+      }
 
       double secs = (b.wallNanos() - a.wallNanos()) / 1e9;
       int cores = Runtime.getRuntime().availableProcessors();
@@ -361,6 +370,7 @@ final class FleetRun {
               (b.engineBytes() - a.engineBytes()) * perHour,
               (b.cmsBytes() - a.cmsBytes()) * perHour,
               Lateness.median(doctorMs),
+              Lateness.median(idleDoctorMs),
               doctorQueries,
               diagnoses,
               purged,
