@@ -69,6 +69,20 @@ final class FleetReport {
     row(rows, runs, "CPU of metadata PostgreSQL", r -> pct(r.metaPgCpuPct()));
     row(rows, runs, "CPU of probe-target PostgreSQLs", r -> pct(r.targetsPgCpuPct()));
     row(rows, runs, "CPU of the whole machine", r -> pct(r.machineCpuPct()));
+    row(
+        rows,
+        runs,
+        "  of which other processes",
+        r ->
+            r.machineCpuPct() < 0 || r.metaPgCpuPct() < 0 || r.targetsPgCpuPct() < 0
+                ? "n/a"
+                : pct(
+                    Math.max(
+                        0,
+                        r.machineCpuPct()
+                            - r.jvmCpuPct()
+                            - r.metaPgCpuPct()
+                            - r.targetsPgCpuPct())));
     row(rows, runs, "GC time", r -> pct(r.gcPct()));
     row(
         rows,
