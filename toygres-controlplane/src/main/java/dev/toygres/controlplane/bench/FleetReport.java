@@ -18,7 +18,11 @@ final class FleetReport {
     List<String[]> rows = new ArrayList<>();
     row(rows, runs, "instances", r -> String.format(Locale.ROOT, "%,d", r.instances()));
     row(rows, runs, "health interval", r -> Durations.format(r.interval()));
-    row(rows, runs, "activity slots / pool", r -> r.activitySlots() + " / " + r.poolSize());
+    row(
+        rows,
+        runs,
+        "activity slots / pool / dispatchers",
+        r -> r.activitySlots() + " / " + r.poolSize() + " / " + r.dispatchers());
     row(rows, runs, "ideal iterations/s (N/interval)", r -> f1(r.idealPerSecond()));
     row(
         rows,

@@ -13,12 +13,13 @@ import picocli.CommandLine.Option;
     name = "bench-fleet",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the fleet benchmark: starts an embedded metadata PostgreSQL and a few real PostgreSQL",
-      "servers as probe targets under --data-dir (wiped first), registers N instances pointing at",
-      "them, runs one actor per instance on one worker in this process (real probes) and prints",
-      "iterations/s vs N/interval, probe lateness, CPU, heap, metadata-database growth and the",
-      "doctor's time for the whole fleet. One run per combination of --instances, --interval and",
-      "--activity-slots. Everything it started is stopped at the end (also on Ctrl-C)."
+      "Runs the fleet benchmark: an embedded metadata PostgreSQL and a few real",
+      "PostgreSQL servers as probe targets under --data-dir (wiped first); N instances",
+      "registered pointing at them; one actor per instance on one worker in this",
+      "process (real probes). Prints iterations/s vs N/interval, probe lateness, CPU,",
+      "heap, metadata-database growth and the doctor's time for the whole fleet.",
+      "One run per combination of --instances, --interval and --activity-slots.",
+      "Everything it started is stopped at the end (also on Ctrl-C)."
     })
 final class BenchFleetCommand implements Callable<Integer> {
   @Option(
