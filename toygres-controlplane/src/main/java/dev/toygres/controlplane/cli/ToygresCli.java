@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ActorsCommand.class,
       OrchestrationsCommand.class,
       BenchCommand.class,
+      BenchFleetCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ToygresCli implements Runnable {

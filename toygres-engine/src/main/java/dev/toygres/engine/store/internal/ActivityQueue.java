@@ -24,15 +24,20 @@ public final class ActivityQueue {
   private final String nextVisible;
 
   public ActivityQueue(String s) {
+    // The candidates are picked once, in a materialized CTE: with "WHERE id IN (SELECT ... LIMIT n
+    // FOR UPDATE SKIP LOCKED)" PostgreSQL may evaluate the subquery again (a rescan, a recheck of a
+    // concurrently updated row) and lease far more than n items, more than the caller has slots
+    // for.
     lockBatch =
         """
-        UPDATE %1$s.activity_queue a
-        SET lock_token = ?, locked_until = now() + make_interval(secs => ?), locked_by = ?,
-            dispatch_count = a.dispatch_count + 1
-        WHERE a.id IN (
+        WITH picked AS MATERIALIZED (
           SELECT id FROM %1$s.activity_queue
           WHERE visible_at <= now() AND (locked_until IS NULL OR locked_until < now())
           ORDER BY visible_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+        UPDATE %1$s.activity_queue a
+        SET lock_token = ?, locked_until = now() + make_interval(secs => ?), locked_by = ?,
+            dispatch_count = a.dispatch_count + 1
+        FROM picked WHERE a.id = picked.id
         RETURNING a.id, a.instance_id, a.execution_id, a.task_id, a.name, a.input, a.dispatch_count"""
             .formatted(s);
     complete =
@@ -63,10 +68,10 @@ public final class ActivityQueue {
     UUID token = UUID.randomUUID();
     List<ActivityWorkItem> items = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(lockBatch)) {
-      ps.setObject(1, token);
-      ps.setDouble(2, lease.toMillis() / 1000.0);
-      ps.setString(3, workerId);
-      ps.setInt(4, max);
+      ps.setInt(1, max);
+      ps.setObject(2, token);
+      ps.setDouble(3, lease.toMillis() / 1000.0);
+      ps.setString(4, workerId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           items.add(
