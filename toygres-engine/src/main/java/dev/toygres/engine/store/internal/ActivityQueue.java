@@ -54,10 +54,15 @@ public final class ActivityQueue {
           visible_at = now() + make_interval(secs => ?)
         WHERE id = ? AND lock_token = ?"""
             .formatted(s);
+    // Rows locked right now (a step or an outcome being committed, which releases them anyway) are
+    // skipped, so a renewal never waits on, or deadlocks with, a commit that locks rows in another
+    // order.
     renew =
         """
-        UPDATE %s.activity_queue SET locked_until = now() + make_interval(secs => ?)
-        WHERE lock_token = ANY(?)"""
+        WITH mine AS MATERIALIZED (
+          SELECT id FROM %1$s.activity_queue WHERE lock_token = ANY(?) FOR UPDATE SKIP LOCKED)
+        UPDATE %1$s.activity_queue x SET locked_until = now() + make_interval(secs => ?)
+        FROM mine WHERE x.id = mine.id"""
             .formatted(s);
     nextVisible =
         "SELECT min(visible_at) FROM %s.activity_queue WHERE visible_at > now()".formatted(s);
@@ -128,8 +133,8 @@ public final class ActivityQueue {
     }
     try (PreparedStatement ps = c.prepareStatement(renew)) {
       Array arr = c.createArrayOf("uuid", tokens.toArray());
-      ps.setDouble(1, lease.toMillis() / 1000.0);
-      ps.setArray(2, arr);
+      ps.setArray(1, arr);
+      ps.setDouble(2, lease.toMillis() / 1000.0);
       return ps.executeUpdate();
     }
   }

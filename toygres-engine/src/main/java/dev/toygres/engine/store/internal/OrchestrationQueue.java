@@ -81,10 +81,15 @@ public final class OrchestrationQueue {
           locked_until = now() + make_interval(secs => ?), last_error = ?
         WHERE instance_id = ? AND lock_token = ?"""
             .formatted(s);
+    // Rows locked right now (a step or an outcome being committed, which releases them anyway) are
+    // skipped, so a renewal never waits on, or deadlocks with, a commit that locks rows in another
+    // order.
     renew =
         """
-        UPDATE %s.instances SET locked_until = now() + make_interval(secs => ?)
-        WHERE lock_token = ANY(?)"""
+        WITH mine AS MATERIALIZED (
+          SELECT instance_id FROM %1$s.instances WHERE lock_token = ANY(?) FOR UPDATE SKIP LOCKED)
+        UPDATE %1$s.instances x SET locked_until = now() + make_interval(secs => ?)
+        FROM mine WHERE x.instance_id = mine.instance_id"""
             .formatted(s);
     nextVisible =
         "SELECT min(visible_at) FROM %s.orchestrator_queue WHERE visible_at > now()".formatted(s);
@@ -214,8 +219,8 @@ public final class OrchestrationQueue {
     }
     try (PreparedStatement ps = c.prepareStatement(renew)) {
       Array arr = c.createArrayOf("uuid", tokens.toArray());
-      ps.setDouble(1, lease.toMillis() / 1000.0);
-      ps.setArray(2, arr);
+      ps.setArray(1, arr);
+      ps.setDouble(2, lease.toMillis() / 1000.0);
       return ps.executeUpdate();
     }
   }
