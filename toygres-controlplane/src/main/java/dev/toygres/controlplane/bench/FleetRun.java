@@ -209,11 +209,7 @@ final class FleetRun {
       ActorDoctor doctor = new ActorDoctor(cms, engine.client(), STALE_AFTER, Instant::now);
       ActorRecovery recovery =
           new ActorRecovery(
-              doctor,
-              actors,
-              cms,
-              engine.client(),
-              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+              doctor, actors, cms, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
       // the registrations of ToygresServer that the actors use, and the supervisor
       Registry.Builder registry =
           Registry.builder()
