@@ -2,7 +2,6 @@ package dev.toygres.engine.store.internal;
 
 import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.ActivityWorkItem;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,16 +53,7 @@ public final class ActivityQueue {
           visible_at = now() + make_interval(secs => ?)
         WHERE id = ? AND lock_token = ?"""
             .formatted(s);
-    // Rows locked right now (a step or an outcome being committed, which releases them anyway) are
-    // skipped, so a renewal never waits on, or deadlocks with, a commit that locks rows in another
-    // order.
-    renew =
-        """
-        WITH mine AS MATERIALIZED (
-          SELECT id FROM %1$s.activity_queue WHERE lock_token = ANY(?) FOR UPDATE SKIP LOCKED)
-        UPDATE %1$s.activity_queue x SET locked_until = now() + make_interval(secs => ?)
-        FROM mine WHERE x.id = mine.id"""
-            .formatted(s);
+    renew = Sql.renewSql(s, "activity_queue", "id");
     nextVisible =
         "SELECT min(visible_at) FROM %s.activity_queue WHERE visible_at > now()".formatted(s);
   }
@@ -128,22 +118,10 @@ public final class ActivityQueue {
   }
 
   public int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
-    if (tokens.isEmpty()) {
-      return 0;
-    }
-    try (PreparedStatement ps = c.prepareStatement(renew)) {
-      Array arr = c.createArrayOf("uuid", tokens.toArray());
-      ps.setArray(1, arr);
-      ps.setDouble(2, lease.toMillis() / 1000.0);
-      return ps.executeUpdate();
-    }
+    return Sql.renew(c, renew, tokens, lease);
   }
 
   public Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(nextVisible);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return Optional.ofNullable(Sql.instant(rs.getTimestamp(1)));
-    }
+    return Sql.instantOf(c, nextVisible);
   }
 }

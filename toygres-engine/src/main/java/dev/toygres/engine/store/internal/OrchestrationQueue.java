@@ -81,16 +81,7 @@ public final class OrchestrationQueue {
           locked_until = now() + make_interval(secs => ?), last_error = ?
         WHERE instance_id = ? AND lock_token = ?"""
             .formatted(s);
-    // Rows locked right now (a step or an outcome being committed, which releases them anyway) are
-    // skipped, so a renewal never waits on, or deadlocks with, a commit that locks rows in another
-    // order.
-    renew =
-        """
-        WITH mine AS MATERIALIZED (
-          SELECT instance_id FROM %1$s.instances WHERE lock_token = ANY(?) FOR UPDATE SKIP LOCKED)
-        UPDATE %1$s.instances x SET locked_until = now() + make_interval(secs => ?)
-        FROM mine WHERE x.instance_id = mine.instance_id"""
-            .formatted(s);
+    renew = Sql.renewSql(s, "instances", "instance_id");
     nextVisible =
         "SELECT min(visible_at) FROM %s.orchestrator_queue WHERE visible_at > now()".formatted(s);
   }
@@ -214,22 +205,10 @@ public final class OrchestrationQueue {
   }
 
   public int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
-    if (tokens.isEmpty()) {
-      return 0;
-    }
-    try (PreparedStatement ps = c.prepareStatement(renew)) {
-      Array arr = c.createArrayOf("uuid", tokens.toArray());
-      ps.setArray(1, arr);
-      ps.setDouble(2, lease.toMillis() / 1000.0);
-      return ps.executeUpdate();
-    }
+    return Sql.renew(c, renew, tokens, lease);
   }
 
   public Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(nextVisible);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return Optional.ofNullable(Sql.instant(rs.getTimestamp(1)));
-    }
+    return Sql.instantOf(c, nextVisible);
   }
 }

@@ -9,9 +9,15 @@ import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.internal.Json;
 import dev.toygres.engine.store.StoreException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /** JDBC plumbing shared by the store's parts: transactions, JSON columns, error translation. */
@@ -111,6 +117,43 @@ public final class Sql {
 
   public static Instant instant(Timestamp t) {
     return t == null ? null : t.toInstant();
+  }
+
+  /**
+   * SQL that extends the leases held under the given tokens ({@code ?} 1: uuid[] tokens, 2:
+   * seconds). Rows locked right now (a step or an outcome being committed, which releases them
+   * anyway) are skipped, so a renewal never waits on, or deadlocks with, a commit that locks rows
+   * in another order.
+   */
+  static String renewSql(String schema, String table, String key) {
+    return """
+        WITH mine AS MATERIALIZED (
+          SELECT %3$s FROM %1$s.%2$s WHERE lock_token = ANY(?) FOR UPDATE SKIP LOCKED)
+        UPDATE %1$s.%2$s x SET locked_until = now() + make_interval(secs => ?)
+        FROM mine WHERE x.%3$s = mine.%3$s"""
+        .formatted(schema, table, key);
+  }
+
+  /** Runs {@link #renewSql} for {@code tokens}; returns how many leases were extended. */
+  static int renew(Connection c, String sql, Collection<UUID> tokens, Duration lease)
+      throws SQLException {
+    if (tokens.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("uuid", tokens.toArray()));
+      ps.setDouble(2, lease.toMillis() / 1000.0);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** The one timestamp a query returns, or empty if it is null. */
+  static Optional<Instant> instantOf(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return Optional.ofNullable(instant(rs.getTimestamp(1)));
+    }
   }
 
   /** Checks a schema name before it is put into SQL text. */
