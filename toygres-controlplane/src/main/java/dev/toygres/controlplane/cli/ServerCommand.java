@@ -107,6 +107,21 @@ final class ServerCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE}).")
   Duration workerLease;
 
+  @Option(
+      names = "--instance-user",
+      defaultValue = "${env:TOYGRES_INSTANCE_USER:-" + ServerConfig.DEFAULT_INSTANCE_USER + "}",
+      description =
+          "When run as root: the OS user instance servers run as, created as a system account if"
+              + " missing (default ${DEFAULT-VALUE}).")
+  String instanceUser;
+
+  @Option(
+      names = "--audit-retention",
+      defaultValue = "${env:TOYGRES_AUDIT_RETENTION:-90d}",
+      converter = DurationConverter.class,
+      description = "How long audit rows are kept (default ${DEFAULT-VALUE}).")
+  Duration auditRetention;
+
   @Override
   public Integer call() throws Exception {
     String[] range = instancePorts.split("-", 2);
@@ -127,7 +142,9 @@ final class ServerCommand implements Callable<Integer> {
             probeTimeout,
             Integer.parseInt(range[0].trim()),
             Integer.parseInt(range[1].trim()),
-            workerLease);
+            workerLease,
+            instanceUser,
+            auditRetention);
     ToygresServer server =
         ToygresServer.start(
             cfg, System.getenv("TOYGRES_ADMIN_TOKEN"), System.getenv("TOYGRES_SECRET_KEY"), host);

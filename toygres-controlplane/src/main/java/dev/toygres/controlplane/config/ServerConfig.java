@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param portRangeStart first port for instance servers (on 127.0.0.1)
  * @param portRangeEnd last port for instance servers
  * @param workerLease how long a crashed server's work stays leased before another server takes it
+ * @param instanceUser the OS user instance servers run as when the control plane runs as root
+ *     (created as a system account if missing); ignored otherwise, since only root can switch users
+ * @param auditRetention how long audit rows are kept
  */
 public record ServerConfig(
     Path dataDir,
@@ -27,7 +30,12 @@ public record ServerConfig(
     Duration probeTimeout,
     int portRangeStart,
     int portRangeEnd,
-    Duration workerLease) {
+    Duration workerLease,
+    String instanceUser,
+    Duration auditRetention) {
+
+  /** The OS user instance servers run as when the control plane runs as root. */
+  public static final String DEFAULT_INSTANCE_USER = "toygres-pg";
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -40,6 +48,13 @@ public record ServerConfig(
     positive(healthRetention, "--health-retention");
     positive(probeTimeout, "--probe-timeout");
     positive(workerLease, "--worker-lease");
+    positive(auditRetention, "--audit-retention");
+    if (instanceUser == null || !instanceUser.matches("[a-z_][a-z0-9_-]{0,31}")) {
+      throw new IllegalArgumentException(
+          "--instance-user must be an OS user name (lower-case letters, digits, '_' and '-',"
+              + " at most 32), was "
+              + instanceUser);
+    }
     if (failureThreshold < 1) {
       throw new IllegalArgumentException(
           "--failure-threshold must be at least 1, was " + failureThreshold);
@@ -75,6 +90,28 @@ public record ServerConfig(
         Duration.ofSeconds(5),
         15432,
         16431,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        DEFAULT_INSTANCE_USER,
+        Duration.ofDays(90));
+  }
+
+  /** A copy with another instance OS user. */
+  public ServerConfig withInstanceUser(String user) {
+    return new ServerConfig(
+        dataDir,
+        port,
+        databaseUrl,
+        healthInterval,
+        staleAfter,
+        supervisorInterval,
+        autoRepair,
+        failureThreshold,
+        healthRetention,
+        probeTimeout,
+        portRangeStart,
+        portRangeEnd,
+        workerLease,
+        user,
+        auditRetention);
   }
 }

@@ -65,7 +65,9 @@ public final class TestServer implements AutoCloseable {
             Duration.ofSeconds(2),
             firstPort,
             firstPort + 99,
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            ServerConfig.DEFAULT_INSTANCE_USER,
+            Duration.ofDays(90));
     try {
       return new TestServer(dir, ToygresServer.start(cfg, TOKEN, null, "127.0.0.1"));
     } catch (IOException | RuntimeException e) {
