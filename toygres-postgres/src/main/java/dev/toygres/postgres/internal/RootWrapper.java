@@ -55,13 +55,7 @@ public final class RootWrapper {
    * absent.
    */
   static long effectiveUid(String status) {
-    for (String line : status.split("\n")) {
-      if (line.startsWith("Uid:")) {
-        String[] fields = line.substring(4).trim().split("\\s+");
-        return Long.parseLong(fields[1]);
-      }
-    }
-    return -1;
+    return OsUsers.effectiveId(status, "Uid:");
   }
 
   private static synchronized void checkUsable() {
