@@ -2,6 +2,7 @@ package dev.toygres.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.toygres.postgres.internal.RootWrapper;
@@ -43,6 +44,9 @@ class PostgresServerIT {
         .isEqualTo(server.dataDir());
     assertThat(Sql.query(url, "postgres", null, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
     assertThat(Sql.query(url, "postgres", null, "SHOW unix_socket_directories")).isEmpty();
+    assertThat(Proc.environ(server.pid()))
+        .as("nothing of this JVM's environment")
+        .containsOnly(entry("PATH", "/usr/bin:/bin"), entry("LC_ALL", "C"));
     String uidMap = Files.readString(Path.of("/proc", Long.toString(server.pid()), "uid_map"));
     if (RootWrapper.isRoot()) {
       assertThat(uidMap.trim().split("\\s+"))

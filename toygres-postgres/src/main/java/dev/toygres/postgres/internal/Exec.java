@@ -1,7 +1,6 @@
 package dev.toygres.postgres.internal;
 
 import dev.toygres.postgres.PostgresException;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a short-lived command and captures its combined output (through a temp file, so it can never
- * block).
+ * Runs a short-lived command with a clean environment and captures its combined output (through a
+ * temp file, so it can never block).
  */
 final class Exec {
 
@@ -33,10 +32,9 @@ final class Exec {
     Path out = Files.createTempFile("toygres-exec-", ".out");
     try {
       Process process =
-          new ProcessBuilder(command)
+          ChildProcess.builder(command)
               .redirectErrorStream(true)
               .redirectOutput(out.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
       boolean finished;
       try {

@@ -1,6 +1,5 @@
 package dev.toygres.postgres.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ final class Launcher {
   /**
    * Starts postgres in its own session (via setsid, which execs, so that terminal signals and
    * hangups aimed at this JVM do not reach it and it can outlive the JVM), wrapped for root if
-   * needed.
+   * needed, with a clean environment.
    */
   static Process launch(ServerSpec spec, int port) throws IOException {
     List<String> command = new ArrayList<>();
@@ -61,10 +60,9 @@ final class Launcher {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    return new ProcessBuilder(command)
+    return ChildProcess.builder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .start();
   }
 }
