@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One PostgreSQL server process on one data directory, listening on 127.0.0.1 only.
+ * One PostgreSQL server process on one data directory, listening on 127.0.0.1 only, and optionally
+ * on a Unix socket in a private directory ({@link
+ * PostgresServerBuilder#unixSocketDirectory(Path)}).
  *
  * <p>Create one with {@link #builder()} and {@link #start()} it, or {@link #attach(Path)} to a
  * server that is already running (for example one started by an earlier JVM: servers are started in
- * their own session and outlive the JVM unless stopped). When this JVM runs as root, initdb and
- * postgres run as uid 1000 inside a user namespace. Instances are thread-safe.
+ * their own session and outlive the JVM unless stopped). initdb and postgres run as this JVM's user
+ * (under root: as uid 1000 inside a user namespace), with a clean environment (only {@code PATH}
+ * and {@code LC_ALL=C}). Instances are thread-safe.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -27,6 +30,7 @@ public final class PostgresServer implements AutoCloseable {
   private final ServerSpec spec;
   private final Path dataDir;
   private final Duration shutdownTimeout;
+  private final Path socketDir;
   private Process process;
   private long pid = -1;
   private int port;
@@ -35,14 +39,16 @@ public final class PostgresServer implements AutoCloseable {
     this.spec = spec;
     this.dataDir = spec.dataDir();
     this.shutdownTimeout = spec.shutdownTimeout();
+    this.socketDir = spec.socketDir();
   }
 
-  private PostgresServer(Path dataDir, long pid, int port) {
+  private PostgresServer(Path dataDir, PostmasterPid running) {
     this.spec = null;
     this.dataDir = dataDir;
     this.shutdownTimeout = PostgresServerBuilder.DEFAULT_SHUTDOWN_TIMEOUT;
-    this.pid = pid;
-    this.port = port;
+    this.socketDir = running.socketDir().isEmpty() ? null : Path.of(running.socketDir());
+    this.pid = running.pid();
+    this.port = running.port();
   }
 
   /**
@@ -56,7 +62,8 @@ public final class PostgresServer implements AutoCloseable {
 
   /**
    * Attaches to the server running on {@code dataDir}, as recorded in its {@code postmaster.pid}
-   * (pid on line 1, port on line 4), so that this JVM can query or stop a server it did not start.
+   * (pid on line 1, port on line 4, first socket directory on line 5), so that this JVM can query,
+   * reload or stop a server it did not start.
    *
    * @param dataDir the server's data directory
    * @return the running server, or empty if there is no postmaster.pid or its pid is not a live
@@ -66,7 +73,7 @@ public final class PostgresServer implements AutoCloseable {
     Path dir = dataDir.toAbsolutePath().normalize();
     return PostmasterPid.read(dir)
         .filter(p -> Processes.isPostgresFor(p.pid(), dir))
-        .map(p -> new PostgresServer(dir, p.pid(), p.port()));
+        .map(p -> new PostgresServer(dir, p));
   }
 
   /**
@@ -109,6 +116,25 @@ public final class PostgresServer implements AutoCloseable {
       throw new PostgresException("PostgreSQL (pid " + pid + ") on " + dataDir + " did not stop");
     }
     process = null;
+  }
+
+  /**
+   * Makes the server re-read its configuration files (postgresql.conf, pg_hba.conf, pg_ident.conf):
+   * sends SIGHUP to the postmaster, after checking that its pid is a postgres for this data
+   * directory. Asynchronous: the postmaster applies the files shortly after this returns; new
+   * connections then follow the new pg_hba.conf.
+   *
+   * @throws PostgresException if the server is not running, or the signal cannot be sent
+   */
+  public synchronized void reload() {
+    if (pid <= 0 || !Processes.isPostgresFor(pid, dataDir)) {
+      throw new PostgresException(
+          "Cannot reload the configuration of PostgreSQL on " + dataDir + ": it is not running");
+    }
+    if (!Processes.signal(pid, "HUP")) {
+      throw new PostgresException(
+          "Cannot send SIGHUP to PostgreSQL (pid " + pid + ") on " + dataDir);
+    }
   }
 
   /** Same as {@link #stop()}. */
@@ -169,6 +195,48 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
+   * Returns the Unix socket directory.
+   *
+   * @return the absolute directory, or null if the server has no Unix socket
+   */
+  public Path socketDirectory() {
+    return socketDir;
+  }
+
+  /**
+   * Returns the server's Unix socket file, {@code <socketDirectory>/.s.PGSQL.<port>}.
+   *
+   * @return the socket file, or null if the server has no Unix socket or has not started yet (its
+   *     port is not known)
+   */
+  public Path socketFile() {
+    int current = port();
+    return socketDir == null || current == 0
+        ? null
+        : PostgresSockets.socketFile(socketDir, current);
+  }
+
+  /**
+   * Returns a JDBC URL that connects to a database on this server through its Unix socket (user and
+   * password are not part of it); see {@link PostgresSockets#jdbcUrl(Path, int, String)}.
+   *
+   * @param database the database name, for example "postgres"
+   * @return the URL
+   * @throws IllegalStateException if the server has no Unix socket or has not started yet
+   */
+  public String socketJdbcUrl(String database) {
+    int current = port();
+    if (socketDir == null || current == 0) {
+      throw new IllegalStateException(
+          "no Unix socket "
+              + (socketDir == null ? "configured" : "yet (not started)")
+              + " for PostgreSQL on "
+              + dataDir);
+    }
+    return PostgresSockets.jdbcUrl(socketDir, current, database);
+  }
+
+  /**
    * Tells whether the server process is alive.
    *
    * @return true if it was started (or attached) and its postmaster is still running
@@ -179,6 +247,13 @@ public final class PostgresServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PostgresServer[dataDir=" + dataDir + ", pid=" + pid() + ", port=" + port() + "]";
+    return "PostgresServer[dataDir="
+        + dataDir
+        + ", pid="
+        + pid()
+        + ", port="
+        + port()
+        + (socketDir == null ? "" : ", socketDirectory=" + socketDir)
+        + "]";
   }
 }

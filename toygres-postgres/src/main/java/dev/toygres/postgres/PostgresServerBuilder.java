@@ -90,7 +90,8 @@ public final class PostgresServerBuilder {
 
   /**
    * Adds a server setting, passed as {@code -c key=value}. listen_addresses, port,
-   * unix_socket_directories and data_directory are managed by the server and rejected.
+   * unix_socket_directories, unix_socket_permissions and data_directory are managed by the server
+   * and rejected.
    *
    * @param key the setting name
    * @param value its value
@@ -150,9 +151,15 @@ public final class PostgresServerBuilder {
   }
 
   /**
-   * Enables a Unix-domain socket in {@code socketDir}; by default Unix sockets are disabled.
+   * Enables a Unix-domain socket in {@code socketDir}; by default Unix sockets are disabled. At
+   * each start the directory is created if missing and must end up a real directory (not a symbolic
+   * link) owned by this JVM's user with mode 0700; owner and mode are fixed where this JVM may (as
+   * root, or as its owner). The socket itself gets mode 0700 ({@code unix_socket_permissions}), and
+   * {@link PostgresServer#start()} then checks readiness through the socket instead of TCP.
    *
-   * @param socketDir the socket directory (keep its path short), or null to disable
+   * @param socketDir the socket directory, or null to disable; {@code <socketDir>/.s.PGSQL.<port>}
+   *     must not exceed {@value PostgresSockets#MAX_SOCKET_PATH_BYTES} bytes (checked by {@link
+   *     #build()})
    * @return this builder
    */
   public PostgresServerBuilder unixSocketDirectory(Path socketDir) {
@@ -165,11 +172,16 @@ public final class PostgresServerBuilder {
    *
    * @return the server
    * @throws IllegalStateException if no data directory was set
+   * @throws IllegalArgumentException if the socket path would be too long (see {@link
+   *     PostgresSockets#socketFile(Path, int)}; with port 0 a five-digit port is assumed)
    * @throws PostgresException if no installation was set and the default one is not available
    */
   public PostgresServer build() {
     if (dataDir == null) {
       throw new IllegalStateException("dataDir is required");
+    }
+    if (socketDir != null) {
+      PostgresSockets.socketFile(socketDir, port == 0 ? 65535 : port);
     }
     PostgresInstallation inst =
         installation != null ? installation : PostgresInstallations.defaultInstallation();

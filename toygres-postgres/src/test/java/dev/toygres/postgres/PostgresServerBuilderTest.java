@@ -20,6 +20,8 @@ class PostgresServerBuilderTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.setting("port", "1"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.setting("unix_socket_permissions", "0777"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.setting("a b", "1"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> builder.superuser("pg_admin"))
@@ -48,6 +50,36 @@ class PostgresServerBuilderTest {
             () ->
                 new PostgresInstallation(0, "x", Path.of("/b"), PostgresInstallation.Source.SYSTEM))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rejectsASocketDirectoryWhoseSocketPathWouldBeTooLong() {
+    PostgresServerBuilder builder =
+        PostgresServer.builder()
+            .installation(FAKE)
+            .dataDir(Path.of("/srv/x/data"))
+            .unixSocketDirectory(Path.of("/run/" + "s".repeat(90)));
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Unix socket path /run/sss")
+        .hasMessageContaining("at most 107");
+  }
+
+  @Test
+  void socketIsKnownOnceStarted() {
+    PostgresServer server =
+        PostgresServer.builder()
+            .installation(FAKE)
+            .dataDir(Path.of("/srv/x/data"))
+            .unixSocketDirectory(Path.of("/run/toygres/x"))
+            .build();
+    assertThat(server.socketDirectory()).isEqualTo(Path.of("/run/toygres/x"));
+    assertThat(server.socketFile()).isNull();
+    assertThatThrownBy(() -> server.socketJdbcUrl("postgres"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(server::reload)
+        .isInstanceOf(PostgresException.class)
+        .hasMessageContaining("not running");
   }
 
   @Test

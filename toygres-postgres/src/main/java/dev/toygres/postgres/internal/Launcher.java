@@ -38,13 +38,16 @@ final class Launcher {
             "-c",
             "unix_socket_directories="
                 + (spec.socketDir() == null ? "" : spec.socketDir().toString())));
+    if (spec.socketDir() != null) {
+      command.addAll(List.of("-c", "unix_socket_permissions=0700"));
+    }
     return command;
   }
 
   /**
    * Starts postgres in its own session (via setsid, which execs, so that terminal signals and
    * hangups aimed at this JVM do not reach it and it can outlive the JVM), wrapped for root if
-   * needed, with a clean environment.
+   * needed, with a clean environment. The log file must exist ({@link ServerFiles}).
    */
   static Process launch(ServerSpec spec, int port) throws IOException {
     List<String> command = new ArrayList<>();
@@ -53,13 +56,6 @@ final class Launcher {
         .findFirst()
         .ifPresent(p -> command.add(p.toString()));
     command.addAll(RootWrapper.wrap(postgresCommand(spec, port)));
-    if (spec.socketDir() != null) {
-      Files.createDirectories(spec.socketDir());
-    }
-    Path parent = spec.logFile().toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
     return ChildProcess.builder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))

@@ -8,13 +8,14 @@ import java.util.Optional;
 
 /**
  * The parsed {@code postmaster.pid} of a data directory: line 1 the pid, line 2 the data directory,
- * line 4 the port, line 6 the first listen address.
+ * line 4 the port, line 5 the first Unix socket directory, line 6 the first listen address.
  *
  * @param pid the postmaster's pid
  * @param port the TCP port, or 0 if not recorded
+ * @param socketDir the first Unix socket directory, or "" if none (or not recorded)
  * @param listenAddress the first listen address, or "" if not recorded
  */
-public record PostmasterPid(long pid, int port, String listenAddress) {
+public record PostmasterPid(long pid, int port, String socketDir, String listenAddress) {
 
   /** Name of the lock file PostgreSQL writes into its data directory. */
   public static final String FILE_NAME = "postmaster.pid";
@@ -34,8 +35,11 @@ public record PostmasterPid(long pid, int port, String listenAddress) {
     try {
       long pid = Long.parseLong(lines[0].trim());
       int port = lines.length > 3 && !lines[3].isBlank() ? Integer.parseInt(lines[3].trim()) : 0;
+      String socketDir = lines.length > 4 ? lines[4].trim() : "";
       String listen = lines.length > 5 ? lines[5].trim().split(",")[0].trim() : "";
-      return pid > 0 ? Optional.of(new PostmasterPid(pid, port, listen)) : Optional.empty();
+      return pid > 0
+          ? Optional.of(new PostmasterPid(pid, port, socketDir, listen))
+          : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

@@ -1,12 +1,16 @@
 package dev.toygres.postgres.internal;
 
+import dev.toygres.postgres.PostgresSockets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
-/** Waits until a freshly launched server answers {@code SELECT 1} over JDBC. */
+/**
+ * Waits until a freshly launched server answers {@code SELECT 1} over JDBC: through its Unix socket
+ * if it has one (so that the password never goes to whatever holds the TCP port), else over TCP.
+ */
 final class Readiness {
 
   /** Why a server did not become ready. */
@@ -86,7 +90,10 @@ final class Readiness {
     return state.equals("08004") || state.equals("28P01") || state.equals("28000");
   }
 
-  /** Opens a JDBC connection as the superuser to database "postgres" on 127.0.0.1. */
+  /**
+   * Opens a JDBC connection as the superuser to database "postgres", through the server's socket
+   * directory if it has one, else to 127.0.0.1.
+   */
   static Connection connect(ServerSpec spec, int port) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", spec.superuser());
@@ -96,7 +103,10 @@ final class Readiness {
     properties.setProperty("connectTimeout", "2");
     properties.setProperty("socketTimeout", "10");
     properties.setProperty("loginTimeout", "5");
-    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    String url =
+        spec.socketDir() != null
+            ? PostgresSockets.jdbcUrl(spec.socketDir(), port, "postgres")
+            : "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     Connection connection = new org.postgresql.Driver().connect(url, properties);
     if (connection == null) {
       throw new SQLException("the PostgreSQL JDBC driver did not accept " + url);

@@ -36,7 +36,12 @@ public record ServerSpec(
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
   private static final Set<String> RESERVED =
-      Set.of("listen_addresses", "port", "unix_socket_directories", "data_directory");
+      Set.of(
+          "listen_addresses",
+          "port",
+          "unix_socket_directories",
+          "unix_socket_permissions",
+          "data_directory");
 
   /** Checks for nulls and copies the settings. */
   public ServerSpec {

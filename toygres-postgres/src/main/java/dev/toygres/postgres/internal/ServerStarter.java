@@ -37,6 +37,7 @@ public final class ServerStarter {
   public static Started start(ServerSpec spec) {
     try {
       clearLeftover(spec.dataDir(), spec.shutdownTimeout());
+      ServerFiles.prepare(spec);
       InitDb.initIfNeeded(spec);
       for (int attempt = 1; ; attempt++) {
         int port = spec.port() == 0 ? FreePorts.pick() : spec.port();

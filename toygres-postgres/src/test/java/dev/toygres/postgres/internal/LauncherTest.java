@@ -43,9 +43,9 @@ class LauncherTest {
   }
 
   @Test
-  void usesConfiguredSocketDirectory() {
+  void usesConfiguredSocketDirectoryWithOwnerOnlySockets() {
     assertThat(Launcher.postgresCommand(spec(Path.of("/run/pg")), 5555))
-        .endsWith("-c", "unix_socket_directories=/run/pg");
+        .endsWith("-c", "unix_socket_directories=/run/pg", "-c", "unix_socket_permissions=0700");
   }
 
   @Test
