@@ -18,8 +18,9 @@ import java.util.Optional;
  *
  * <p>Create one with {@link #builder()} and {@link #start()} it, or {@link #attach(Path)} to a
  * server that is already running (for example one started by an earlier JVM: servers are started in
- * their own session and outlive the JVM unless stopped). initdb and postgres run as this JVM's user
- * (under root: as uid 1000 inside a user namespace), with a clean environment (only {@code PATH}
+ * their own session and outlive the JVM unless stopped). initdb and postgres run as the {@link
+ * PostgresServerBuilder#runAs(OsUser) run-as user} if one is set, else as this JVM's user (under
+ * root: as uid 1000 inside a user namespace), always with a clean environment (only {@code PATH}
  * and {@code LC_ALL=C}). Instances are thread-safe.
  */
 public final class PostgresServer implements AutoCloseable {
@@ -63,7 +64,7 @@ public final class PostgresServer implements AutoCloseable {
   /**
    * Attaches to the server running on {@code dataDir}, as recorded in its {@code postmaster.pid}
    * (pid on line 1, port on line 4, first socket directory on line 5), so that this JVM can query,
-   * reload or stop a server it did not start.
+   * reload or stop a server it did not start (as root: whichever OS user it runs as).
    *
    * @param dataDir the server's data directory
    * @return the running server, or empty if there is no postmaster.pid or its pid is not a live

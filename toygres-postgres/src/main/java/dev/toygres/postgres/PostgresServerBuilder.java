@@ -25,6 +25,7 @@ public final class PostgresServerBuilder {
   private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   private Path logFile;
   private Path socketDir;
+  private OsUser runAs;
 
   PostgresServerBuilder() {}
 
@@ -153,9 +154,10 @@ public final class PostgresServerBuilder {
   /**
    * Enables a Unix-domain socket in {@code socketDir}; by default Unix sockets are disabled. At
    * each start the directory is created if missing and must end up a real directory (not a symbolic
-   * link) owned by this JVM's user with mode 0700; owner and mode are fixed where this JVM may (as
-   * root, or as its owner). The socket itself gets mode 0700 ({@code unix_socket_permissions}), and
-   * {@link PostgresServer#start()} then checks readiness through the socket instead of TCP.
+   * link) owned by the server's OS user (the {@link #runAs(OsUser)} user, else this JVM's) with
+   * mode 0700; owner and mode are fixed where this JVM may (as root, or as its owner). The socket
+   * itself gets mode 0700 ({@code unix_socket_permissions}), and {@link PostgresServer#start()}
+   * then checks readiness through the socket instead of TCP.
    *
    * @param socketDir the socket directory, or null to disable; {@code <socketDir>/.s.PGSQL.<port>}
    *     must not exceed {@value PostgresSockets#MAX_SOCKET_PATH_BYTES} bytes (checked by {@link
@@ -168,13 +170,35 @@ public final class PostgresServerBuilder {
   }
 
   /**
+   * Runs initdb and postgres as {@code user} instead of this JVM's user; by default (or if {@code
+   * user} is this JVM's user) they run as this JVM's user, which under root means uid 1000 inside a
+   * user namespace.
+   *
+   * <p>For another user this JVM must be root. initdb and postgres then run through {@code setpriv}
+   * (util-linux) with that user's uid and primary gid, no supplementary groups and no_new_privs,
+   * without a user namespace. At each start the data directory is created (mode 0700) for that
+   * user, or, if it belongs to someone else (for example initialized while servers ran as this
+   * JVM's user), given to that user with everything in it. Every directory above the data
+   * directory, the binaries and the socket directory must be searchable by that user (mode 0711 or
+   * wider): the start fails naming the first one that is not, and never changes them.
+   *
+   * @param user the OS user the server runs as, or null for this JVM's user
+   * @return this builder
+   */
+  public PostgresServerBuilder runAs(OsUser user) {
+    this.runAs = user;
+    return this;
+  }
+
+  /**
    * Builds the (not yet started) server.
    *
    * @return the server
    * @throws IllegalStateException if no data directory was set
    * @throws IllegalArgumentException if the socket path would be too long (see {@link
    *     PostgresSockets#socketFile(Path, int)}; with port 0 a five-digit port is assumed)
-   * @throws PostgresException if no installation was set and the default one is not available
+   * @throws PostgresException if no installation was set and the default one is not available, or a
+   *     run-as user other than this JVM's is set and this JVM is not root
    */
   public PostgresServer build() {
     if (dataDir == null) {
@@ -183,6 +207,7 @@ public final class PostgresServerBuilder {
     if (socketDir != null) {
       PostgresSockets.socketFile(socketDir, port == 0 ? 65535 : port);
     }
+    OsUser otherUser = otherUser(runAs);
     PostgresInstallation inst =
         installation != null ? installation : PostgresInstallations.defaultInstallation();
     Path log = logFile != null ? logFile : dataDir.resolveSibling(dataDir.getFileName() + ".log");
@@ -197,7 +222,32 @@ public final class PostgresServerBuilder {
             startupTimeout,
             shutdownTimeout,
             log,
-            socketDir));
+            socketDir,
+            otherUser));
+  }
+
+  /** {@code user} unless it is this JVM's user; checks that this JVM may switch to it. */
+  private static OsUser otherUser(OsUser user) {
+    if (user == null) {
+      return null;
+    }
+    OsUser me = OsUser.current();
+    if (user.uid() == me.uid()) {
+      return null;
+    }
+    if (!me.isRoot()) {
+      throw new PostgresException(
+          "Running PostgreSQL as the OS user "
+              + user.name()
+              + " (uid "
+              + user.uid()
+              + ") needs root, but this JVM runs as "
+              + me.name()
+              + " (uid "
+              + me.uid()
+              + ").");
+    }
+    return user;
   }
 
   private static Duration positive(Duration timeout) {

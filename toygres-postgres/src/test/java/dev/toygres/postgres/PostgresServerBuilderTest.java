@@ -2,6 +2,7 @@ package dev.toygres.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,19 @@ class PostgresServerBuilderTest {
     assertThatThrownBy(server::reload)
         .isInstanceOf(PostgresException.class)
         .hasMessageContaining("not running");
+  }
+
+  @Test
+  void runningAsAnotherUserNeedsRoot() {
+    assumeFalse(OsUser.current().isRoot(), "this JVM is root, so it may run servers as anyone");
+    PostgresServerBuilder builder =
+        PostgresServer.builder()
+            .installation(FAKE)
+            .dataDir(Path.of("/srv/x/data"))
+            .runAs(new OsUser("root", 0, 0));
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(PostgresException.class)
+        .hasMessageContaining("needs root");
   }
 
   @Test

@@ -3,11 +3,18 @@ package dev.toygres.postgres.internal;
 import dev.toygres.postgres.OsUser;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,6 +52,34 @@ public final class FileAccess {
   }
 
   /**
+   * Makes {@code user} the owner of everything under {@code root}, without following symbolic links
+   * (a link itself changes owner, not its target). {@code root} is changed last, so a tree whose
+   * root belongs to {@code user} was changed completely.
+   */
+  static void chownTree(Path root, OsUser user) throws IOException {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            chown(file, user);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException failure)
+              throws IOException {
+            if (failure != null) {
+              throw failure;
+            }
+            chown(dir, user);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /**
    * Creates {@code file} with mode 0600 if it does not exist, else sets its mode to 0600 (unless it
    * already is).
    */
@@ -62,5 +97,50 @@ public final class FileAccess {
     if (!Files.getPosixFilePermissions(path, NOFOLLOW).equals(permissions)) {
       Files.setPosixFilePermissions(path, permissions);
     }
+  }
+
+  /**
+   * The first directory, from "/" down to {@code dir} itself, that {@code user} cannot search (pass
+   * through): checked along the path as given and along its real path (where symbolic links lead).
+   * Only the user's uid and primary gid count, as servers run without supplementary groups.
+   *
+   * @return the blocking directory, or empty if {@code user} can reach {@code dir}
+   */
+  static Optional<Path> firstUnsearchable(Path dir, OsUser user) throws IOException {
+    if (user.isRoot()) {
+      return Optional.empty();
+    }
+    Set<Path> chain = new LinkedHashSet<>(withAncestors(dir.toAbsolutePath().normalize()));
+    chain.addAll(withAncestors(dir.toRealPath()));
+    for (Path path : chain) {
+      if (Files.isDirectory(path, NOFOLLOW) && !canExecute(path, user)) {
+        return Optional.of(path);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether {@code user} has the execute (for a directory: search) bit that applies to it on {@code
+   * path} itself.
+   */
+  static boolean canExecute(Path path, OsUser user) throws IOException {
+    if (user.isRoot()) {
+      return true;
+    }
+    int mode = mode(path);
+    int gid = (Integer) Files.getAttribute(path, "unix:gid", NOFOLLOW);
+    if (uid(path) == user.uid()) {
+      return (mode & 0100) != 0;
+    }
+    return gid == user.gid() ? (mode & 010) != 0 : (mode & 01) != 0;
+  }
+
+  private static List<Path> withAncestors(Path path) {
+    List<Path> chain = new ArrayList<>();
+    for (Path p = path; p != null; p = p.getParent()) {
+      chain.add(0, p);
+    }
+    return chain;
   }
 }

@@ -52,11 +52,14 @@ final class InitDb {
                 spec.dataDir().getParent(),
                 ".pwfile-",
                 "",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                PosixFilePermissions.asFileAttribute(FileAccess.OWNER_READ_WRITE));
+        if (spec.runAs() != null) {
+          FileAccess.chown(pwfile, spec.runAs()); // initdb reads it as that user
+        }
         Files.writeString(pwfile, spec.password() + "\n", StandardCharsets.UTF_8);
         command.addAll(List.of("-A", "scram-sha-256", "--pwfile=" + pwfile));
       }
-      Exec.Result result = Exec.run(RootWrapper.wrap(command), TIMEOUT);
+      Exec.Result result = Exec.run(RunAs.wrap(spec, command), TIMEOUT);
       if (!result.ok()) {
         throw new PostgresException(
             "initdb failed with exit code "

@@ -46,8 +46,8 @@ final class Launcher {
 
   /**
    * Starts postgres in its own session (via setsid, which execs, so that terminal signals and
-   * hangups aimed at this JVM do not reach it and it can outlive the JVM), wrapped for root if
-   * needed, with a clean environment. The log file must exist ({@link ServerFiles}).
+   * hangups aimed at this JVM do not reach it and it can outlive the JVM), as the server's OS user
+   * ({@link RunAs}), with a clean environment. The log file must exist ({@link ServerFiles}).
    */
   static Process launch(ServerSpec spec, int port) throws IOException {
     List<String> command = new ArrayList<>();
@@ -55,7 +55,7 @@ final class Launcher {
         .filter(Files::isExecutable)
         .findFirst()
         .ifPresent(p -> command.add(p.toString()));
-    command.addAll(RootWrapper.wrap(postgresCommand(spec, port)));
+    command.addAll(RunAs.wrap(spec, postgresCommand(spec, port)));
     return ChildProcess.builder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))

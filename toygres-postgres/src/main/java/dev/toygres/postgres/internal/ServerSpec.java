@@ -1,5 +1,6 @@
 package dev.toygres.postgres.internal;
 
+import dev.toygres.postgres.OsUser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
  * @param shutdownTimeout how long to wait after a fast shutdown before escalating
  * @param logFile file that the server's stdout/stderr are appended to
  * @param socketDir Unix socket directory, or null to disable Unix sockets
+ * @param runAs the OS user (other than this JVM's) that initdb and postgres run as, or null to run
+ *     them as this JVM's user (wrapped by {@link RootWrapper} under root)
  */
 public record ServerSpec(
     Path binDir,
@@ -31,7 +34,8 @@ public record ServerSpec(
     Duration startupTimeout,
     Duration shutdownTimeout,
     Path logFile,
-    Path socketDir) {
+    Path socketDir,
+    OsUser runAs) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
@@ -52,6 +56,11 @@ public record ServerSpec(
     Objects.requireNonNull(startupTimeout, "startupTimeout");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     Objects.requireNonNull(logFile, "logFile");
+  }
+
+  /** The OS user that the server's files and socket directory belong to. */
+  public OsUser owner() {
+    return runAs != null ? runAs : OsUsers.current();
   }
 
   /** Returns {@code name} if it is a plain identifier not starting with "pg_", else throws. */
@@ -95,6 +104,8 @@ public record ServerSpec(
         + superuser
         + ", password="
         + (password == null ? "none" : "***")
+        + ", runAs="
+        + (runAs == null ? "this JVM's user" : runAs.name())
         + "]";
   }
 }

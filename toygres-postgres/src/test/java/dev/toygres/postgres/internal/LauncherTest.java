@@ -20,7 +20,8 @@ class LauncherTest {
         Duration.ofSeconds(5),
         Duration.ofSeconds(5),
         Path.of("/srv/data.log"),
-        socketDir);
+        socketDir,
+        null);
   }
 
   @Test
@@ -61,6 +62,7 @@ class LauncherTest {
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
             Path.of("/l"),
+            null,
             null);
     assertThat(withPassword.toString()).doesNotContain("secret");
   }
