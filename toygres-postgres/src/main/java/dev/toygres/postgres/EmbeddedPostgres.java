@@ -7,14 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The embedded metadata database: a durable PostgreSQL server owned by this JVM.
+ * The embedded metadata database: a durable PostgreSQL server owned by this JVM, running as this
+ * JVM's user (under root: as uid 1000 inside a user namespace), never as another OS user.
  *
- * <p>Layout of the directory given to {@link #start(Path)}: {@code pgdata/} (the cluster), {@code
- * password} (the generated superuser password, mode 0600, reused on later starts), {@code port}
- * (the last port, reused if still free), {@code postgres.log} and {@code lock} (held while this JVM
- * owns the directory). The server runs with fsync, synchronous_commit and full_page_writes on. A
- * server left running by a JVM that died (even by SIGKILL), or a stale postmaster.pid, is handled:
- * the old server is stopped first.
+ * <p>Layout of the directory given to {@link #start(Path)} (mode 0700): {@code pgdata/} (the
+ * cluster), {@code password} (the generated superuser password, mode 0600, reused on later starts),
+ * {@code port} (the last port, reused if still free; mode 0600), {@code postgres.log} (mode 0600)
+ * and {@code lock} (held while this JVM owns the directory). Modes of existing files are fixed at
+ * each start. The server runs with fsync, synchronous_commit and full_page_writes on. A server left
+ * running by a JVM that died (even by SIGKILL), or a stale postmaster.pid, is handled: the old
+ * server is stopped first.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -69,6 +71,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
     DataDirLock lock = DataDirLock.acquire(dir);
     try {
+      EmbeddedFiles.makePrivate(dir);
       String password =
           EmbeddedFiles.password(
               dir.resolve("password"),

@@ -33,9 +33,7 @@ class EmbeddedPostgresIT {
       assertThat(db.user()).isEqualTo("postgres");
       assertThat(db.database()).isEqualTo("toygres");
       assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + port + "/toygres");
-      assertThat(
-              PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("password"))))
-          .isEqualTo("rw-------");
+      assertPrivate();
       assertThat(Files.readString(dir.resolve("password")).strip()).isEqualTo(password);
       assertThat(Files.readString(dir.resolve("port")).strip()).isEqualTo(Integer.toString(port));
       for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
@@ -50,8 +48,14 @@ class EmbeddedPostgresIT {
           .hasMessageContaining("in use");
     }
     assertThat(PostgresServer.attach(dir.resolve("pgdata"))).isEmpty();
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String file : List.of("password", "port", "postgres.log")) {
+      Files.setPosixFilePermissions(
+          dir.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
+    }
 
     try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
+      assertPrivate();
       assertThat(db.password()).isEqualTo(password);
       assertThat(db.server().port()).isEqualTo(port);
       assertThat(Sql.query(db.jdbcUrl(), db.user(), password, "SELECT v FROM t")).isEqualTo("7");
@@ -104,6 +108,14 @@ class EmbeddedPostgresIT {
     }
     try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
       assertThat(Sql.query(db.jdbcUrl(), db.user(), db.password(), "SELECT 1")).isEqualTo("1");
+    }
+  }
+
+  /** The directory 0700 and its secret or revealing files 0600, as they are on every start. */
+  private void assertPrivate() throws Exception {
+    assertThat(Proc.mode(dir)).isEqualTo(0700);
+    for (String file : List.of("password", "port", "postgres.log")) {
+      assertThat(Proc.mode(dir.resolve(file))).as(file).isEqualTo(0600);
     }
   }
 

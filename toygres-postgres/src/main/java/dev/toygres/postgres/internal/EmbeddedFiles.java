@@ -4,6 +4,7 @@ import dev.toygres.postgres.PostgresException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -23,10 +24,24 @@ import java.util.Set;
  */
 public final class EmbeddedFiles {
 
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY = FileAccess.OWNER_READ_WRITE;
 
   private EmbeddedFiles() {}
+
+  /**
+   * Makes an embedded database directory private to this JVM's user: the directory 0700, its {@code
+   * port} and {@code postgres.log} files (if present) 0600. The password file is fixed by {@link
+   * #password}.
+   */
+  public static void makePrivate(Path dir) throws IOException {
+    FileAccess.restrict(dir, FileAccess.OWNER_ONLY_DIR);
+    for (String name : new String[] {"port", "postgres.log"}) {
+      Path file = dir.resolve(name);
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        FileAccess.restrict(file, OWNER_ONLY);
+      }
+    }
+  }
 
   /**
    * Reads the password stored in {@code file} (fixing its mode to 0600), or generates one and
@@ -35,9 +50,7 @@ public final class EmbeddedFiles {
    */
   public static String password(Path file, boolean clusterExists) throws IOException {
     if (Files.exists(file)) {
-      if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-        Files.setPosixFilePermissions(file, OWNER_ONLY);
-      }
+      FileAccess.restrict(file, OWNER_ONLY);
       String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (stored.isEmpty()) {
         throw new PostgresException(
