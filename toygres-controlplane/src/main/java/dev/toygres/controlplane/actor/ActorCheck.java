@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * One actor iteration's work, as one activity: read the instance from the CMS, fence (stop if the
  * instance is gone or deleting, or this actor is no longer its recorded actor, or monitoring is
- * off), probe a running instance (a stopped one is not contacted: health unknown), and record the
+ * off), probe a running instance as the monitoring role (a stopped one is not contacted: health
+ * unknown; a secret that cannot be decrypted is an unhealthy check saying so), and record the
  * result. The write itself is fenced again under the row lock.
  */
 public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.Result> {
@@ -65,17 +66,28 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     if (!r.monitoringEnabled()) {
       return Result.stop("monitoring was turned off");
     }
-    ProbeResult result;
-    if (r.state() == InstanceState.RUNNING && r.host() != null && r.port() != null) {
-      result =
-          probe.probe(r.host(), r.port(), r.adminUser(), secrets.decrypt(r.passwordEncrypted()));
-    } else {
-      result = ProbeResult.notProbed("instance is " + r.state().dbName());
-    }
+    ProbeResult result = probe(r);
     HealthRecorder.Outcome o = recorder.record(r.id(), in.actorId(), result, failureThreshold);
     if (!o.recorded()) {
       return Result.stop(o.fencedReason());
     }
     return new Result(false, null, o.status().dbName(), o.consecutiveFailures());
+  }
+
+  private ProbeResult probe(InstanceRecord r) {
+    if (r.state() != InstanceState.RUNNING || r.port() == null) {
+      return ProbeResult.notProbed("instance is " + r.state().dbName());
+    }
+    if (!r.access().current() || r.access().socketDir() == null) {
+      return ProbeResult.notProbed(
+          "waiting for the access upgrade of an instance made before tenant isolation");
+    }
+    String password;
+    try {
+      password = secrets.decrypt(r.access().monitorPasswordSealed());
+    } catch (IllegalStateException e) {
+      return ProbeResult.failed("cannot decrypt the monitoring secret: " + e.getMessage());
+    }
+    return probe.probe(r.access().socketDir(), r.port(), password);
   }
 }

@@ -2,27 +2,29 @@ package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.ProbeResult;
+import dev.toygres.controlplane.dataplane.InstanceConnections;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /**
- * Connects to an instance and asks it how it is: version, recovery, uptime, connections. The
- * response time is measured here, around the connection and the queries.
+ * Connects to an instance as the control plane's monitoring role, through the instance's Unix
+ * socket, and asks it how it is: version, recovery, uptime, connections. The tenant's password is
+ * never used, so a tenant changing it changes nothing here. The response time is measured here,
+ * around the connection and the queries.
  */
 public final class HealthProbe {
   private static final String QUERY =
       """
-      SELECT version(), pg_is_in_recovery(),
-             extract(epoch FROM now() - pg_postmaster_start_time())::bigint,
-             (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),
-             current_setting('max_connections')::int""";
+      SELECT pg_catalog.version(), pg_catalog.pg_is_in_recovery(),
+             extract(epoch FROM pg_catalog.now() - pg_catalog.pg_postmaster_start_time())::bigint,
+             (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'),
+             pg_catalog.current_setting('max_connections')::int""";
 
   private final Duration timeout;
 
@@ -30,18 +32,14 @@ public final class HealthProbe {
     this.timeout = timeout;
   }
 
-  public ProbeResult probe(String host, int port, String user, String password) {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    String secs = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
-    p.setProperty("connectTimeout", secs);
-    p.setProperty("socketTimeout", secs);
-    p.setProperty("loginTimeout", secs);
-    p.setProperty("ApplicationName", "toygres-health");
+  /**
+   * Probes the instance whose socket directory is {@code socketDir} and port {@code port}, logging
+   * in as the monitoring role with {@code monitorPassword}.
+   */
+  public ProbeResult probe(String socketDir, int port, String monitorPassword) {
     long start = System.nanoTime();
     try (Connection c =
-            DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
+            InstanceConnections.asMonitor(Path.of(socketDir), port, monitorPassword, timeout);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(QUERY)) {
       rs.next();

@@ -8,6 +8,7 @@ import dev.toygres.controlplane.api.InstanceViews.Detail;
 import dev.toygres.controlplane.api.InstanceViews.EventView;
 import dev.toygres.controlplane.api.InstanceViews.HealthCheckView;
 import dev.toygres.controlplane.api.InstanceViews.OrchestrationRef;
+import dev.toygres.controlplane.api.InstanceViews.PasswordBody;
 import dev.toygres.controlplane.api.InstanceViews.Summary;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.instance.InstanceOperations;
@@ -60,6 +61,15 @@ final class InstanceHandlers {
     lifecycle(ctx, instances::restart);
   }
 
+  void changePassword(Context ctx) {
+    String name = Params.instanceName(ctx);
+    PasswordBody b = RequestBodies.read(ctx, PasswordBody.class);
+    if (b.password() == null || b.password().isEmpty()) {
+      throw ToygresException.badRequest("field 'password' is required");
+    }
+    ctx.json(instances.changePassword(name, b.password()));
+  }
+
   void healthChecks(Context ctx) {
     String name = Params.instanceName(ctx);
     int limit = Params.limit(ctx, DEFAULT_HISTORY_LIMIT);
@@ -87,7 +97,7 @@ final class InstanceHandlers {
       throw ToygresException.badRequest("field 'password' is required");
     }
     return new CreateRequest(
-        b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb());
+        b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb(), b.user());
   }
 
   private static String version(JsonNode v) {

@@ -15,11 +15,23 @@ import java.time.Instant;
 final class InstanceViews {
   private InstanceViews() {}
 
-  /** Body of {@code POST /api/instances}; {@code postgresVersion} may be a string or a number. */
-  record CreateBody(String name, String password, JsonNode postgresVersion, Integer storageSizeGb) {
+  /**
+   * Body of {@code POST /api/instances}; {@code postgresVersion} may be a string or a number;
+   * {@code user} names the tenant's role (default postgres).
+   */
+  record CreateBody(
+      String name, String password, JsonNode postgresVersion, Integer storageSizeGb, String user) {
     @Override
     public String toString() {
-      return "CreateBody[" + name + ", version " + postgresVersion + "]";
+      return "CreateBody[" + name + ", version " + postgresVersion + ", user " + user + "]";
+    }
+  }
+
+  /** Body of {@code POST /api/instances/{name}/password}. */
+  record PasswordBody(String password) {
+    @Override
+    public String toString() {
+      return "PasswordBody[****]";
     }
   }
 
@@ -77,6 +89,7 @@ final class InstanceViews {
       boolean monitoringEnabled,
       String postgresVersion,
       int storageSizeGb,
+      String user,
       String createOrchestrationId,
       String deleteOrchestrationId,
       Instant createdAt,
@@ -101,6 +114,7 @@ final class InstanceViews {
           r.monitoringEnabled(),
           r.postgresVersion(),
           r.storageSizeGb(),
+          r.tenantUser(),
           r.createOrchestrationId(),
           r.deleteOrchestrationId(),
           r.createdAt(),

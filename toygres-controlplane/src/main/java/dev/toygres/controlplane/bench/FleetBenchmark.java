@@ -109,11 +109,14 @@ public final class FleetBenchmark {
                 .installation(inst)
                 .dataDir(s.dataDir().resolve("targets").resolve("target-" + i))
                 .password(password)
+                .unixSocketDirectory(
+                    Path.of("/tmp", "toygres-bench-" + ProcessHandle.current().pid() + "-" + i))
                 .setting("max_connections", "300")
                 .build();
         // stopped by pid (the server checks it is the postgres of this data directory)
         closer.add("probe target " + i, server::stop);
         server.start();
+        FleetTargets.addMonitoringRole(server, password);
         targets.add(server);
       }
       log.printf(

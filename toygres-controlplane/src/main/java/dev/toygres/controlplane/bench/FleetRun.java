@@ -412,6 +412,9 @@ final class FleetRun {
                     name,
                     Integer.toString(env.postgresMajor()),
                     1,
+                    "postgres",
+                    null,
+                    env.secrets().encrypt(env.targetPassword()),
                     env.secrets().encrypt(env.targetPassword()),
                     null));
             cms.transition(
@@ -420,7 +423,12 @@ final class FleetRun {
                 InstanceState.RUNNING,
                 "registered by the fleet benchmark");
             cms.setServer(
-                id, target.host(), target.port(), target.dataDir().toString(), target.pid());
+                id,
+                target.host(),
+                target.port(),
+                target.dataDir().toString(),
+                target.socketDirectory().toString(),
+                target.pid());
             return null;
           });
     }

@@ -11,9 +11,10 @@ final class CmsRows {
   static final String INSTANCE_COLUMNS =
       "id, user_name, k8s_name, namespace, postgres_version, storage_size_gb, state::text, health_status,"
           + " last_health_check, consecutive_failures, monitoring_enabled, create_orchestration_id,"
-          + " delete_orchestration_id, instance_actor_orchestration_id, data_plane, host, port, admin_user,"
-          + " password_encrypted, data_dir, pid, created_at, updated_at, started_at, stopped_at, deleted_at,"
-          + " tags::text";
+          + " delete_orchestration_id, instance_actor_orchestration_id, data_plane, host, port, tenant_user,"
+          + " access_version, data_dir, pid, created_at, updated_at, started_at, stopped_at, deleted_at,"
+          + " tags::text, socket_dir, tenant_password_sealed, superuser_password_sealed,"
+          + " monitor_password_sealed";
 
   private CmsRows() {}
 
@@ -45,7 +46,8 @@ final class CmsRows {
         rs.getString(16),
         portOrNull,
         rs.getString(18),
-        rs.getString(19),
+        new InstanceRecord.Access(
+            rs.getInt(19), rs.getString(28), rs.getString(29), rs.getString(30), rs.getString(31)),
         rs.getString(20),
         pidOrNull,
         instant(rs.getTimestamp(22)),

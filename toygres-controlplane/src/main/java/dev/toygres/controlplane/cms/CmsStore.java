@@ -36,15 +36,26 @@ public final class CmsStore {
     return ds;
   }
 
-  /** What a new instance starts with. */
+  /**
+   * What a new instance starts with: the tenant's role and the password given at create, and the
+   * control plane's own secrets, all sealed.
+   */
   public record NewInstance(
       UUID id,
       String userName,
       String k8sName,
       String postgresVersion,
       int storageSizeGb,
-      String passwordEncrypted,
-      String createOrchestrationId) {}
+      String tenantUser,
+      String tenantPasswordSealed,
+      String superuserPasswordSealed,
+      String monitorPasswordSealed,
+      String createOrchestrationId) {
+    @Override
+    public String toString() {
+      return "NewInstance[" + userName + ", " + k8sName + ", user " + tenantUser + "]";
+    }
+  }
 
   /**
    * Inserts an instance in state creating; throws {@link NameTakenException} if a live one has the
@@ -58,15 +69,20 @@ public final class CmsStore {
               c.prepareStatement(
                   """
           INSERT INTO toygres_cms.instances (id, user_name, k8s_name, postgres_version, storage_size_gb,
-            password_encrypted, create_orchestration_id)
-          VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+            tenant_user, tenant_password_sealed, superuser_password_sealed, monitor_password_sealed,
+            create_orchestration_id, access_version)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setObject(1, n.id());
             ps.setString(2, n.userName());
             ps.setString(3, n.k8sName());
             ps.setString(4, n.postgresVersion());
             ps.setInt(5, n.storageSizeGb());
-            ps.setString(6, n.passwordEncrypted());
-            ps.setString(7, n.createOrchestrationId());
+            ps.setString(6, n.tenantUser());
+            ps.setString(7, n.tenantPasswordSealed());
+            ps.setString(8, n.superuserPasswordSealed());
+            ps.setString(9, n.monitorPasswordSealed());
+            ps.setString(10, n.createOrchestrationId());
+            ps.setInt(11, InstanceRecord.Access.CURRENT);
             ps.executeUpdate();
           } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())
@@ -176,9 +192,78 @@ public final class CmsStore {
         });
   }
 
-  /** Records where the instance's server runs. */
-  public void setServer(UUID id, String host, int port, String dataDir, Long pid) {
-    update(id, "host = ?, port = ?, data_dir = ?, pid = ?", host, port, dataDir, pid);
+  /** Records where the instance's server runs and the socket directory the control plane uses. */
+  public void setServer(
+      UUID id, String host, int port, String dataDir, String socketDir, Long pid) {
+    update(
+        id,
+        "host = ?, port = ?, data_dir = ?, socket_dir = ?, pid = ?",
+        host,
+        port,
+        dataDir,
+        socketDir,
+        pid);
+  }
+
+  /**
+   * Seals the control plane's secrets of an instance unless it has some already (an instance made
+   * before tenant isolation); returns the instance as it is afterwards.
+   */
+  public InstanceRecord sealControlSecrets(UUID id, String superuserSealed, String monitorSealed) {
+    update(
+        id,
+        "superuser_password_sealed = coalesce(superuser_password_sealed, ?),"
+            + " monitor_password_sealed = coalesce(monitor_password_sealed, ?)",
+        superuserSealed,
+        monitorSealed);
+    return findById(id).orElseThrow(() -> new CmsException("instance " + id + " vanished", null));
+  }
+
+  /** Records that the instance runs with the current access model (roles, socket, OS user). */
+  public void accessUpgraded(UUID id, String message) {
+    Db.tx(
+        ds,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE toygres_cms.instances SET access_version = ? WHERE id = ? AND access_version < ?")) {
+            ps.setInt(1, InstanceRecord.Access.CURRENT);
+            ps.setObject(2, id);
+            ps.setInt(3, InstanceRecord.Access.CURRENT);
+            if (ps.executeUpdate() == 1) {
+              events.append(c, id, "access_upgraded", null, null, message, "{}");
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Forgets the password given at create (the instance runs; the tenant owns it now). */
+  public void forgetTenantPassword(UUID id) {
+    update(id, "tenant_password_sealed = NULL");
+  }
+
+  /** Live instances made before tenant isolation, for their access upgrade. */
+  public List<InstanceRecord> listNotUpgraded() {
+    return Db.auto(
+        ds,
+        c -> {
+          List<InstanceRecord> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT "
+                          + CmsRows.INSTANCE_COLUMNS
+                          + " FROM toygres_cms.instances WHERE state IN ('running', 'stopped')"
+                          + " AND access_version < "
+                          + InstanceRecord.Access.CURRENT
+                          + " ORDER BY user_name");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(CmsRows.instance(rs));
+            }
+          }
+          return out;
+        });
   }
 
   public void setPid(UUID id, Long pid) {

@@ -14,6 +14,11 @@ public record ProbeResult(
     String errorMessage,
     Map<String, Object> details) {
 
+  /** A probe that could not even be attempted, for a reason that counts as a failure. */
+  public static ProbeResult failed(String why) {
+    return new ProbeResult(HealthStatus.UNHEALTHY, null, null, why, Map.of());
+  }
+
   public static ProbeResult notProbed(String why) {
     return new ProbeResult(HealthStatus.UNKNOWN, null, null, null, Map.of("skipped", why));
   }

@@ -20,8 +20,9 @@ public interface DataPlane {
   int defaultVersion();
 
   /**
-   * Creates the server (initdb with the password, password auth), starts it, and returns where it
-   * runs.
+   * Creates the server, starts it, and returns where it runs. The tenant's role logs in with its
+   * password and is not a superuser; the control plane's superuser and monitoring role get the
+   * spec's secrets and log in only through the channel reserved for them.
    */
   ServerInfo provision(ProvisionSpec spec);
 
@@ -36,4 +37,16 @@ public interface DataPlane {
 
   /** The server, if provisioned; {@code pid} is null when it is not running. */
   Optional<ServerInfo> status(String k8sName);
+
+  /**
+   * Brings an instance made before tenant isolation (whose tenant held the bootstrap superuser) to
+   * the current access model: the control plane's superuser and monitoring role with {@code
+   * secrets}, the tenant's own role (same name, same password, its objects), the server run as an
+   * unprivileged OS user. Leaves the server running. No-op (but start) for an instance already
+   * upgraded.
+   */
+  ServerInfo upgradeAccess(String k8sName, ControlSecrets secrets);
+
+  /** Sets the password of the tenant's role, as the control plane's superuser. */
+  void setTenantPassword(String k8sName, String password, ControlSecrets secrets);
 }

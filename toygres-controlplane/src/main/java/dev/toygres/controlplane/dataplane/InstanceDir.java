@@ -107,6 +107,11 @@ record InstanceDir(Path path) {
     try {
       Files.createDirectories(path);
       Path tmp = path.resolve(METADATA_FILE + ".tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(
+          tmp,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.write(tmp, JSON.writeValueAsBytes(metadata));
       try {
         Files.move(
@@ -120,6 +125,32 @@ record InstanceDir(Path path) {
     } catch (IOException e) {
       throw new ToygresException(
           500, "Cannot write the instance metadata " + metadataFile() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Moves the whole instance directory to {@code target} (which must not exist): a rename on one
+   * file system, else a copy (keeping owners and modes) and a delete.
+   */
+  void moveTo(Path target) {
+    try {
+      try {
+        Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException crossDevice) {
+        try (var paths = Files.walk(path)) {
+          for (Path p : paths.toList()) {
+            Files.copy(
+                p,
+                target.resolve(path.relativize(p).toString()),
+                StandardCopyOption.COPY_ATTRIBUTES,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          }
+        }
+        delete();
+      }
+    } catch (IOException e) {
+      throw new ToygresException(
+          500, "Cannot move instance directory " + path + " to " + target + ": " + e, e);
     }
   }
 

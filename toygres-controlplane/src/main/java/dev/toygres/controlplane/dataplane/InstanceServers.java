@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Starts and stops the PostgreSQL server of one instance directory, turning the postgres module's
- * errors into {@link ToygresException}s that name the instance.
+ * Starts and stops the PostgreSQL server of one instance directory, as the layout's OS user, with
+ * the instance's Unix socket, turning the postgres module's errors into {@link ToygresException}s
+ * that name the instance.
  */
 final class InstanceServers {
 
@@ -30,38 +31,34 @@ final class InstanceServers {
   }
 
   /**
-   * Runs initdb (admin user, {@code password}, scram-sha-256) on the instance's empty data
-   * directory and starts the server.
+   * Starts the server of the instance, running initdb first (bootstrap superuser {@code
+   * meta.adminUser()} with {@code superuserPassword}, SCRAM) if the data directory is empty. The
+   * server counts as ready once it answers through its socket (or asks for a password, when none is
+   * given).
    *
+   * @param superuserPassword the bootstrap superuser's password, or null for an initialized one
    * @throws ToygresException 500 with the server log's tail if it cannot start
    */
-  static PostgresServer initAndStart(
-      InstanceDir dir, InstanceMetadata meta, PostgresInstallation inst, String password) {
-    return start(dir, meta, inst, password);
-  }
-
-  /**
-   * Starts the server of an initialized instance. The password is not needed: the server counts as
-   * ready once it asks for one.
-   *
-   * @throws ToygresException 500 with the server log's tail if it cannot start
-   */
-  static PostgresServer startExisting(
-      InstanceDir dir, InstanceMetadata meta, PostgresInstallation inst) {
-    return start(dir, meta, inst, null);
-  }
-
-  private static PostgresServer start(
-      InstanceDir dir, InstanceMetadata meta, PostgresInstallation inst, String password) {
+  static PostgresServer start(
+      InstanceDir dir,
+      InstanceMetadata meta,
+      PostgresInstallation inst,
+      InstanceLayout layout,
+      String superuserPassword) {
+    layout.prepare(dir);
     PostgresServerBuilder builder =
         PostgresServer.builder()
             .installation(inst)
             .dataDir(dir.dataDir())
             .port(meta.port())
             .superuser(meta.adminUser())
-            .password(password)
+            .password(superuserPassword)
             .logFile(dir.logFile())
+            .unixSocketDirectory(layout.socketDir(meta.name()))
             .settings(SETTINGS);
+    if (layout.runAs() != null) {
+      builder.runAs(layout.runAs());
+    }
     try {
       return builder.build().start();
     } catch (PostgresException e) {
@@ -87,6 +84,22 @@ final class InstanceServers {
       server.get().stop();
     } catch (PostgresException e) {
       throw new ToygresException(500, "Cannot stop instance '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes the running server re-read pg_hba.conf. */
+  static void reload(InstanceDir dir, String name) {
+    PostgresServer server =
+        running(dir)
+            .orElseThrow(
+                () ->
+                    new ToygresException(
+                        500, "Instance '" + name + "' stopped while its access was being set"));
+    try {
+      server.reload();
+    } catch (PostgresException e) {
+      throw new ToygresException(
+          500, "Cannot reload instance '" + name + "': " + e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.dataplane;
 
 import dev.toygres.controlplane.ToygresException;
 import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresInstallations;
 import dev.toygres.postgres.PostgresServer;
@@ -14,16 +15,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The local data plane: every instance is a PostgreSQL server process on 127.0.0.1, with its own
  * directory {@code <instancesRoot>/<k8sName>/} holding {@code pgdata/}, {@code postgres.log} and
- * {@code instance.json} (major version, port, admin user). Servers outlive this object and its JVM;
- * a new one on the same directory finds them again. Thread-safe: operations on one name are
- * serialized (also across instances of this class in one JVM).
+ * {@code instance.json} (major version, port, users), and a Unix socket directory only its OS user
+ * can enter ({@link InstanceLayout}). When this JVM runs as root, servers run as an unprivileged OS
+ * user; always with a clean environment. Servers outlive this object and its JVM; a new one on the
+ * same directory finds them again. Thread-safe: operations on one name are serialized (also across
+ * instances of this class in one JVM).
  */
 public final class LocalDataPlane implements DataPlane {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalDataPlane.class);
 
   private final Path root;
+  private final Path legacyRoot;
   private final VersionCatalog versions;
+  private final InstanceLayout layout;
   private final Provisioner provisioner;
 
   /**
@@ -32,28 +37,73 @@ public final class LocalDataPlane implements DataPlane {
    * @param instancesRoot the directory holding one directory per instance (created when needed)
    * @param portRangeStart first port instances may listen on
    * @param portRangeEnd last port instances may listen on
+   * @param runAs the OS user instance servers run as (only root may name another user than its
+   *     own), or null for this JVM's user
    * @throws ToygresException if no PostgreSQL installation is found
    */
-  public LocalDataPlane(Path instancesRoot, int portRangeStart, int portRangeEnd) {
-    this(instancesRoot, portRangeStart, portRangeEnd, PostgresInstallations.discover());
+  public LocalDataPlane(Path instancesRoot, int portRangeStart, int portRangeEnd, OsUser runAs) {
+    this(instancesRoot, null, portRangeStart, portRangeEnd, runAs);
   }
 
-  LocalDataPlane(Path root, int first, int last, List<PostgresInstallation> installations) {
+  /**
+   * As {@link #LocalDataPlane(Path, int, int, OsUser)}, also finding instances made before tenant
+   * isolation in {@code legacyRoot} (an instances root the OS user cannot reach), which move to
+   * {@code instancesRoot} at their access upgrade.
+   */
+  LocalDataPlane(Path instancesRoot, Path legacyRoot, int first, int last, OsUser runAs) {
+    this(instancesRoot, legacyRoot, first, last, runAs, PostgresInstallations.discover());
+  }
+
+  LocalDataPlane(
+      Path root,
+      Path legacyRoot,
+      int first,
+      int last,
+      OsUser runAs,
+      List<PostgresInstallation> installations) {
     this.root = root.toAbsolutePath().normalize();
+    this.legacyRoot =
+        legacyRoot == null || legacyRoot.toAbsolutePath().normalize().equals(this.root)
+            ? null
+            : legacyRoot.toAbsolutePath().normalize();
     this.versions = new VersionCatalog(installations);
-    this.provisioner = new Provisioner(new PortAllocator(this.root, first, last));
+    this.layout = new InstanceLayout(this.root, runAs);
+    this.provisioner = new Provisioner(new PortAllocator(this.root, first, last), layout);
   }
 
   /**
    * Creates the local data plane of a server configuration: instances in {@code
-   * <dataDir>/instances}, ports from the configured range.
+   * <dataDir>/instances}, ports from the configured range, and, when this JVM runs as root, servers
+   * running as {@link ServerConfig#instanceUser()} (created as a system account if missing). If
+   * that user cannot reach the data directory (under /root, say), instances live in {@code
+   * /var/lib/toygres/instances-<hash of the data directory>} instead.
    *
    * @param config the server configuration
    * @return the data plane
    */
   public static LocalDataPlane fromConfig(ServerConfig config) {
+    OsUser runAs =
+        OsUser.current().isRoot() ? OsUser.ensureSystemUser(config.instanceUser()) : null;
+    Path root = InstanceLayout.instancesRoot(config.dataDir(), runAs);
+    Path inDataDir = config.dataDir().toAbsolutePath().normalize().resolve("instances");
+    if (!root.equals(inDataDir)) {
+      LOG.info(
+          "Instance servers run as {}, who cannot reach {}: instance data lives in {}",
+          runAs.name(),
+          config.dataDir(),
+          root);
+    }
     return new LocalDataPlane(
-        config.dataDir().resolve("instances"), config.portRangeStart(), config.portRangeEnd());
+        root, inDataDir, config.portRangeStart(), config.portRangeEnd(), runAs);
+  }
+
+  /**
+   * Returns the OS user instance servers run as.
+   *
+   * @return the user, or null when they run as this JVM's user
+   */
+  public OsUser instanceUser() {
+    return layout.runAs();
   }
 
   @Override
@@ -72,7 +122,7 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
-   * {@inheritDoc} Idempotent: an instance provisioned earlier (with the same version and admin
+   * {@inheritDoc} Idempotent: an instance provisioned earlier (with the same version and tenant
    * user, else 409) is started if needed and returned; its data is never touched. An unknown
    * version is a 400 listing the available ones.
    */
@@ -89,15 +139,19 @@ public final class LocalDataPlane implements DataPlane {
         return startLocked(dir, meta);
       }
       dir.refuseUnrecordedCluster();
+      layout.prepare(dir);
       Provisioner.Provisioned done = provisioner.provision(dir, spec, inst);
       return info(dir, done.metadata(), done.server().pid());
     }
   }
 
-  /** {@inheritDoc} Finds a server started by an earlier process; 404 if not provisioned. */
+  /**
+   * {@inheritDoc} Finds a server started by an earlier process; 404 if not provisioned, 409 for an
+   * instance made before tenant isolation (see {@link #upgradeAccess}).
+   */
   @Override
   public ServerInfo start(String k8sName) {
-    InstanceDir dir = InstanceNames.dir(root, k8sName);
+    InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       return startLocked(dir, dir.requireProvisioned(k8sName));
     }
@@ -109,7 +163,7 @@ public final class LocalDataPlane implements DataPlane {
    */
   @Override
   public void stop(String k8sName) {
-    InstanceDir dir = InstanceNames.dir(root, k8sName);
+    InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       if (dir.readMetadata().isEmpty()) {
         throw ToygresException.notFound("No provisioned instance '" + k8sName + "'");
@@ -121,20 +175,71 @@ public final class LocalDataPlane implements DataPlane {
   /** {@inheritDoc} Removes the instance directory; does nothing if it is missing. */
   @Override
   public void deprovision(String k8sName) {
-    InstanceDir dir = InstanceNames.dir(root, k8sName);
+    InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       InstanceServers.stop(dir, k8sName);
       dir.delete();
+      layout.removeSocketDir(k8sName);
     }
     LOG.info("Deprovisioned instance '{}'", k8sName);
   }
 
   @Override
   public Optional<ServerInfo> status(String k8sName) {
-    InstanceDir dir = InstanceNames.dir(root, k8sName);
+    InstanceDir dir = dir(k8sName);
     return dir.readMetadata()
         .filter(InstanceMetadata::initialized)
         .map(m -> info(dir, m, InstanceServers.running(dir).map(PostgresServer::pid).orElse(null)));
+  }
+
+  /**
+   * {@inheritDoc} The server is restarted once: as the layout's OS user, with a clean environment
+   * and its Unix socket, first with a pg_hba.conf that refuses TCP and trusts only the socket while
+   * the control plane takes the bootstrap superuser over, then with the managed one.
+   */
+  @Override
+  public ServerInfo upgradeAccess(String k8sName, ControlSecrets secrets) {
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      if (meta.upgraded()) {
+        return startLocked(dir, meta);
+      }
+      dir.requireCluster(k8sName);
+      InstanceServers.stop(dir, k8sName);
+      dir = moveIntoRoot(dir, k8sName);
+      HbaFile.write(dir.dataDir(), HbaFile.UPGRADING, layout.runAs());
+      PostgresInstallation inst = versions.forExisting(meta.name(), meta.majorVersion());
+      PostgresServer server = InstanceServers.start(dir, meta, inst, layout, null);
+      InstanceAccess.upgradeLegacy(dir, meta, layout, secrets);
+      InstanceMetadata done = meta.asUpgraded(meta.tenant());
+      dir.writeMetadata(done);
+      LOG.info(
+          "Instance '{}' upgraded: tenant role {}, control-plane roles, socket {}, pid {}",
+          k8sName,
+          done.tenant(),
+          layout.socketDir(k8sName),
+          server.pid());
+      return info(dir, done, server.pid());
+    }
+  }
+
+  /** {@inheritDoc} 409 unless the server runs and its access is current. */
+  @Override
+  public void setTenantPassword(String k8sName, String password, ControlSecrets secrets) {
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      if (!meta.upgraded()) {
+        throw ToygresException.conflict(
+            "Instance '" + k8sName + "' is waiting for its access upgrade; try again shortly");
+      }
+      if (InstanceServers.running(dir).isEmpty()) {
+        throw ToygresException.conflict(
+            "Instance '" + k8sName + "' is not running; start it to change its password");
+      }
+      InstanceAccess.setTenantPassword(layout, meta, password, secrets);
+    }
   }
 
   /**
@@ -156,14 +261,58 @@ public final class LocalDataPlane implements DataPlane {
     return root;
   }
 
+  /**
+   * Returns the directory holding the instances' socket directories.
+   *
+   * @return {@code /tmp/toygres-<hash of the instances root>}
+   */
+  public Path socketRoot() {
+    return layout.socketRoot();
+  }
+
+  /**
+   * The directory of instance {@code k8sName}: in the instances root, or, for an instance made
+   * before tenant isolation and not upgraded yet, in the legacy root.
+   */
+  private InstanceDir dir(String k8sName) {
+    InstanceDir dir = InstanceNames.dir(root, k8sName);
+    if (legacyRoot != null && !java.nio.file.Files.exists(dir.path())) {
+      InstanceDir old = InstanceNames.dir(legacyRoot, k8sName);
+      if (java.nio.file.Files.exists(old.path())) {
+        return old;
+      }
+    }
+    return dir;
+  }
+
+  /** Moves a stopped instance's directory from the legacy root into the instances root. */
+  private InstanceDir moveIntoRoot(InstanceDir dir, String k8sName) {
+    InstanceDir target = InstanceNames.dir(root, k8sName);
+    if (dir.path().equals(target.path())) {
+      return dir;
+    }
+    layout.prepare(target);
+    target.delete();
+    dir.moveTo(target.path());
+    LOG.info("Moved instance '{}' from {} to {}", k8sName, dir.path(), target.path());
+    return target;
+  }
+
   private ServerInfo startLocked(InstanceDir dir, InstanceMetadata meta) {
     Optional<PostgresServer> running = InstanceServers.running(dir);
     if (running.isPresent()) {
       return info(dir, meta, running.get().pid());
     }
+    if (!meta.upgraded()) {
+      throw ToygresException.conflict(
+          "Instance '"
+              + meta.name()
+              + "' was created before tenant isolation; it starts through its access upgrade");
+    }
     dir.requireCluster(meta.name());
+    HbaFile.write(dir.dataDir(), HbaFile.MANAGED, layout.runAs());
     PostgresInstallation inst = versions.forExisting(meta.name(), meta.majorVersion());
-    PostgresServer server = InstanceServers.startExisting(dir, meta, inst);
+    PostgresServer server = InstanceServers.start(dir, meta, inst, layout, null);
     LOG.info("Started instance '{}' on port {}, pid {}", meta.name(), meta.port(), server.pid());
     return info(dir, meta, server.pid());
   }
@@ -174,6 +323,12 @@ public final class LocalDataPlane implements DataPlane {
             .find(meta.majorVersion())
             .map(PostgresInstallation::version)
             .orElse(String.valueOf(meta.majorVersion()));
-    return new ServerInfo(PostgresServer.HOST, meta.port(), dir.dataDir(), pid, version);
+    return new ServerInfo(
+        PostgresServer.HOST,
+        meta.port(),
+        dir.dataDir(),
+        layout.socketDir(meta.name()),
+        pid,
+        version);
   }
 }

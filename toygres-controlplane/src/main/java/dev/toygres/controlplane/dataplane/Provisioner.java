@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates a new instance: reserves a port (recorded in {@code instance.json}), runs initdb with the
- * admin user and password, starts the server, then marks the instance initialized. The caller holds
- * the instance's lock.
+ * control plane's superuser, starts the server as the layout's OS user, creates the tenant's and
+ * the control plane's roles and installs the managed pg_hba.conf, then marks the instance
+ * initialized. The caller holds the instance's lock.
  */
 final class Provisioner {
 
@@ -18,19 +19,24 @@ final class Provisioner {
   private static final int PORT_ATTEMPTS = 3;
 
   private final PortAllocator ports;
+  private final InstanceLayout layout;
 
-  Provisioner(PortAllocator ports) {
+  Provisioner(PortAllocator ports, InstanceLayout layout) {
     this.ports = ports;
+    this.layout = layout;
   }
 
   /**
-   * Checks the admin user name and password before anything is created.
+   * Checks the tenant's user name and password before anything is created.
    *
    * @throws ToygresException 400 if PostgreSQL would not accept them
    */
   static void validate(ProvisionSpec spec) {
+    ControlRoles.tenantUser(spec.tenantUser());
     try {
-      PostgresServer.builder().superuser(spec.adminUser()).password(spec.password());
+      PostgresServer.builder()
+          .password(spec.tenantPassword())
+          .password(spec.secrets().superuserPassword());
     } catch (IllegalArgumentException e) {
       throw ToygresException.badRequest("Cannot provision " + spec + ": " + e.getMessage());
     }
@@ -49,7 +55,9 @@ final class Provisioner {
       dir.deleteDataDir();
       InstanceMetadata meta = ports.allocate(spec.k8sName(), port -> reserve(dir, spec, port));
       try {
-        PostgresServer server = InstanceServers.initAndStart(dir, meta, inst, spec.password());
+        PostgresServer server =
+            InstanceServers.start(dir, meta, inst, layout, spec.secrets().superuserPassword());
+        InstanceAccess.secureNew(dir, meta, layout, spec);
         InstanceMetadata done = meta.asInitialized();
         dir.writeMetadata(done);
         LOG.info(
@@ -80,9 +88,11 @@ final class Provisioner {
             spec.k8sName(),
             spec.majorVersion(),
             port,
-            spec.adminUser(),
+            ControlRoles.SUPERUSER,
             false,
-            Instant.now().toString());
+            Instant.now().toString(),
+            spec.tenantUser(),
+            InstanceMetadata.ACCESS_VERSION);
     dir.writeMetadata(meta);
     return meta;
   }

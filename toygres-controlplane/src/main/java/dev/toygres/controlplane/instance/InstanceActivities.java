@@ -7,6 +7,7 @@ import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.controlplane.cms.ProbeResult;
+import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.dataplane.ProvisionSpec;
 import dev.toygres.controlplane.dataplane.ServerInfo;
@@ -32,6 +33,7 @@ public final class InstanceActivities {
   static final String MARK_DELETED = "toygres.instance.mark-deleted";
   static final String STOP_SERVER = "toygres.instance.stop-server";
   static final String START_SERVER = "toygres.instance.start-server";
+  static final String UPGRADE_ACCESS = "toygres.instance.upgrade-access";
 
   /** Server location as recorded (activity result). */
   public record Server(String host, int port, String dataDir, Long pid) {}
@@ -71,7 +73,8 @@ public final class InstanceActivities {
         .activity(DEPROVISION, UUID.class, (ctx, id) -> deprovision(id))
         .activity(MARK_DELETED, UUID.class, (ctx, id) -> markDeleted(id))
         .activity(STOP_SERVER, UUID.class, (ctx, id) -> stopServer(id))
-        .activity(START_SERVER, UUID.class, (ctx, id) -> startServer(id));
+        .activity(START_SERVER, UUID.class, (ctx, id) -> startServer(id))
+        .activity(UPGRADE_ACCESS, UUID.class, (ctx, id) -> upgradeAccess(id));
   }
 
   private InstanceRecord load(UUID id) {
@@ -81,15 +84,20 @@ public final class InstanceActivities {
 
   Server provision(UUID id) {
     InstanceRecord r = load(id);
+    if (r.access().tenantPasswordSealed() == null) {
+      throw new IllegalStateException(
+          "instance " + r.userName() + " has no password to provision with (it ran already)");
+    }
     ServerInfo s =
         dataPlane.provision(
             new ProvisionSpec(
                 r.k8sName(),
                 Integer.parseInt(r.postgresVersion()),
-                r.adminUser(),
-                secrets.decrypt(r.passwordEncrypted()),
+                r.tenantUser(),
+                secrets.decrypt(r.access().tenantPasswordSealed()),
+                controlSecrets(r),
                 r.storageSizeGb()));
-    cms.setServer(id, s.host(), s.port(), s.dataDir().toString(), s.pid());
+    record(id, s);
     cms.event(
         id,
         "provisioned",
@@ -108,7 +116,8 @@ public final class InstanceActivities {
   Void waitReady(UUID id) {
     InstanceRecord r = load(id);
     ProbeResult p =
-        probe.probe(r.host(), r.port(), r.adminUser(), secrets.decrypt(r.passwordEncrypted()));
+        probe.probe(
+            r.access().socketDir(), r.port(), secrets.decrypt(r.access().monitorPasswordSealed()));
     if (p.status() != HealthStatus.HEALTHY) {
       throw new IllegalStateException(
           "server "
@@ -140,6 +149,7 @@ public final class InstanceActivities {
       cms.recordActor(
           m.instanceId(), r.actorId(), m.actorId(), "actor started for the new instance");
     }
+    cms.forgetTenantPassword(m.instanceId());
     return null;
   }
 
@@ -201,8 +211,8 @@ public final class InstanceActivities {
 
   Server startServer(UUID id) {
     InstanceRecord r = load(id);
-    ServerInfo s = dataPlane.start(r.k8sName());
-    cms.setServer(id, s.host(), s.port(), s.dataDir().toString(), s.pid());
+    ServerInfo s = r.access().current() ? dataPlane.start(r.k8sName()) : upgrade(r);
+    record(id, s);
     cms.transition(
             id,
             EnumSet.of(InstanceState.STOPPED, InstanceState.RUNNING),
@@ -214,6 +224,51 @@ public final class InstanceActivities {
                     "instance " + r.userName() + " is " + load(id).state().dbName()));
     poke(r.actorId(), "started");
     return new Server(s.host(), s.port(), s.dataDir().toString(), s.pid());
+  }
+
+  /**
+   * The access upgrade of an instance made before tenant isolation (see {@link
+   * DataPlane#upgradeAccess}); nothing for one already upgraded or no longer running.
+   */
+  Void upgradeAccess(UUID id) {
+    InstanceRecord r = load(id);
+    if (!r.access().current() && r.state() == InstanceState.RUNNING) {
+      record(id, upgrade(r));
+      AccessUpgrades.wake(engine, r.actorId());
+    }
+    return null;
+  }
+
+  private ServerInfo upgrade(InstanceRecord r) {
+    ServerInfo s = dataPlane.upgradeAccess(r.k8sName(), controlSecrets(r));
+    cms.accessUpgraded(
+        r.id(),
+        "access upgraded: tenant role "
+            + r.tenantUser()
+            + " is no longer a superuser; the control plane has its own superuser and monitoring"
+            + " role; the server runs as an unprivileged OS user with a clean environment");
+    return s;
+  }
+
+  /** The control plane's secrets of the instance, sealed first if it has none yet. */
+  private ControlSecrets controlSecrets(InstanceRecord r) {
+    InstanceRecord.Access a = r.access();
+    if (a.superuserPasswordSealed() == null || a.monitorPasswordSealed() == null) {
+      ControlSecrets fresh = ControlSecrets.generate();
+      a =
+          cms.sealControlSecrets(
+                  r.id(),
+                  secrets.encrypt(fresh.superuserPassword()),
+                  secrets.encrypt(fresh.monitorPassword()))
+              .access();
+    }
+    return new ControlSecrets(
+        secrets.decrypt(a.superuserPasswordSealed()), secrets.decrypt(a.monitorPasswordSealed()));
+  }
+
+  private void record(UUID id, ServerInfo s) {
+    cms.setServer(
+        id, s.host(), s.port(), s.dataDir().toString(), s.socketDir().toString(), s.pid());
   }
 
   private void poke(String actorId, String why) {

@@ -12,9 +12,12 @@ import java.util.List;
  */
 public interface InstanceOperations {
 
-  /** A create request as the user sent it; nulls take defaults. */
+  /**
+   * A create request as the user sent it; nulls take defaults. {@code user} names the tenant's role
+   * (default {@code postgres}), which gets {@code password}.
+   */
   record CreateRequest(
-      String name, String password, String postgresVersion, Integer storageSizeGb) {
+      String name, String password, String postgresVersion, Integer storageSizeGb, String user) {
     @Override
     public String toString() {
       return "CreateRequest["
@@ -23,9 +26,14 @@ public interface InstanceOperations {
           + postgresVersion
           + ", "
           + storageSizeGb
-          + " GB]";
+          + " GB, user "
+          + user
+          + "]";
     }
   }
+
+  /** A rotated tenant password: which instance, which role. */
+  record PasswordChange(String instanceName, String user, String status) {}
 
   /** The instance that is being created and the orchestration creating it. */
   record CreateResult(String instanceName, String k8sName, String orchestrationId) {}
@@ -51,13 +59,22 @@ public interface InstanceOperations {
   /** Restarts the server; returns the orchestration's id. 409 unless running or stopped. */
   String restart(String name);
 
+  /**
+   * Sets the password of the instance's tenant role, through the control plane's superuser. 400 for
+   * an invalid password, 409 unless the instance is running.
+   */
+  PasswordChange changePassword(String name, String password);
+
   /** Newest first, at most {@code limit} (1 to 1000). */
   List<HealthCheck> healthChecks(String name, int limit);
 
   /** Newest first, at most {@code limit} (1 to 1000). */
   List<InstanceEvent> events(String name, int limit);
 
-  /** {@code postgresql://user:****@host:port/postgres}, or null before the server has a port. */
+  /**
+   * {@code postgresql://<tenant user>:****@host:port/postgres}, or null before the server has a
+   * port.
+   */
   String maskedConnectionString(InstanceRecord instance);
 
   /** The major versions that can be created, newest first. */

@@ -8,6 +8,8 @@ import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.controlplane.cms.NameTakenException;
+import dev.toygres.controlplane.dataplane.ControlRoles;
+import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.client.DurableClient;
@@ -50,6 +52,8 @@ public final class InstanceService implements InstanceOperations {
         InstanceRequests.version(
             req.postgresVersion(), dataPlane.availableVersions(), dataPlane.defaultVersion());
     int storage = InstanceRequests.storage(req.storageSizeGb());
+    String user = ControlRoles.tenantUser(req.user());
+    ControlSecrets control = ControlSecrets.generate();
     UUID id = UUID.randomUUID();
     String k8sName = InstanceRequests.k8sName(name);
     String orchestrationId = "create-" + k8sName;
@@ -61,7 +65,10 @@ public final class InstanceService implements InstanceOperations {
               k8sName,
               Integer.toString(version),
               storage,
+              user,
               secrets.encrypt(password),
+              secrets.encrypt(control.superuserPassword()),
+              secrets.encrypt(control.monitorPassword()),
               orchestrationId));
     } catch (NameTakenException e) {
       throw ToygresException.conflict(e.getMessage());
@@ -153,6 +160,37 @@ public final class InstanceService implements InstanceOperations {
   }
 
   @Override
+  public PasswordChange changePassword(String name, String password) {
+    String checked = InstanceRequests.password(password);
+    InstanceRecord r = get(name);
+    if (r.state() != InstanceState.RUNNING) {
+      throw ToygresException.conflict(
+          "instance '"
+              + name
+              + "' is "
+              + r.state().dbName()
+              + "; its password can be changed while it runs");
+    }
+    InstanceRecord.Access a = r.access();
+    if (a.superuserPasswordSealed() == null || a.monitorPasswordSealed() == null) {
+      throw ToygresException.conflict(
+          "instance '" + name + "' is waiting for its access upgrade; try again shortly");
+    }
+    ControlSecrets control;
+    try {
+      control =
+          new ControlSecrets(
+              secrets.decrypt(a.superuserPasswordSealed()),
+              secrets.decrypt(a.monitorPasswordSealed()));
+    } catch (IllegalStateException e) {
+      throw new ToygresException(500, "instance '" + name + "': " + e.getMessage(), e);
+    }
+    dataPlane.setTenantPassword(r.k8sName(), checked, control);
+    cms.event(r.id(), "password_changed", "password of " + r.tenantUser() + " changed");
+    return new PasswordChange(r.userName(), r.tenantUser(), "rotated");
+  }
+
+  @Override
   public List<HealthCheck> healthChecks(String name, int limit) {
     return health.list(get(name).id(), InstanceRequests.limit(limit));
   }
@@ -167,7 +205,7 @@ public final class InstanceService implements InstanceOperations {
     if (r.host() == null || r.port() == null) {
       return null;
     }
-    return "postgresql://" + r.adminUser() + ":****@" + r.host() + ":" + r.port() + "/postgres";
+    return "postgresql://" + r.tenantUser() + ":****@" + r.host() + ":" + r.port() + "/postgres";
   }
 
   @Override

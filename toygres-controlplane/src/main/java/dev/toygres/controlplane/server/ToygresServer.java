@@ -15,6 +15,7 @@ import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
+import dev.toygres.controlplane.instance.AccessUpgrades;
 import dev.toygres.controlplane.instance.InstanceActivities;
 import dev.toygres.controlplane.instance.InstanceService;
 import dev.toygres.controlplane.instance.LifecycleOrchestrations;
@@ -73,9 +74,7 @@ public final class ToygresServer implements AutoCloseable {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
       HealthRecorder health = new HealthRecorder(engine.dataSource());
-      LocalDataPlane dataPlane =
-          new LocalDataPlane(
-              cfg.dataDir().resolve("instances"), cfg.portRangeStart(), cfg.portRangeEnd());
+      LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
       HealthProbe probe = new HealthProbe(cfg.probeTimeout());
       InstanceService instances =
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
@@ -96,12 +95,14 @@ public final class ToygresServer implements AutoCloseable {
                   new ActorCheck(cms, health, secrets, probe, cfg.failureThreshold()));
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
+      AccessUpgrades.register(registry);
       Pruner.register(registry, health, engine.client(), cfg.healthRetention());
       ActorSupervisor.register(
           registry, doctor, recovery, cfg.supervisorInterval(), cfg.autoRepair());
       w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
       Pruner.ensureRunning(engine.client());
       ActorSupervisor.ensureRunning(engine.client());
+      AccessUpgrades.startPending(cms, engine.client());
       FleetMetrics.bind(metrics, cms);
       a =
           HttpApi.start(

@@ -74,7 +74,7 @@ class ActorDoctorTest {
         "127.0.0.1",
         5432,
         "postgres",
-        "encrypted",
+        new InstanceRecord.Access(1, "/tmp/toygres-x/web", null, "sealed", "sealed"),
         "/tmp/web",
         42L,
         secondsAgo(7200),

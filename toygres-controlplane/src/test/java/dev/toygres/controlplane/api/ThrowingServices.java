@@ -84,6 +84,11 @@ final class ThrowingServices {
     }
 
     @Override
+    public PasswordChange changePassword(String name, String password) {
+      throw called();
+    }
+
+    @Override
     public List<HealthCheck> healthChecks(String name, int limit) {
       throw called();
     }

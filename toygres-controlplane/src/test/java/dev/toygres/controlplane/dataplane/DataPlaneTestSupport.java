@@ -2,12 +2,16 @@ package dev.toygres.controlplane.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.postgres.OsUser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +31,7 @@ abstract class DataPlaneTestSupport {
   static final int LAST_PORT = 25531;
   static final String USER = "admin";
   static final String PASSWORD = "s3cret-Pa55";
+  static final ControlSecrets SECRETS = ControlSecrets.generate();
 
   @TempDir Path tmp;
 
@@ -38,13 +43,28 @@ abstract class DataPlaneTestSupport {
   }
 
   LocalDataPlane plane(int first, int last) {
-    LocalDataPlane plane = new LocalDataPlane(tmp.resolve("instances"), first, last);
+    OsUser runAs = null;
+    if (OsUser.current().isRoot()) {
+      // As the server does under root: instance servers run as the unprivileged instance user,
+      // who must be able to search its way to its data directory (JUnit makes tmp 0700).
+      runAs = OsUser.ensureSystemUser(ServerConfig.DEFAULT_INSTANCE_USER);
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    LocalDataPlane plane = new LocalDataPlane(tmp.resolve("instances"), first, last, runAs);
     planes.add(plane);
     return plane;
   }
 
+  static ProvisionSpec spec(String name, int version) {
+    return new ProvisionSpec(name, version, USER, PASSWORD, SECRETS, 1);
+  }
+
   ServerInfo provision(LocalDataPlane plane, String name, int version) {
-    return track(plane.provision(new ProvisionSpec(name, version, USER, PASSWORD, 1)));
+    return track(plane.provision(spec(name, version)));
   }
 
   ServerInfo track(ServerInfo info) {

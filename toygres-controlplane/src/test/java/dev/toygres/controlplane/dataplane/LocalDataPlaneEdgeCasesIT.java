@@ -101,7 +101,9 @@ class LocalDataPlaneEdgeCasesIT extends DataPlaneTestSupport {
               ToygresException.class, e -> assertThat(e.status()).isEqualTo(400));
     }
     assertThatThrownBy(
-            () -> plane.provision(new ProvisionSpec("bad-user", 18, "pg_admin", PASSWORD, 1)))
+            () ->
+                plane.provision(
+                    new ProvisionSpec("bad-user", 18, "pg_admin", PASSWORD, SECRETS, 1)))
         .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(400));
   }
 

@@ -35,6 +35,17 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts the server and returns once it listens (or throws with its log). */
   public static ServerProcess start(
       Path dataDir, int port, int firstInstancePort, String... extraArgs) throws Exception {
+    return start(dataDir, port, firstInstancePort, java.util.Map.of(), extraArgs);
+  }
+
+  /** As {@link #start(Path, int, int, String...)}, with more environment variables. */
+  public static ServerProcess start(
+      Path dataDir,
+      int port,
+      int firstInstancePort,
+      java.util.Map<String, String> env,
+      String... extraArgs)
+      throws Exception {
     String javaBin = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd =
         new ArrayList<>(
@@ -58,6 +69,7 @@ public final class ServerProcess implements AutoCloseable {
     Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("TOYGRES_ADMIN_TOKEN", TestServer.TOKEN);
+    pb.environment().putAll(env);
     Process p = pb.start();
     CountDownLatch listening = new CountDownLatch(1);
     Thread pump =

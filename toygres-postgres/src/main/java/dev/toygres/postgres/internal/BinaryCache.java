@@ -30,7 +30,11 @@ final class BinaryCache {
 
   private BinaryCache() {}
 
-  /** The cache root: system property, else environment variable, else ~/.cache/toygres/postgres. */
+  /**
+   * The cache root: system property, else environment variable, else ~/.cache/toygres/postgres, or,
+   * for root, /var/cache/toygres/postgres (root's home is private, and servers that run as an
+   * unprivileged user must be able to execute the binaries).
+   */
   static Path root() {
     String configured = System.getProperty(CACHE_DIR_PROPERTY);
     if (configured == null || configured.isBlank()) {
@@ -38,6 +42,9 @@ final class BinaryCache {
     }
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath().normalize();
+    }
+    if (RootWrapper.isRoot()) {
+      return Path.of("/var/cache/toygres/postgres");
     }
     return Path.of(System.getProperty("user.home"), ".cache", "toygres", "postgres");
   }

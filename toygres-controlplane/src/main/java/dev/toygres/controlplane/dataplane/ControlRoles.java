@@ -1,0 +1,65 @@
+package dev.toygres.controlplane.dataplane;
+
+import dev.toygres.controlplane.ToygresException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The roles of a managed instance. The tenant gets a role of its own (the user given at create): it
+ * logs in over TCP, owns the {@code postgres} database, creates databases, roles (PostgreSQL 16 and
+ * newer) and trusted extensions, but is not a superuser and holds none of the predefined roles that
+ * reach the server's files or programs. The control plane keeps a superuser and a monitoring role
+ * (member of {@code pg_monitor}) for itself; both log in only through the instance's Unix socket,
+ * in a directory no other user can enter, into the control plane's own database.
+ */
+public final class ControlRoles {
+  /** The control plane's superuser (the bootstrap superuser of instances created since). */
+  public static final String SUPERUSER = "toygres_admin";
+
+  /** The monitoring role health probes log in as. */
+  public static final String MONITOR = "toygres_monitor";
+
+  /** The database the control plane's roles connect to; the tenant cannot drop or alter it. */
+  public static final String DATABASE = "toygres";
+
+  /** The tenant role's name when the user gives none. */
+  public static final String DEFAULT_TENANT = "postgres";
+
+  /** The first major version whose CREATEROLE cannot grant the predefined roles to itself. */
+  static final int SAFE_CREATEROLE_VERSION = 16;
+
+  private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Set<String> RESERVED =
+      Set.of("public", "none", "current_user", "session_user", "current_role", "all");
+
+  private ControlRoles() {}
+
+  /**
+   * Checks a tenant role name.
+   *
+   * @return the name, or {@link #DEFAULT_TENANT} when null or blank
+   * @throws ToygresException 400 naming the rule that is broken
+   */
+  public static String tenantUser(String name) {
+    if (name == null || name.isBlank()) {
+      return DEFAULT_TENANT;
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw ToygresException.badRequest(
+          "user '"
+              + (name.length() > 70 ? name.substring(0, 70) + "..." : name)
+                  .replaceAll("\\p{Cntrl}", "?")
+              + "' is not valid: use 1 to 63 lower-case letters, digits and '_', not starting"
+              + " with a digit");
+    }
+    if (name.startsWith("pg_") || name.startsWith("toygres") || RESERVED.contains(name)) {
+      throw ToygresException.badRequest(
+          "user '"
+              + name
+              + "' is reserved (names starting with pg_ or toygres, and "
+              + String.join(", ", RESERVED.stream().sorted().toList())
+              + ")");
+    }
+    return name;
+  }
+}
