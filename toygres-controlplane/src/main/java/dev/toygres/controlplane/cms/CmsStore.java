@@ -115,6 +115,24 @@ public final class CmsStore {
         });
   }
 
+  /**
+   * The sealed password of the newest instance, deleted ones included (to check that a secret key
+   * opens what is stored), or empty if there has never been an instance.
+   */
+  public Optional<String> newestSealedPassword() {
+    return Db.auto(
+        ds,
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT password_encrypted FROM toygres_cms.instances"
+                          + " ORDER BY created_at DESC LIMIT 1");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+          }
+        });
+  }
+
   private static Optional<InstanceRecord> one(Connection c, String where, Object arg)
       throws SQLException {
     try (PreparedStatement ps =

@@ -12,6 +12,7 @@ import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HttpApi;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.Settings;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
@@ -55,8 +56,9 @@ public final class ToygresServer implements AutoCloseable {
   private ToygresServer(ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host)
       throws IOException {
     Files.createDirectories(cfg.dataDir());
+    Path keyFile = cfg.dataDir().resolve("secret.key");
     token = Secrets.adminToken(adminTokenEnv, cfg.dataDir());
-    SecretBox secrets = SecretBox.load(secretKeyEnv, cfg.dataDir().resolve("secret.key"));
+    SecretBox secrets = SecretBox.load(secretKeyEnv, keyFile);
     WorkerOptions workerOptions =
         WorkerOptions.defaults().withMaxConcurrentActivities(64).withLease(cfg.workerLease());
     engine =
@@ -72,6 +74,7 @@ public final class ToygresServer implements AutoCloseable {
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
+      SecretKeyCheck.verify(secrets, keyFile, new Settings(engine.dataSource()), cms);
       HealthRecorder health = new HealthRecorder(engine.dataSource());
       LocalDataPlane dataPlane =
           new LocalDataPlane(
@@ -139,7 +142,12 @@ public final class ToygresServer implements AutoCloseable {
 
   /**
    * Starts a server; the admin token and secret key come from the given values or the data
-   * directory.
+   * directory. The admin token must have at least 16 characters, and right after the CMS is
+   * migrated the secret key must match the fingerprint the database keeps (the first server on a
+   * database records it), before any worker starts.
+   *
+   * @throws dev.toygres.controlplane.config.ConfigurationException if the admin token or the secret
+   *     key is refused; the message says where it came from and how to fix it
    */
   public static ToygresServer start(
       ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host) throws IOException {
