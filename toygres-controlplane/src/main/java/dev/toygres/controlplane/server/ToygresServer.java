@@ -24,10 +24,10 @@ import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.worker.DurableWorker;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
+import dev.toygres.postgres.internal.RootWrapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +55,11 @@ public final class ToygresServer implements AutoCloseable {
 
   private ToygresServer(ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host)
       throws IOException {
-    Files.createDirectories(cfg.dataDir());
+    PrivateFiles.dataDir(cfg.dataDir(), RootWrapper.isRoot());
+    Path tokenFile = cfg.dataDir().resolve("admin-token");
     Path keyFile = cfg.dataDir().resolve("secret.key");
+    PrivateFiles.secretFile(tokenFile);
+    PrivateFiles.secretFile(keyFile);
     token = Secrets.adminToken(adminTokenEnv, cfg.dataDir());
     SecretBox secrets = SecretBox.load(secretKeyEnv, keyFile);
     WorkerOptions workerOptions =
@@ -142,7 +145,8 @@ public final class ToygresServer implements AutoCloseable {
 
   /**
    * Starts a server; the admin token and secret key come from the given values or the data
-   * directory. The admin token must have at least 16 characters, and right after the CMS is
+   * directory. Before anything else runs, the data directory is made private (see {@link
+   * PrivateFiles}); the admin token must have at least 16 characters, and right after the CMS is
    * migrated the secret key must match the fingerprint the database keeps (the first server on a
    * database records it), before any worker starts.
    *
