@@ -20,6 +20,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
       StopCommand.class,
       StartCommand.class,
       RestartCommand.class,
+      PasswordCommand.class,
       HealthCommand.class,
       EventsCommand.class,
       ActorCommand.class,

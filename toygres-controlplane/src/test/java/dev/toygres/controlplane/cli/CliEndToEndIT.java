@@ -328,6 +328,24 @@ class CliEndToEndIT {
   }
 
   @Test
+  @Order(11)
+  void passwordReadsTheNewPasswordBeforeAskingTheServerAndRefusesTheFlag() throws Exception {
+    CliRun none = cli("password", NAME);
+    assertThat(none.exitCode()).as(none.toString()).isEqualTo(1);
+    assertThat(none.err().strip()).isEqualTo("error: " + PasswordInput.NONE);
+
+    CliRun flag = cli("password", NAME, "--password", "New s3cret pw");
+    assertThat(flag.exitCode()).as(flag.toString()).isEqualTo(2);
+    assertThat(flag.err()).startsWith(PasswordOptions.REFUSED).doesNotContain("New s3cret pw");
+
+    CliRun empty = cliWithInput("\n", "password", NAME, "--password-stdin");
+    assertThat(empty.exitCode()).as(empty.toString()).isEqualTo(1);
+    assertThat(empty.err()).startsWith("error: --password-stdin: the first line");
+
+    assertThat(selectOne(connection)).isEqualTo("postgres ok");
+  }
+
+  @Test
   @Order(20)
   void deleteWaitsAndFreesTheName() {
     CliRun run = ok("delete", NAME, "--wait", "--timeout", "1m");

@@ -58,7 +58,7 @@ class CliErrorsTest {
 
   @Test
   void aPasswordOnTheCommandLineIsRefusedWithTheReasonAndTheAlternatives() throws IOException {
-    for (String command : new String[] {"create"}) {
+    for (String command : new String[] {"create", "password"}) {
       CliRun run =
           CliRun.of(
               command,
@@ -80,11 +80,21 @@ class CliErrorsTest {
   }
 
   @Test
+  void passwordWithoutAnyPasswordSourceFailsBeforeAnyRequest() throws IOException {
+    CliRun run =
+        CliRun.of(
+            "password", "alpha", "--server", "http://127.0.0.1:" + closedPort(), "--token", "t");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err().strip()).isEqualTo("error: " + PasswordInput.NONE);
+  }
+
+  @Test
   void anEmptyStandardInputIsRefusedBeforeAnyRequest() throws IOException {
     CliRun run =
         CliRun.withInput(
             "",
-            "create",
+            "password",
             "alpha",
             "--password-stdin",
             "--server",
@@ -127,6 +137,7 @@ class CliErrorsTest {
     for (String[] cmd :
         new String[][] {
           {"create", "--help"},
+          {"password", "--help"},
           {"list", "-h"},
           {"actor", "restart", "--help"},
           {"orchestrations", "history", "--help"}
