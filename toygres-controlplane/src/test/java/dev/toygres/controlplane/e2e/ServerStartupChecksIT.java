@@ -141,9 +141,10 @@ class ServerStartupChecksIT {
     Path dataDir = tmp.resolve("data");
     Path keyFile = dataDir.resolve("secret.key");
     String[] args = {"--database-url-file", urlFile.toString()};
-    try (ServerProcess first =
+    ServerProcess first =
         ServerProcess.start(
-            dataDir, ServerProcess.freePort(), 29600, env("TOYGRES_ADMIN_TOKEN", null), args)) {
+            dataDir, ServerProcess.freePort(), 29600, env("TOYGRES_ADMIN_TOKEN", null), args);
+    try {
       assertThat(mode(dataDir)).isEqualTo(DATA_DIR_MODE);
       assertThat(mode(dataDir.resolve("admin-token"))).isEqualTo("rw-------");
       assertThat(mode(keyFile)).isEqualTo("rw-------");
@@ -151,6 +152,8 @@ class ServerStartupChecksIT {
           .contains("metadata database external")
           .doesNotContain("open to other users")
           .doesNotContain("password=" + databasePassword);
+    } finally {
+      first.close();
     }
     String original = Files.readString(keyFile);
     String other = newKey();
@@ -177,9 +180,11 @@ class ServerStartupChecksIT {
           .contains("cannot be recovered");
       assertThat(exit.output()).doesNotContain(other).doesNotContain(original.strip());
     }
-    try (ServerProcess again =
-        ServerProcess.start(dataDir, ServerProcess.freePort(), 29600, args)) {
+    ServerProcess again = ServerProcess.start(dataDir, ServerProcess.freePort(), 29600, args);
+    try {
       assertThat(again.api().get("/api/instances").status()).isEqualTo(200);
+    } finally {
+      again.close();
     }
   }
 
@@ -191,14 +196,15 @@ class ServerStartupChecksIT {
     Path token = write(dataDir.resolve("admin-token"), "a-long-enough-admin-token\n", "rw-r--r--");
     Path key = write(dataDir.resolve("secret.key"), newKey() + "\n", "rw-rw-r--");
 
-    try (ServerProcess server =
+    ServerProcess server =
         ServerProcess.start(
             dataDir,
             ServerProcess.freePort(),
             29600,
             env("TOYGRES_ADMIN_TOKEN", null),
             "--database-url-file",
-            urlFile.toString())) {
+            urlFile.toString());
+    try {
       assertThat(mode(dataDir)).isEqualTo(DATA_DIR_MODE);
       assertThat(mode(token)).isEqualTo("rw-------");
       assertThat(mode(key)).isEqualTo("rw-------");
@@ -209,6 +215,8 @@ class ServerStartupChecksIT {
           .contains(key + " had mode 0664, open to other users; changed it to 0600")
           .contains("warning: " + urlFile + " (--database-url-file) may be read or changed");
       assertThat(log).doesNotContain("password=" + databasePassword);
+    } finally {
+      server.close();
     }
   }
 }
