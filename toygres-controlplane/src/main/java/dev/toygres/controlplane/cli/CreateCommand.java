@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "create",
     description = {
-      "Creates a PostgreSQL instance. The password of its postgres user (at least 8 characters)",
-      "comes from --password-stdin, else env TOYGRES_PASSWORD, else a prompt on the terminal.",
+      "Creates a PostgreSQL instance. The password of its postgres user (at least",
+      "8 characters) comes from --password-stdin, else env TOYGRES_PASSWORD, else",
+      "a prompt on the terminal.",
       "With --wait, prints the connection string, with the password, once it runs",
       "(with --wait --json: the instance as GET /api/instances/NAME returns it)."
     })

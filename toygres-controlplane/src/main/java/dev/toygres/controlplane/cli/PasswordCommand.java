@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "password",
     description = {
-      "Changes the password of an instance's user (at least 8 characters). The new password comes",
-      "from --password-stdin, else env TOYGRES_PASSWORD, else a prompt on the terminal."
+      "Changes the password of an instance's user (at least 8 characters).",
+      "The new password comes from --password-stdin, else env TOYGRES_PASSWORD,",
+      "else a prompt on the terminal."
     })
 final class PasswordCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "NAME", description = "The instance.")

@@ -18,11 +18,12 @@ import picocli.CommandLine.Spec;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the Toygres API and workers. With no --database-url, --database-url-file or DATABASE_URL,",
-      "the metadata database is an embedded PostgreSQL kept in the data directory. Instance servers",
-      "keep running when this process stops. Exits with 78 (EX_CONFIG) when it refuses its",
-      "configuration (a bad flag or environment value, a password on the command line, an admin",
-      "token shorter than 16 characters, a secret key that is not the database's)."
+      "Runs the Toygres API and workers. With no --database-url, --database-url-file",
+      "or DATABASE_URL, the metadata database is an embedded PostgreSQL kept in the",
+      "data directory. Instance servers keep running when this process stops.",
+      "Exits with 78 (EX_CONFIG) when it refuses its configuration: a bad flag or",
+      "environment value, a password on the command line, an admin token shorter",
+      "than 16 characters, a secret key that is not the database's."
     })
 final class ServerCommand implements Callable<Integer> {
   @Option(
