@@ -1,8 +1,6 @@
 package dev.toygres.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Console;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -18,7 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "create",
     description = {
-      "Creates a PostgreSQL instance; without --password, asks for one on the terminal.",
+      "Creates a PostgreSQL instance. The password of its postgres user (at least",
+      "8 characters) comes from --password-stdin, else env TOYGRES_PASSWORD, else",
+      "a prompt on the terminal.",
       "With --wait, prints the connection string, with the password, once it runs",
       "(with --wait --json: the instance as GET /api/instances/NAME returns it)."
     })
@@ -29,11 +29,7 @@ final class CreateCommand extends ClientCommand {
       description = "Lower-case letters, digits and hyphens, starting with a letter.")
   String name;
 
-  @Option(
-      names = "--password",
-      paramLabel = "P",
-      description = "Password of the instance's postgres user (at least 8 characters).")
-  String password;
+  @Mixin PasswordOptions password;
 
   @Option(
       names = "--version",
@@ -48,7 +44,7 @@ final class CreateCommand extends ClientCommand {
 
   @Override
   public Integer call() {
-    String pw = password != null ? password : prompt();
+    String pw = password.read("Password for " + name + " (at least 8 characters): ");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
     body.put("password", pw);
@@ -93,31 +89,5 @@ final class CreateCommand extends ClientCommand {
           "connection", ConnectionStrings.withPassword(JsonText.text(i, "connection_string"), pw));
     }
     return print(kv.render());
-  }
-
-  private String prompt() {
-    Console console = System.console();
-    if (console == null) {
-      throw CliException.local(
-          "no --password given and no terminal to ask for one: pass --password P");
-    }
-    char[] first = console.readPassword("Password for %s: ", name);
-    char[] again = first == null ? null : console.readPassword("Repeat the password: ");
-    try {
-      if (first == null || again == null || first.length == 0) {
-        throw CliException.local("no password entered");
-      }
-      if (!Arrays.equals(first, again)) {
-        throw CliException.local("the passwords do not match");
-      }
-      return new String(first);
-    } finally {
-      if (first != null) {
-        Arrays.fill(first, ' ');
-      }
-      if (again != null) {
-        Arrays.fill(again, ' ');
-      }
-    }
   }
 }

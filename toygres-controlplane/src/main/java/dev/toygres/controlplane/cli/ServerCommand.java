@@ -1,20 +1,29 @@
 package dev.toygres.controlplane.cli;
 
+import dev.toygres.controlplane.config.ConfigurationException;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.server.ToygresServer;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code toygres server}: the API and the workers, until stopped. */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the Toygres API and workers. With no --database-url, the metadata database is an embedded",
-      "PostgreSQL kept in the data directory. Instance servers keep running when this process stops."
+      "Runs the Toygres API and workers. With no --database-url, --database-url-file",
+      "or DATABASE_URL, the metadata database is an embedded PostgreSQL kept in the",
+      "data directory. Instance servers keep running when this process stops.",
+      "Exits with 78 (EX_CONFIG) when it refuses its configuration: a bad flag or",
+      "environment value, a password on the command line, an admin token shorter",
+      "than 16 characters, a secret key that is not the database's."
     })
 final class ServerCommand implements Callable<Integer> {
   @Option(
@@ -36,11 +45,7 @@ final class ServerCommand implements Callable<Integer> {
       description = "Address to listen on (default ${DEFAULT-VALUE}; env TOYGRES_HOST).")
   String host;
 
-  @Option(
-      names = "--database-url",
-      defaultValue = "${env:DATABASE_URL}",
-      description = "External PostgreSQL for the metadata (env DATABASE_URL); default: embedded.")
-  String databaseUrl;
+  @Mixin DatabaseUrlOptions database;
 
   @Option(
       names = "--health-interval",
@@ -122,29 +127,21 @@ final class ServerCommand implements Callable<Integer> {
       description = "How long audit rows are kept (default ${DEFAULT-VALUE}).")
   Duration auditRetention;
 
+  @Spec CommandSpec spec;
+
+  /**
+   * Starts the server and blocks until it stops. A refused configuration (a bad flag or environment
+   * value, a password on the command line, a short admin token, the wrong secret key) throws {@link
+   * ConfigurationException}, which {@link ToygresCli} turns into exit code {@value
+   * ConfigurationException#EXIT_CODE}.
+   */
   @Override
   public Integer call() throws Exception {
-    String[] range = instancePorts.split("-", 2);
-    if (range.length != 2) {
-      throw new IllegalArgumentException("--instance-ports must look like 15432-16431");
-    }
-    ServerConfig cfg =
-        new ServerConfig(
-            dataDir.toAbsolutePath(),
-            port,
-            databaseUrl,
-            healthInterval,
-            staleAfter,
-            supervisorInterval,
-            autoRepair,
-            failureThreshold,
-            healthRetention,
-            probeTimeout,
-            Integer.parseInt(range[0].trim()),
-            Integer.parseInt(range[1].trim()),
-            workerLease,
-            instanceUser,
-            auditRetention);
+    PrintWriter err = spec.commandLine().getErr();
+    String databaseUrl =
+        database.resolve(System.getenv(DatabaseUrlOptions.ENV), w -> err.println("warning: " + w));
+    err.flush();
+    ServerConfig cfg = config(databaseUrl);
     ToygresServer server =
         ToygresServer.start(
             cfg, System.getenv("TOYGRES_ADMIN_TOKEN"), System.getenv("TOYGRES_SECRET_KEY"), host);
@@ -162,5 +159,35 @@ final class ServerCommand implements Callable<Integer> {
     System.out.flush();
     server.awaitClosed();
     return 0;
+  }
+
+  private ServerConfig config(String databaseUrl) {
+    try {
+      String[] range = instancePorts.split("-", 2);
+      if (range.length != 2
+          || !range[0].strip().matches("\\d{1,5}")
+          || !range[1].strip().matches("\\d{1,5}")) {
+        throw new IllegalArgumentException(
+            "--instance-ports must look like 15432-16431, was " + instancePorts);
+      }
+      return new ServerConfig(
+          dataDir.toAbsolutePath(),
+          port,
+          databaseUrl,
+          healthInterval,
+          staleAfter,
+          supervisorInterval,
+          autoRepair,
+          failureThreshold,
+          healthRetention,
+          probeTimeout,
+          Integer.parseInt(range[0].strip()),
+          Integer.parseInt(range[1].strip()),
+          workerLease,
+          instanceUser,
+          auditRetention);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
   }
 }

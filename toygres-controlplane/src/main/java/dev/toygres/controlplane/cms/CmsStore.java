@@ -131,6 +131,25 @@ public final class CmsStore {
         });
   }
 
+  /**
+   * The sealed password of the newest instance, deleted ones included (to check that a secret key
+   * opens what is stored), or empty if there has never been an instance.
+   */
+  public Optional<String> newestSealedPassword() {
+    return Db.auto(
+        ds,
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT coalesce(superuser_password_sealed, tenant_password_sealed)"
+                          + " FROM toygres_cms.instances WHERE coalesce(superuser_password_sealed,"
+                          + " tenant_password_sealed) IS NOT NULL ORDER BY created_at DESC LIMIT 1");
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+          }
+        });
+  }
+
   private static Optional<InstanceRecord> one(Connection c, String where, Object arg)
       throws SQLException {
     try (PreparedStatement ps =

@@ -12,6 +12,7 @@ import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HttpApi;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.Settings;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
@@ -24,10 +25,10 @@ import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.worker.DurableWorker;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
+import dev.toygres.postgres.internal.RootWrapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,9 +56,13 @@ public final class ToygresServer implements AutoCloseable {
 
   private ToygresServer(ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host)
       throws IOException {
-    Files.createDirectories(cfg.dataDir());
+    PrivateFiles.dataDir(cfg.dataDir(), RootWrapper.isRoot());
+    Path tokenFile = cfg.dataDir().resolve("admin-token");
+    Path keyFile = cfg.dataDir().resolve("secret.key");
+    PrivateFiles.secretFile(tokenFile);
+    PrivateFiles.secretFile(keyFile);
     token = Secrets.adminToken(adminTokenEnv, cfg.dataDir());
-    SecretBox secrets = SecretBox.load(secretKeyEnv, cfg.dataDir().resolve("secret.key"));
+    SecretBox secrets = SecretBox.load(secretKeyEnv, keyFile);
     WorkerOptions workerOptions =
         WorkerOptions.defaults().withMaxConcurrentActivities(64).withLease(cfg.workerLease());
     engine =
@@ -73,6 +78,7 @@ public final class ToygresServer implements AutoCloseable {
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
+      SecretKeyCheck.verify(secrets, keyFile, new Settings(engine.dataSource()), cms);
       HealthRecorder health = new HealthRecorder(engine.dataSource());
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
       HealthProbe probe = new HealthProbe(cfg.probeTimeout());
@@ -140,7 +146,13 @@ public final class ToygresServer implements AutoCloseable {
 
   /**
    * Starts a server; the admin token and secret key come from the given values or the data
-   * directory.
+   * directory. Before anything else runs, the data directory is made private (see {@link
+   * PrivateFiles}); the admin token must have at least 16 characters, and right after the CMS is
+   * migrated the secret key must match the fingerprint the database keeps (the first server on a
+   * database records it), before any worker starts.
+   *
+   * @throws dev.toygres.controlplane.config.ConfigurationException if the admin token or the secret
+   *     key is refused; the message says where it came from and how to fix it
    */
   public static ToygresServer start(
       ServerConfig cfg, String adminTokenEnv, String secretKeyEnv, String host) throws IOException {

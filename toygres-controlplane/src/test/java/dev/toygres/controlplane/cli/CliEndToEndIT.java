@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.testkit.TestServer;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -81,9 +83,18 @@ class CliEndToEndIT {
   }
 
   private static CliRun cli(String... args) {
+    return CliRun.of(withServer(args));
+  }
+
+  /** A run with {@code stdin} as standard input, e.g. for {@code --password-stdin}. */
+  private static CliRun cliWithInput(String stdin, String... args) {
+    return CliRun.withInput(stdin, withServer(args));
+  }
+
+  private static String[] withServer(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--server", url, "--token", TOKEN));
-    return CliRun.of(all.toArray(String[]::new));
+    return all.toArray(String[]::new);
   }
 
   private static CliRun ok(String... args) {
@@ -126,7 +137,10 @@ class CliEndToEndIT {
   @Order(1)
   void createWaitsShowsProgressAndPrintsAConnectionStringThatConnects() throws Exception {
     created.add(NAME);
-    CliRun run = ok("create", NAME, "--password", PASSWORD, "--wait", "--timeout", "2m");
+    CliRun run =
+        cliWithInput(
+            PASSWORD + "\n", "create", NAME, "--password-stdin", "--wait", "--timeout", "2m");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
 
     assertThat(field(run.out(), "name")).isEqualTo(NAME);
     assertThat(field(run.out(), "k8s name")).startsWith(NAME + "-");
@@ -241,7 +255,8 @@ class CliEndToEndIT {
     assertThat(unknown.err()).startsWith("error: ").contains("no-such-instance");
     assertThat(unknown.out()).isEmpty();
 
-    CliRun shortPassword = cli("create", "cli-beta", "--password", "short", "--wait");
+    CliRun shortPassword =
+        cliWithInput("short\n", "create", "cli-beta", "--password-stdin", "--wait");
     assertThat(shortPassword.exitCode()).as(shortPassword.toString()).isEqualTo(1);
     assertThat(shortPassword.err()).contains("password is too short");
 
@@ -258,7 +273,15 @@ class CliEndToEndIT {
   @Order(8)
   void waitThatTimesOutExitsWithOneAndLeavesTheOperationRunning() {
     created.add("cli-slow");
-    CliRun run = cli("create", "cli-slow", "--password", PASSWORD, "--wait", "--timeout", "1ms");
+    CliRun run =
+        cliWithInput(
+            PASSWORD + "\n",
+            "create",
+            "cli-slow",
+            "--password-stdin",
+            "--wait",
+            "--timeout",
+            "1ms");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.err())
@@ -275,6 +298,55 @@ class CliEndToEndIT {
 
   @Test
   @Order(10)
+  void thePasswordFromTheEnvironmentIsWhatCreateSends() throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ToygresCli.class.getName(),
+                "create",
+                "cli-gamma",
+                "--server",
+                url,
+                "--token",
+                TOKEN)
+            .redirectErrorStream(true);
+    pb.environment().put("TOYGRES_PASSWORD", "short");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+
+    assertThat(p.exitValue()).as(output).isEqualTo(1);
+    assertThat(output).as(output).contains("password is too short");
+    assertThat(json("list").findValuesAsText("name")).doesNotContain("cli-gamma");
+  }
+
+  @Test
+  @Order(11)
+  void passwordReadsTheNewPasswordBeforeAskingTheServerAndRefusesTheFlag() throws Exception {
+    CliRun none = cli("password", NAME);
+    assertThat(none.exitCode()).as(none.toString()).isEqualTo(1);
+    assertThat(none.err().strip()).isEqualTo("error: " + PasswordInput.NONE);
+
+    CliRun flag = cli("password", NAME, "--password", "New s3cret pw");
+    assertThat(flag.exitCode()).as(flag.toString()).isEqualTo(2);
+    assertThat(flag.err()).startsWith(PasswordOptions.REFUSED).doesNotContain("New s3cret pw");
+
+    CliRun empty = cliWithInput("\n", "password", NAME, "--password-stdin");
+    assertThat(empty.exitCode()).as(empty.toString()).isEqualTo(1);
+    assertThat(empty.err()).startsWith("error: --password-stdin: the first line");
+
+    assertThat(selectOne(connection)).isEqualTo("postgres ok");
+  }
+
+  @Test
+  @Order(20)
   void deleteWaitsAndFreesTheName() {
     CliRun run = ok("delete", NAME, "--wait", "--timeout", "1m");
 

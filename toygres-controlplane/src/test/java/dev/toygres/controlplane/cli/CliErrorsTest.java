@@ -47,13 +47,63 @@ class CliErrorsTest {
   }
 
   @Test
-  void createWithoutPasswordAndWithoutTerminalAsksForTheFlag() throws IOException {
+  void createWithoutAnyPasswordSourceNamesTheThreeWaysBeforeAnyRequest() throws IOException {
     CliRun run =
         CliRun.of(
             "create", "alpha", "--server", "http://127.0.0.1:" + closedPort(), "--token", "t");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-    assertThat(run.err()).contains("no --password given and no terminal to ask for one");
+    assertThat(run.err().strip()).isEqualTo("error: " + PasswordInput.NONE);
+  }
+
+  @Test
+  void aPasswordOnTheCommandLineIsRefusedWithTheReasonAndTheAlternatives() throws IOException {
+    for (String command : new String[] {"create", "password"}) {
+      CliRun run =
+          CliRun.of(
+              command,
+              "alpha",
+              "--password",
+              "visible-in-ps",
+              "--server",
+              "http://127.0.0.1:" + closedPort(),
+              "--token",
+              "t");
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+      assertThat(run.err())
+          .startsWith(PasswordOptions.REFUSED)
+          .contains("(ps)", "shell history", "--password-stdin", "TOYGRES_PASSWORD", "terminal")
+          .doesNotContain("visible-in-ps")
+          .doesNotContain("cannot reach");
+    }
+  }
+
+  @Test
+  void passwordWithoutAnyPasswordSourceFailsBeforeAnyRequest() throws IOException {
+    CliRun run =
+        CliRun.of(
+            "password", "alpha", "--server", "http://127.0.0.1:" + closedPort(), "--token", "t");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err().strip()).isEqualTo("error: " + PasswordInput.NONE);
+  }
+
+  @Test
+  void anEmptyStandardInputIsRefusedBeforeAnyRequest() throws IOException {
+    CliRun run =
+        CliRun.withInput(
+            "",
+            "password",
+            "alpha",
+            "--password-stdin",
+            "--server",
+            "http://127.0.0.1:" + closedPort(),
+            "--token",
+            "t");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.err()).startsWith("error: --password-stdin: standard input is empty");
   }
 
   @Test
@@ -87,6 +137,7 @@ class CliErrorsTest {
     for (String[] cmd :
         new String[][] {
           {"create", "--help"},
+          {"password", "--help"},
           {"list", "-h"},
           {"actor", "restart", "--help"},
           {"orchestrations", "history", "--help"}
@@ -95,5 +146,8 @@ class CliErrorsTest {
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.out()).contains("--server=URL").contains("--json");
     }
+    assertThat(CliRun.of("create", "--help").out())
+        .contains("--password-stdin")
+        .doesNotContain("--password=");
   }
 }
