@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -57,12 +58,15 @@ final class PortAllocator {
     synchronized (JVM_LOCK) {
       try {
         Files.createDirectories(instancesRoot);
+        Path lockFile = instancesRoot.resolve(".ports.lock");
         try (FileChannel channel =
                 FileChannel.open(
-                    instancesRoot.resolve(".ports.lock"),
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+                    lockFile,
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
             FileLock lock = channel.lock()) {
+          Files.setPosixFilePermissions(lockFile, PosixFilePermissions.fromString("rw-------"));
           Set<Integer> recorded = recordedPorts(name);
           for (int port = first; port <= last; port++) {
             if (!recorded.contains(port) && bindable(port)) {
