@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "create",
     description = {
-      "Creates a PostgreSQL instance. The password of its postgres user (at least",
-      "8 characters) comes from --password-stdin, else env TOYGRES_PASSWORD, else",
+      "Creates a PostgreSQL instance. Its user (--user, default postgres) is the",
+      "owner of the instance but not a superuser. Its password (at least 8",
+      "characters) comes from --password-stdin, else env TOYGRES_PASSWORD, else",
       "a prompt on the terminal.",
       "With --wait, prints the connection string, with the password, once it runs",
       "(with --wait --json: the instance as GET /api/instances/NAME returns it)."
@@ -40,6 +41,12 @@ final class CreateCommand extends ClientCommand {
   @Option(names = "--storage-gb", paramLabel = "N", description = "Storage size in GB.")
   Integer storageGb;
 
+  @Option(
+      names = "--user",
+      paramLabel = "USER",
+      description = "The instance's user (role) to log in as (default: postgres).")
+  String user;
+
   @Mixin WaitOptions waitOptions;
 
   @Override
@@ -53,6 +60,9 @@ final class CreateCommand extends ClientCommand {
     }
     if (storageGb != null) {
       body.put("storage_size_gb", storageGb);
+    }
+    if (user != null) {
+      body.put("user", user);
     }
     ApiClient.Response r = api().post("/api/instances", body);
     JsonNode created = r.json();

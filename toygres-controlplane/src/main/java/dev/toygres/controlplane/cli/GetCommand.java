@@ -32,6 +32,7 @@ final class GetCommand extends ClientCommand {
         .add("consecutive failures", JsonText.text(i, "consecutive_failures"))
         .add("postgres version", JsonText.text(i, "postgres_version"))
         .add("storage", storage == null ? null : storage + " GB")
+        .add("user", JsonText.text(i, "user"))
         .add("connection", JsonText.text(i, "connection_string"))
         .add("monitoring", onOff(i.get("monitoring_enabled")))
         .section("actor")

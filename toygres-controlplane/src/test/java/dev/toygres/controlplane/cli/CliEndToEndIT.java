@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -343,6 +344,46 @@ class CliEndToEndIT {
     assertThat(empty.err()).startsWith("error: --password-stdin: the first line");
 
     assertThat(selectOne(connection)).isEqualTo("postgres ok");
+  }
+
+  @Test
+  @Order(12)
+  void passwordRotatesTheTenantsPasswordThroughTheControlPlane() throws Exception {
+    CliRun run = cliWithInput("N3w-s3cret-pw\n", "password", NAME, "--password-stdin");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out().strip())
+        .isEqualTo("password of user postgres on instance " + NAME + " changed");
+    String old = connection;
+    connection = old.replaceFirst("^(postgresql://[^:]+:)[^@]*@", "$1N3w-s3cret-pw@");
+    assertThat(selectOne(connection)).isEqualTo("postgres ok");
+    assertThatThrownBy(() -> selectOne(old)).isInstanceOf(java.sql.SQLException.class);
+  }
+
+  @Test
+  @Order(13)
+  void createWithUserGivesTheInstanceThatUserAndGetShowsIt() throws Exception {
+    created.add("cli-owner");
+    CliRun run =
+        cliWithInput(
+            PASSWORD + "\n",
+            "create",
+            "cli-owner",
+            "--user",
+            "app_owner",
+            "--password-stdin",
+            "--wait",
+            "--timeout",
+            "2m");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(field(run.out(), "connection")).startsWith("postgresql://app_owner:");
+    assertThat(selectOne(field(run.out(), "connection"))).isEqualTo("app_owner ok");
+    assertThat(field(ok("get", "cli-owner").out(), "user")).isEqualTo("app_owner");
+    CliRun bad =
+        cliWithInput(PASSWORD + "\n", "create", "cli-bad", "--user", "pg_x", "--password-stdin");
+    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
+    assertThat(bad.err()).contains("reserved");
+    ok("delete", "cli-owner", "--wait", "--timeout", "1m");
+    created.remove("cli-owner");
   }
 
   @Test
