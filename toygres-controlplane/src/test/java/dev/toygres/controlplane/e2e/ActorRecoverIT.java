@@ -267,7 +267,7 @@ class ActorRecoverIT {
         api,
         STALE,
         WAIT,
-        "stale actor repaired by an operator (restart)",
+        "stale actor repaired by token 'admin' (restart)",
         "last health check",
         "actor " + old + " is running and its history advanced");
 
@@ -333,19 +333,19 @@ class ActorRecoverIT {
           api,
           MISSING,
           WAIT,
-          "missing actor repaired by an operator (start)",
+          "missing actor repaired by token 'admin' (start)",
           "no actor is recorded for the instance");
       awaitEvent(
           api,
           DEAD,
           WAIT,
-          "dead actor repaired by an operator (start)",
+          "dead actor repaired by token 'admin' (start)",
           "ended (cancelled: ended by the test through the engine API)");
       awaitEvent(
           api,
           TERMINATED,
           WAIT,
-          "dead actor repaired by an operator (start)",
+          "dead actor repaired by token 'admin' (start)",
           "terminated by the test behind the API's back");
 
       // The counter saw each repair once: the stale one of the test before, and these three.
