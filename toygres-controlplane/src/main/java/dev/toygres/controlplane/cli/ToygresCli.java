@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       ActorCommand.class,
       ActorsCommand.class,
       OrchestrationsCommand.class,
+      TokensCommand.class,
+      AuditCommand.class,
       BenchCommand.class,
       BenchFleetCommand.class,
       CommandLine.HelpCommand.class
