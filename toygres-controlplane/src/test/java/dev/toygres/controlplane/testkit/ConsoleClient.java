@@ -51,6 +51,11 @@ public final class ConsoleClient {
     return login;
   }
 
+  /** The same session against a server at another address (one restarted on another port). */
+  public ConsoleClient withBase(String otherBase) {
+    return new ConsoleClient(otherBase, cookie, login);
+  }
+
   /** The cookie, as a {@code Cookie} header value. */
   public String cookie() {
     return cookie;
