@@ -270,6 +270,18 @@ class ActorRecoverIT {
         "stale actor repaired by token 'admin' (restart)",
         "last health check",
         "actor " + old + " is running and its history advanced");
+    // The repair is in the audit log under the name of the token that asked for it.
+    JsonNode audit = api.get("/api/audit?limit=1000").body().get("items");
+    assertThat(audit)
+        .anySatisfy(
+            row -> {
+              assertThat(row.get("actor").asText()).isEqualTo("admin");
+              assertThat(row.get("action").asText()).isEqualTo("actor.repair");
+              assertThat(row.get("target").asText()).isEqualTo(STALE);
+              assertThat(row.get("result").asText()).isEqualTo("ok");
+              assertThat(row.get("detail").asText())
+                  .startsWith("stale: restart, new actor " + fresh + " (previous " + old + ")");
+            });
 
     // Once the threshold has passed with no check, the new actor is stale in its turn.
     JsonNode again = awaitDiagnosis(api, STALE, "stale", WAIT);
