@@ -14,10 +14,9 @@ import picocli.CommandLine.Spec;
 /** {@code toygres tokens create|list|revoke}: API users (admin tokens only). */
 @Command(
     name = "tokens",
-    description = {
-      "Creates, lists and revokes API tokens: viewer (reads only), operator (everything but",
-      "tokens) or admin (everything). Needs an admin token."
-    },
+    description =
+        "Creates, lists and revokes API tokens: viewer (reads only), operator (everything but"
+            + " tokens) or admin (everything). Needs an admin token.",
     subcommands = {
       TokensCommand.Create.class,
       TokensCommand.Listing.class,
