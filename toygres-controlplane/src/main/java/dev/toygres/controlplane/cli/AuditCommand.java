@@ -9,10 +9,9 @@ import picocli.CommandLine.Option;
 /** {@code toygres audit}: who did what, newest first, a page at a time. */
 @Command(
     name = "audit",
-    description = {
-      "The audit log, newest first: every request that changed (or tried to change) something,",
-      "and every actor repair, with who made it and the result."
-    })
+    description =
+        "The audit log, newest first: every request that changed (or tried to change)"
+            + " something, and every actor repair, with who made it and the result.")
 final class AuditCommand extends ClientCommand {
   @Option(
       names = "--limit",
