@@ -3,6 +3,7 @@
 import {api, onUnauthorized} from './js/api.js';
 import {byId, fill, flash, h} from './js/dom.js';
 import {loadSettings} from './js/settings.js';
+import {session, setSession} from './js/session.js';
 import * as fleet from './js/fleet.js';
 import * as instance from './js/instance.js';
 import * as doctor from './js/doctor.js';
@@ -62,9 +63,15 @@ function showPage() {
   current = r.page.render(main, r.params);
 }
 
+function showWhoami() {
+  fill(byId('whoami'), h('span', {id: 'whoami-name', class: 'mono'}, session.tokenName || '?'), ' ',
+    h('span', {id: 'whoami-role', class: `role r-${session.role || 'none'}`}, session.role || '?'));
+}
+
 function showLogin(message) {
   dispose();
   loggedIn = false;
+  setSession(null);
   byId('topbar').hidden = true;
   document.body.dataset.page = 'login';
   document.title = 'Log in · Toygres';
@@ -77,25 +84,25 @@ function showLogin(message) {
     e.preventDefault();
     error.hidden = true;
     if (!token.value.trim()) {
-      error.textContent = 'Enter the admin token.';
+      error.textContent = 'Enter an API token.';
       error.hidden = false;
       return;
     }
     submit.disabled = true;
     try {
-      await api.login(token.value.trim());
-      await enter();
+      await enter(await api.login(token.value.trim()));
     } catch (err) {
-      error.textContent = err.status === 401 ? 'That is not the admin token.' : `Login failed: ${err.message}`;
+      error.textContent = err.status === 401 ? 'That is not a valid API token.' : `Login failed: ${err.message}`;
       error.hidden = false;
       submit.disabled = false;
       token.select();
     }
   }},
   h('h1', null, 'Toygres console'),
-  h('label', {for: 'login-token'}, 'Admin token'), token,
+  h('label', {for: 'login-token'}, 'API token'), token,
   h('p', {id: 'login-hint', class: 'muted small'},
-    'The token is printed by ', h('code', null, 'toygres server'), ' on its first start and kept in ',
+    'Any API token: one made with ', h('code', null, 'toygres tokens create'), ', or the admin token, printed by ',
+    h('code', null, 'toygres server'), ' on its first start and kept in ',
     h('code', null, '<data-dir>/admin-token'), ' (or set with TOYGRES_ADMIN_TOKEN).'),
   error, submit);
   fill(main, h('div', {class: 'login-wrap'}, form));
@@ -103,8 +110,10 @@ function showLogin(message) {
   token.focus();
 }
 
-async function enter() {
+async function enter(who) {
   await loadSettings();
+  setSession(who);
+  showWhoami();
   loggedIn = true;
   const target = returnTo && returnTo !== '#/login' ? returnTo : '#/fleet';
   returnTo = '#/fleet';
@@ -134,8 +143,7 @@ window.addEventListener('hashchange', () => {
 
 (async () => {
   try {
-    await api.session();
-    await enter();
+    await enter(await api.session());
   } catch {
     showLogin();
   }

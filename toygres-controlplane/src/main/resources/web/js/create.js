@@ -2,6 +2,7 @@
 
 import {api} from './api.js';
 import {badge, fill, h, instanceHref, orchestrationHref, poll} from './dom.js';
+import {canWrite, session} from './session.js';
 
 const NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const STEPS = [
@@ -36,6 +37,13 @@ function field(label, id, input, hint) {
 }
 
 export function render(main) {
+  if (!canWrite()) {
+    fill(main, h('h1', null, 'Create instance'),
+      h('p', {id: 'create-refused', class: 'notice'},
+        `The token ${session.tokenName} (${session.role}) may only read: it cannot create instances. `,
+        'Log in with an operator or admin token to create one.'));
+    return {dispose() {}};
+  }
   let poller = null;
   const name = h('input', {id: 'create-name', name: 'name', autocomplete: 'off', maxlength: 63,
     'aria-describedby': 'create-name-hint create-name-error'});

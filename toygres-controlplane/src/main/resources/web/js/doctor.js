@@ -35,9 +35,9 @@ export function render(main) {
     body);
   const empty = h('p', {id: 'doctor-empty', class: 'empty', hidden: true});
   const status = h('span', {id: 'doctor-updated', class: 'muted'}, 'loading…');
-  const recoverSelected = h('button', {type: 'button', id: 'recover-selected', class: 'button primary',
+  const recoverSelected = h('button', {type: 'button', id: 'recover-selected', class: 'button primary write',
     disabled: true, onclick: () => recover([...selected])}, 'Recover selected');
-  const recoverAll = h('button', {type: 'button', id: 'recover-all', class: 'button',
+  const recoverAll = h('button', {type: 'button', id: 'recover-all', class: 'button write',
     onclick: () => recover([])}, 'Recover all');
   const results = h('section', {id: 'recover-results', class: 'panel', hidden: true, 'aria-live': 'polite'});
 

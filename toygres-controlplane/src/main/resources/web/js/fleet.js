@@ -40,7 +40,7 @@ export function render(main) {
         .map((t) => h('th', {scope: 'col'}, t)))),
     body);
   const empty = h('p', {id: 'fleet-empty', class: 'empty', hidden: true},
-    'No instances yet. ', h('a', {href: '#/create'}, 'Create one'), '.');
+    'No instances yet. ', h('span', {class: 'write'}, h('a', {href: '#/create'}, 'Create one'), '.'));
   fill(main,
     h('div', {class: 'page-head'},
       h('h1', null, 'Fleet'),

@@ -146,7 +146,8 @@ export function render(main, {name}) {
     actorRestart: button('actor-restart', 'Restart', () => actorAction('restart'), {kind: 'primary'}),
     actorCancel: button('actor-cancel', 'Cancel', () => actorAction('cancel'), {kind: 'danger'}),
   };
-  Object.values(btn).forEach((b) => { b.disabled = true; });
+  // Hidden for viewer tokens (see session.js); the server refuses them with 403 anyway.
+  Object.values(btn).forEach((b) => { b.disabled = true; b.classList.add('write'); });
   const copyBtn = button('copy-conn', 'Copy', async () => {
     const ok = await copyText(inst.connection_string);
     copyBtn.textContent = ok ? 'Copied' : 'Copy failed';
@@ -253,7 +254,8 @@ export function render(main, {name}) {
       gone = true;
       goneNote.hidden = false;
       fill(goneNote, `Instance ${name} does not exist (or has been deleted). `, h('a', {href: '#/fleet'}, 'Back to the fleet'), '.');
-      Object.values(btn).forEach((b) => { b.disabled = true; });
+      // Hidden for viewer tokens (see session.js); the server refuses them with 403 anyway.
+  Object.values(btn).forEach((b) => { b.disabled = true; b.classList.add('write'); });
       return;
     }
     drawInstance();

@@ -21,7 +21,7 @@ export function render(main, {id, execution: pinnedParam}) {
   const custom = h('pre', {id: 'orch-custom-status', class: 'json'});
   const output = h('pre', {id: 'orch-output', class: 'json'});
   const error = h('div', {id: 'orch-error'});
-  const cancel = h('button', {type: 'button', id: 'orch-cancel', class: 'button danger', disabled: true,
+  const cancel = h('button', {type: 'button', id: 'orch-cancel', class: 'button danger write', disabled: true,
     onclick: () => cancelIt()}, 'Cancel orchestration');
   const raiseName = h('input', {id: 'raise-name', name: 'name', required: true, autocomplete: 'off', maxlength: 256});
   const raiseData = h('textarea', {id: 'raise-data', name: 'data', rows: 3, placeholder: '{"any": "JSON"} or empty for null'});
@@ -57,7 +57,7 @@ export function render(main, {id, execution: pinnedParam}) {
         h('div', {class: 'exec-nav', role: 'group', 'aria-label': 'Execution'},
           'Execution ', execPrev, execInput, execNext, execOf, execLatest),
         historyNote, historyTable),
-      h('section', {class: 'panel', id: 'raise-panel', 'aria-labelledby': 'raise-title'},
+      h('section', {class: 'panel write', id: 'raise-panel', 'aria-labelledby': 'raise-title'},
         h('h2', {id: 'raise-title'}, 'Raise an event'), raiseForm)));
 
   function drawInfo() {

@@ -37,8 +37,9 @@ public interface ActorOperations {
   DoctorReport doctor();
 
   /**
-   * Repairs the findings with one of {@code diagnoses} (SPEC section 3, recover); with {@code
+   * Repairs the findings with one of {@code diagnoses} (SPEC section 3, recover) on behalf of the
+   * API token named {@code tokenName} (named in instance events and the audit log); with {@code
    * dryRun}, only says what it would do. Safe to run twice and concurrently.
    */
-  List<ActorRecovery.Result> recover(Set<Diagnosis> diagnoses, boolean dryRun);
+  List<ActorRecovery.Result> recover(Set<Diagnosis> diagnoses, boolean dryRun, String tokenName);
 }

@@ -2,25 +2,32 @@ package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.ToygresException;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
+import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Repairs what the doctor finds: a fresh actor for stale, zombie, missing, dead (and, only when
  * asked, cancelled) instances; orphaned actors are ended. A new actor is recorded with a
  * compare-and-set on the id the doctor saw, so two recoveries running at once (in one process or
  * two) cannot both start one: the loser reports {@code skipped}. A replaced actor is terminated,
- * which also ends one stuck under a dead worker's lease at once.
+ * which also ends one stuck under a dead worker's lease at once. Every repair (done or skipped)
+ * writes an {@code actor.repair} row to the audit log naming who asked for it.
  */
 public final class ActorRecovery {
+  private static final Logger log = LoggerFactory.getLogger(ActorRecovery.class);
+  static final String AUDIT_ACTION = "actor.repair";
   private final ActorDoctor doctor;
   private final ActorService actors;
   private final CmsStore cms;
   private final MeterRegistry metrics;
+  private final AuditLog audit;
 
   /** What was done (or, in a dry run, would be done) for one finding. */
   public record Result(
@@ -31,16 +38,25 @@ public final class ActorRecovery {
       String previousActorId,
       String detail) {}
 
+  /** A recovery writing its audit rows to {@code audit} (null: none). */
   public ActorRecovery(
-      ActorDoctor doctor, ActorService actors, CmsStore cms, MeterRegistry metrics) {
+      ActorDoctor doctor,
+      ActorService actors,
+      CmsStore cms,
+      MeterRegistry metrics,
+      AuditLog audit) {
     this.doctor = doctor;
     this.actors = actors;
     this.cms = cms;
     this.metrics = metrics;
+    this.audit = audit;
   }
 
-  /** Diagnoses the fleet and repairs the findings with one of {@code diagnoses}. */
-  public List<Result> recover(Set<Diagnosis> diagnoses, boolean dryRun, String by) {
+  /**
+   * Diagnoses the fleet and repairs the findings with one of {@code diagnoses}, on behalf of {@code
+   * by} (named in instance events and audit rows); with {@code dryRun}, only says what it would do.
+   */
+  public List<Result> recover(Set<Diagnosis> diagnoses, boolean dryRun, Initiator by) {
     if (diagnoses.contains(Diagnosis.HEALTHY)) {
       throw ToygresException.badRequest(
           "healthy actors need no recovery; choose among stale, zombie, missing, dead,"
@@ -48,9 +64,59 @@ public final class ActorRecovery {
     }
     List<Result> results = new ArrayList<>();
     for (Finding f : doctor.diagnose().only(diagnoses)) {
-      results.add(dryRun ? plan(f) : repair(f, by));
+      if (dryRun) {
+        results.add(plan(f));
+      } else {
+        Result r = repair(f, by.phrase());
+        audit(f, r, by);
+        results.add(r);
+      }
     }
     return results;
+  }
+
+  /** One audit row per repair; a failure to write it is logged and never stops the recovery. */
+  private void audit(Finding f, Result r, Initiator by) {
+    if (audit == null) {
+      return;
+    }
+    boolean orphan = f.diagnosis() == Diagnosis.ORPHANED;
+    String target = orphan || f.instanceName() == null ? f.actorId() : f.instanceName();
+    boolean skipped = r.action().equals("skipped");
+    StringBuilder detail = new StringBuilder(f.diagnosis().label()).append(": ");
+    if (skipped) {
+      detail.append("skipped, ").append(r.detail());
+    } else if (orphan) {
+      detail.append("ended actor ").append(f.actorId());
+      if (f.instanceName() != null) {
+        detail.append(" of instance ").append(f.instanceName());
+      }
+    } else {
+      detail.append(r.action()).append(", new actor ").append(r.actorId());
+      if (r.previousActorId() != null) {
+        detail.append(" (previous ").append(r.previousActorId()).append(')');
+      }
+    }
+    if (!skipped && f.reason() != null) {
+      detail.append("; ").append(f.reason());
+    }
+    try {
+      audit.write(
+          new AuditLog.Entry(
+              by.name(),
+              AUDIT_ACTION,
+              target,
+              skipped ? "skipped" : "ok",
+              null,
+              detail.toString()));
+    } catch (RuntimeException e) {
+      log.error(
+          "audit log: cannot write the {} row for {} by {}: {}",
+          AUDIT_ACTION,
+          target,
+          by.name(),
+          e.getMessage());
+    }
   }
 
   private static String actionFor(Diagnosis d) {

@@ -41,7 +41,7 @@ public final class ActorSupervisor {
                 EnumSet<Diagnosis> repairable = EnumSet.copyOf(Diagnosis.REPAIRABLE);
                 repaired =
                     (int)
-                        recovery.recover(repairable, false, "the supervisor").stream()
+                        recovery.recover(repairable, false, Initiator.SUPERVISOR).stream()
                             .filter(r -> !r.action().equals("skipped"))
                             .count();
               }

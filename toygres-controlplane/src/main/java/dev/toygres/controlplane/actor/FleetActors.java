@@ -47,7 +47,8 @@ public final class FleetActors implements ActorOperations {
   }
 
   @Override
-  public List<ActorRecovery.Result> recover(Set<Diagnosis> diagnoses, boolean dryRun) {
-    return recovery.recover(diagnoses, dryRun, "an operator");
+  public List<ActorRecovery.Result> recover(
+      Set<Diagnosis> diagnoses, boolean dryRun, String tokenName) {
+    return recovery.recover(diagnoses, dryRun, Initiator.token(tokenName));
   }
 }

@@ -1,6 +1,8 @@
 package dev.toygres.controlplane.api;
 
+import dev.toygres.controlplane.access.ApiUsers;
 import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.engine.client.DurableClient;
@@ -11,20 +13,22 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the HTTP API serves from: the services it calls, the engine client for the orchestration
- * routes, the admin token every {@code /api/*} request must carry, the process's metrics registry
- * (shown at {@code /metrics}, and where the API records its own meters) and whether the server
- * accepts work yet ({@code /health}), the web console's sessions (null: no console login), and the
- * intervals the console shows its ages against (null: not known).
+ * routes, the API users whose tokens every {@code /api/*} request must carry, the process's metrics
+ * registry (shown at {@code /metrics}, and where the API records its own meters) and whether the
+ * server accepts work yet ({@code /health}), the web console's sessions (null: no console login),
+ * the intervals the console shows its ages against (null: not known), and the audit log every
+ * state-changing request is written to (null: none kept).
  */
 public record ApiContext(
     InstanceOperations instances,
     ActorOperations actors,
     DurableClient engine,
-    String adminToken,
+    ApiUsers users,
     PrometheusMeterRegistry metrics,
     BooleanSupplier ready,
     UiSessions sessions,
-    Intervals intervals) {
+    Intervals intervals,
+    AuditLog audit) {
 
   /**
    * The health interval and the stale threshold the server runs with, for {@code GET /ui/config}.
@@ -42,12 +46,13 @@ public record ApiContext(
     Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(ready, "ready");
-    if (adminToken == null || adminToken.isBlank()) {
-      throw new IllegalArgumentException("the admin token must not be blank");
-    }
+    Objects.requireNonNull(users, "users");
   }
 
-  /** A context without the web console's sessions (API only). */
+  /**
+   * A context without the web console's sessions or an audit log, whose only user is the built-in
+   * admin token (API only).
+   */
   public ApiContext(
       InstanceOperations instances,
       ActorOperations actors,
@@ -55,7 +60,16 @@ public record ApiContext(
       String adminToken,
       PrometheusMeterRegistry metrics,
       BooleanSupplier ready) {
-    this(instances, actors, engine, adminToken, metrics, ready, null, null);
+    this(
+        instances,
+        actors,
+        engine,
+        new ApiUsers(adminToken, null),
+        metrics,
+        ready,
+        null,
+        null,
+        null);
   }
 
   @Override

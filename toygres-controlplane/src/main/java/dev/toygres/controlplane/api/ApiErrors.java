@@ -65,6 +65,7 @@ final class ApiErrors {
       ctx.header("WWW-Authenticate", "Bearer");
     }
     metrics.countError(m.status());
+    AuditTrail.error(ctx, message);
     ctx.status(m.status()).json(Map.of("error", message));
   }
 

@@ -1,45 +1,62 @@
 package dev.toygres.controlplane.api;
 
 import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.access.ApiUsers;
+import dev.toygres.controlplane.access.Caller;
 import dev.toygres.controlplane.cms.UiSessions;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 
 /**
  * Checks every {@code /api/*} request, before any route (so unknown routes do not reveal themselves
- * either): {@code Authorization: Bearer <admin token>}, or the web console's session cookie. Tokens
- * are compared as SHA-256 digests with {@link MessageDigest#isEqual}, which takes the same time
- * whatever the token's content or length. A request authenticated by the cookie that changes
- * anything must also carry {@link #CSRF_HEADER} (a cross-site form or script cannot set a custom
- * header without a CORS preflight, which this API never grants) and, if it has an {@code Origin},
- * come from this server's own origin.
+ * either): {@code Authorization: Bearer <API token>}, or the web console's session cookie, whose
+ * token must still exist with the same secret. Then the caller's role must allow the request
+ * ({@link Permissions}), else 403. A request authenticated by the cookie that changes anything must
+ * also carry {@link #CSRF_HEADER} (a cross-site form or script cannot set a custom header without a
+ * CORS preflight, which this API never grants) and, if it has an {@code Origin}, come from this
+ * server's own origin. The caller is kept on the request for the handlers and the audit log.
  */
 final class BearerAuth {
   static final String CSRF_HEADER = "X-Requested-By";
   static final String CSRF_VALUE = "toygres-ui";
   private static final String PREFIX = "bearer ";
-  private final byte[] expected;
+  private static final String CALLER = "toygres.caller";
+  private final ApiUsers users;
   private final UiSessions sessions;
 
-  BearerAuth(String adminToken, UiSessions sessions) {
-    this.expected = digest(adminToken);
+  BearerAuth(ApiUsers users, UiSessions sessions) {
+    this.users = users;
     this.sessions = sessions;
   }
 
-  /** Whether {@code token} is the admin token. */
-  boolean isAdminToken(String token) {
-    return token != null && MessageDigest.isEqual(expected, digest(token));
+  ApiUsers users() {
+    return users;
   }
 
-  /** A before-handler: throws a 401 unless the request carries the admin token or a session. */
+  /** A before-handler: 401 unless the request carries a valid token or session, 403 if refused. */
   void check(Context ctx) {
+    Caller caller = authenticate(ctx);
+    Optional<String> refusal = Permissions.refusal(caller, ctx.method().name(), ctx.path());
+    if (refusal.isPresent()) {
+      throw new ToygresException(403, refusal.get());
+    }
+  }
+
+  /**
+   * The caller of a request (kept on it for {@link #caller}); 401 without a valid token or session,
+   * 403 for a cookie request that changes something without the console's header and origin.
+   */
+  Caller authenticate(Context ctx) {
     String header = ctx.header("Authorization");
     String session = ctx.cookie(SessionHandlers.COOKIE);
     if (header == null && session != null && sessions != null) {
-      checkSession(ctx, session);
-      return;
+      Caller caller =
+          sessionCaller(session)
+              .orElseThrow(
+                  () -> new ToygresException(401, "session expired or logged out; log in again"));
+      remember(ctx, caller);
+      checkConsoleOrigin(ctx);
+      return caller;
     }
     if (header == null || header.length() <= PREFIX.length()) {
       throw new ToygresException(401, "missing bearer token (Authorization: Bearer <token>)");
@@ -47,18 +64,42 @@ final class BearerAuth {
     if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       throw new ToygresException(401, "authorization must use the Bearer scheme");
     }
-    String token = header.substring(PREFIX.length()).trim();
-    if (!MessageDigest.isEqual(expected, digest(token))) {
-      throw new ToygresException(401, "invalid bearer token");
-    }
+    Caller caller =
+        users
+            .authenticate(header.substring(PREFIX.length()).trim())
+            .orElseThrow(() -> new ToygresException(401, "invalid bearer token"));
+    remember(ctx, caller);
+    return caller;
   }
 
-  private void checkSession(Context ctx, String session) {
-    if (!sessions.isValid(session)) {
-      throw new ToygresException(401, "session expired or logged out; log in again");
+  /** The caller of a console session, if the session is live and its token still valid. */
+  Optional<Caller> sessionCaller(String session) {
+    if (sessions == null) {
+      return Optional.empty();
     }
-    String method = ctx.method().name();
-    if (method.equals("GET") || method.equals("HEAD")) {
+    return sessions.find(session).flatMap(s -> users.verify(s.tokenName(), s.tokenHash()));
+  }
+
+  static void remember(Context ctx, Caller caller) {
+    ctx.attribute(CALLER, caller);
+  }
+
+  /** The caller {@link #check} let through; only for handlers behind it. */
+  static Caller caller(Context ctx) {
+    Caller c = callerOrNull(ctx);
+    if (c == null) {
+      throw new IllegalStateException("no authenticated caller on " + ctx.path());
+    }
+    return c;
+  }
+
+  /** The request's caller, or null when it was not (or not yet) authenticated. */
+  static Caller callerOrNull(Context ctx) {
+    return ctx.attribute(CALLER);
+  }
+
+  private static void checkConsoleOrigin(Context ctx) {
+    if (ApiPaths.isRead(ctx.method().name())) {
       return;
     }
     if (!CSRF_VALUE.equals(ctx.header(CSRF_HEADER))) {
@@ -71,14 +112,6 @@ final class BearerAuth {
     String origin = ctx.header("Origin");
     if (origin != null && !origin.equals(ctx.scheme() + "://" + ctx.host())) {
       throw new ToygresException(403, "cross-origin request refused");
-    }
-  }
-
-  private static byte[] digest(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 }

@@ -61,7 +61,8 @@ final class DoctorHandlers {
             ? EnumSet.copyOf(Diagnosis.REPAIRABLE)
             : parse(String.join(",", b.diagnoses()));
     boolean dryRun = Boolean.TRUE.equals(b.dryRun());
-    ctx.json(new RecoverResponse(dryRun, actors.recover(wanted, dryRun)));
+    ctx.json(
+        new RecoverResponse(dryRun, actors.recover(wanted, dryRun, BearerAuth.caller(ctx).name())));
   }
 
   private static Set<Diagnosis> parse(String text) {

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The control plane's HTTP API (SPEC section 5): JSON in and out, every {@code /api/*} route behind
- * the admin bearer token, {@code /health} and {@code /metrics} public, no CORS headers. Every error
- * is {@code {"error": "..."}} with a fitting status, mapped in {@link ApiErrors}.
+ * an API token whose role allows the request, {@code /health} and {@code /metrics} public, no CORS
+ * headers. Every error is {@code {"error": "..."}} with a fitting status, mapped in {@link
+ * ApiErrors}. Every state-changing request leaves a row in the audit log ({@link AuditTrail}).
  */
 public final class HttpApi implements AutoCloseable {
   /** The console runs only its own scripts and styles, and is never framed by another site. */
@@ -28,9 +29,11 @@ public final class HttpApi implements AutoCloseable {
           "no-cache");
 
   private final Javalin app;
+  private final AuditTrail audit;
 
-  private HttpApi(Javalin app) {
+  private HttpApi(Javalin app, AuditTrail audit) {
     this.app = app;
+    this.audit = audit;
   }
 
   /**
@@ -40,14 +43,20 @@ public final class HttpApi implements AutoCloseable {
   public static HttpApi start(ApiContext ctx, String host, int port) {
     HttpMetrics metrics = new HttpMetrics(ctx.metrics());
     ApiErrors errors = new ApiErrors(metrics);
+    AuditTrail audit = new AuditTrail(ctx.audit());
     Javalin app =
         Javalin.create(
             config -> {
-              configure(config, metrics);
+              configure(config, metrics, audit);
               config.router.mount(router -> routes(router, ctx, metrics, errors));
             });
-    app.start(host, port);
-    return new HttpApi(app);
+    try {
+      app.start(host, port);
+    } catch (RuntimeException e) {
+      audit.close();
+      throw e;
+    }
+    return new HttpApi(app, audit);
   }
 
   /** The port the API listens on. */
@@ -55,13 +64,17 @@ public final class HttpApi implements AutoCloseable {
     return app.port();
   }
 
-  /** Stops the server; requests in flight are finished first. */
+  /** Stops the server; requests in flight are finished first, and their audit rows written. */
   @Override
   public void close() {
-    app.stop();
+    try {
+      app.stop();
+    } finally {
+      audit.close();
+    }
   }
 
-  private static void configure(JavalinConfig config, HttpMetrics metrics) {
+  private static void configure(JavalinConfig config, HttpMetrics metrics, AuditTrail audit) {
     config.showJavalinBanner = false;
     config.startupWatcherEnabled = false;
     config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
@@ -69,7 +82,11 @@ public final class HttpApi implements AutoCloseable {
     config.http.prefer405over404 = true;
     config.http.defaultContentType = "application/json";
     config.router.ignoreTrailingSlashes = true;
-    config.requestLogger.http(metrics::requestDone);
+    config.requestLogger.http(
+        (c, millis) -> {
+          metrics.requestDone(c, millis);
+          audit.requestDone(c);
+        });
     config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     if (HttpApi.class.getResource("/web/index.html") != null) {
       config.staticFiles.add(
@@ -84,7 +101,7 @@ public final class HttpApi implements AutoCloseable {
 
   private static void routes(
       JavalinDefaultRouting r, ApiContext ctx, HttpMetrics metrics, ApiErrors errors) {
-    BearerAuth auth = new BearerAuth(ctx.adminToken(), ctx.sessions());
+    BearerAuth auth = new BearerAuth(ctx.users(), ctx.sessions());
     HealthHandler health = new HealthHandler(ctx.ready());
     InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.actors());
     ActorHandlers actors = new ActorHandlers(ctx.actors());
@@ -128,5 +145,12 @@ public final class HttpApi implements AutoCloseable {
     r.get("/api/orchestrations/{id}/history", orchestrations::history);
     r.post("/api/orchestrations/{id}/cancel", orchestrations::cancel);
     r.post("/api/orchestrations/{id}/events", orchestrations::raise);
+
+    TokenHandlers tokens = new TokenHandlers(ctx.users());
+    AuditHandlers auditLog = new AuditHandlers(ctx.audit());
+    r.get("/api/tokens", tokens::list);
+    r.post("/api/tokens", tokens::create);
+    r.delete("/api/tokens/{name}", tokens::revoke);
+    r.get("/api/audit", auditLog::list);
   }
 }

@@ -36,7 +36,9 @@ final class InstanceHandlers {
   }
 
   void create(Context ctx) {
-    CreateRequest request = createRequest(RequestBodies.read(ctx, CreateBody.class));
+    CreateBody body = RequestBodies.read(ctx, CreateBody.class);
+    AuditTrail.target(ctx, body.name());
+    CreateRequest request = createRequest(body);
     ctx.status(202).json(instances.create(request));
   }
 

@@ -9,6 +9,7 @@ import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.actor.DoctorReport;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.InstanceRecord;
@@ -209,7 +210,11 @@ final class FleetRun {
       ActorDoctor doctor = new ActorDoctor(cms, engine.client(), STALE_AFTER, Instant::now);
       ActorRecovery recovery =
           new ActorRecovery(
-              doctor, actors, cms, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+              doctor,
+              actors,
+              cms,
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+              new AuditLog(engine.dataSource()));
       // the registrations of ToygresServer that the actors use, and the supervisor
       Registry.Builder registry =
           Registry.builder()

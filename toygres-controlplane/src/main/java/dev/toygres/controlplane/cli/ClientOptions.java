@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * Options shared by every command that talks to a running server: where it is, the admin token, and
- * whether to print the server's JSON instead of tables.
+ * Options shared by every command that talks to a running server: where it is, the API token (the
+ * built-in admin token by default), and whether to print the server's JSON instead of tables.
  */
 final class ClientOptions {
   static final String TOKEN_FILE = "admin-token";
@@ -26,7 +26,8 @@ final class ClientOptions {
   @Option(
       names = "--token",
       paramLabel = "TOKEN",
-      description = "Admin token (default: env TOYGRES_TOKEN, else <data dir>/admin-token).")
+      description =
+          "API token (default: env TOYGRES_TOKEN, else the admin token in <data dir>/admin-token).")
   String token;
 
   @Option(

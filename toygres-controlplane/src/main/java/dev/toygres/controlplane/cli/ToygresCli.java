@@ -26,6 +26,8 @@ import picocli.CommandLine.IParameterExceptionHandler;
       ActorCommand.class,
       ActorsCommand.class,
       OrchestrationsCommand.class,
+      TokensCommand.class,
+      AuditCommand.class,
       BenchCommand.class,
       BenchFleetCommand.class,
       CommandLine.HelpCommand.class

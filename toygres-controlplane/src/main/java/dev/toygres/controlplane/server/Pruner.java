@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.server;
 
+import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.orchestration.OrchestrationContext;
@@ -10,8 +11,8 @@ import java.time.Instant;
 
 /**
  * The pruner: one eternal orchestration for the whole fleet that deletes health checks older than
- * the retention and the engine's past executions older than an hour (every actor iteration leaves
- * one), every ten minutes.
+ * the health retention, audit rows older than the audit retention, and the engine's past executions
+ * older than an hour (every actor iteration leaves one), every ten minutes.
  */
 final class Pruner {
   static final String NAME = "toygres.pruner";
@@ -21,19 +22,27 @@ final class Pruner {
   private static final Duration KEEP_EXECUTIONS = Duration.ofHours(1);
 
   /** What one round removed. */
-  record Pruned(int healthChecks, int executions) {}
+  record Pruned(int healthChecks, int executions, int auditRows) {}
+
+  /** How long health checks and audit rows are kept. */
+  record Retention(Duration healthChecks, Duration auditRows) {}
 
   private Pruner() {}
 
   static Registry.Builder register(
-      Registry.Builder b, HealthRecorder health, DurableClient engine, Duration retention) {
+      Registry.Builder b,
+      HealthRecorder health,
+      AuditLog audit,
+      DurableClient engine,
+      Retention retention) {
     return b.activity(
             ACTIVITY,
             Long.class,
             (ctx, round) ->
                 new Pruned(
-                    health.prune(Instant.now().minus(retention)),
-                    engine.purge(Instant.now().minus(KEEP_EXECUTIONS))))
+                    health.prune(Instant.now().minus(retention.healthChecks())),
+                    engine.purge(Instant.now().minus(KEEP_EXECUTIONS)),
+                    audit.prune(Instant.now().minus(retention.auditRows()))))
         .orchestration(NAME, Long.class, Pruner::run);
   }
 

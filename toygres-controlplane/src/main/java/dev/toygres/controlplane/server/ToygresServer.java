@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.server;
 
+import dev.toygres.controlplane.access.ApiUsers;
 import dev.toygres.controlplane.actor.ActorCheck;
 import dev.toygres.controlplane.actor.ActorDoctor;
 import dev.toygres.controlplane.actor.ActorRecovery;
@@ -10,6 +11,8 @@ import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActor;
 import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HttpApi;
+import dev.toygres.controlplane.cms.ApiTokens;
+import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.Settings;
@@ -80,6 +83,7 @@ public final class ToygresServer implements AutoCloseable {
       cms.migrate();
       SecretKeyCheck.verify(secrets, keyFile, new Settings(engine.dataSource()), cms);
       HealthRecorder health = new HealthRecorder(engine.dataSource());
+      AuditLog audit = new AuditLog(engine.dataSource());
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
       HealthProbe probe = new HealthProbe(cfg.probeTimeout());
       InstanceService instances =
@@ -87,7 +91,7 @@ public final class ToygresServer implements AutoCloseable {
       ActorService actorService = new ActorService(cms, engine.client(), instances::get);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ActorDoctor doctor = new ActorDoctor(cms, engine.client(), cfg.staleAfter(), Instant::now);
-      ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics);
+      ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics, audit);
       FleetActors actors = new FleetActors(actorService, doctor, recovery);
       Registry.Builder registry =
           Registry.builder()
@@ -102,7 +106,12 @@ public final class ToygresServer implements AutoCloseable {
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
       AccessUpgrades.register(registry);
-      Pruner.register(registry, health, engine.client(), cfg.healthRetention());
+      Pruner.register(
+          registry,
+          health,
+          audit,
+          engine.client(),
+          new Pruner.Retention(cfg.healthRetention(), cfg.auditRetention()));
       ActorSupervisor.register(
           registry, doctor, recovery, cfg.supervisorInterval(), cfg.autoRepair());
       w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
@@ -116,11 +125,12 @@ public final class ToygresServer implements AutoCloseable {
                   instances,
                   actors,
                   engine.client(),
-                  token.value(),
+                  new ApiUsers(token.value(), new ApiTokens(engine.dataSource())),
                   metrics,
                   ready::get,
                   new UiSessions(engine.dataSource(), Duration.ofHours(12)),
-                  new ApiContext.Intervals(cfg.healthInterval(), cfg.staleAfter())),
+                  new ApiContext.Intervals(cfg.healthInterval(), cfg.staleAfter()),
+                  audit),
               host,
               cfg.port());
     } catch (RuntimeException e) {

@@ -142,7 +142,9 @@ final class ThrowingServices {
 
     @Override
     public java.util.List<dev.toygres.controlplane.actor.ActorRecovery.Result> recover(
-        java.util.Set<dev.toygres.controlplane.actor.Diagnosis> diagnoses, boolean dryRun) {
+        java.util.Set<dev.toygres.controlplane.actor.Diagnosis> diagnoses,
+        boolean dryRun,
+        String tokenName) {
       throw called();
     }
   }

@@ -267,9 +267,21 @@ class ActorRecoverIT {
         api,
         STALE,
         WAIT,
-        "stale actor repaired by an operator (restart)",
+        "stale actor repaired by token 'admin' (restart)",
         "last health check",
         "actor " + old + " is running and its history advanced");
+    // The repair is in the audit log under the name of the token that asked for it.
+    JsonNode audit = api.get("/api/audit?limit=1000").body().get("items");
+    assertThat(audit)
+        .anySatisfy(
+            row -> {
+              assertThat(row.get("actor").asText()).isEqualTo("admin");
+              assertThat(row.get("action").asText()).isEqualTo("actor.repair");
+              assertThat(row.get("target").asText()).isEqualTo(STALE);
+              assertThat(row.get("result").asText()).isEqualTo("ok");
+              assertThat(row.get("detail").asText())
+                  .startsWith("stale: restart, new actor " + fresh + " (previous " + old + ")");
+            });
 
     // Once the threshold has passed with no check, the new actor is stale in its turn.
     JsonNode again = awaitDiagnosis(api, STALE, "stale", WAIT);
@@ -333,19 +345,19 @@ class ActorRecoverIT {
           api,
           MISSING,
           WAIT,
-          "missing actor repaired by an operator (start)",
+          "missing actor repaired by token 'admin' (start)",
           "no actor is recorded for the instance");
       awaitEvent(
           api,
           DEAD,
           WAIT,
-          "dead actor repaired by an operator (start)",
+          "dead actor repaired by token 'admin' (start)",
           "ended (cancelled: ended by the test through the engine API)");
       awaitEvent(
           api,
           TERMINATED,
           WAIT,
-          "dead actor repaired by an operator (start)",
+          "dead actor repaired by token 'admin' (start)",
           "terminated by the test behind the API's back");
 
       // The counter saw each repair once: the stale one of the test before, and these three.

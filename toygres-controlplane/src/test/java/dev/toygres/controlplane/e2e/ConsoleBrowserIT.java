@@ -114,12 +114,14 @@ class ConsoleBrowserIT {
 
     browser.type("#login-token", "not-the-token");
     browser.click("#login-submit");
-    assertThat(browser.text("#login-error")).contains("not the admin token");
+    assertThat(browser.text("#login-error")).contains("not a valid API token");
 
     browser.type("#login-token", TestServer.TOKEN);
     browser.click("#login-submit");
     browser.visible("#fleet-empty");
     assertThat(browser.attribute("#nav-fleet", "aria-current")).isEqualTo("page");
+    assertThat(browser.text("#whoami")).contains("admin");
+    assertThat(browser.isShown("#nav-create")).isTrue();
     Set<Cookie> cookies = browser.driver().manage().getCookies();
     assertThat(cookies)
         .anySatisfy(c -> assertThat(c.getName()).isEqualTo("toygres_session"))

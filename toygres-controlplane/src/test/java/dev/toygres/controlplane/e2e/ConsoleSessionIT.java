@@ -13,9 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The web console's session: the admin token buys an HttpOnly, SameSite=Strict cookie; the cookie
- * authenticates reads, changes need the console's header and its own origin, and a logged-out
- * cookie is refused even if someone kept a copy.
+ * The web console's session: an API token (here the built-in admin) buys an HttpOnly,
+ * SameSite=Strict cookie, and the login says who logged in; the cookie authenticates reads, changes
+ * need the console's header and its own origin, and a logged-out cookie is refused even if someone
+ * kept a copy.
  */
 class ConsoleSessionIT {
   private static TestServer server;
@@ -59,6 +60,10 @@ class ConsoleSessionIT {
             "Content-Type",
             "application/json");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("\"status\":\"logged_in\"")
+        .contains("\"token_name\":\"admin\"")
+        .contains("\"role\":\"admin\"");
     List<String> cookies = r.headers().allValues("Set-Cookie");
     assertThat(cookies).hasSize(1);
     String cookie = cookies.get(0);
@@ -85,7 +90,9 @@ class ConsoleSessionIT {
   void theCookieReadsButChangesNeedTheConsolesHeaderAndOrigin() throws Exception {
     String cookie = login();
     assertThat(send("GET", "/api/instances", null, "Cookie", cookie).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/ui/session", null, "Cookie", cookie).statusCode()).isEqualTo(200);
+    HttpResponse<String> who = send("GET", "/ui/session", null, "Cookie", cookie);
+    assertThat(who.statusCode()).isEqualTo(200);
+    assertThat(who.body()).contains("\"token_name\":\"admin\"").contains("\"role\":\"admin\"");
     String recover = "{\"dry_run\": true}";
     HttpResponse<String> forged =
         send(

@@ -30,10 +30,10 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  private TestServer(Path dataDir, ToygresServer server) {
+  private TestServer(Path dataDir, ToygresServer server, String adminToken) {
     this.dataDir = dataDir;
     this.server = server;
-    this.api = new Api("http://127.0.0.1:" + server.port(), TOKEN);
+    this.api = new Api("http://127.0.0.1:" + server.port(), adminToken);
   }
 
   /**
@@ -51,6 +51,15 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts (or starts again) a server on a data directory. */
   public static TestServer start(Path dir, int firstPort, Settings s) throws IOException {
+    return start(dir, firstPort, s, TOKEN);
+  }
+
+  /**
+   * Starts (or starts again) a server on a data directory with {@code adminToken} as its built-in
+   * admin token (as {@code TOYGRES_ADMIN_TOKEN}); {@link #api()} uses it.
+   */
+  public static TestServer start(Path dir, int firstPort, Settings s, String adminToken)
+      throws IOException {
     ServerConfig cfg =
         new ServerConfig(
             dir,
@@ -69,7 +78,8 @@ public final class TestServer implements AutoCloseable {
             ServerConfig.DEFAULT_INSTANCE_USER,
             Duration.ofDays(90));
     try {
-      return new TestServer(dir, ToygresServer.start(cfg, TOKEN, null, "127.0.0.1"));
+      return new TestServer(
+          dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
     } catch (IOException | RuntimeException e) {
       LeftoverServers.stopAll(dir);
       throw e;
