@@ -4,10 +4,6 @@ import dev.toygres.controlplane.access.Caller;
 import dev.toygres.controlplane.access.TokenNames;
 import dev.toygres.controlplane.cms.AuditLog;
 import io.javalin.http.Context;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,37 +11,22 @@ import org.slf4j.LoggerFactory;
  * Writes one audit row for every request that may change something: every method but GET and HEAD
  * on {@code /api/*}, and {@code POST /ui/login} and {@code /ui/logout}, whether it succeeded, was
  * refused or failed. It runs from Javalin's request logger, which comes after the exception
- * handlers and sees the final status. Rows are written by one background thread, so a slow or
- * failing database never holds up a response; a row that cannot be written is logged as an error
- * (its action, target and who, never a body or a secret) and dropped.
+ * handlers and sees the final status, and writes the row before the request's thread returns the
+ * (buffered) response to the client, so a change a client saw acknowledged has its row even if the
+ * server dies right after. A row that cannot be written is logged as an error (its action, target
+ * and who, never a body or a secret).
  */
 final class AuditTrail implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
   private static final String TARGET = "toygres.audit.target";
   private static final String ERROR = "toygres.audit.error";
-  private static final int QUEUE = 10_000;
   private static final int MAX_TARGET = 256;
 
   private final AuditLog audit;
-  private final ThreadPoolExecutor writer;
 
   /** A trail writing to {@code audit}; null writes nothing. */
   AuditTrail(AuditLog audit) {
     this.audit = audit;
-    this.writer =
-        audit == null
-            ? null
-            : new ThreadPoolExecutor(
-                1,
-                1,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUE),
-                r -> {
-                  Thread t = new Thread(r, "toygres-audit-writer");
-                  t.setDaemon(true);
-                  return t;
-                });
   }
 
   /** Names the request's target when the path does not (a create's name from its body). */
@@ -93,7 +74,7 @@ final class AuditTrail implements AutoCloseable {
 
   /** Called by the request logger once the response is final. Never throws. */
   void requestDone(Context ctx) {
-    if (writer == null) {
+    if (audit == null) {
       return;
     }
     try {
@@ -110,9 +91,7 @@ final class AuditTrail implements AutoCloseable {
               BearerAuth.callerOrNull(ctx),
               ctx.attribute(TARGET),
               ctx.attribute(ERROR));
-      writer.execute(() -> write(e));
-    } catch (RejectedExecutionException e) {
-      log.error("audit log: {} rows are waiting to be written; this row is dropped", QUEUE);
+      write(e);
     } catch (RuntimeException e) {
       log.error("audit log: cannot record {} {}", ctx.method(), ctx.path(), e);
     }
@@ -132,21 +111,7 @@ final class AuditTrail implements AutoCloseable {
     }
   }
 
-  /** Writes the rows still queued (waiting up to 5 s), then stops the writer. */
+  /** Nothing to release: rows are written as requests finish. */
   @Override
-  public void close() {
-    if (writer == null) {
-      return;
-    }
-    writer.shutdown();
-    try {
-      if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.error("audit log: {} rows were not written at shutdown", writer.getQueue().size());
-        writer.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      writer.shutdownNow();
-    }
-  }
+  public void close() {}
 }

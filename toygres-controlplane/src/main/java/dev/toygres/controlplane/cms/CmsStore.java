@@ -113,22 +113,7 @@ public final class CmsStore {
 
   /** Every instance that is not deleted, by name. */
   public List<InstanceRecord> listLive() {
-    return Db.auto(
-        ds,
-        c -> {
-          List<InstanceRecord> out = new ArrayList<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT "
-                          + CmsRows.INSTANCE_COLUMNS
-                          + " FROM toygres_cms.instances WHERE state <> 'deleted' ORDER BY user_name");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(CmsRows.instance(rs));
-            }
-          }
-          return out;
-        });
+    return list("state <> 'deleted'");
   }
 
   /**
@@ -264,6 +249,11 @@ public final class CmsStore {
 
   /** Live instances made before tenant isolation, for their access upgrade. */
   public List<InstanceRecord> listNotUpgraded() {
+    return list(
+        "state IN ('running', 'stopped') AND access_version < " + InstanceRecord.Access.CURRENT);
+  }
+
+  private List<InstanceRecord> list(String where) {
     return Db.auto(
         ds,
         c -> {
@@ -272,9 +262,8 @@ public final class CmsStore {
                   c.prepareStatement(
                       "SELECT "
                           + CmsRows.INSTANCE_COLUMNS
-                          + " FROM toygres_cms.instances WHERE state IN ('running', 'stopped')"
-                          + " AND access_version < "
-                          + InstanceRecord.Access.CURRENT
+                          + " FROM toygres_cms.instances WHERE "
+                          + where
                           + " ORDER BY user_name");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

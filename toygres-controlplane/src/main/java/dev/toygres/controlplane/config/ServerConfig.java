@@ -94,24 +94,4 @@ public record ServerConfig(
         DEFAULT_INSTANCE_USER,
         Duration.ofDays(90));
   }
-
-  /** A copy with another instance OS user. */
-  public ServerConfig withInstanceUser(String user) {
-    return new ServerConfig(
-        dataDir,
-        port,
-        databaseUrl,
-        healthInterval,
-        staleAfter,
-        supervisorInterval,
-        autoRepair,
-        failureThreshold,
-        healthRetention,
-        probeTimeout,
-        portRangeStart,
-        portRangeEnd,
-        workerLease,
-        user,
-        auditRetention);
-  }
 }

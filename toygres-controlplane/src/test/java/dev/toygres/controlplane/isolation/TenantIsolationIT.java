@@ -15,6 +15,7 @@ import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresSockets;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,6 +278,36 @@ class TenantIsolationIT {
 
   @Test
   @Order(7)
+  void theRotatedPasswordWorksWithPsql() throws Exception {
+    Optional<Path> psql = Psql.find();
+    assumeTrue(psql.isPresent(), "no psql on this machine (postgresql-client)");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                psql.get().toString(),
+                "-X",
+                "-A",
+                "-t",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                "SELECT current_user || ' ' || rolsuper FROM pg_roles WHERE rolname = current_user")
+            .redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", "rotated-by-cp-22");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out.strip()).isEqualTo("postgres false");
+  }
+
+  @Test
+  @Order(8)
   void aProbeThatCannotDecryptItsSecretIsRecordedAsAnUnhealthyCheckSayingSo() throws Exception {
     try (MetadataDb db = MetadataDb.of(dataDir)) {
       String original;
