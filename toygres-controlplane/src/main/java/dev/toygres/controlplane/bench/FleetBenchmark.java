@@ -82,6 +82,7 @@ public final class FleetBenchmark {
   private FleetBenchmark() {}
 
   /** Runs every configuration, prints progress to {@code log} and the table to {@code out}. */
+  @SuppressWarnings("try") // the lock file is held, not read
   public static List<FleetRun.Result> run(Settings s, PrintStream out, PrintStream log)
       throws Exception {
     Closer closer = new Closer();

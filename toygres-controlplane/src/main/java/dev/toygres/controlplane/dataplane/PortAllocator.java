@@ -54,6 +54,7 @@ final class PortAllocator {
    *
    * @throws ToygresException 503 if every port of the range is taken
    */
+  @SuppressWarnings("try") // the file lock is held, not read
   <T> T allocate(String name, IntFunction<T> record) {
     synchronized (JVM_LOCK) {
       try {

@@ -96,6 +96,7 @@ class LocalDataPlaneIT extends DataPlaneTestSupport {
   }
 
   @Test
+  @SuppressWarnings("try") // the squatter holds the port
   void aFailedStartSaysWhyWithTheServerLog() throws Exception {
     LocalDataPlane plane = plane();
     ServerInfo info = provision(plane, "blocked", 18);
