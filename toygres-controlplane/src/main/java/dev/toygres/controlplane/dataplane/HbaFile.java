@@ -25,13 +25,13 @@ final class HbaFile {
       # Managed by Toygres: rewritten whenever the control plane starts this server.
       # The control plane's roles log in only through the Unix socket (its directory is 0700,
       # owned by the server's OS user) and never over TCP. Tenants log in over TCP with SCRAM.
-      # TYPE  DATABASE  USER                           ADDRESS       METHOD
-      local   %3$s   %2$s                                      scram-sha-256
-      local   all       %1$s                                        scram-sha-256
-      local   all       all                                         reject
-      host    all       %1$s,%2$s                   all           reject
-      host    all       all                            127.0.0.1/32  scram-sha-256
-      host    all       all                            ::1/128       scram-sha-256
+      # TYPE  DATABASE  USER                            ADDRESS       METHOD
+      local   %3$-8s  %2$-30s                scram-sha-256
+      local   all       %1$-30s                scram-sha-256
+      local   all       all                                           reject
+      host    all       %1$s,%2$s   all           reject
+      host    all       all                             127.0.0.1/32  scram-sha-256
+      host    all       all                             ::1/128       scram-sha-256
       """
           .formatted(ControlRoles.SUPERUSER, ControlRoles.MONITOR, ControlRoles.DATABASE);
 

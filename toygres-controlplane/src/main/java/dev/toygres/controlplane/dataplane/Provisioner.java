@@ -34,9 +34,7 @@ final class Provisioner {
   static void validate(ProvisionSpec spec) {
     ControlRoles.tenantUser(spec.tenantUser());
     try {
-      PostgresServer.builder()
-          .password(spec.tenantPassword())
-          .password(spec.secrets().superuserPassword());
+      PostgresServer.builder().password(spec.tenantPassword());
     } catch (IllegalArgumentException e) {
       throw ToygresException.badRequest("Cannot provision " + spec + ": " + e.getMessage());
     }
