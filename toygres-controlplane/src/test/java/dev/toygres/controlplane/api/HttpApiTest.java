@@ -2,6 +2,7 @@ package dev.toygres.controlplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toygres.testkit.TestHttpClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class HttpApiTest {
   private final AtomicBoolean ready = new AtomicBoolean(true);
   private PrometheusMeterRegistry registry;
   private HttpApi api;
-  private ApiClient client;
+  private TestHttpClient client;
 
   @BeforeEach
   void start() {
@@ -50,7 +51,7 @@ class HttpApiTest {
                 ready::get),
             "127.0.0.1",
             0);
-    client = new ApiClient(api.port(), TOKEN);
+    client = TestHttpClient.local(api.port(), TOKEN);
   }
 
   @AfterEach
@@ -60,18 +61,18 @@ class HttpApiTest {
   }
 
   /** A JSON error body with the status, and nothing of the server's internals. */
-  static String assertError(ApiClient.Response r, int status) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
+  static String assertError(TestHttpClient.Response r, int status) {
+    assertThat(r.status()).as(r.raw()).isEqualTo(status);
     assertThat(r.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
     String error = r.error();
     assertThat(error).isNotBlank();
-    assertThat(r.body()).doesNotContain("Exception", "at dev.toygres", "at io.javalin", "\tat ");
+    assertThat(r.raw()).doesNotContain("Exception", "at dev.toygres", "at io.javalin", "\tat ");
     return error;
   }
 
   @Test
   void healthIsPublicAndOkOnceReady() {
-    ApiClient.Response r = client.withToken(null).get("/health");
+    TestHttpClient.Response r = client.withToken(null).get("/health");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("status").asText()).isEqualTo("ok");
   }
@@ -79,7 +80,7 @@ class HttpApiTest {
   @Test
   void healthIsServiceUnavailableUntilReady() {
     ready.set(false);
-    ApiClient.Response r = client.withToken(null).get("/health");
+    TestHttpClient.Response r = client.withToken(null).get("/health");
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.json().get("status").asText()).isEqualTo("starting");
   }
@@ -110,7 +111,8 @@ class HttpApiTest {
       if (auth != null) {
         b.header("Authorization", auth);
       }
-      ApiClient.Response r = client.send(b.method(method, HttpRequest.BodyPublishers.noBody()));
+      TestHttpClient.Response r =
+          client.send(b.method(method, HttpRequest.BodyPublishers.noBody()));
       assertError(r, 401);
       assertThat(r.header("WWW-Authenticate")).hasValue("Bearer");
     }
@@ -119,7 +121,7 @@ class HttpApiTest {
 
   @Test
   void theRightTokenPassesInAnyCaseOfTheScheme() {
-    ApiClient.Response r =
+    TestHttpClient.Response r =
         client.send(
             client
                 .withToken(null)
@@ -146,11 +148,11 @@ class HttpApiTest {
 
   @Test
   void noCorsHeadersAreSent() {
-    ApiClient.Response r =
+    TestHttpClient.Response r =
         client.send(client.request("/health").header("Origin", "https://evil.example").GET());
-    assertThat(r.raw().headers().map().keySet())
+    assertThat(r.headers().map().keySet())
         .noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("access-control-"));
-    ApiClient.Response preflight =
+    TestHttpClient.Response preflight =
         client.send(
             client
                 .request("/api/instances")
@@ -158,7 +160,7 @@ class HttpApiTest {
                 .header("Access-Control-Request-Method", "POST")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
     assertThat(preflight.status()).isGreaterThanOrEqualTo(400);
-    assertThat(preflight.raw().headers().map().keySet())
+    assertThat(preflight.headers().map().keySet())
         .noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("access-control-"));
   }
 
@@ -196,17 +198,17 @@ class HttpApiTest {
         "{\"name\": \"\", \"password\": \"pw\"}|field 'name' is required",
       })
   void badCreateBodiesAre400sThatNeverReachTheService(String body, String expected) {
-    ApiClient.Response r = client.post("/api/instances", body);
+    TestHttpClient.Response r = client.post("/api/instances", body);
     assertThat(assertError(r, 400)).contains(expected);
     assertThat(services.calls).hasValue(0);
   }
 
   @Test
   void aBadBodyNeverEchoesThePassword() {
-    ApiClient.Response r =
+    TestHttpClient.Response r =
         client.post("/api/instances", "{\"name\": \"db1\", \"password\": hunter2-secret}");
     assertError(r, 400);
-    assertThat(r.body()).doesNotContain("hunter2");
+    assertThat(r.raw()).doesNotContain("hunter2");
   }
 
   @Test
@@ -215,7 +217,7 @@ class HttpApiTest {
     assertThat(assertError(client.post("/api/instances", big), 413)).contains("64 KiB");
     assertError(client.post("/api/orchestrations/abc/events", big), 413);
     byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
-    ApiClient.Response chunked =
+    TestHttpClient.Response chunked =
         client.send(
             client
                 .request("/api/instances")
@@ -244,7 +246,7 @@ class HttpApiTest {
   @MethodSource("instanceRoutes")
   void invalidInstanceNamesAre400sOnEveryInstanceRoute(String method, String suffix) {
     for (String name : new String[] {"UPPER", "a_b", "a.b", "%20", "x".repeat(64)}) {
-      ApiClient.Response r = client.method(method, "/api/instances/" + name + suffix);
+      TestHttpClient.Response r = client.method(method, "/api/instances/" + name + suffix);
       assertThat(assertError(r, 400)).contains("invalid instance name");
     }
     assertThat(services.calls).hasValue(0);
@@ -288,7 +290,7 @@ class HttpApiTest {
         "{\"name\": \"go\"|malformed JSON",
       })
   void badEventBodiesAre400s(String body, String expected) {
-    ApiClient.Response r = client.post("/api/orchestrations/abc/events", body);
+    TestHttpClient.Response r = client.post("/api/orchestrations/abc/events", body);
     assertThat(assertError(r, 400)).contains(expected);
     assertThat(services.calls).hasValue(0);
   }
@@ -302,16 +304,16 @@ class HttpApiTest {
         "[]|request body must be a JSON object",
       })
   void badCancelBodiesAre400s(String body, String expected) {
-    ApiClient.Response r = client.post("/api/orchestrations/abc/cancel", body);
+    TestHttpClient.Response r = client.post("/api/orchestrations/abc/cancel", body);
     assertThat(assertError(r, 400)).contains(expected);
     assertThat(services.calls).hasValue(0);
   }
 
   @Test
   void anUnexpectedFailureIsA500WithAGenericMessage() {
-    ApiClient.Response r = client.get("/api/instances");
+    TestHttpClient.Response r = client.get("/api/instances");
     assertThat(assertError(r, 500)).isEqualTo(ApiErrors.INTERNAL);
-    assertThat(r.body()).doesNotContain(ThrowingServices.MESSAGE, "IllegalState");
+    assertThat(r.raw()).doesNotContain(ThrowingServices.MESSAGE, "IllegalState");
     assertThat(services.calls).hasValue(1);
   }
 
@@ -329,11 +331,11 @@ class HttpApiTest {
     client.withToken(null).get("/api/instances");
     client.get("/api/instances/Bad_Name");
     client.get("/api/whatever/path");
-    ApiClient.Response r = client.withToken(null).get("/metrics");
+    TestHttpClient.Response r = client.withToken(null).get("/metrics");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).contains("text/plain"));
-    assertThat(r.body())
+    assertThat(r.raw())
         .contains(
             "toygres_http_requests_seconds_count{method=\"GET\",route=\"/health\",status=\"200\"} 1")
         .contains("route=\"/api/instances/{name}\",status=\"400\"")

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,12 +24,12 @@ class InstanceApiIT {
   static final String PASSWORD = "correct-horse-battery-1";
   static final Duration WAIT = Duration.ofSeconds(120);
   static TestServer server;
-  static ApiClient client;
+  static TestHttpClient client;
 
   @BeforeAll
   static void start() throws Exception {
     server = TestServer.start("instance-api", 32432);
-    client = new ApiClient(server.server().port(), TestServer.TOKEN);
+    client = TestHttpClient.local(server.server().port(), TestServer.TOKEN);
   }
 
   @AfterAll
@@ -60,7 +61,7 @@ class InstanceApiIT {
   @Test
   void anInstanceLivesThroughTheApiFromCreateToDelete() throws Exception {
     int version = 18;
-    ApiClient.Response created =
+    TestHttpClient.Response created =
         client.post(
             "/api/instances",
             "{\"name\":\"api-db1\",\"password\":\""
@@ -68,7 +69,7 @@ class InstanceApiIT {
                 + "\",\"postgres_version\":"
                 + version
                 + ",\"storage_size_gb\":2}");
-    assertThat(created.status()).as(created.body()).isEqualTo(202);
+    assertThat(created.status()).as(created.raw()).isEqualTo(202);
     JsonNode c = created.json();
     assertThat(c.get("instance_name").asText()).isEqualTo("api-db1");
     assertThat(c.get("k8s_name").asText()).startsWith("api-db1-");
@@ -98,14 +99,14 @@ class InstanceApiIT {
     assertThat(d.get("connection_string").asText()).contains(":" + dp.get("port").asInt() + "/");
     assertThat(dp.get("pid").asLong()).isPositive();
     assertThat(dp.get("data_dir").asText()).contains(c.get("k8s_name").asText());
-    assertThat(client.get("/api/instances/api-db1").body()).doesNotContain(PASSWORD, "v1:");
+    assertThat(client.get("/api/instances/api-db1").raw()).doesNotContain(PASSWORD, "v1:");
 
     JsonNode list = client.get("/api/instances").json();
     JsonNode summary = find(list, "api-db1");
     assertThat(summary.get("state").asText()).isEqualTo("running");
     assertThat(summary.get("instance_actor_orchestration_id").asText()).isEqualTo(actorId);
     assertThat(summary.get("port").asInt()).isEqualTo(dp.get("port").asInt());
-    assertThat(client.get("/api/instances").body()).doesNotContain(PASSWORD);
+    assertThat(client.get("/api/instances").raw()).doesNotContain(PASSWORD);
 
     await()
         .atMost(WAIT)
@@ -143,8 +144,8 @@ class InstanceApiIT {
 
     actors(actorId);
 
-    ApiClient.Response deleted = client.delete("/api/instances/api-db1");
-    assertThat(deleted.status()).as(deleted.body()).isEqualTo(202);
+    TestHttpClient.Response deleted = client.delete("/api/instances/api-db1");
+    assertThat(deleted.status()).as(deleted.raw()).isEqualTo(202);
     completes(deleted.json().get("orchestration_id").asText());
     assertError(client.get("/api/instances/api-db1"), 404);
     assertThat(client.get("/api/instances").json().findValuesAsText("name"))
@@ -155,8 +156,8 @@ class InstanceApiIT {
     assertThat(assertError(client.post("/api/instances/api-db1/actor/start"), 409))
         .contains("already has a running actor");
 
-    ApiClient.Response restarted = client.post("/api/instances/api-db1/actor/restart");
-    assertThat(restarted.status()).as(restarted.body()).isEqualTo(200);
+    TestHttpClient.Response restarted = client.post("/api/instances/api-db1/actor/restart");
+    assertThat(restarted.status()).as(restarted.raw()).isEqualTo(200);
     JsonNode r = restarted.json();
     assertThat(r.get("instance_name").asText()).isEqualTo("api-db1");
     assertThat(r.get("status").asText()).isEqualTo("restarted");
@@ -165,8 +166,8 @@ class InstanceApiIT {
     assertThat(second).isNotEqualTo(firstActor);
     assertThat(detail("api-db1").get("actor").get("id").asText()).isEqualTo(second);
 
-    ApiClient.Response cancelled = client.post("/api/instances/api-db1/actor/cancel");
-    assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+    TestHttpClient.Response cancelled = client.post("/api/instances/api-db1/actor/cancel");
+    assertThat(cancelled.status()).as(cancelled.raw()).isEqualTo(200);
     assertThat(cancelled.json().get("status").asText()).isEqualTo("cancelled");
     assertThat(cancelled.json().get("actor_id").asText()).isEqualTo(second);
     assertThat(cancelled.json().has("previous_actor_id")).isFalse();
@@ -177,8 +178,8 @@ class InstanceApiIT {
     assertThat(assertError(client.post("/api/instances/api-db1/actor/cancel"), 409))
         .contains("no running actor");
 
-    ApiClient.Response started = client.post("/api/instances/api-db1/actor/start");
-    assertThat(started.status()).as(started.body()).isEqualTo(200);
+    TestHttpClient.Response started = client.post("/api/instances/api-db1/actor/start");
+    assertThat(started.status()).as(started.raw()).isEqualTo(200);
     assertThat(started.json().get("status").asText()).isEqualTo("started");
     assertThat(started.json().has("previous_actor_id")).isFalse();
     assertThat(detail("api-db1").get("monitoring_enabled").asBoolean()).isTrue();
@@ -199,7 +200,7 @@ class InstanceApiIT {
       {"POST", "/actor/cancel"},
     };
     for (String[] route : routes) {
-      ApiClient.Response r = client.method(route[0], "/api/instances/no-such-db" + route[1]);
+      TestHttpClient.Response r = client.method(route[0], "/api/instances/no-such-db" + route[1]);
       assertThat(assertError(r, 404)).as(route[0] + " " + route[1]).contains("no-such-db");
     }
   }
@@ -229,21 +230,21 @@ class InstanceApiIT {
   }
 
   private void lifecycle(String action, String expectedState) throws Exception {
-    ApiClient.Response r = client.post("/api/instances/api-db1/" + action);
-    assertThat(r.status()).as(action + ": " + r.body()).isEqualTo(202);
+    TestHttpClient.Response r = client.post("/api/instances/api-db1/" + action);
+    assertThat(r.status()).as(action + ": " + r.raw()).isEqualTo(202);
     completes(r.json().get("orchestration_id").asText());
     assertThat(detail("api-db1").get("state").asText()).isEqualTo(expectedState);
   }
 
   private static void completes(String orchestrationId) throws Exception {
     assertThat(awaitEnd(orchestrationId))
-        .as(client.get("/api/orchestrations/" + orchestrationId).body())
+        .as(client.get("/api/orchestrations/" + orchestrationId).raw())
         .isEqualTo("completed");
   }
 
   private static JsonNode detail(String name) {
-    ApiClient.Response r = client.get("/api/instances/" + name);
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    TestHttpClient.Response r = client.get("/api/instances/" + name);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
     return r.json();
   }
 

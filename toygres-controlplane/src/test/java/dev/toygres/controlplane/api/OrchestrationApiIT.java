@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.toygres.controlplane.testkit.TestDatabase;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.store.PostgresStore;
 import dev.toygres.engine.worker.DurableWorker;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
+import dev.toygres.testkit.TestDatabase;
+import dev.toygres.testkit.TestHttpClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
@@ -45,7 +46,7 @@ class OrchestrationApiIT {
   static DurableWorker worker;
   static PrometheusMeterRegistry registry;
   static HttpApi api;
-  static ApiClient client;
+  static TestHttpClient client;
   static final ThrowingServices services = new ThrowingServices();
 
   static Registry orchestrations() {
@@ -104,7 +105,7 @@ class OrchestrationApiIT {
                 services.instances(), services.actors(), engine, TOKEN, registry, () -> true),
             "127.0.0.1",
             0);
-    client = new ApiClient(api.port(), TOKEN);
+    client = TestHttpClient.local(api.port(), TOKEN);
   }
 
   @AfterAll
@@ -146,7 +147,7 @@ class OrchestrationApiIT {
     String id = newId("echo");
     startAndWait("Echo", id, new Text("hi"));
 
-    ApiClient.Response r = client.get("/api/orchestrations/" + id);
+    TestHttpClient.Response r = client.get("/api/orchestrations/" + id);
 
     assertThat(r.status()).isEqualTo(200);
     JsonNode j = r.json();
@@ -176,7 +177,7 @@ class OrchestrationApiIT {
     assertThat(running.get("custom_status").get("text").asText()).isEqualTo("waiting");
     assertThat(running.get("completed_at").isNull()).isTrue();
 
-    ApiClient.Response raised =
+    TestHttpClient.Response raised =
         client.post(
             "/api/orchestrations/" + id + "/events", "{\"name\":\"go\",\"data\":{\"n\":5}}");
 
@@ -192,7 +193,7 @@ class OrchestrationApiIT {
     String id = newId("cancel");
     engine.start("WaitForGo", id, new Text("x"));
 
-    ApiClient.Response r =
+    TestHttpClient.Response r =
         client.post("/api/orchestrations/" + id + "/cancel", "{\"reason\":\"operator said so\"}");
 
     assertThat(r.status()).isEqualTo(202);
@@ -215,8 +216,8 @@ class OrchestrationApiIT {
     String id = newId("ended");
     startAndWait("Echo", id, new Text("a"));
 
-    ApiClient.Response cancel = client.post("/api/orchestrations/" + id + "/cancel", "{}");
-    ApiClient.Response raise =
+    TestHttpClient.Response cancel = client.post("/api/orchestrations/" + id + "/cancel", "{}");
+    TestHttpClient.Response raise =
         client.post("/api/orchestrations/" + id + "/events", "{\"name\":\"go\",\"data\":1}");
 
     assertThat(HttpApiTest.assertError(cancel, 409)).contains("completed");
@@ -228,16 +229,16 @@ class OrchestrationApiIT {
     String id = newId("fail");
     startAndWait("Fail", id, new Text("disk on fire"));
 
-    ApiClient.Response r = client.get("/api/orchestrations/" + id);
+    TestHttpClient.Response r = client.get("/api/orchestrations/" + id);
 
     JsonNode error = r.json().get("error");
     assertThat(r.json().get("status").asText()).isEqualTo("failed");
     assertThat(error.get("error_type").asText()).isEqualTo("java.lang.IllegalStateException");
     assertThat(error.get("message").asText()).isEqualTo("boom: disk on fire");
     assertThat(error.has("stack_trace")).isFalse();
-    assertThat(r.body()).doesNotContain("at dev.toygres", "\tat ");
-    ApiClient.Response history = client.get("/api/orchestrations/" + id + "/history");
-    assertThat(history.body()).contains("ExecutionFailed").doesNotContain("stack_trace", "\tat ");
+    assertThat(r.raw()).doesNotContain("at dev.toygres", "\tat ");
+    TestHttpClient.Response history = client.get("/api/orchestrations/" + id + "/history");
+    assertThat(history.raw()).contains("ExecutionFailed").doesNotContain("stack_trace", "\tat ");
   }
 
   @Test
@@ -256,7 +257,7 @@ class OrchestrationApiIT {
     String id = newId("hist");
     startAndWait("Echo", id, new Text("hello"));
 
-    ApiClient.Response r = client.get("/api/orchestrations/" + id + "/history");
+    TestHttpClient.Response r = client.get("/api/orchestrations/" + id + "/history");
 
     assertThat(r.status()).isEqualTo(200);
     JsonNode j = r.json();
@@ -374,7 +375,7 @@ class OrchestrationApiIT {
     String id = newId("metrics");
     startAndWait("Echo", id, new Text("m"));
     client.get("/api/orchestrations/" + id);
-    String metrics = client.withToken(null).get("/metrics").body();
+    String metrics = client.withToken(null).get("/metrics").raw();
     assertThat(metrics)
         .contains(
             "toygres_http_requests_seconds_count{method=\"GET\",route=\"/api/orchestrations/{id}\",status=\"200\"}")
@@ -383,8 +384,8 @@ class OrchestrationApiIT {
   }
 
   private static Set<String> ids(String query) {
-    ApiClient.Response r = client.get("/api/orchestrations" + query);
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    TestHttpClient.Response r = client.get("/api/orchestrations" + query);
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
     Set<String> ids = new HashSet<>();
     r.json().get("items").forEach(i -> ids.add(i.get("instance_id").asText()));
     return ids;

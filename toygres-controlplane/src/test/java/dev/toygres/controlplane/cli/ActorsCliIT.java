@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ class ActorsCliIT {
   private static final String OK = "cli-fine";
   private static final String DEAD = "cli-dead";
   private static TestServer server;
-  private static Api api;
+  private static TestHttpClient api;
   private static String url;
 
   @BeforeAll
@@ -39,7 +39,8 @@ class ActorsCliIT {
     api = server.api();
     url = "http://127.0.0.1:" + server.server().port();
     for (String n : List.of(OK, DEAD)) {
-      Api.Response r = api.post("/api/instances", Map.of("name", n, "password", n + "-secret-1"));
+      TestHttpClient.Response r =
+          api.post("/api/instances", Map.of("name", n, "password", n + "-secret-1"));
       assertThat(r.status()).as(r.raw()).isEqualTo(202);
     }
     for (String n : List.of(OK, DEAD)) {
@@ -110,7 +111,7 @@ class ActorsCliIT {
   void theDoctorsTableJsonDryRunAndRecoveryThroughTheCli() throws Exception {
     String deadActor =
         api.get("/api/instances/" + DEAD).body().get("instance_actor_orchestration_id").asText();
-    Api.Response cancel =
+    TestHttpClient.Response cancel =
         api.post(
             "/api/orchestrations/" + deadActor + "/cancel", Map.of("reason", "ended for the cli"));
     assertThat(cancel.status()).as(cancel.raw()).isEqualTo(202);

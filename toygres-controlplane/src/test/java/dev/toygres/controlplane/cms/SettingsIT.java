@@ -2,7 +2,7 @@ package dev.toygres.controlplane.cms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toygres.controlplane.testkit.TestDatabase;
+import dev.toygres.testkit.TestDatabase;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

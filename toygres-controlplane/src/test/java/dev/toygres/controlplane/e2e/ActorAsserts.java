@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.actor.ActorSupervisor;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.MetadataDb;
+import dev.toygres.testkit.TestHttpClient;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,52 +29,53 @@ final class ActorAsserts {
 
   private ActorAsserts() {}
 
-  static JsonNode instance(Api api, String name) {
-    Api.Response r = api.get("/api/instances/" + name);
+  static JsonNode instance(TestHttpClient api, String name) {
+    TestHttpClient.Response r = api.get("/api/instances/" + name);
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     return r.body();
   }
 
-  static String k8s(Api api, String name) {
+  static String k8s(TestHttpClient api, String name) {
     return instance(api, name).get("k8s_name").asText();
   }
 
-  static UUID id(Api api, String name) {
+  static UUID id(TestHttpClient api, String name) {
     return UUID.fromString(instance(api, name).get("id").asText());
   }
 
-  static String recordedActor(Api api, String name) {
+  static String recordedActor(TestHttpClient api, String name) {
     JsonNode a = instance(api, name).get("instance_actor_orchestration_id");
     return a == null || a.isNull() ? null : a.asText();
   }
 
-  static Instant lastCheck(Api api, String name) {
+  static Instant lastCheck(TestHttpClient api, String name) {
     JsonNode t = instance(api, name).get("last_health_check");
     return t == null || t.isNull() ? null : Instant.parse(t.asText());
   }
 
   /** Ids of the running actor orchestrations of an instance (by their id prefix). */
-  static List<String> runningActors(Api api, String k8s) {
-    Api.Response r = api.get("/api/orchestrations?status=running&limit=50&prefix=actor-" + k8s);
+  static List<String> runningActors(TestHttpClient api, String k8s) {
+    TestHttpClient.Response r =
+        api.get("/api/orchestrations?status=running&limit=50&prefix=actor-" + k8s);
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     List<String> ids = new ArrayList<>();
     r.body().get("items").forEach(i -> ids.add(i.get("instance_id").asText()));
     return ids;
   }
 
-  static String orchestrationStatus(Api api, String id) {
+  static String orchestrationStatus(TestHttpClient api, String id) {
     return api.get("/api/orchestrations/" + id).body().get("status").asText();
   }
 
   /** The doctor's table. */
-  static JsonNode doctor(Api api) {
-    Api.Response r = api.get("/api/actors");
+  static JsonNode doctor(TestHttpClient api) {
+    TestHttpClient.Response r = api.get("/api/actors");
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     return r.body();
   }
 
   /** The doctor's finding for an instance (not an orphaned actor of it), or null. */
-  static JsonNode finding(Api api, String name) {
+  static JsonNode finding(TestHttpClient api, String name) {
     for (JsonNode f : doctor(api)) {
       if (name.equals(f.path("instance_name").asText())
           && !"orphaned".equals(f.get("diagnosis").asText())) {
@@ -88,7 +89,7 @@ final class ActorAsserts {
    * Waits until the doctor gives the instance {@code diagnosis}, both in {@code GET /api/actors}
    * and in the instance's detail; returns the finding.
    */
-  static JsonNode awaitDiagnosis(Api api, String name, String diagnosis, Duration wait) {
+  static JsonNode awaitDiagnosis(TestHttpClient api, String name, String diagnosis, Duration wait) {
     AtomicReference<JsonNode> found = new AtomicReference<>();
     await()
         .atMost(wait)
@@ -109,7 +110,7 @@ final class ActorAsserts {
    * Waits until exactly one actor of the instance runs in the engine, it is the recorded one and
    * the instance detail says it runs; returns its id.
    */
-  static String awaitExactlyOneActor(Api api, String name, Duration wait) {
+  static String awaitExactlyOneActor(TestHttpClient api, String name, Duration wait) {
     String k8s = k8s(api, name);
     AtomicReference<String> id = new AtomicReference<>();
     await()
@@ -130,7 +131,7 @@ final class ActorAsserts {
   }
 
   /** Waits until the instance's {@code last_health_check} is later than {@code after}. */
-  static Instant awaitCheckAfter(Api api, String name, Instant after, Duration wait) {
+  static Instant awaitCheckAfter(TestHttpClient api, String name, Instant after, Duration wait) {
     AtomicReference<Instant> seen = new AtomicReference<>();
     await()
         .atMost(wait)
@@ -149,15 +150,15 @@ final class ActorAsserts {
 
   /** Health checks resume: two more land after {@code after}, both written by {@code actor}. */
   static void awaitChecksResumeBy(
-      Api api, String name, String actor, Instant after, Duration wait) {
+      TestHttpClient api, String name, String actor, Instant after, Duration wait) {
     Instant first = awaitCheckAfter(api, name, after, wait);
     awaitCheckAfter(api, name, first, wait);
     JsonNode newest = api.get("/api/instances/" + name + "/health-checks?limit=1").body().get(0);
     assertThat(newest.get("actor_id").asText()).isEqualTo(actor);
   }
 
-  static List<JsonNode> events(Api api, String name) {
-    Api.Response r = api.get("/api/instances/" + name + "/events?limit=500");
+  static List<JsonNode> events(TestHttpClient api, String name) {
+    TestHttpClient.Response r = api.get("/api/instances/" + name + "/events?limit=500");
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     List<JsonNode> out = new ArrayList<>();
     r.body().forEach(out::add);
@@ -165,7 +166,7 @@ final class ActorAsserts {
   }
 
   /** Waits for an event of the instance whose message contains every one of {@code parts}. */
-  static JsonNode awaitEvent(Api api, String name, Duration wait, String... parts) {
+  static JsonNode awaitEvent(TestHttpClient api, String name, Duration wait, String... parts) {
     AtomicReference<JsonNode> found = new AtomicReference<>();
     await()
         .atMost(wait)
@@ -188,7 +189,7 @@ final class ActorAsserts {
     return found.get();
   }
 
-  static long countEvents(Api api, String name, String part) {
+  static long countEvents(TestHttpClient api, String name, String part) {
     return events(api, name).stream().filter(e -> e.get("message").asText().contains(part)).count();
   }
 
@@ -197,8 +198,8 @@ final class ActorAsserts {
           "(?m)^toygres_actor_repairs_total\\{[^}]*diagnosis=\"([a-z]+)\"[^}]*\\}\\s+(\\S+)$");
 
   /** {@code toygres_actor_repairs_total} by diagnosis, as {@code /metrics} shows it. */
-  static Map<String, Double> repairCounts(Api api) {
-    Api.Response r = api.get("/metrics");
+  static Map<String, Double> repairCounts(TestHttpClient api) {
+    TestHttpClient.Response r = api.get("/metrics");
     assertThat(r.status()).isEqualTo(200);
     Map<String, Double> out = new java.util.TreeMap<>();
     Matcher m = REPAIRS.matcher(r.raw());
@@ -209,7 +210,7 @@ final class ActorAsserts {
   }
 
   /** The supervisor's round number, from its custom status (-1 before its first round). */
-  static long supervisorRound(Api api) {
+  static long supervisorRound(TestHttpClient api) {
     JsonNode o = api.get("/api/orchestrations/" + ActorSupervisor.INSTANCE_ID).body();
     if (o == null || o.get("custom_status") == null || o.get("custom_status").isNull()) {
       return -1;
@@ -221,7 +222,7 @@ final class ActorAsserts {
    * Returns right after a supervisor round has finished (its custom status changed), so that the
    * next round is a whole supervisor interval away.
    */
-  static long awaitFreshSupervisorRound(Api api) {
+  static long awaitFreshSupervisorRound(TestHttpClient api) {
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(100))
@@ -241,7 +242,7 @@ final class ActorAsserts {
   }
 
   /** Waits until the supervisor has finished {@code rounds} more rounds. */
-  static void awaitSupervisorRounds(Api api, int rounds, Duration wait) {
+  static void awaitSupervisorRounds(TestHttpClient api, int rounds, Duration wait) {
     long start = supervisorRound(api);
     await()
         .atMost(wait)
@@ -250,9 +251,10 @@ final class ActorAsserts {
   }
 
   /** Creates instances and waits until each is running, healthy and watched by one actor. */
-  static void createHealthy(Api api, String... names) {
+  static void createHealthy(TestHttpClient api, String... names) {
     for (String n : names) {
-      Api.Response r = api.post("/api/instances", Map.of("name", n, "password", n + "-secret-1"));
+      TestHttpClient.Response r =
+          api.post("/api/instances", Map.of("name", n, "password", n + "-secret-1"));
       assertThat(r.status()).as(r.raw()).isEqualTo(202);
     }
     for (String n : names) {
@@ -270,7 +272,7 @@ final class ActorAsserts {
   }
 
   /** Deletes every live instance through the API and waits until they are gone. */
-  static void deleteAll(Api api) {
+  static void deleteAll(TestHttpClient api) {
     await()
         .atMost(CREATE_WAIT)
         .pollInterval(Duration.ofMillis(500))

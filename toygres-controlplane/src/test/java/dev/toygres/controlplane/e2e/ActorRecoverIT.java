@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class ActorRecoverIT {
   private static final String DEAD = "rc-dead";
   private static final String TERMINATED = "rc-term";
   private static TestServer server;
-  private static Api api;
+  private static TestHttpClient api;
   private static MetadataDb db;
   private static final Map<String, String> before = new HashMap<>();
 
@@ -153,7 +153,7 @@ class ActorRecoverIT {
   @Order(3)
   void actorsEndedThroughTheEnginesManagementApiAreDead() throws Exception {
     String cancelled = before.get(DEAD);
-    Api.Response r =
+    TestHttpClient.Response r =
         api.post(
             "/api/orchestrations/" + cancelled + "/cancel",
             Map.of("reason", "ended by the test through the engine API"));
@@ -183,13 +183,15 @@ class ActorRecoverIT {
   @Test
   @Order(4)
   void badDiagnosesAreRefused() {
-    Api.Response list = api.get("/api/actors?diagnosis=stale,sleepy");
+    TestHttpClient.Response list = api.get("/api/actors?diagnosis=stale,sleepy");
     assertThat(list.status()).isEqualTo(400);
     assertThat(list.error()).contains("unknown diagnosis 'sleepy'");
-    Api.Response healthy = api.post("/api/actors/recover", Map.of("diagnoses", List.of("healthy")));
+    TestHttpClient.Response healthy =
+        api.post("/api/actors/recover", Map.of("diagnoses", List.of("healthy")));
     assertThat(healthy.status()).isEqualTo(400);
     assertThat(healthy.error()).contains("healthy actors need no recovery");
-    Api.Response unknown = api.post("/api/actors/recover", Map.of("diagnoses", List.of("bad")));
+    TestHttpClient.Response unknown =
+        api.post("/api/actors/recover", Map.of("diagnoses", List.of("bad")));
     assertThat(unknown.status()).isEqualTo(400);
   }
 
@@ -200,7 +202,7 @@ class ActorRecoverIT {
     assertThat(deadOnly.findValuesAsText("instance_name"))
         .containsExactlyInAnyOrder(DEAD, TERMINATED);
 
-    Api.Response r = api.post("/api/actors/recover", Map.of("dry_run", true));
+    TestHttpClient.Response r = api.post("/api/actors/recover", Map.of("dry_run", true));
 
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     assertThat(r.body().get("dry_run").asBoolean()).isTrue();
@@ -218,7 +220,7 @@ class ActorRecoverIT {
     }
     assertThat(byName.get(STALE).get("previous_actor_id").asText()).isEqualTo(before.get(STALE));
 
-    Api.Response onlyDead =
+    TestHttpClient.Response onlyDead =
         api.post("/api/actors/recover", Map.of("diagnoses", List.of("dead"), "dry_run", true));
     assertThat(onlyDead.body().get("results").findValuesAsText("instance_name"))
         .containsExactlyInAnyOrder(DEAD, TERMINATED);
@@ -240,7 +242,8 @@ class ActorRecoverIT {
     String old = before.get(STALE);
     Instant check = lastCheck(api, STALE);
 
-    Api.Response r = api.post("/api/actors/recover", Map.of("diagnoses", List.of("stale")));
+    TestHttpClient.Response r =
+        api.post("/api/actors/recover", Map.of("diagnoses", List.of("stale")));
 
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     JsonNode results = r.body().get("results");
@@ -259,7 +262,8 @@ class ActorRecoverIT {
             "last health check \\w+ ago; actor "
                 + fresh
                 + " started \\w+ ago and has not recorded a check yet");
-    Api.Response twice = api.post("/api/actors/recover", Map.of("diagnoses", List.of("stale")));
+    TestHttpClient.Response twice =
+        api.post("/api/actors/recover", Map.of("diagnoses", List.of("stale")));
     assertThat(twice.body().get("results")).as(twice.raw()).isEmpty();
     assertThat(awaitExactlyOneActor(api, STALE, WAIT)).isEqualTo(fresh);
     assertThat(orchestrationStatus(api, old)).isEqualTo("cancelled");
@@ -304,7 +308,7 @@ class ActorRecoverIT {
     }
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<Future<Api.Response>> calls = new ArrayList<>();
+    List<Future<TestHttpClient.Response>> calls = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
         calls.add(
@@ -316,8 +320,8 @@ class ActorRecoverIT {
       }
       go.countDown();
       List<JsonNode> results = new ArrayList<>();
-      for (Future<Api.Response> c : calls) {
-        Api.Response r = c.get(60, TimeUnit.SECONDS);
+      for (Future<TestHttpClient.Response> c : calls) {
+        TestHttpClient.Response r = c.get(60, TimeUnit.SECONDS);
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         r.body().get("results").forEach(results::add);
       }
@@ -365,7 +369,7 @@ class ActorRecoverIT {
           .containsExactlyInAnyOrderEntriesOf(Map.of("stale", 1.0, "missing", 1.0, "dead", 2.0));
 
       // And once more afterwards: nothing left to do.
-      Api.Response again = api.post("/api/actors/recover", Map.of());
+      TestHttpClient.Response again = api.post("/api/actors/recover", Map.of());
       assertThat(again.body().get("results")).as(again.raw()).isEmpty();
       for (String n : List.of(MISSING, DEAD, TERMINATED)) {
         assertThat(awaitExactlyOneActor(api, n, WAIT)).isEqualTo(fresh.get(n));

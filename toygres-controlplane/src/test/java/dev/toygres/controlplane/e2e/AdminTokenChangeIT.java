@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.ConsoleClient;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +39,8 @@ class AdminTokenChangeIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "token-change-");
     server = TestServer.start(dir, 29500, TestServer.Settings.defaults());
     base = "http://127.0.0.1:" + server.server().port();
-    Api oldAdmin = server.api();
-    Api.Response made =
+    TestHttpClient oldAdmin = server.api();
+    TestHttpClient.Response made =
         oldAdmin.post("/api/tokens", Map.of("name", "keep-ops", "role", "operator"));
     assertThat(made.status()).as(made.raw()).isEqualTo(201);
     opsSecret = made.body().get("token").asText();
@@ -73,7 +73,8 @@ class AdminTokenChangeIT {
 
   @Test
   void theOldAdminTokenAndTheSessionsItLoggedInAreRefused() {
-    assertThat(new Api(base, TestServer.TOKEN).get("/api/instances").status()).isEqualTo(401);
+    assertThat(new TestHttpClient(base, TestServer.TOKEN).get("/api/instances").status())
+        .isEqualTo(401);
     assertThat(adminSession.withBase(base).get("/api/instances").status()).isEqualTo(401);
     assertThat(adminSession.withBase(base).get("/ui/session").status()).isEqualTo(401);
     assertThat(server.api().get("/api/instances").status()).isEqualTo(200);
@@ -83,8 +84,8 @@ class AdminTokenChangeIT {
 
   @Test
   void namedTokensAndTheirSessionsCarryOn() {
-    assertThat(new Api(base, opsSecret).get("/api/instances").status()).isEqualTo(200);
-    Api.Response ops = opsSession.withBase(base).get("/ui/session");
+    assertThat(new TestHttpClient(base, opsSecret).get("/api/instances").status()).isEqualTo(200);
+    TestHttpClient.Response ops = opsSession.withBase(base).get("/ui/session");
     assertThat(ops.status()).as(ops.raw()).isEqualTo(200);
     assertThat(ops.body().get("token_name").asText()).isEqualTo("keep-ops");
     assertThat(ops.body().get("role").asText()).isEqualTo("operator");
@@ -92,7 +93,7 @@ class AdminTokenChangeIT {
 
   @Test
   void thePrunersRoundDropsAuditRowsPastTheRetentionOnly() {
-    Api admin = server.api();
+    TestHttpClient admin = server.api();
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500))
@@ -102,8 +103,8 @@ class AdminTokenChangeIT {
     assertThat(round.get("custom_status").get("auditRows").asInt()).isGreaterThanOrEqualTo(1);
   }
 
-  private static void stopPruner(Api admin) {
-    Api.Response r =
+  private static void stopPruner(TestHttpClient admin) {
+    TestHttpClient.Response r =
         admin.post("/api/orchestrations/toygres-pruner/cancel", Map.of("reason", "test"));
     assertThat(r.status()).as(r.raw()).isEqualTo(202);
     await()
@@ -120,7 +121,7 @@ class AdminTokenChangeIT {
                             .asText()));
   }
 
-  private static List<String> actions(Api api) {
+  private static List<String> actions(TestHttpClient api) {
     List<String> out = new ArrayList<>();
     api.get("/api/audit?limit=1000")
         .body()

@@ -3,9 +3,9 @@ package dev.toygres.controlplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.ConsoleClient;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ApiRolesIT {
   private static TestServer server;
   private static String base;
-  private static Api admin;
-  private static final Map<String, Api> BY_ROLE = new java.util.HashMap<>();
+  private static TestHttpClient admin;
+  private static final Map<String, TestHttpClient> BY_ROLE = new java.util.HashMap<>();
   private static final Map<String, String> NAME_OF_ROLE =
       Map.of("viewer", "roles-viewer", "operator", "roles-operator", "admin", "roles-admin");
 
@@ -113,7 +113,7 @@ class ApiRolesIT {
     base = "http://127.0.0.1:" + server.server().port();
     admin = server.api();
     for (Map.Entry<String, String> e : NAME_OF_ROLE.entrySet()) {
-      BY_ROLE.put(e.getKey(), new Api(base, create(e.getValue(), e.getKey())));
+      BY_ROLE.put(e.getKey(), new TestHttpClient(base, create(e.getValue(), e.getKey())));
     }
   }
 
@@ -126,7 +126,7 @@ class ApiRolesIT {
 
   /** Creates a token as the built-in admin and returns its secret. */
   private static String create(String name, String role) {
-    Api.Response r = admin.post("/api/tokens", Map.of("name", name, "role", role));
+    TestHttpClient.Response r = admin.post("/api/tokens", Map.of("name", name, "role", role));
     assertThat(r.status()).as(r.raw()).isEqualTo(201);
     return r.body().get("token").asText();
   }
@@ -134,7 +134,7 @@ class ApiRolesIT {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("routesAndRoles")
   void everyRouteAnswersEachRoleExactlyWhatItAllows(String role, Route route) {
-    Api.Response r = BY_ROLE.get(role).send(route.method(), route.path(), route.body());
+    TestHttpClient.Response r = BY_ROLE.get(role).send(route.method(), route.path(), route.body());
     if (!route.allows(role)) {
       assertThat(r.status()).as(r.raw()).isEqualTo(403);
       assertThat(r.error())
@@ -154,7 +154,7 @@ class ApiRolesIT {
   @MethodSource("routes")
   void everyRouteRefusesARequestWithoutAValidToken(Route route) {
     assertThat(
-            new Api(base, "tgr_" + "0".repeat(64))
+            new TestHttpClient(base, "tgr_" + "0".repeat(64))
                 .send(route.method(), route.path(), null)
                 .status())
         .isEqualTo(401);
@@ -170,7 +170,8 @@ class ApiRolesIT {
 
   @Test
   void aNewTokensSecretIsShownOnceAndNeverListed() {
-    Api.Response r = admin.post("/api/tokens", Map.of("name", "roles-once", "role", "viewer"));
+    TestHttpClient.Response r =
+        admin.post("/api/tokens", Map.of("name", "roles-once", "role", "viewer"));
     assertThat(r.status()).as(r.raw()).isEqualTo(201);
     JsonNode t = r.body();
     assertThat(t.get("name").asText()).isEqualTo("roles-once");
@@ -179,7 +180,7 @@ class ApiRolesIT {
     assertThat(t.get("created_at").asText()).isNotBlank();
     String secret = t.get("token").asText();
 
-    Api.Response list = admin.get("/api/tokens");
+    TestHttpClient.Response list = admin.get("/api/tokens");
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.raw())
         .doesNotContain(secret)
@@ -196,7 +197,7 @@ class ApiRolesIT {
     assertThat(once.get("builtin").asBoolean()).isFalse();
 
     // A token made by a named admin token names it as its author.
-    Api.Response byAdmin =
+    TestHttpClient.Response byAdmin =
         BY_ROLE.get("admin").post("/api/tokens", Map.of("name", "roles-by", "role", "operator"));
     assertThat(byAdmin.status()).isEqualTo(201);
     assertThat(find(admin.get("/api/tokens").body(), "roles-by").get("created_by").asText())
@@ -205,24 +206,28 @@ class ApiRolesIT {
 
   @Test
   void badNamesAndRolesAre400sAndTakenOrReservedNames409s() {
-    Api.Response badName = admin.post("/api/tokens", Map.of("name", "-x", "role", "viewer"));
+    TestHttpClient.Response badName =
+        admin.post("/api/tokens", Map.of("name", "-x", "role", "viewer"));
     assertThat(badName.status()).isEqualTo(400);
     assertThat(badName.error()).contains("a-z, 0-9, '.', '_' and '-'");
-    Api.Response badRole = admin.post("/api/tokens", Map.of("name", "roles-x", "role", "root"));
+    TestHttpClient.Response badRole =
+        admin.post("/api/tokens", Map.of("name", "roles-x", "role", "root"));
     assertThat(badRole.status()).isEqualTo(400);
     assertThat(badRole.error()).contains("admin, operator, viewer");
-    Api.Response noRole = admin.post("/api/tokens", Map.of("name", "roles-x"));
+    TestHttpClient.Response noRole = admin.post("/api/tokens", Map.of("name", "roles-x"));
     assertThat(noRole.status()).isEqualTo(400);
     assertThat(noRole.error()).contains("role");
-    Api.Response taken = admin.post("/api/tokens", Map.of("name", "roles-viewer", "role", "admin"));
+    TestHttpClient.Response taken =
+        admin.post("/api/tokens", Map.of("name", "roles-viewer", "role", "admin"));
     assertThat(taken.status()).isEqualTo(409);
     assertThat(taken.error()).contains("exists");
     for (String reserved : List.of("admin", "supervisor", "anonymous")) {
-      Api.Response r = admin.post("/api/tokens", Map.of("name", reserved, "role", "viewer"));
+      TestHttpClient.Response r =
+          admin.post("/api/tokens", Map.of("name", reserved, "role", "viewer"));
       assertThat(r.status()).as(reserved).isEqualTo(409);
       assertThat(r.error()).contains("reserved");
     }
-    Api.Response revokeAdmin = admin.delete("/api/tokens/admin");
+    TestHttpClient.Response revokeAdmin = admin.delete("/api/tokens/admin");
     assertThat(revokeAdmin.status()).isEqualTo(409);
     assertThat(revokeAdmin.error()).contains("TOYGRES_ADMIN_TOKEN");
     assertThat(admin.delete("/api/tokens/roles-never-made").status()).isEqualTo(404);
@@ -231,7 +236,7 @@ class ApiRolesIT {
   @Test
   void aRevokedTokenAndItsConsoleSessionsAreRefusedAtOnce() {
     String secret = create("roles-revoked", "operator");
-    Api bearer = new Api(base, secret);
+    TestHttpClient bearer = new TestHttpClient(base, secret);
     ConsoleClient console = ConsoleClient.login(base, secret);
     assertThat(console.loginAnswer().get("token_name").asText()).isEqualTo("roles-revoked");
     assertThat(console.loginAnswer().get("role").asText()).isEqualTo("operator");
@@ -240,7 +245,7 @@ class ApiRolesIT {
     assertThat(bearer.get("/api/instances").status()).isEqualTo(200);
     assertThat(console.get("/api/instances").status()).isEqualTo(200);
 
-    Api.Response revoked = admin.delete("/api/tokens/roles-revoked");
+    TestHttpClient.Response revoked = admin.delete("/api/tokens/roles-revoked");
     assertThat(revoked.status()).as(revoked.raw()).isEqualTo(200);
     assertThat(revoked.body().get("name").asText()).isEqualTo("roles-revoked");
     assertThat(revoked.body().get("status").asText()).isEqualTo("revoked");
@@ -265,7 +270,8 @@ class ApiRolesIT {
     ConsoleClient console = ConsoleClient.login(base, secret);
     assertThat(console.loginAnswer().get("role").asText()).isEqualTo("viewer");
     assertThat(console.get("/api/instances").status()).isEqualTo(200);
-    Api.Response change = console.send("POST", "/api/actors/recover", "{\"dry_run\": true}");
+    TestHttpClient.Response change =
+        console.send("POST", "/api/actors/recover", "{\"dry_run\": true}");
     assertThat(change.status()).isEqualTo(403);
     assertThat(change.error()).startsWith("token 'roles-console-viewer' (viewer) may not change");
     assertThat(console.get("/api/tokens").status()).isEqualTo(403);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.ConsoleClient;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +28,9 @@ class AuditLogIT {
   private static final String INSTANCE = "audit-db";
   private static TestServer server;
   private static String base;
-  private static Api admin;
-  private static Api operator;
-  private static Api viewer;
+  private static TestHttpClient admin;
+  private static TestHttpClient operator;
+  private static TestHttpClient viewer;
   private static String viewerSecret;
 
   /** The columns a test asserts; detail is checked apart. */
@@ -56,9 +56,9 @@ class AuditLogIT {
                 Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(2), true));
     base = "http://127.0.0.1:" + server.server().port();
     admin = server.api();
-    operator = new Api(base, secret("audit-op", "operator"));
+    operator = new TestHttpClient(base, secret("audit-op", "operator"));
     viewerSecret = secret("audit-viewer", "viewer");
-    viewer = new Api(base, viewerSecret);
+    viewer = new TestHttpClient(base, viewerSecret);
   }
 
   @AfterAll
@@ -78,7 +78,7 @@ class AuditLogIT {
   }
 
   private static String secret(String name, String role) {
-    Api.Response r = admin.post("/api/tokens", Map.of("name", name, "role", role));
+    TestHttpClient.Response r = admin.post("/api/tokens", Map.of("name", name, "role", role));
     assertThat(r.status()).as(r.raw()).isEqualTo(201);
     return r.body().get("token").asText();
   }
@@ -88,7 +88,7 @@ class AuditLogIT {
     List<JsonNode> out = new ArrayList<>();
     String cursor = null;
     do {
-      Api.Response r =
+      TestHttpClient.Response r =
           viewer.get("/api/audit?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
       assertThat(r.status()).as(r.raw()).isEqualTo(200);
       r.body().get("items").forEach(out::add);
@@ -123,14 +123,14 @@ class AuditLogIT {
   @Test
   void everyWriteLeavesOneRowNamingItsTokenWhetherAllowedRefusedOrFailed() {
     String password = "audit-secret-pass-1";
-    Api.Response create =
+    TestHttpClient.Response create =
         operator.post(
             "/api/instances",
             Map.of("name", "audit-create", "password", password, "postgres_version", "9"));
     assertThat(create.status()).isEqualTo(400);
     assertThat(operator.post("/api/instances/audit-nope/stop", null).status()).isEqualTo(404);
     assertThat(viewer.delete("/api/instances/audit-nope").status()).isEqualTo(403);
-    assertThat(new Api(base, "wrong-token").post("/api/actors/recover", null).status())
+    assertThat(new TestHttpClient(base, "wrong-token").post("/api/actors/recover", null).status())
         .isEqualTo(401);
     assertThat(operator.post("/api/actors/recover", Map.of("dry_run", true)).status())
         .isEqualTo(200);
@@ -140,7 +140,8 @@ class AuditLogIT {
             operator.post("/api/orchestrations/audit-orch/events", Map.of("name", "go")).status())
         .isEqualTo(404);
     assertThat(operator.post("/api/no-such-route", null).status()).isEqualTo(404);
-    Api.Response made = admin.post("/api/tokens", Map.of("name", "audit-made", "role", "viewer"));
+    TestHttpClient.Response made =
+        admin.post("/api/tokens", Map.of("name", "audit-made", "role", "viewer"));
     assertThat(made.status()).isEqualTo(201);
     String madeSecret = made.body().get("token").asText();
     assertThat(operator.post("/api/tokens", Map.of("name", "x", "role", "admin")).status())
@@ -152,7 +153,7 @@ class AuditLogIT {
     assertThat(console.send("POST", "/ui/logout", null).status()).isEqualTo(200);
     assertThat(admin.anonymous("GET", "/api/instances").status()).isEqualTo(401);
     assertThat(admin.anonymous("POST", "/ui/login").status()).isEqualTo(400);
-    assertThat(new Api(base, "x").post("/ui/login", Map.of("token", "guess")).status())
+    assertThat(new TestHttpClient(base, "x").post("/ui/login", Map.of("token", "guess")).status())
         .isEqualTo(401);
     // Reads leave no row.
     assertThat(operator.get("/api/instances").status()).isEqualTo(200);
@@ -206,7 +207,7 @@ class AuditLogIT {
       operator.post("/api/instances/audit-page-" + i + "/stop", null);
     }
     awaitRows(new Row("audit-op", "instance.stop", "audit-page-2", "failed", 404));
-    Api.Response first = viewer.get("/api/audit?limit=2");
+    TestHttpClient.Response first = viewer.get("/api/audit?limit=2");
     assertThat(first.status()).isEqualTo(200);
     JsonNode items = first.body().get("items");
     assertThat(items).hasSize(2);
@@ -223,7 +224,7 @@ class AuditLogIT {
     assertThat(last.get("next_cursor").isNull()).isTrue();
 
     for (String bad : List.of("limit=0", "limit=1001", "limit=x", "cursor=0", "cursor=abc")) {
-      Api.Response r = viewer.get("/api/audit?" + bad);
+      TestHttpClient.Response r = viewer.get("/api/audit?" + bad);
       assertThat(r.status()).as(bad).isEqualTo(400);
     }
   }
@@ -233,7 +234,7 @@ class AuditLogIT {
     ActorAsserts.createHealthy(admin, INSTANCE);
     String old = ActorAsserts.recordedActor(admin, INSTANCE);
     // End the actor behind the supervisor's back: it is now dead.
-    Api.Response ended =
+    TestHttpClient.Response ended =
         operator.post("/api/orchestrations/" + old + "/cancel", Map.of("reason", "audit test"));
     assertThat(ended.status()).as(ended.raw()).isEqualTo(202);
 

@@ -3,8 +3,8 @@ package dev.toygres.controlplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class BadInputIT {
   private static TestServer server;
-  private static Api api;
+  private static TestHttpClient api;
   private static String fleetBefore;
   private static int orchestrationsBefore;
 
@@ -60,7 +60,7 @@ class BadInputIT {
     return api.get("/api/orchestrations?limit=1000").body().get("items").size();
   }
 
-  private static void rejected(Api.Response r, int status, String containing) {
+  private static void rejected(TestHttpClient.Response r, int status, String containing) {
     assertThat(r.status()).as(r.raw()).isEqualTo(status);
     assertThat(r.error()).as(r.raw()).isNotBlank().containsIgnoringCase(containing);
     assertThat(r.raw()).doesNotContain("Exception").doesNotContain("at dev.toygres");
@@ -175,7 +175,7 @@ class BadInputIT {
       rejected(api.anonymous("GET", path), 401, "");
     }
     rejected(api.anonymous("POST", "/api/instances/keeper/actor/cancel"), 401, "");
-    rejected(new Api(baseUrl(), "wrong-token").get("/api/instances"), 401, "");
+    rejected(new TestHttpClient(baseUrl(), "wrong-token").get("/api/instances"), 401, "");
     assertThat(api.anonymous("GET", "/health").status()).isEqualTo(200);
     assertThat(api.get("/api/instances/keeper").body().get("monitoring_enabled").asBoolean())
         .isTrue();

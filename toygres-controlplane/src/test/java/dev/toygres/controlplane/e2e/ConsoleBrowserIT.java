@@ -3,10 +3,10 @@ package dev.toygres.controlplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.Browser;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +38,7 @@ class ConsoleBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static TestServer server;
   private static Browser browser;
-  private static Api api;
+  private static TestHttpClient api;
   private static String base;
 
   @BeforeAll
@@ -93,7 +93,7 @@ class ConsoleBrowserIT {
   }
 
   private static JsonNode instance() {
-    Api.Response r = api.get("/api/instances/" + NAME);
+    TestHttpClient.Response r = api.get("/api/instances/" + NAME);
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     return r.body();
   }

@@ -2,9 +2,9 @@ package dev.toygres.controlplane.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.Browser;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +46,7 @@ class ConsoleRolesBrowserIT {
 
   private static TestServer server;
   private static Browser browser;
-  private static Api admin;
+  private static TestHttpClient admin;
   private static String base;
   private static String viewer;
   private static String operator;
@@ -88,7 +88,7 @@ class ConsoleRolesBrowserIT {
   }
 
   private static String secret(String name, String role) {
-    Api.Response r = admin.post("/api/tokens", Map.of("name", name, "role", role));
+    TestHttpClient.Response r = admin.post("/api/tokens", Map.of("name", name, "role", role));
     assertThat(r.status()).as(r.raw()).isEqualTo(201);
     return r.body().get("token").asText();
   }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ class ControlPlaneCrashIT {
   void cleanUp() throws Exception {
     try {
       if (server != null) {
-        Api api = server.api();
+        TestHttpClient api = server.api();
         for (JsonNode i : api.get("/api/instances").body()) {
           api.delete("/api/instances/" + i.get("name").asText());
         }
@@ -44,11 +44,11 @@ class ControlPlaneCrashIT {
     }
   }
 
-  private static JsonNode instance(Api api, String name) {
+  private static JsonNode instance(TestHttpClient api, String name) {
     return api.get("/api/instances/" + name).body();
   }
 
-  private static int runningActors(Api api, String k8s) {
+  private static int runningActors(TestHttpClient api, String k8s) {
     return api.get("/api/orchestrations?status=running&prefix=actor-" + k8s)
         .body()
         .get("items")
@@ -60,7 +60,7 @@ class ControlPlaneCrashIT {
     dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-");
     int port = ServerProcess.freePort();
     server = ServerProcess.start(dataDir, port, 28432);
-    Api api = server.api();
+    TestHttpClient api = server.api();
     assertThat(
             api.post("/api/instances", Map.of("name", "steady", "password", "steady-secret"))
                 .status())
@@ -69,7 +69,7 @@ class ControlPlaneCrashIT {
         .atMost(WAIT)
         .until(() -> "healthy".equals(instance(api, "steady").get("health_status").asText()));
 
-    Api.Response created =
+    TestHttpClient.Response created =
         api.post("/api/instances", Map.of("name", "crashy", "password", "crashy-secret"));
     assertThat(created.status()).as(created.raw()).isEqualTo(202);
     String createId = created.body().get("orchestration_id").asText();
@@ -86,7 +86,7 @@ class ControlPlaneCrashIT {
     server.kill();
 
     server = ServerProcess.start(dataDir, port, 28432);
-    Api again = server.api();
+    TestHttpClient again = server.api();
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -107,7 +107,7 @@ class ControlPlaneCrashIT {
         Instant.parse(instance(again, "crashy").get("last_health_check").asText());
     server.kill();
     server = ServerProcess.start(dataDir, port, 28432);
-    Api third = server.api();
+    TestHttpClient third = server.api();
     await()
         .atMost(WAIT)
         .untilAsserted(

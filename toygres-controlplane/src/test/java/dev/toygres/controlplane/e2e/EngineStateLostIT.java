@@ -14,10 +14,10 @@ import static dev.toygres.controlplane.e2e.ActorAsserts.repairCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.postgres.EmbeddedPostgres;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -63,9 +63,9 @@ class EngineStateLostIT {
   void afterTheEngineSchemaIsDroppedOneStartMonitorsEveryInstanceAgain() throws Exception {
     server = TestServer.start("engine-lost", 36432, SETTINGS);
     dataDir = server.dataDir();
-    Api api = server.api();
+    TestHttpClient api = server.api();
     createHealthy(api, NAMES.toArray(String[]::new));
-    Api.Response stop = api.post("/api/instances/el-stopped/stop", null);
+    TestHttpClient.Response stop = api.post("/api/instances/el-stopped/stop", null);
     assertThat(stop.status()).as(stop.raw()).isEqualTo(202);
     await()
         .atMost(WAIT)
@@ -97,7 +97,7 @@ class EngineStateLostIT {
     }
     Instant restarted = Instant.now();
     server = TestServer.start(dataDir, 36432, SETTINGS);
-    Api again = server.api();
+    TestHttpClient again = server.api();
 
     for (String n : NAMES) {
       String old = oldActors.get(n);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class InstanceLifecycleIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static TestServer server;
-  private static Api api;
+  private static TestHttpClient api;
 
   @BeforeAll
   static void start() throws Exception {
@@ -52,7 +52,7 @@ class InstanceLifecycleIT {
   }
 
   private static JsonNode instance(String name) {
-    Api.Response r = api.get("/api/instances/" + name);
+    TestHttpClient.Response r = api.get("/api/instances/" + name);
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     return r.body();
   }
@@ -76,9 +76,9 @@ class InstanceLifecycleIT {
   @Test
   @Order(1)
   void twoNewInstancesBecomeHealthyAndAcceptTheirPassword() throws Exception {
-    Api.Response a =
+    TestHttpClient.Response a =
         api.post("/api/instances", Map.of("name", "alpha", "password", "alpha-secret-1"));
-    Api.Response b =
+    TestHttpClient.Response b =
         api.post(
             "/api/instances",
             Map.of("name", "beta", "password", "beta-secret-22", "postgres_version", "17"));
@@ -129,7 +129,7 @@ class InstanceLifecycleIT {
   @Test
   @Order(3)
   void aRestartedServerTurnsHealthyAgain() {
-    Api.Response r = api.post("/api/instances/alpha/restart", null);
+    TestHttpClient.Response r = api.post("/api/instances/alpha/restart", null);
     assertThat(r.status()).as(r.raw()).isEqualTo(202);
     awaitHealth("alpha", "healthy");
     long pid = instance("alpha").get("data_plane").get("pid").asLong();
@@ -142,7 +142,7 @@ class InstanceLifecycleIT {
     JsonNode before = instance("alpha");
     String old = before.get("instance_actor_orchestration_id").asText();
     String k8s = before.get("k8s_name").asText();
-    Api.Response r = api.post("/api/instances/alpha/actor/restart", null);
+    TestHttpClient.Response r = api.post("/api/instances/alpha/actor/restart", null);
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     String fresh = r.body().get("actor_id").asText();
     assertThat(fresh).isNotEqualTo(old).startsWith("actor-" + k8s);
@@ -166,7 +166,7 @@ class InstanceLifecycleIT {
   @Test
   @Order(5)
   void actorCancelTurnsMonitoringOffAndNoMoreChecksAreWritten() throws Exception {
-    Api.Response r = api.post("/api/instances/alpha/actor/cancel", null);
+    TestHttpClient.Response r = api.post("/api/instances/alpha/actor/cancel", null);
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     await()
         .atMost(WAIT)
@@ -186,14 +186,14 @@ class InstanceLifecycleIT {
     Path data = Path.of(beta.get("data_plane").get("data_dir").asText());
     String actor = beta.get("instance_actor_orchestration_id").asText();
     assertThat(Files.exists(data)).isTrue();
-    Api.Response r = api.delete("/api/instances/beta");
+    TestHttpClient.Response r = api.delete("/api/instances/beta");
     assertThat(r.status()).as(r.raw()).isEqualTo(202);
     await().atMost(WAIT).until(() -> api.get("/api/instances/beta").status() == 404);
     assertThat(api.get("/api/orchestrations/" + actor).body().get("status").asText())
         .isNotEqualTo("running");
     await().atMost(WAIT).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     assertThat(Files.exists(data)).isFalse();
-    Api.Response again =
+    TestHttpClient.Response again =
         api.post("/api/instances", Map.of("name", "beta", "password", "beta-secret-33"));
     assertThat(again.status()).as(again.raw()).isEqualTo(202);
     awaitHealth("beta", "healthy");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.postgres.EmbeddedPostgres;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,7 +34,7 @@ class SeedRecoverySqlIT {
   @Test
   void theGuidesQueryFindsTheStaleActorAndTheGuidesRestartFixesIt() throws Exception {
     try (TestServer server = TestServer.start("seed", 30432)) {
-      Api api = server.api();
+      TestHttpClient api = server.api();
       try {
         for (String n : new String[] {"fresh", "stale"}) {
           assertThat(
@@ -82,7 +82,7 @@ class SeedRecoverySqlIT {
           }
           assertThat(rows).containsExactly("stale|" + stale.get("k8s_name").asText() + "|" + actor);
         }
-        Api.Response restarted = api.post("/api/instances/stale/actor/start", null);
+        TestHttpClient.Response restarted = api.post("/api/instances/stale/actor/start", null);
         assertThat(restarted.status()).as(restarted.raw()).isEqualTo(200);
         await()
             .atMost(Duration.ofSeconds(60))

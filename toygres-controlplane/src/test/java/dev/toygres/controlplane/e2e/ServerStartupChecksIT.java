@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.ServerProcess;
-import dev.toygres.controlplane.testkit.TestDatabase;
 import dev.toygres.postgres.internal.RootWrapper;
+import dev.toygres.testkit.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,10 +18,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.actor.InstanceActor;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -66,7 +66,7 @@ class SupervisorOrphanIT {
             "orphan",
             37432,
             new TestServer.Settings(Duration.ofSeconds(30), Duration.ofMinutes(2), INTERVAL, true));
-    Api api = server.api();
+    TestHttpClient api = server.api();
     createHealthy(api, NAME, BYSTANDER);
     String old = recordedActor(api, NAME);
     String bystander = recordedActor(api, BYSTANDER);

@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.actor.ActorSupervisor;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -50,7 +50,7 @@ class SupervisorRepairIT {
   private static final String DEAD = "sv-dead";
   private static final String CANCELLED = "sv-off";
   private static TestServer server;
-  private static Api api;
+  private static TestHttpClient api;
   private static MetadataDb db;
 
   @BeforeAll
@@ -102,11 +102,11 @@ class SupervisorRepairIT {
         "UPDATE toygres_cms.instances SET instance_actor_orchestration_id = NULL WHERE user_name = '"
             + MISSING
             + "'");
-    Api.Response ended =
+    TestHttpClient.Response ended =
         api.post(
             "/api/orchestrations/" + deadActor + "/cancel", Map.of("reason", "ended by the test"));
     assertThat(ended.status()).as(ended.raw()).isEqualTo(202);
-    Api.Response off = api.post("/api/instances/" + CANCELLED + "/actor/cancel", null);
+    TestHttpClient.Response off = api.post("/api/instances/" + CANCELLED + "/actor/cancel", null);
     assertThat(off.status()).as(off.raw()).isEqualTo(200);
     Instant offCheck = lastCheck(api, CANCELLED);
 

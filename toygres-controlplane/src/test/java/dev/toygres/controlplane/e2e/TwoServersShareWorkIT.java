@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.postgres.EmbeddedPostgres;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,11 +36,11 @@ class TwoServersShareWorkIT {
       Map<String, String> env = Map.of("DATABASE_URL", url);
       a = ServerProcess.start(dataDir, ServerProcess.freePort(), 31432, env);
       b = ServerProcess.start(dataDir, ServerProcess.freePort(), 31432, env);
-      Api apiA = a.api();
-      Api apiB = b.api();
+      TestHttpClient apiA = a.api();
+      TestHttpClient apiB = b.api();
       for (int i = 0; i < 4; i++) {
-        Api api = i % 2 == 0 ? apiA : apiB;
-        Api.Response r =
+        TestHttpClient api = i % 2 == 0 ? apiA : apiB;
+        TestHttpClient.Response r =
             api.post(
                 "/api/instances", Map.of("name", "shared-" + i, "password", "shared-secret-" + i));
         assertThat(r.status()).as(r.raw()).isEqualTo(202);

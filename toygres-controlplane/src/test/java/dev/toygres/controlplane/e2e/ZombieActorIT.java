@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -117,7 +117,7 @@ class ZombieActorIT {
     dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "zombie-");
     port = ServerProcess.freePort();
     server = start(false);
-    Api api = server.api();
+    TestHttpClient api = server.api();
     createHealthy(api, NAME);
     UUID id = ActorAsserts.id(api, NAME);
     String stuck = recordedActor(api, NAME);
@@ -148,7 +148,7 @@ class ZombieActorIT {
     }
 
     server = start(false);
-    Api second = server.api();
+    TestHttpClient second = server.api();
     int[] leases = activityLeases(stuck);
     assertThat(leases[0]).as("the stuck actor's activity work item").isEqualTo(1);
     assertThat(leases[1]).as("still leased by the dead process").isEqualTo(1);
@@ -169,7 +169,7 @@ class ZombieActorIT {
     assertThat(finding(second, NAME).get("diagnosis").asText()).isEqualTo("zombie");
     assertThat(recordedActor(second, NAME)).isEqualTo(stuck);
     assertThat(lastCheck(second, NAME)).isEqualTo(check);
-    Api.Response plan = second.post("/api/actors/recover", Map.of("dry_run", true));
+    TestHttpClient.Response plan = second.post("/api/actors/recover", Map.of("dry_run", true));
     assertThat(plan.body().get("results")).as(plan.raw()).hasSize(1);
     assertThat(plan.body().get("results").get(0).get("diagnosis").asText()).isEqualTo("zombie");
     assertThat(plan.body().get("results").get(0).get("action").asText()).isEqualTo("restart");
@@ -177,7 +177,7 @@ class ZombieActorIT {
 
     server.close();
     server = start(true);
-    Api third = server.api();
+    TestHttpClient third = server.api();
 
     JsonNode event =
         awaitEvent(

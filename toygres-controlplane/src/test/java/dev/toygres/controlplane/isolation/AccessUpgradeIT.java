@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.secret.SecretBox;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.postgres.EmbeddedPostgres;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,7 +51,7 @@ class AccessUpgradeIT {
       Legacy stopped = legacy(dataDir, "oldstop", FIRST_PORT + 91, false);
 
       try (TestServer server = TestServer.start(dataDir, FIRST_PORT, SETTINGS)) {
-        Api api = server.api();
+        TestHttpClient api = server.api();
         await()
             .atMost(WAIT)
             .until(
@@ -246,11 +246,11 @@ class AccessUpgradeIT {
     }
   }
 
-  private static JsonNode instance(Api api, String name) {
+  private static JsonNode instance(TestHttpClient api, String name) {
     return api.get("/api/instances/" + name).body();
   }
 
-  private static String events(Api api, String name) {
+  private static String events(TestHttpClient api, String name) {
     return api.get("/api/instances/" + name + "/events?limit=100").raw();
   }
 }

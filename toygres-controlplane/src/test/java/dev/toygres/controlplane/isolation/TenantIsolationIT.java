@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.secret.SecretBox;
-import dev.toygres.controlplane.testkit.Api;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresSockets;
+import dev.toygres.testkit.TestHttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class TenantIsolationIT {
   private static final String CANARY = "canary-" + System.nanoTime();
   private static Path dataDir;
   private static ServerProcess server;
-  private static Api api;
+  private static TestHttpClient api;
   private static int port;
 
   @BeforeAll
@@ -61,7 +61,8 @@ class TenantIsolationIT {
         ServerProcess.start(
             dataDir, ServerProcess.freePort(), 33432, Map.of("TOYGRES_TEST_CANARY", CANARY));
     api = server.api();
-    Api.Response r = api.post("/api/instances", Map.of("name", "tenant", "password", PASSWORD));
+    TestHttpClient.Response r =
+        api.post("/api/instances", Map.of("name", "tenant", "password", PASSWORD));
     assertThat(r.status()).as(r.raw()).isEqualTo(202);
     awaitHealthy();
     port = instance().get("data_plane").get("port").asInt();
@@ -256,7 +257,7 @@ class TenantIsolationIT {
     assertThat(lastFive.subList(0, 5)).containsOnly("healthy");
     assertThat(instance().get("health_status").asText()).isEqualTo("healthy");
 
-    Api.Response r =
+    TestHttpClient.Response r =
         api.post("/api/instances/tenant/password", Map.of("password", "rotated-by-cp-22"));
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
     assertThat(r.body().get("user").asText()).isEqualTo("postgres");

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,12 +62,12 @@ public final class ConsoleClient {
     return cookie;
   }
 
-  public Api.Response get(String path) {
+  public TestHttpClient.Response get(String path) {
     return send("GET", path, null);
   }
 
   /** A request with the session cookie (and, for changes, the console's header). */
-  public Api.Response send(String method, String path, String jsonBody) {
+  public TestHttpClient.Response send(String method, String path, String jsonBody) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
@@ -104,13 +105,13 @@ public final class ConsoleClient {
     }
   }
 
-  private static Api.Response response(HttpResponse<String> resp) {
+  private static TestHttpClient.Response response(HttpResponse<String> resp) {
     JsonNode node;
     try {
       node = resp.body().isBlank() ? null : JSON.readTree(resp.body());
     } catch (IOException notJson) {
       node = null;
     }
-    return new Api.Response(resp.statusCode(), node, resp.body());
+    return new TestHttpClient.Response(resp.statusCode(), resp.body(), resp.headers());
   }
 }

@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.testkit;
 
+import dev.toygres.testkit.TestHttpClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -196,8 +197,8 @@ public final class ServerProcess implements AutoCloseable {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
-  public Api api() {
-    return new Api("http://127.0.0.1:" + port, TestServer.TOKEN);
+  public TestHttpClient api() {
+    return new TestHttpClient("http://127.0.0.1:" + port, TestServer.TOKEN);
   }
 
   /** SIGKILL: no shutdown hook runs. */

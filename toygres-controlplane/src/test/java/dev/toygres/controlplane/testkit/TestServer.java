@@ -2,6 +2,7 @@ package dev.toygres.controlplane.testkit;
 
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.server.ToygresServer;
+import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ public final class TestServer implements AutoCloseable {
   public static final String TOKEN = "test-admin-token-0123456789";
   private final Path dataDir;
   private final ToygresServer server;
-  private final Api api;
+  private final TestHttpClient api;
 
   /** The intervals a test server runs with. */
   public record Settings(
@@ -33,7 +34,7 @@ public final class TestServer implements AutoCloseable {
   private TestServer(Path dataDir, ToygresServer server, String adminToken) {
     this.dataDir = dataDir;
     this.server = server;
-    this.api = new Api("http://127.0.0.1:" + server.port(), adminToken);
+    this.api = new TestHttpClient("http://127.0.0.1:" + server.port(), adminToken);
   }
 
   /**
@@ -86,7 +87,7 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  public Api api() {
+  public TestHttpClient api() {
     return api;
   }
 
