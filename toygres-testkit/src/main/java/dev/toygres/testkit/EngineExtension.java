@@ -85,10 +85,14 @@ public final class EngineExtension
   /**
    * The same extension with another pool size (shared by the store and the workers).
    *
-   * @param size the pool's maximum size
+   * @param size the pool's maximum size, at least {@value EngineFixture#MIN_POOL_SIZE}
    * @return a new extension
    */
   public EngineExtension withPoolSize(int size) {
+    if (size < EngineFixture.MIN_POOL_SIZE) {
+      throw new IllegalArgumentException(
+          "the pool must hold at least " + EngineFixture.MIN_POOL_SIZE + " connections");
+    }
     return new EngineExtension(perClass, size);
   }
 

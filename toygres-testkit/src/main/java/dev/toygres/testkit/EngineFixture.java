@@ -36,12 +36,20 @@ public final class EngineFixture implements TestEngine, AutoCloseable {
     this(DEFAULT_POOL_SIZE);
   }
 
+  /** The smallest pool: migrations hold connections of their own while they run. */
+  public static final int MIN_POOL_SIZE = 4;
+
   /**
    * A fresh schema with a pool of the given size (shared by the store and every worker started).
    *
-   * @param poolSize the pool's maximum size
+   * @param poolSize the pool's maximum size, at least {@value #MIN_POOL_SIZE}
+   * @throws IllegalArgumentException for a smaller pool, which could starve the migration
    */
   public EngineFixture(int poolSize) {
+    if (poolSize < MIN_POOL_SIZE) {
+      throw new IllegalArgumentException(
+          "an engine fixture needs a pool of at least " + MIN_POOL_SIZE + ", not " + poolSize);
+    }
     pool = TestDatabase.pool(poolSize);
     try {
       String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
