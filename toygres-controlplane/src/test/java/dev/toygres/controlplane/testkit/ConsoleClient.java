@@ -1,14 +1,8 @@
 package dev.toygres.controlplane.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toygres.testkit.TestHttpClient;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,34 +11,26 @@ import java.util.Map;
  * the session cookie, and send requests with it as the console does (with its CSRF header).
  */
 public final class ConsoleClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String base;
+  private final TestHttpClient http;
   private final String cookie;
   private final JsonNode login;
 
   private ConsoleClient(String base, String cookie, JsonNode login) {
-    this.base = base;
+    this.http = new TestHttpClient(base, null);
     this.cookie = cookie;
     this.login = login;
   }
 
   /** Logs in with {@code token}; fails unless the server answers 200 with a session cookie. */
   public static ConsoleClient login(String base, String token) {
-    HttpResponse<String> resp =
-        exchange(
-            HttpRequest.newBuilder(URI.create(base + "/ui/login"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(token)))
-                .build());
+    TestHttpClient.Response resp =
+        new TestHttpClient(base, null).post("/ui/login", Map.of("token", token));
     List<String> set = resp.headers().allValues("Set-Cookie");
-    if (resp.statusCode() != 200 || set.size() != 1) {
-      throw new AssertionError("login failed: " + resp.statusCode() + " " + resp.body());
+    if (resp.status() != 200 || set.size() != 1) {
+      throw new AssertionError("login failed: " + resp.status() + " " + resp.raw());
     }
     String c = set.get(0);
-    return new ConsoleClient(base, c.substring(0, c.indexOf(';')), response(resp).body());
+    return new ConsoleClient(base, c.substring(0, c.indexOf(';')), resp.body());
   }
 
   /** The login's answer: {@code {status, token_name, role}}. */
@@ -69,8 +55,7 @@ public final class ConsoleClient {
   /** A request with the session cookie (and, for changes, the console's header). */
   public TestHttpClient.Response send(String method, String path, String jsonBody) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(30))
+        http.request(path)
             .header("Cookie", cookie)
             .method(
                 method,
@@ -83,35 +68,6 @@ public final class ConsoleClient {
     if (jsonBody != null) {
       b.header("Content-Type", "application/json");
     }
-    return response(exchange(b.build()));
-  }
-
-  private static String body(String token) {
-    try {
-      return JSON.writeValueAsString(Map.of("token", token));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static HttpResponse<String> exchange(HttpRequest r) {
-    try {
-      return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException("request to " + r.uri() + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static TestHttpClient.Response response(HttpResponse<String> resp) {
-    JsonNode node;
-    try {
-      node = resp.body().isBlank() ? null : JSON.readTree(resp.body());
-    } catch (IOException notJson) {
-      node = null;
-    }
-    return new TestHttpClient.Response(resp.statusCode(), resp.body(), resp.headers());
+    return http.send(b);
   }
 }
