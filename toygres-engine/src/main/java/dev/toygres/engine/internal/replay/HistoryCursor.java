@@ -4,13 +4,19 @@ import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
 import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
 import dev.toygres.engine.history.HistoryEvent.Completion;
+import dev.toygres.engine.history.HistoryEvent.ContinuedAsNew;
 import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
+import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
+import dev.toygres.engine.history.HistoryEvent.ExecutionCompleted;
+import dev.toygres.engine.history.HistoryEvent.ExecutionFailed;
+import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
 import dev.toygres.engine.history.HistoryEvent.TimerFired;
+import dev.toygres.engine.internal.UnhandledEvent;
 import dev.toygres.engine.internal.signal.OrchestratorBlocked;
 import dev.toygres.engine.orchestration.NonDeterminismException;
 import java.time.Instant;
@@ -107,6 +113,15 @@ final class HistoryCursor {
       complete(c);
     } else if (e instanceof EventRaised r) {
       inbox.deliver(r);
+    } else if (e instanceof ExecutionStarted
+        || e instanceof ExecutionCompleted
+        || e instanceof ExecutionFailed
+        || e instanceof ContinuedAsNew
+        || e instanceof ExecutionCancelled) {
+      // The bounds of the execution: its input is read before the code runs, and how it ends is
+      // what the code decides, never something it awaits.
+    } else {
+      throw UnhandledEvent.in("HistoryCursor.processNext", e);
     }
     return true;
   }
@@ -156,6 +171,8 @@ final class HistoryCursor {
       } else {
         task.failWith(d.failure());
       }
+    } else {
+      throw UnhandledEvent.in("HistoryCursor.complete", c);
     }
   }
 

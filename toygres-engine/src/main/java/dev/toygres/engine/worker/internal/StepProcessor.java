@@ -3,22 +3,15 @@ package dev.toygres.engine.worker.internal;
 import dev.toygres.engine.FailureDetails;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent;
-import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
-import dev.toygres.engine.history.HistoryEvent.DetachedStartScheduled;
 import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
 import dev.toygres.engine.history.HistoryEvent.ExecutionFailed;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
-import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
-import dev.toygres.engine.history.HistoryEvent.SubOrchestrationScheduled;
-import dev.toygres.engine.history.HistoryEvent.TimerCreated;
-import dev.toygres.engine.history.HistoryEvent.TimerFired;
 import dev.toygres.engine.internal.replay.OrchestrationExecutor;
 import dev.toygres.engine.internal.replay.StepDecision;
-import dev.toygres.engine.store.NewInstance;
 import dev.toygres.engine.store.OrchestrationWorkItem;
 import dev.toygres.engine.store.OutboundMessage;
 import dev.toygres.engine.store.QueueMessage;
@@ -118,29 +111,8 @@ public final class StepProcessor {
       String version,
       List<Long> consumed,
       StepDecision d) {
-    ParentRef self = null;
-    List<ActivityScheduled> activities = new ArrayList<>();
-    List<OutboundMessage> messages = new ArrayList<>();
-    List<NewInstance> instances = new ArrayList<>();
-    for (Scheduling s : d.newWork()) {
-      if (s instanceof ActivityScheduled a) {
-        activities.add(a);
-      } else if (s instanceof TimerCreated t) {
-        messages.add(
-            new OutboundMessage(
-                item.instanceId(),
-                QueueMessage.event(item.executionId(), new TimerFired(t.taskId(), t.fireAt())),
-                t.fireAt()));
-      } else if (s instanceof SubOrchestrationScheduled so) {
-        self = new ParentRef(item.instanceId(), item.executionId(), so.taskId());
-        instances.add(
-            new NewInstance(so.instanceId(), so.name(), so.version(), so.input(), self, self));
-      } else if (s instanceof DetachedStartScheduled ds) {
-        ParentRef by = new ParentRef(item.instanceId(), item.executionId(), ds.taskId());
-        instances.add(
-            new NewInstance(ds.instanceId(), ds.name(), ds.version(), ds.input(), null, by));
-      }
-    }
+    Outbox out = Outbox.of(item.instanceId(), item.executionId(), d.newWork());
+    List<OutboundMessage> messages = out.messages;
     OrchestrationStatus status = OrchestrationStatus.RUNNING;
     StepCommit.NextExecution next = null;
     switch (d.outcome()) {
@@ -181,9 +153,9 @@ public final class StepProcessor {
         d.customStatus(),
         d.customStatusSet(),
         next,
-        activities,
+        out.activities,
         messages,
-        instances);
+        out.instances);
   }
 
   private StepCommit cancelled(
