@@ -1,7 +1,6 @@
 package dev.toygres.engine.store.internal;
 
 import dev.toygres.engine.history.HistoryEvent.Completion;
-import dev.toygres.engine.store.ActivityWorkItem;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

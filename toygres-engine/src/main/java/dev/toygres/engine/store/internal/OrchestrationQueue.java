@@ -2,8 +2,6 @@ package dev.toygres.engine.store.internal;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent;
-import dev.toygres.engine.store.OrchestrationWorkItem;
-import dev.toygres.engine.store.QueueMessage;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -107,6 +107,15 @@ public final class Sql {
     }
   }
 
+  /** The {@code data} column of a queue message: its event, its cancel reason, or null. */
+  public static String messageJson(QueueMessage m) {
+    return switch (m.kind()) {
+      case EVENT -> eventJson(m.event());
+      case CANCEL -> Json.write(java.util.Map.of("reason", String.valueOf(m.reason())));
+      case WAKE -> null;
+    };
+  }
+
   public static String failureJson(FailureDetails f) {
     return f == null ? null : Json.write(f);
   }

@@ -5,10 +5,6 @@ import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
 import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
-import dev.toygres.engine.store.NewInstance;
-import dev.toygres.engine.store.OutboundMessage;
-import dev.toygres.engine.store.QueueMessage;
-import dev.toygres.engine.store.StepCommit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -190,7 +186,7 @@ public final class StepWriter {
         ps.setString(1, o.instanceId());
         ps.setObject(2, m.executionId());
         ps.setString(3, m.kind().name());
-        ps.setString(4, payload(m));
+        ps.setString(4, Sql.messageJson(m));
         ps.setTimestamp(5, o.visibleAt() == null ? null : Timestamp.from(o.visibleAt()));
         ps.addBatch();
         any = true;
@@ -199,15 +195,5 @@ public final class StepWriter {
         ps.executeBatch();
       }
     }
-  }
-
-  static String payload(QueueMessage m) {
-    return switch (m.kind()) {
-      case EVENT -> Sql.eventJson(m.event());
-      case CANCEL ->
-          dev.toygres.engine.internal.Json.write(
-              java.util.Map.of("reason", String.valueOf(m.reason())));
-      case WAKE -> null;
-    };
   }
 }

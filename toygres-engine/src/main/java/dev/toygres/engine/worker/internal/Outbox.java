@@ -8,9 +8,9 @@ import dev.toygres.engine.history.HistoryEvent.SubOrchestrationScheduled;
 import dev.toygres.engine.history.HistoryEvent.TimerCreated;
 import dev.toygres.engine.history.HistoryEvent.TimerFired;
 import dev.toygres.engine.internal.UnhandledEvent;
-import dev.toygres.engine.store.NewInstance;
-import dev.toygres.engine.store.OutboundMessage;
-import dev.toygres.engine.store.QueueMessage;
+import dev.toygres.engine.store.internal.NewInstance;
+import dev.toygres.engine.store.internal.OutboundMessage;
+import dev.toygres.engine.store.internal.QueueMessage;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.toygres.engine.store.internal;
+package dev.toygres.engine.client.internal;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.ExecutionInfo;
@@ -6,6 +6,7 @@ import dev.toygres.engine.client.HistoryRecord;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.InstanceQuery;
 import dev.toygres.engine.client.Page;
+import dev.toygres.engine.store.internal.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

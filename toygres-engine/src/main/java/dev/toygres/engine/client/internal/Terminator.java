@@ -1,9 +1,11 @@
-package dev.toygres.engine.store.internal;
+package dev.toygres.engine.client.internal;
 
 import dev.toygres.engine.FailureDetails;
 import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
+import dev.toygres.engine.store.internal.InstanceWriter;
+import dev.toygres.engine.store.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
