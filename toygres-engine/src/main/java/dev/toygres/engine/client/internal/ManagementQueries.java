@@ -226,7 +226,7 @@ public final class ManagementQueries {
         while (rs.next()) {
           out.add(
               new HistoryRecord(
-                  rs.getInt(1), Sql.instant(rs.getTimestamp(2)), Sql.event(rs.getString(3))));
+                  rs.getInt(1), Sql.instant(rs.getTimestamp(2)), Sql.event(id, rs.getString(3))));
         }
       }
     }

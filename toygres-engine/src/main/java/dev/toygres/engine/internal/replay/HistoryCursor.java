@@ -129,25 +129,21 @@ final class HistoryCursor {
   private void match(Scheduling inHistory) {
     Scheduling byCode = pending.remove(inHistory.taskId());
     if (byCode == null) {
-      throw new NonDeterminismException(
-          where()
-              + "history has "
-              + inHistory.describe()
-              + " as task "
-              + inHistory.taskId()
-              + ", but the code did not schedule it");
+      throw nondeterminism(inHistory, "did not schedule it");
     }
     if (byCode.getClass() != inHistory.getClass()
         || !byCode.describe().equals(inHistory.describe())) {
-      throw new NonDeterminismException(
-          where()
-              + "history has "
-              + inHistory.describe()
-              + " as task "
-              + inHistory.taskId()
-              + ", but the code scheduled "
-              + byCode.describe());
+      throw nondeterminism(inHistory, "scheduled " + byCode.describe());
     }
+  }
+
+  private NonDeterminismException nondeterminism(Scheduling inHistory, String codeDid) {
+    return new NonDeterminismException(
+        instanceId,
+        executionId,
+        position - 1,
+        inHistory.describe() + " as task " + inHistory.taskId(),
+        codeDid);
   }
 
   private void complete(Completion c) {
@@ -174,15 +170,5 @@ final class HistoryCursor {
     } else {
       throw UnhandledEvent.in("HistoryCursor.complete", c);
     }
-  }
-
-  private String where() {
-    return "nondeterminism in instance '"
-        + instanceId
-        + "' execution "
-        + executionId
-        + " at history event "
-        + (position - 1)
-        + ": ";
   }
 }

@@ -145,7 +145,7 @@ public final class OrchestrationQueue {
         while (rs.next()) {
           histories
               .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-              .add(Sql.event(rs.getString(2)));
+              .add(Sql.event(rs.getString(1), rs.getString(2)));
         }
       }
     }
@@ -174,7 +174,9 @@ public final class OrchestrationQueue {
     Integer executionId = rs.wasNull() ? null : exec;
     QueueMessage.Kind kind = QueueMessage.Kind.valueOf(rs.getString(4));
     return switch (kind) {
-      case EVENT -> new QueueMessage(id, executionId, kind, Sql.event(rs.getString(5)), null);
+      case EVENT ->
+          new QueueMessage(
+              id, executionId, kind, Sql.event(rs.getString(1), rs.getString(5)), null);
       case CANCEL -> new QueueMessage(id, executionId, kind, null, rs.getString(6));
       case WAKE -> new QueueMessage(id, executionId, kind, null, null);
     };

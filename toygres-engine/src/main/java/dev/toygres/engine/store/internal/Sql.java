@@ -99,11 +99,17 @@ public final class Sql {
     }
   }
 
-  public static HistoryEvent event(String json) {
+  /** Reads a stored history event of {@code instanceId} (named in the error if it cannot). */
+  public static HistoryEvent event(String instanceId, String json) {
     try {
       return EVENT_READER.readValue(json);
     } catch (JsonProcessingException ex) {
-      throw new DurableException("cannot read history event: " + ex.getOriginalMessage(), ex);
+      throw new DurableException(
+          "cannot read a history event of instance '"
+              + instanceId
+              + "': "
+              + ex.getOriginalMessage(),
+          ex);
     }
   }
 
