@@ -25,7 +25,7 @@ class NonDeterminismTest {
     HistoryCursor cursor = new HistoryCursor("order-7", 3, HISTORY, HISTORY.size());
     cursor.scheduled(new TimerCreated(0, Instant.EPOCH), null);
 
-    NonDeterminismException e = catchThrowableOfType(cursor::drain, NonDeterminismException.class);
+    NonDeterminismException e = catchThrowableOfType(NonDeterminismException.class, cursor::drain);
 
     assertThat(e.instanceId()).isEqualTo("order-7");
     assertThat(e.executionId()).isEqualTo(3);
@@ -43,7 +43,7 @@ class NonDeterminismTest {
   void codeNotSchedulingWhatHistoryHoldsSaysSo() {
     HistoryCursor cursor = new HistoryCursor("order-7", 1, HISTORY, HISTORY.size());
 
-    NonDeterminismException e = catchThrowableOfType(cursor::drain, NonDeterminismException.class);
+    NonDeterminismException e = catchThrowableOfType(NonDeterminismException.class, cursor::drain);
 
     assertThat(e.eventIndex()).isEqualTo(2);
     assertThat(e.actual()).isEqualTo("did not schedule it");
