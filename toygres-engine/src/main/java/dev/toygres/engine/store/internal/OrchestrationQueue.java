@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Leases orchestration instances that have messages, one step at a time. */
-public final class OrchestrationQueue {
+final class OrchestrationQueue {
   static final int MAX_MESSAGES_PER_STEP = 500;
   private final String lockNext;
   private final String readMessages;
@@ -29,7 +29,7 @@ public final class OrchestrationQueue {
   private final String nextVisible;
   private final String discard;
 
-  public OrchestrationQueue(String s) {
+  OrchestrationQueue(String s) {
     discard =
         """
         WITH d AS (DELETE FROM %1$s.orchestrator_queue WHERE id = ANY(?))
@@ -85,7 +85,7 @@ public final class OrchestrationQueue {
   }
 
   /** Leases up to {@code max} instances that have visible messages, oldest message first. */
-  public List<OrchestrationWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
+  List<OrchestrationWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
       throws SQLException {
     UUID token = UUID.randomUUID();
     record Locked(
@@ -182,7 +182,7 @@ public final class OrchestrationQueue {
     };
   }
 
-  public void abandon(Connection c, String instanceId, UUID token, String error, Duration delay)
+  void abandon(Connection c, String instanceId, UUID token, String error, Duration delay)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(abandon)) {
       ps.setDouble(1, delay.toMillis() / 1000.0);
@@ -194,7 +194,7 @@ public final class OrchestrationQueue {
   }
 
   /** Drops the item's messages and releases its lease, changing nothing else. */
-  public void discard(Connection c, OrchestrationWorkItem item) throws SQLException {
+  void discard(Connection c, OrchestrationWorkItem item) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(discard)) {
       ps.setArray(
           1, c.createArrayOf("bigint", item.messages().stream().map(QueueMessage::id).toArray()));
@@ -204,11 +204,11 @@ public final class OrchestrationQueue {
     }
   }
 
-  public int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
+  int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
     return Sql.renew(c, renew, tokens, lease);
   }
 
-  public Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
+  Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
     return Sql.instantOf(c, nextVisible);
   }
 }

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Commits one orchestration step in the caller's transaction. */
-public final class StepWriter {
+final class StepWriter {
   private final InstanceWriter instances;
   private final String updateInstance;
   private final String deleteMessages;
@@ -22,7 +22,7 @@ public final class StepWriter {
   private final String insertMessage;
   private final String dropPendingWork;
 
-  public StepWriter(String s, InstanceWriter instances) {
+  StepWriter(String s, InstanceWriter instances) {
     this.instances = instances;
     updateInstance =
         """
@@ -63,7 +63,7 @@ public final class StepWriter {
    * Writes the step; returns false, having written nothing, if the lease on the instance is no
    * longer held under the step's token.
    */
-  public boolean commit(Connection c, StepCommit step) throws SQLException {
+  boolean commit(Connection c, StepCommit step) throws SQLException {
     boolean ended = step.status().isTerminal();
     try (PreparedStatement ps = c.prepareStatement(updateInstance)) {
       ps.setString(1, step.status().dbName());
@@ -175,7 +175,7 @@ public final class StepWriter {
   }
 
   /** Inserts queue messages in one batch (nulls are skipped). */
-  public void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
+  void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
     boolean any = false;
     try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
       for (OutboundMessage o : messages) {
