@@ -5,6 +5,9 @@ import static dev.toygres.engine.store.StoreKit.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.engine.OrchestrationStatus;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.testkit.EngineFixture;
 import dev.toygres.engine.worker.Registry;
 import java.time.Duration;
@@ -19,13 +22,13 @@ import org.junit.jupiter.api.Test;
 class LeaseRenewalIT {
   private final AtomicInteger runs = new AtomicInteger();
   private EngineFixture f;
-  private PostgresStore store;
+  private WorkQueues store;
   private Registry registry;
 
   @BeforeEach
   void setUp() {
     f = new EngineFixture(20);
-    store = f.store();
+    store = WorkQueues.of(f.store());
     registry =
         Registry.builder()
             .activity(

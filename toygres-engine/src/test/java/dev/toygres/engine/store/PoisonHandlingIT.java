@@ -7,6 +7,8 @@ import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.StartOptions;
 import dev.toygres.engine.orchestration.TaskFailedException;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.testkit.EngineFixture;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
@@ -21,13 +23,13 @@ class PoisonHandlingIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private final AtomicInteger runs = new AtomicInteger();
   private EngineFixture f;
-  private PostgresStore store;
+  private WorkQueues store;
   private Registry registry;
 
   @BeforeEach
   void setUp() {
     f = new EngineFixture(12);
-    store = f.store();
+    store = WorkQueues.of(f.store());
     registry =
         Registry.builder()
             .activity(
