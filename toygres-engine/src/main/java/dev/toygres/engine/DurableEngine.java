@@ -77,6 +77,10 @@ public final class DurableEngine implements AutoCloseable {
     return client;
   }
 
+  /**
+   * The migrated store the client and worker share: give it to {@link DurableWorker#start} for a
+   * worker with other registrations or options, or to a new {@link DurableClient}.
+   */
   public PostgresStore store() {
     return store;
   }

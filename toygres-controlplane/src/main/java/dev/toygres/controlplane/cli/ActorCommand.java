@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 /** {@code toygres actor start|restart|cancel NAME}: the instance actor operations of SPEC 3. */
 @Command(
     name = "actor",
+    mixinStandardHelpOptions = true,
     description = "Starts, restarts or cancels the actor that watches an instance.",
     subcommands = {ActorCommand.Start.class, ActorCommand.Restart.class, ActorCommand.Cancel.class})
 final class ActorCommand implements Runnable {

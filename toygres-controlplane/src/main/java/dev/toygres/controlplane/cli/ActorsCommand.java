@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code toygres actors}: the doctor's table, with a summary line of counts per diagnosis. */
 @Command(
     name = "actors",
+    header = "The actor doctor: every actor diagnosed; 'actors recover' repairs them.",
     description = {
       "The actor doctor: every instance's actor diagnosed as healthy, stale, zombie, missing, dead or",
       "cancelled (with the reason), plus orphaned actors. 'actors recover' repairs them."

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code toygres actors recover}: repairs what the doctor found. */
 @Command(
     name = "recover",
+    header = "Repairs broken actors (default: every diagnosis but cancelled).",
     description = {
       "Repairs broken actors: a fresh actor for stale, zombie, missing and dead ones (and cancelled",
       "ones if asked for), and orphaned actors ended. Default: every diagnosis but cancelled."

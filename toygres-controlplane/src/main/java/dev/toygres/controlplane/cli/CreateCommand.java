@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "create",
+    header = "Creates a PostgreSQL instance.",
     description = {
       "Creates a PostgreSQL instance. Its user (--user, default postgres) is the",
       "owner of the instance but not a superuser. Its password (at least 8",

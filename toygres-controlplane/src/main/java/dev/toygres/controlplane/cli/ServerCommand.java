@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
+    header = "Runs the Toygres API and workers until stopped.",
     description = {
       "Runs the Toygres API and workers. With no --database-url, --database-url-file",
       "or DATABASE_URL, the metadata database is an embedded PostgreSQL kept in the",

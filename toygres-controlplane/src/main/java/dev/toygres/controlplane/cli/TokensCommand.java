@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code toygres tokens create|list|revoke}: API users (admin tokens only). */
 @Command(
     name = "tokens",
+    mixinStandardHelpOptions = true,
     description =
         "Creates, lists and revokes API tokens: viewer (reads only), operator (everything but"
             + " tokens) or admin (everything). Needs an admin token.",

@@ -24,8 +24,9 @@ import dev.toygres.engine.history.HistoryEvent.SubOrchestrationScheduled;
 import dev.toygres.engine.history.HistoryEvent.TimerCreated;
 import dev.toygres.engine.history.HistoryEvent.TimerFired;
 import dev.toygres.engine.orchestration.TaskFailedException;
-import dev.toygres.engine.store.OrchestrationWorkItem;
-import dev.toygres.engine.store.StepCommit;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.StepCommit;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.internal.StepProcessor;
 import dev.toygres.testkit.EngineExtension;
@@ -286,15 +287,17 @@ class CancellationCascadeIT {
 
   private static void runOneStep(EngineFixture g, StepProcessor steps) {
     OrchestrationWorkItem item =
-        g.store().fetchOrchestrationWorkItem("by-hand", Duration.ofSeconds(30)).orElse(null);
+        WorkQueues.of(g.store())
+            .fetchOrchestrationWorkItem("by-hand", Duration.ofSeconds(30))
+            .orElse(null);
     if (item == null) {
       return;
     }
     StepCommit commit = steps.process(item);
     if (commit == null) {
-      g.store().discardMessages(item);
+      WorkQueues.of(g.store()).discardMessages(item);
     } else {
-      g.store().commitStep(commit);
+      WorkQueues.of(g.store()).commitStep(commit);
     }
   }
 }

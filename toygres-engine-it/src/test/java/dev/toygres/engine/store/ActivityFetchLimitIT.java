@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.testkit.EngineExtension;
 import dev.toygres.testkit.TestDatabase;
 import java.time.Duration;
@@ -54,7 +56,7 @@ class ActivityFetchLimitIT {
         "SET enable_hashjoin = off; SET enable_hashagg = off; SET enable_material = off;"
             + " SET enable_mergejoin = off; SET enable_sort = off");
     try (HikariDataSource nestedLoops = new HikariDataSource(cfg)) {
-      PostgresStore store = new PostgresStore(nestedLoops, f.schema());
+      WorkQueues store = new WorkQueues(nestedLoops, f.schema());
       List<ActivityWorkItem> items = store.fetchActivityWorkItems("w", MAX, Duration.ofSeconds(60));
       assertThat(items).hasSize(MAX);
       assertThat(f.count("SELECT count(*) FROM {s}.activity_queue WHERE lock_token IS NOT NULL"))
@@ -64,7 +66,7 @@ class ActivityFetchLimitIT {
 
   @Test
   void concurrentFetchesWithCompletionsAndRenewalsLeaseAtMostMaxEach() throws Exception {
-    PostgresStore store = f.store();
+    WorkQueues store = WorkQueues.of(f.store());
     Set<Long> leased = ConcurrentHashMap.newKeySet();
     Set<java.util.UUID> tokens = ConcurrentHashMap.newKeySet();
     AtomicInteger largest = new AtomicInteger();

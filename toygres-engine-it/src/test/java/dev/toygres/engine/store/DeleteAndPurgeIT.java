@@ -9,6 +9,10 @@ import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationStillRunningException;
 import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.OutboundMessage;
+import dev.toygres.engine.store.internal.QueueMessage;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.testkit.EngineExtension;
 import java.time.Duration;
@@ -52,7 +56,7 @@ class DeleteAndPurgeIT {
    * leased by a worker, and a late message waits in its queue.
    */
   private void endedInstancesWithLeftovers(String... ids) {
-    PostgresStore store = f.store();
+    WorkQueues store = WorkQueues.of(f.store());
     for (String id : ids) {
       f.client().start("job", id, "x");
       StoreKit.runNextStep(store, registry);

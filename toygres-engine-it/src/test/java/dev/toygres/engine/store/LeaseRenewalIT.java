@@ -5,6 +5,9 @@ import static dev.toygres.engine.store.StoreKit.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.engine.OrchestrationStatus;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.testkit.EngineExtension;
 import dev.toygres.testkit.EngineFixture;
@@ -20,12 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LeaseRenewalIT {
   private final AtomicInteger runs = new AtomicInteger();
   @RegisterExtension final EngineExtension f = EngineExtension.perMethod().withPoolSize(20);
-  private PostgresStore store;
+  private WorkQueues store;
   private Registry registry;
 
   @BeforeEach
   void setUp() {
-    store = f.store();
+    store = WorkQueues.of(f.store());
     registry =
         Registry.builder()
             .activity(

@@ -8,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
 import dev.toygres.engine.history.HistoryEvent.Completion;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.StepCommit;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.testkit.EngineExtension;
 import java.time.Duration;
@@ -25,12 +29,12 @@ class LeaseTakeoverIT {
   private final AtomicInteger runs = new AtomicInteger();
   private final AtomicInteger lastDispatch = new AtomicInteger();
   @RegisterExtension final EngineExtension f = EngineExtension.perMethod().withPoolSize(12);
-  private PostgresStore store;
+  private WorkQueues store;
   private Registry registry;
 
   @BeforeEach
   void setUp() {
-    store = f.store();
+    store = WorkQueues.of(f.store());
     registry =
         Registry.builder()
             .activity(

@@ -7,6 +7,8 @@ import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.StartOptions;
 import dev.toygres.engine.orchestration.TaskFailedException;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
 import dev.toygres.testkit.EngineExtension;
@@ -22,12 +24,12 @@ class PoisonHandlingIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private final AtomicInteger runs = new AtomicInteger();
   @RegisterExtension final EngineExtension f = EngineExtension.perMethod().withPoolSize(12);
-  private PostgresStore store;
+  private WorkQueues store;
   private Registry registry;
 
   @BeforeEach
   void setUp() {
-    store = f.store();
+    store = WorkQueues.of(f.store());
     registry =
         Registry.builder()
             .activity(

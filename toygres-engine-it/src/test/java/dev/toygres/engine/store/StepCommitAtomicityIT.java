@@ -6,6 +6,12 @@ import static dev.toygres.engine.store.StoreKit.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toygres.engine.store.internal.LeaseLostException;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.OutboundMessage;
+import dev.toygres.engine.store.internal.QueueMessage;
+import dev.toygres.engine.store.internal.StepCommit;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.testkit.EngineExtension;
 import java.time.Duration;
@@ -22,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StepCommitAtomicityIT {
   @RegisterExtension final EngineExtension f = EngineExtension.perMethod().withPoolSize(6);
-  private PostgresStore store;
+  private WorkQueues store;
 
   /** One step schedules two activities, a timer, a detached start and a sub-orchestration. */
   private static final Registry FANOUT =
@@ -52,7 +58,7 @@ class StepCommitAtomicityIT {
 
   @BeforeEach
   void setUp() {
-    store = f.store();
+    store = WorkQueues.of(f.store());
   }
 
   @Test

@@ -3,6 +3,11 @@ package dev.toygres.engine.store;
 import static org.awaitility.Awaitility.await;
 
 import dev.toygres.engine.client.HistoryRecord;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.OutboundMessage;
+import dev.toygres.engine.store.internal.StepCommit;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.internal.StepProcessor;
 import dev.toygres.testkit.TestEngine;
@@ -30,7 +35,7 @@ final class StoreKit {
 
   /** Fetches the next orchestration item, waiting until one is there. */
   static OrchestrationWorkItem awaitOrchestration(
-      PostgresStore store, String workerId, Duration lease) {
+      WorkQueues store, String workerId, Duration lease) {
     AtomicReference<OrchestrationWorkItem> got = new AtomicReference<>();
     await()
         .atMost(Duration.ofSeconds(30))
@@ -49,7 +54,7 @@ final class StoreKit {
    * Fetches the next orchestration item and runs its step with {@code registry}, without
    * committing.
    */
-  static Step processNext(PostgresStore store, Registry registry) {
+  static Step processNext(WorkQueues store, Registry registry) {
     while (true) {
       OrchestrationWorkItem item = awaitOrchestration(store, "hand", LONG_LEASE);
       StepCommit commit = new StepProcessor(registry, 10).process(item);
@@ -61,7 +66,7 @@ final class StoreKit {
   }
 
   /** Fetches, processes and commits the next orchestration step, like a worker would. */
-  static StepCommit runNextStep(PostgresStore store, Registry registry) {
+  static StepCommit runNextStep(WorkQueues store, Registry registry) {
     Step s = processNext(store, registry);
     store.commitStep(s.commit());
     return s.commit();
@@ -69,7 +74,7 @@ final class StoreKit {
 
   /** Fetches activity work items, waiting until {@code n} have been leased in one fetch. */
   static List<ActivityWorkItem> awaitActivities(
-      PostgresStore store, String workerId, int n, Duration lease) {
+      WorkQueues store, String workerId, int n, Duration lease) {
     List<ActivityWorkItem> got = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(30))
@@ -82,7 +87,7 @@ final class StoreKit {
     return got;
   }
 
-  static ActivityWorkItem awaitActivity(PostgresStore store, String workerId, Duration lease) {
+  static ActivityWorkItem awaitActivity(WorkQueues store, String workerId, Duration lease) {
     return awaitActivities(store, workerId, 1, lease).get(0);
   }
 

@@ -7,6 +7,8 @@ import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationNotRunningException;
+import dev.toygres.engine.store.internal.LeaseLostException;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.testkit.EngineExtension;
 import dev.toygres.testkit.EngineFixture;
@@ -57,7 +59,7 @@ class TerminateAndBulkReadsIT {
     try (EngineFixture own = new EngineFixture()) {
       own.client().start("waiter", "stuck-1", "x");
       // A "dead worker" leases the instance for a minute and never commits.
-      StoreKit.Step held = StoreKit.processNext(own.store(), REGISTRY);
+      StoreKit.Step held = StoreKit.processNext(WorkQueues.of(own.store()), REGISTRY);
       assertThat(held.item().instanceId()).isEqualTo("stuck-1");
 
       own.client().terminate("stuck-1", "zombie repaired");
@@ -67,7 +69,7 @@ class TerminateAndBulkReadsIT {
       assertThat(info.failure().errorType()).isEqualTo("OrchestrationTerminated");
       assertThat(info.failure().message()).isEqualTo("zombie repaired");
       assertThat(StoreKit.kinds(own.client().getHistory("stuck-1"))).endsWith("ExecutionCancelled");
-      assertThatThrownBy(() -> own.store().commitStep(held.commit()))
+      assertThatThrownBy(() -> WorkQueues.of(own.store()).commitStep(held.commit()))
           .isInstanceOf(LeaseLostException.class);
       assertThat(own.client().getInstance("stuck-1").orElseThrow().status())
           .isEqualTo(OrchestrationStatus.CANCELLED);

@@ -1,11 +1,10 @@
 package dev.toygres.engine.client;
 
 import dev.toygres.engine.OrchestrationStatus;
+import dev.toygres.engine.client.internal.ManagementStore;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
 import dev.toygres.engine.internal.Json;
-import dev.toygres.engine.store.NewInstance;
 import dev.toygres.engine.store.PostgresStore;
-import dev.toygres.engine.store.QueueMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -20,10 +19,11 @@ import java.util.concurrent.TimeoutException;
  * this process. Inputs and event data are serialized to JSON.
  */
 public final class DurableClient {
-  private final PostgresStore store;
+  private final ManagementStore store;
 
+  /** A client of the orchestrations in {@code store}; the store must already be migrated. */
   public DurableClient(PostgresStore store) {
-    this.store = Objects.requireNonNull(store, "store");
+    this.store = new ManagementStore(Objects.requireNonNull(store, "store"));
   }
 
   /**
@@ -40,8 +40,11 @@ public final class DurableClient {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("orchestration name must not be blank");
     }
-    store.createInstance(
-        new NewInstance(instanceId, name, options.version(), Json.write(input), null, null),
+    store.start(
+        instanceId,
+        name,
+        options.version(),
+        Json.write(input),
         options.ifExists() == StartOptions.IfExists.REPLACE_IF_ENDED);
   }
 
@@ -81,8 +84,7 @@ public final class DurableClient {
     if (eventName == null || eventName.isBlank()) {
       throw new IllegalArgumentException("event name must not be blank");
     }
-    store.enqueue(
-        instanceId, QueueMessage.event(null, new EventRaised(eventName, Json.write(data))));
+    store.raiseEvent(instanceId, new EventRaised(eventName, Json.write(data)));
   }
 
   /**
@@ -92,7 +94,7 @@ public final class DurableClient {
    */
   public void cancel(String instanceId, String reason) {
     checkId(instanceId);
-    store.enqueue(instanceId, QueueMessage.cancel(reason == null ? "cancelled" : reason));
+    store.cancel(instanceId, reason == null ? "cancelled" : reason);
   }
 
   public Optional<InstanceInfo> getInstance(String instanceId) {
@@ -132,12 +134,7 @@ public final class DurableClient {
     long sleep = 10;
     while (true) {
       InstanceInfo info =
-          store
-              .instance(instanceId)
-              .orElseThrow(
-                  () ->
-                      new OrchestrationNotFoundException(
-                          instanceId, "no orchestration instance with id '" + instanceId + "'"));
+          store.instance(instanceId).orElseThrow(() -> ManagementStore.notFound(instanceId));
       if (info.status().isTerminal()) {
         return info;
       }
@@ -152,7 +149,7 @@ public final class DurableClient {
 
   /** Lists instances, newest first, filtered and paged by {@code query}. */
   public Page<InstanceInfo> listInstances(InstanceQuery query) {
-    return store.listInstances(query);
+    return store.list(query);
   }
 
   /** The executions of an instance, oldest first (empty if it does not exist). */
@@ -168,12 +165,7 @@ public final class DurableClient {
   /** The history of the current execution. */
   public List<HistoryRecord> getHistory(String instanceId) {
     InstanceInfo info =
-        store
-            .instance(instanceId)
-            .orElseThrow(
-                () ->
-                    new OrchestrationNotFoundException(
-                        instanceId, "no orchestration instance with id '" + instanceId + "'"));
+        store.instance(instanceId).orElseThrow(() -> ManagementStore.notFound(instanceId));
     return store.history(instanceId, info.executionId());
   }
 
@@ -182,7 +174,7 @@ public final class DurableClient {
    * for a running one and {@link OrchestrationNotFoundException} for an unknown id.
    */
   public void delete(String instanceId) {
-    store.deleteInstance(instanceId);
+    store.delete(instanceId);
   }
 
   /**
@@ -190,7 +182,7 @@ public final class DurableClient {
    * ended instances whole). Returns the number of executions deleted.
    */
   public int purge(Instant before) {
-    return store.purgeExecutions(before);
+    return store.purge(before);
   }
 
   private static void checkId(String instanceId) {

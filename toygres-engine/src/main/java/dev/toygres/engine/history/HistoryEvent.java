@@ -10,6 +10,10 @@ import java.time.Instant;
  * orchestration: replaying the code against it gives back the same decisions. Events that schedule
  * work carry a {@code taskId}, the position of the scheduling call in the code; the events that
  * complete that work carry the same id.
+ *
+ * <p>A new kind must be added to {@code @JsonSubTypes} below and handled by every dispatch over
+ * history events; each of those ends in an error naming the kind it has no case for, and the
+ * engine's unit tests feed every permitted kind to each of them.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({

@@ -1,6 +1,7 @@
 package dev.toygres.engine.store;
 
 import dev.toygres.engine.DurableException;
+import java.sql.SQLException;
 
 /** The database refused or failed an operation; the message says which and why. */
 public class StoreException extends DurableException {
@@ -8,5 +9,10 @@ public class StoreException extends DurableException {
 
   public StoreException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** The SQLState of the database error behind this one, or null if there was none. */
+  public String sqlState() {
+    return getCause() instanceof SQLException e ? e.getSQLState() : null;
   }
 }

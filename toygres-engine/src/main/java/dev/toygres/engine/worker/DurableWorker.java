@@ -1,6 +1,7 @@
 package dev.toygres.engine.worker;
 
 import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.internal.ActivityDispatcher;
 import dev.toygres.engine.worker.internal.LeaseKeeper;
 import dev.toygres.engine.worker.internal.NotificationListener;
@@ -33,17 +34,18 @@ public final class DurableWorker implements AutoCloseable {
 
   private DurableWorker(PostgresStore store, Registry registry, WorkerOptions options) {
     this.options = options;
+    WorkQueues queues = WorkQueues.of(store);
     WorkSignal orchestrationSignal = new WorkSignal();
     WorkSignal activitySignal = new WorkSignal();
-    this.leases = new LeaseKeeper(store, options.lease(), options.workerId());
+    this.leases = new LeaseKeeper(queues, options.lease(), options.workerId());
     this.activities =
         new ActivityDispatcher(
-            store, registry, activitySignal, leases, options, orchestrationSignal::signal);
+            queues, registry, activitySignal, leases, options, orchestrationSignal::signal);
     StepProcessor processor = new StepProcessor(registry, options.maxDispatchCount());
     for (int i = 0; i < options.orchestrationDispatchers(); i++) {
       OrchestrationDispatcher d =
           new OrchestrationDispatcher(
-              store, processor, orchestrationSignal, leases, options, activitySignal::signal);
+              queues, processor, orchestrationSignal, leases, options, activitySignal::signal);
       Thread t = new Thread(d, "durable-orchestration-" + options.workerId() + "-" + i);
       t.setDaemon(true);
       orchestrations.add(d);

@@ -4,13 +4,19 @@ import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
 import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
 import dev.toygres.engine.history.HistoryEvent.Completion;
+import dev.toygres.engine.history.HistoryEvent.ContinuedAsNew;
 import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
+import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
+import dev.toygres.engine.history.HistoryEvent.ExecutionCompleted;
+import dev.toygres.engine.history.HistoryEvent.ExecutionFailed;
+import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
 import dev.toygres.engine.history.HistoryEvent.TimerFired;
+import dev.toygres.engine.internal.UnhandledEvent;
 import dev.toygres.engine.internal.signal.OrchestratorBlocked;
 import dev.toygres.engine.orchestration.NonDeterminismException;
 import java.time.Instant;
@@ -107,6 +113,15 @@ final class HistoryCursor {
       complete(c);
     } else if (e instanceof EventRaised r) {
       inbox.deliver(r);
+    } else if (e instanceof ExecutionStarted
+        || e instanceof ExecutionCompleted
+        || e instanceof ExecutionFailed
+        || e instanceof ContinuedAsNew
+        || e instanceof ExecutionCancelled) {
+      // The bounds of the execution: its input is read before the code runs, and how it ends is
+      // what the code decides, never something it awaits.
+    } else {
+      throw UnhandledEvent.in("HistoryCursor.processNext", e);
     }
     return true;
   }
@@ -114,25 +129,21 @@ final class HistoryCursor {
   private void match(Scheduling inHistory) {
     Scheduling byCode = pending.remove(inHistory.taskId());
     if (byCode == null) {
-      throw new NonDeterminismException(
-          where()
-              + "history has "
-              + inHistory.describe()
-              + " as task "
-              + inHistory.taskId()
-              + ", but the code did not schedule it");
+      throw nondeterminism(inHistory, "did not schedule it");
     }
     if (byCode.getClass() != inHistory.getClass()
         || !byCode.describe().equals(inHistory.describe())) {
-      throw new NonDeterminismException(
-          where()
-              + "history has "
-              + inHistory.describe()
-              + " as task "
-              + inHistory.taskId()
-              + ", but the code scheduled "
-              + byCode.describe());
+      throw nondeterminism(inHistory, "scheduled " + byCode.describe());
     }
+  }
+
+  private NonDeterminismException nondeterminism(Scheduling inHistory, String codeDid) {
+    return new NonDeterminismException(
+        instanceId,
+        executionId,
+        position - 1,
+        inHistory.describe() + " as task " + inHistory.taskId(),
+        codeDid);
   }
 
   private void complete(Completion c) {
@@ -156,16 +167,8 @@ final class HistoryCursor {
       } else {
         task.failWith(d.failure());
       }
+    } else {
+      throw UnhandledEvent.in("HistoryCursor.complete", c);
     }
-  }
-
-  private String where() {
-    return "nondeterminism in instance '"
-        + instanceId
-        + "' execution "
-        + executionId
-        + " at history event "
-        + (position - 1)
-        + ": ";
   }
 }

@@ -1,7 +1,6 @@
 package dev.toygres.engine.store.internal;
 
 import dev.toygres.engine.history.HistoryEvent.Completion;
-import dev.toygres.engine.store.ActivityWorkItem;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,14 +14,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Leases activity work items to workers and turns their outcomes into orchestration messages. */
-public final class ActivityQueue {
+final class ActivityQueue {
   private final String lockBatch;
   private final String complete;
   private final String abandon;
   private final String renew;
   private final String nextVisible;
 
-  public ActivityQueue(String s) {
+  ActivityQueue(String s) {
     // The candidates are picked once, in a materialized CTE: with "WHERE id IN (SELECT ... LIMIT n
     // FOR UPDATE SKIP LOCKED)" PostgreSQL may evaluate the subquery again (a rescan, a recheck of a
     // concurrently updated row) and lease far more than n items, more than the caller has slots
@@ -58,7 +57,7 @@ public final class ActivityQueue {
         "SELECT min(visible_at) FROM %s.activity_queue WHERE visible_at > now()".formatted(s);
   }
 
-  public List<ActivityWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
+  List<ActivityWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
       throws SQLException {
     UUID token = UUID.randomUUID();
     List<ActivityWorkItem> items = new ArrayList<>();
@@ -90,7 +89,7 @@ public final class ActivityQueue {
    * Records outcomes in one batch; returns, per item, whether its lease was still held (an outcome
    * whose lease was lost is dropped: another worker owns the item).
    */
-  public boolean[] complete(Connection c, List<ActivityWorkItem> items, List<Completion> outcomes)
+  boolean[] complete(Connection c, List<ActivityWorkItem> items, List<Completion> outcomes)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(complete)) {
       for (int i = 0; i < items.size(); i++) {
@@ -108,7 +107,7 @@ public final class ActivityQueue {
     }
   }
 
-  public void abandon(Connection c, ActivityWorkItem item, Duration delay) throws SQLException {
+  void abandon(Connection c, ActivityWorkItem item, Duration delay) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(abandon)) {
       ps.setDouble(1, delay.toMillis() / 1000.0);
       ps.setLong(2, item.id());
@@ -117,11 +116,11 @@ public final class ActivityQueue {
     }
   }
 
-  public int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
+  int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
     return Sql.renew(c, renew, tokens, lease);
   }
 
-  public Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
+  Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
     return Sql.instantOf(c, nextVisible);
   }
 }

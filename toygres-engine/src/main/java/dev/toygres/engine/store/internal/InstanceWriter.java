@@ -2,7 +2,6 @@ package dev.toygres.engine.store.internal;
 
 import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
-import dev.toygres.engine.store.NewInstance;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

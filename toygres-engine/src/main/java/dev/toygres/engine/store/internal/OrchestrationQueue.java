@@ -2,8 +2,6 @@ package dev.toygres.engine.store.internal;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent;
-import dev.toygres.engine.store.OrchestrationWorkItem;
-import dev.toygres.engine.store.QueueMessage;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Leases orchestration instances that have messages, one step at a time. */
-public final class OrchestrationQueue {
+final class OrchestrationQueue {
   static final int MAX_MESSAGES_PER_STEP = 500;
   private final String lockNext;
   private final String readMessages;
@@ -31,7 +29,7 @@ public final class OrchestrationQueue {
   private final String nextVisible;
   private final String discard;
 
-  public OrchestrationQueue(String s) {
+  OrchestrationQueue(String s) {
     discard =
         """
         WITH d AS (DELETE FROM %1$s.orchestrator_queue WHERE id = ANY(?))
@@ -87,7 +85,7 @@ public final class OrchestrationQueue {
   }
 
   /** Leases up to {@code max} instances that have visible messages, oldest message first. */
-  public List<OrchestrationWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
+  List<OrchestrationWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
       throws SQLException {
     UUID token = UUID.randomUUID();
     record Locked(
@@ -147,7 +145,7 @@ public final class OrchestrationQueue {
         while (rs.next()) {
           histories
               .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-              .add(Sql.event(rs.getString(2)));
+              .add(Sql.event(rs.getString(1), rs.getString(2)));
         }
       }
     }
@@ -176,13 +174,15 @@ public final class OrchestrationQueue {
     Integer executionId = rs.wasNull() ? null : exec;
     QueueMessage.Kind kind = QueueMessage.Kind.valueOf(rs.getString(4));
     return switch (kind) {
-      case EVENT -> new QueueMessage(id, executionId, kind, Sql.event(rs.getString(5)), null);
+      case EVENT ->
+          new QueueMessage(
+              id, executionId, kind, Sql.event(rs.getString(1), rs.getString(5)), null);
       case CANCEL -> new QueueMessage(id, executionId, kind, null, rs.getString(6));
       case WAKE -> new QueueMessage(id, executionId, kind, null, null);
     };
   }
 
-  public void abandon(Connection c, String instanceId, UUID token, String error, Duration delay)
+  void abandon(Connection c, String instanceId, UUID token, String error, Duration delay)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(abandon)) {
       ps.setDouble(1, delay.toMillis() / 1000.0);
@@ -194,7 +194,7 @@ public final class OrchestrationQueue {
   }
 
   /** Drops the item's messages and releases its lease, changing nothing else. */
-  public void discard(Connection c, OrchestrationWorkItem item) throws SQLException {
+  void discard(Connection c, OrchestrationWorkItem item) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(discard)) {
       ps.setArray(
           1, c.createArrayOf("bigint", item.messages().stream().map(QueueMessage::id).toArray()));
@@ -204,11 +204,11 @@ public final class OrchestrationQueue {
     }
   }
 
-  public int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
+  int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
     return Sql.renew(c, renew, tokens, lease);
   }
 
-  public Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
+  Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
     return Sql.instantOf(c, nextVisible);
   }
 }

@@ -99,12 +99,27 @@ public final class Sql {
     }
   }
 
-  public static HistoryEvent event(String json) {
+  /** Reads a stored history event of {@code instanceId} (named in the error if it cannot). */
+  public static HistoryEvent event(String instanceId, String json) {
     try {
       return EVENT_READER.readValue(json);
     } catch (JsonProcessingException ex) {
-      throw new DurableException("cannot read history event: " + ex.getOriginalMessage(), ex);
+      throw new DurableException(
+          "cannot read a history event of instance '"
+              + instanceId
+              + "': "
+              + ex.getOriginalMessage(),
+          ex);
     }
+  }
+
+  /** The {@code data} column of a queue message: its event, its cancel reason, or null. */
+  public static String messageJson(QueueMessage m) {
+    return switch (m.kind()) {
+      case EVENT -> eventJson(m.event());
+      case CANCEL -> Json.write(java.util.Map.of("reason", String.valueOf(m.reason())));
+      case WAKE -> null;
+    };
   }
 
   public static String failureJson(FailureDetails f) {

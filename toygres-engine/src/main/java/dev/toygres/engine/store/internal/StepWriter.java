@@ -5,10 +5,6 @@ import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
 import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
-import dev.toygres.engine.store.NewInstance;
-import dev.toygres.engine.store.OutboundMessage;
-import dev.toygres.engine.store.QueueMessage;
-import dev.toygres.engine.store.StepCommit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Commits one orchestration step in the caller's transaction. */
-public final class StepWriter {
+final class StepWriter {
   private final InstanceWriter instances;
   private final String updateInstance;
   private final String deleteMessages;
@@ -26,7 +22,7 @@ public final class StepWriter {
   private final String insertMessage;
   private final String dropPendingWork;
 
-  public StepWriter(String s, InstanceWriter instances) {
+  StepWriter(String s, InstanceWriter instances) {
     this.instances = instances;
     updateInstance =
         """
@@ -67,7 +63,7 @@ public final class StepWriter {
    * Writes the step; returns false, having written nothing, if the lease on the instance is no
    * longer held under the step's token.
    */
-  public boolean commit(Connection c, StepCommit step) throws SQLException {
+  boolean commit(Connection c, StepCommit step) throws SQLException {
     boolean ended = step.status().isTerminal();
     try (PreparedStatement ps = c.prepareStatement(updateInstance)) {
       ps.setString(1, step.status().dbName());
@@ -179,7 +175,7 @@ public final class StepWriter {
   }
 
   /** Inserts queue messages in one batch (nulls are skipped). */
-  public void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
+  void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
     boolean any = false;
     try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
       for (OutboundMessage o : messages) {
@@ -190,7 +186,7 @@ public final class StepWriter {
         ps.setString(1, o.instanceId());
         ps.setObject(2, m.executionId());
         ps.setString(3, m.kind().name());
-        ps.setString(4, payload(m));
+        ps.setString(4, Sql.messageJson(m));
         ps.setTimestamp(5, o.visibleAt() == null ? null : Timestamp.from(o.visibleAt()));
         ps.addBatch();
         any = true;
@@ -199,15 +195,5 @@ public final class StepWriter {
         ps.executeBatch();
       }
     }
-  }
-
-  static String payload(QueueMessage m) {
-    return switch (m.kind()) {
-      case EVENT -> Sql.eventJson(m.event());
-      case CANCEL ->
-          dev.toygres.engine.internal.Json.write(
-              java.util.Map.of("reason", String.valueOf(m.reason())));
-      case WAKE -> null;
-    };
   }
 }

@@ -1,7 +1,7 @@
 package dev.toygres.engine.worker.internal;
 
-import dev.toygres.engine.store.ActivityWorkItem;
-import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActivityDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ActivityDispatcher.class);
-  private final PostgresStore store;
+  private final WorkQueues queues;
   private final WorkSignal signal;
   private final LeaseKeeper leases;
   private final WorkerOptions options;
@@ -32,18 +32,18 @@ public final class ActivityDispatcher implements AutoCloseable {
   private volatile boolean running = true;
 
   public ActivityDispatcher(
-      PostgresStore store,
+      WorkQueues queues,
       Registry registry,
       WorkSignal signal,
       LeaseKeeper leases,
       WorkerOptions options,
       Runnable onOutcomesWritten) {
-    this.store = store;
+    this.queues = queues;
     this.signal = signal;
     this.leases = leases;
     this.options = options;
     this.runner = new ActivityRunner(registry, options.maxDispatchCount());
-    this.writer = new CompletionWriter(store, leases, onOutcomesWritten, options.workerId());
+    this.writer = new CompletionWriter(queues, leases, onOutcomesWritten, options.workerId());
     this.slots = new Semaphore(options.maxConcurrentActivities());
     AtomicInteger n = new AtomicInteger();
     this.executor =
@@ -73,7 +73,7 @@ public final class ActivityDispatcher implements AutoCloseable {
         long seen = signal.generation();
         List<ActivityWorkItem> items =
             running
-                ? store.fetchActivityWorkItems(options.workerId(), permits, options.lease())
+                ? queues.fetchActivityWorkItems(options.workerId(), permits, options.lease())
                 : List.of();
         for (ActivityWorkItem item : items) {
           leases.holdActivity(item.lockToken());
@@ -84,7 +84,8 @@ public final class ActivityDispatcher implements AutoCloseable {
           executor.execute(() -> execute(item));
         }
         if (items.isEmpty() && running) {
-          signal.await(seen, IdleWait.millis(store::nextActivityVisibleAt, options.pollInterval()));
+          signal.await(
+              seen, IdleWait.millis(queues::nextActivityVisibleAt, options.pollInterval()));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -109,7 +110,7 @@ public final class ActivityDispatcher implements AutoCloseable {
   private void execute(ActivityWorkItem item) {
     try {
       if (!running) {
-        store.abandonActivity(item, Duration.ZERO);
+        queues.abandonActivity(item, Duration.ZERO);
         leases.releaseActivity(item.lockToken());
         return;
       }

@@ -6,7 +6,7 @@ import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
 import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
 import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.internal.Json;
-import dev.toygres.engine.store.ActivityWorkItem;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
 import dev.toygres.engine.worker.Registry;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package dev.toygres.engine.worker.internal;
 
 import dev.toygres.engine.history.HistoryEvent.Completion;
-import dev.toygres.engine.store.ActivityWorkItem;
-import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,15 +20,15 @@ final class CompletionWriter implements AutoCloseable {
 
   private record Outcome(ActivityWorkItem item, Completion completion) {}
 
-  private final PostgresStore store;
+  private final WorkQueues queues;
   private final LeaseKeeper leases;
   private final Runnable onWritten;
   private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
 
-  CompletionWriter(PostgresStore store, LeaseKeeper leases, Runnable onWritten, String workerId) {
-    this.store = store;
+  CompletionWriter(WorkQueues queues, LeaseKeeper leases, Runnable onWritten, String workerId) {
+    this.queues = queues;
     this.leases = leases;
     this.onWritten = onWritten;
     this.thread = new Thread(this::run, "durable-complete-" + workerId);
@@ -66,7 +66,7 @@ final class CompletionWriter implements AutoCloseable {
     List<Completion> outcomes = batch.stream().map(Outcome::completion).toList();
     for (int attempt = 1; ; attempt++) {
       try {
-        boolean[] held = store.completeActivities(items, outcomes);
+        boolean[] held = queues.completeActivities(items, outcomes);
         for (int i = 0; i < held.length; i++) {
           if (!held[i]) {
             LOG.warn(

@@ -1,6 +1,6 @@
 package dev.toygres.engine.worker.internal;
 
-import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.store.internal.WorkQueues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +15,14 @@ import org.slf4j.LoggerFactory;
 /** Renews the leases of work in progress every third of the lease, in one statement per queue. */
 public final class LeaseKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
-  private final PostgresStore store;
+  private final WorkQueues queues;
   private final Duration lease;
   private final Map<UUID, Integer> orchestrations = new ConcurrentHashMap<>();
   private final Map<UUID, Integer> activities = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
-  public LeaseKeeper(PostgresStore store, Duration lease, String workerId) {
-    this.store = store;
+  public LeaseKeeper(WorkQueues queues, Duration lease, String workerId) {
+    this.queues = queues;
     this.lease = lease;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -56,7 +56,7 @@ public final class LeaseKeeper implements AutoCloseable {
       return;
     }
     try {
-      store.renewLeases(
+      queues.renewLeases(
           List.copyOf(orchestrations.keySet()), List.copyOf(activities.keySet()), lease);
     } catch (RuntimeException e) {
       LOG.warn("could not renew leases: {}", e.getMessage());

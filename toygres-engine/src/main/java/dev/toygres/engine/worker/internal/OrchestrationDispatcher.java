@@ -1,8 +1,8 @@
 package dev.toygres.engine.worker.internal;
 
-import dev.toygres.engine.store.OrchestrationWorkItem;
-import dev.toygres.engine.store.PostgresStore;
-import dev.toygres.engine.store.StepCommit;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.StepCommit;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /** One polling thread's loop: lease an instance, run its step, commit; sleep when idle. */
 public final class OrchestrationDispatcher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestrationDispatcher.class);
-  private final PostgresStore store;
+  private final WorkQueues queues;
   private final StepProcessor processor;
   private final WorkSignal signal;
   private final LeaseKeeper leases;
@@ -22,13 +22,13 @@ public final class OrchestrationDispatcher implements Runnable {
   private volatile boolean running = true;
 
   public OrchestrationDispatcher(
-      PostgresStore store,
+      WorkQueues queues,
       StepProcessor processor,
       WorkSignal signal,
       LeaseKeeper leases,
       WorkerOptions options,
       Runnable onActivityWork) {
-    this.store = store;
+    this.queues = queues;
     this.processor = processor;
     this.signal = signal;
     this.leases = leases;
@@ -46,13 +46,13 @@ public final class OrchestrationDispatcher implements Runnable {
       long seen = signal.generation();
       try {
         List<OrchestrationWorkItem> items =
-            store.fetchOrchestrationWorkItems(
+            queues.fetchOrchestrationWorkItems(
                 options.workerId(), options.orchestrationBatchSize(), options.lease());
         if (!items.isEmpty()) {
           handle(items);
         } else if (running) {
           signal.await(
-              seen, IdleWait.millis(store::nextOrchestrationVisibleAt, options.pollInterval()));
+              seen, IdleWait.millis(queues::nextOrchestrationVisibleAt, options.pollInterval()));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -73,7 +73,7 @@ public final class OrchestrationDispatcher implements Runnable {
         try {
           StepCommit step = processor.process(item);
           if (step == null) {
-            store.discardMessages(item);
+            queues.discardMessages(item);
           } else {
             steps.add(step);
             stepped.add(item);
@@ -96,7 +96,7 @@ public final class OrchestrationDispatcher implements Runnable {
   private void commit(List<StepCommit> steps, List<OrchestrationWorkItem> items) {
     boolean[] written;
     try {
-      written = store.commitSteps(steps);
+      written = queues.commitSteps(steps);
     } catch (RuntimeException batchFailed) {
       if (steps.size() == 1) {
         abandon(items.get(0), batchFailed);
@@ -109,7 +109,7 @@ public final class OrchestrationDispatcher implements Runnable {
       written = new boolean[steps.size()];
       for (int i = 0; i < steps.size(); i++) {
         try {
-          written[i] = store.commitSteps(List.of(steps.get(i)))[0];
+          written[i] = queues.commitSteps(List.of(steps.get(i)))[0];
         } catch (RuntimeException e) {
           abandon(items.get(i), e);
           steps.set(i, null);
@@ -150,7 +150,7 @@ public final class OrchestrationDispatcher implements Runnable {
     Duration backoff =
         Duration.ofMillis(Math.min(30_000, 250L << Math.min(item.dispatchCount(), 7)));
     try {
-      store.abandonOrchestrationWorkItem(item, e.toString(), backoff);
+      queues.abandonOrchestrationWorkItem(item, e.toString(), backoff);
     } catch (RuntimeException again) {
       LOG.warn("could not abandon '{}': {}", item.instanceId(), again.getMessage());
     }

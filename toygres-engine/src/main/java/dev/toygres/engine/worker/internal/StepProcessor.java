@@ -1,28 +1,20 @@
 package dev.toygres.engine.worker.internal;
 
 import dev.toygres.engine.FailureDetails;
-import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent;
-import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
-import dev.toygres.engine.history.HistoryEvent.DetachedStartScheduled;
 import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
 import dev.toygres.engine.history.HistoryEvent.ExecutionFailed;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
-import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
-import dev.toygres.engine.history.HistoryEvent.SubOrchestrationScheduled;
-import dev.toygres.engine.history.HistoryEvent.TimerCreated;
-import dev.toygres.engine.history.HistoryEvent.TimerFired;
 import dev.toygres.engine.internal.replay.OrchestrationExecutor;
 import dev.toygres.engine.internal.replay.StepDecision;
-import dev.toygres.engine.store.NewInstance;
-import dev.toygres.engine.store.OrchestrationWorkItem;
-import dev.toygres.engine.store.OutboundMessage;
-import dev.toygres.engine.store.QueueMessage;
-import dev.toygres.engine.store.StepCommit;
+import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.OutboundMessage;
+import dev.toygres.engine.store.internal.QueueMessage;
+import dev.toygres.engine.store.internal.StepCommit;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.Registry.OrchestrationEntry;
 import java.util.ArrayList;
@@ -61,30 +53,12 @@ public final class StepProcessor {
       }
     }
     ExecutionStarted start = (ExecutionStarted) item.history().get(0);
+    StepCommit.Builder commit = StepCommit.after(item).consuming(consumed);
     if (cancelReason != null) {
-      return cancelled(item, start, consumed, cancelReason, fresh);
+      return cancelled(item, start, fresh, cancelReason, commit);
     }
     if (item.dispatchCount() > maxDispatchCount) {
-      FailureDetails poison =
-          FailureDetails.of(
-              "PoisonedWorkItem",
-              "orchestration step of '"
-                  + item.instanceId()
-                  + "' was dispatched "
-                  + item.dispatchCount()
-                  + " times without committing (limit "
-                  + maxDispatchCount
-                  + "); last error: "
-                  + item.lastError());
-      return ended(
-          item,
-          start,
-          consumed,
-          List.of(fresh.get(0), new ExecutionFailed(poison)),
-          OrchestrationStatus.FAILED,
-          null,
-          poison,
-          item.version());
+      return poisoned(item, start, fresh, commit);
     }
     String version =
         item.version() != null ? item.version() : registry.latestVersion(item.name()).orElse(null);
@@ -98,7 +72,11 @@ public final class StepProcessor {
               + version
               + "' is not registered on this worker (registered versions: "
               + registry.versionsOf(item.name())
-              + ")");
+              + "), which instance '"
+              + item.instanceId()
+              + "' execution "
+              + item.executionId()
+              + " needs");
     }
     List<HistoryEvent> past = item.history();
     if (start.version() == null) {
@@ -109,173 +87,117 @@ public final class StepProcessor {
     StepDecision d =
         OrchestrationExecutor.execute(
             item.instanceId(), item.executionId(), entry.code(), entry.inputType(), past, fresh);
-    return commitFor(item, start, version, consumed, d);
+    return decided(item, start, version, d, commit.version(version));
   }
 
-  private StepCommit commitFor(
+  private StepCommit decided(
       OrchestrationWorkItem item,
       ExecutionStarted start,
       String version,
-      List<Long> consumed,
-      StepDecision d) {
-    ParentRef self = null;
-    List<ActivityScheduled> activities = new ArrayList<>();
+      StepDecision d,
+      StepCommit.Builder c) {
+    Outbox out = Outbox.of(item.instanceId(), item.executionId(), d.newWork());
+    ParentRef parent = start.parent();
+    if (parent != null) {
+      switch (d.outcome()) {
+        case COMPLETED ->
+            out.messages.add(
+                toParent(parent, new SubOrchestrationCompleted(parent.taskId(), d.output())));
+        case FAILED ->
+            out.messages.add(
+                toParent(parent, new SubOrchestrationFailed(parent.taskId(), d.failure())));
+        case RUNNING, CONTINUED_AS_NEW -> {}
+      }
+    }
+    c.appending(d.appended())
+        .activities(out.activities)
+        .messages(out.messages)
+        .newInstances(out.instances);
+    if (d.customStatusSet()) {
+      c.customStatus(d.customStatus());
+    }
+    return switch (d.outcome()) {
+      case RUNNING -> c.keepsRunning();
+      case COMPLETED -> c.completes(d.output());
+      case FAILED -> c.fails(d.failure());
+      case CONTINUED_AS_NEW -> c.continuesAsNew(nextExecution(item, start, version, d));
+    };
+  }
+
+  private StepCommit.NextExecution nextExecution(
+      OrchestrationWorkItem item, ExecutionStarted start, String version, StepDecision d) {
+    String nextVersion =
+        d.continueVersion() != null
+            ? d.continueVersion()
+            : registry.latestVersion(item.name()).orElse(version);
+    List<HistoryEvent> initial = new ArrayList<>();
+    initial.add(new ExecutionStarted(item.name(), nextVersion, d.continueInput(), start.parent()));
+    initial.addAll(d.carryOver());
+    return new StepCommit.NextExecution(
+        item.executionId() + 1, item.name(), nextVersion, d.continueInput(), initial);
+  }
+
+  private StepCommit poisoned(
+      OrchestrationWorkItem item,
+      ExecutionStarted start,
+      List<HistoryEvent> fresh,
+      StepCommit.Builder c) {
+    FailureDetails poison =
+        FailureDetails.of(
+            "PoisonedWorkItem",
+            "orchestration step of '"
+                + item.instanceId()
+                + "' (execution "
+                + item.executionId()
+                + ") was dispatched "
+                + item.dispatchCount()
+                + " times without committing (limit "
+                + maxDispatchCount
+                + "); last error: "
+                + item.lastError());
     List<OutboundMessage> messages = new ArrayList<>();
-    List<NewInstance> instances = new ArrayList<>();
-    for (Scheduling s : d.newWork()) {
-      if (s instanceof ActivityScheduled a) {
-        activities.add(a);
-      } else if (s instanceof TimerCreated t) {
-        messages.add(
-            new OutboundMessage(
-                item.instanceId(),
-                QueueMessage.event(item.executionId(), new TimerFired(t.taskId(), t.fireAt())),
-                t.fireAt()));
-      } else if (s instanceof SubOrchestrationScheduled so) {
-        self = new ParentRef(item.instanceId(), item.executionId(), so.taskId());
-        instances.add(
-            new NewInstance(so.instanceId(), so.name(), so.version(), so.input(), self, self));
-      } else if (s instanceof DetachedStartScheduled ds) {
-        ParentRef by = new ParentRef(item.instanceId(), item.executionId(), ds.taskId());
-        instances.add(
-            new NewInstance(ds.instanceId(), ds.name(), ds.version(), ds.input(), null, by));
-      }
-    }
-    OrchestrationStatus status = OrchestrationStatus.RUNNING;
-    StepCommit.NextExecution next = null;
-    switch (d.outcome()) {
-      case COMPLETED -> {
-        status = OrchestrationStatus.COMPLETED;
-        notifyParent(start, messages, new SubOrchestrationCompletedFactory(d.output()));
-      }
-      case FAILED -> {
-        status = OrchestrationStatus.FAILED;
-        notifyParent(start, messages, new SubOrchestrationFailedFactory(d.failure()));
-      }
-      case CONTINUED_AS_NEW -> {
-        String nextVersion =
-            d.continueVersion() != null
-                ? d.continueVersion()
-                : registry.latestVersion(item.name()).orElse(version);
-        List<HistoryEvent> initial = new ArrayList<>();
-        initial.add(
-            new ExecutionStarted(item.name(), nextVersion, d.continueInput(), start.parent()));
-        initial.addAll(d.carryOver());
-        next =
-            new StepCommit.NextExecution(
-                item.executionId() + 1, item.name(), nextVersion, d.continueInput(), initial);
-      }
-      case RUNNING -> {}
-    }
-    return new StepCommit(
-        item.instanceId(),
-        item.lockToken(),
-        item.executionId(),
-        item.history().size(),
-        d.appended(),
-        consumed,
-        status,
-        version,
-        d.output(),
-        d.failure(),
-        d.customStatus(),
-        d.customStatusSet(),
-        next,
-        activities,
-        messages,
-        instances);
+    failParent(start, poison, messages);
+    return c.version(item.version())
+        .appending(List.of(fresh.get(0), new ExecutionFailed(poison)))
+        .messages(messages)
+        .fails(poison);
   }
 
   private StepCommit cancelled(
       OrchestrationWorkItem item,
       ExecutionStarted start,
-      List<Long> consumed,
+      List<HistoryEvent> fresh,
       String reason,
-      List<HistoryEvent> fresh) {
+      StepCommit.Builder c) {
     FailureDetails failure = FailureDetails.of("OrchestrationCancelled", reason);
-    StepCommit c =
-        ended(
-            item,
-            start,
-            consumed,
-            List.of(new OrchestratorStarted(item.now()), new ExecutionCancelled(reason)),
-            OrchestrationStatus.CANCELLED,
-            null,
-            failure,
-            item.version());
+    List<OutboundMessage> messages = new ArrayList<>();
+    failParent(start, failure, messages);
     // Outcomes that arrived with the cancel count too: a child that could not start because its id
     // was taken must not be cancelled, since that id belongs to another instance.
     List<HistoryEvent> known = new ArrayList<>(item.history());
     known.addAll(fresh);
     for (String child : OpenChildren.of(known)) {
-      c.messages()
-          .add(
-              new OutboundMessage(
-                  child,
-                  QueueMessage.cancel(
-                      "parent '" + item.instanceId() + "' was cancelled: " + reason),
-                  null));
-    }
-    return c;
-  }
-
-  private StepCommit ended(
-      OrchestrationWorkItem item,
-      ExecutionStarted start,
-      List<Long> consumed,
-      List<HistoryEvent> appended,
-      OrchestrationStatus status,
-      String output,
-      FailureDetails failure,
-      String version) {
-    List<OutboundMessage> messages = new ArrayList<>();
-    notifyParent(start, messages, new SubOrchestrationFailedFactory(failure));
-    return new StepCommit(
-        item.instanceId(),
-        item.lockToken(),
-        item.executionId(),
-        item.history().size(),
-        appended,
-        consumed,
-        status,
-        version,
-        output,
-        failure,
-        null,
-        false,
-        null,
-        List.of(),
-        messages,
-        List.of());
-  }
-
-  private static void notifyParent(
-      ExecutionStarted start, List<OutboundMessage> out, ParentEvent factory) {
-    ParentRef p = start.parent();
-    if (p != null) {
-      out.add(
+      messages.add(
           new OutboundMessage(
-              p.instanceId(),
-              QueueMessage.event(p.executionId(), factory.event(p.taskId())),
+              child,
+              QueueMessage.cancel("parent '" + item.instanceId() + "' was cancelled: " + reason),
               null));
     }
+    return c.version(item.version())
+        .appending(List.of(new OrchestratorStarted(item.now()), new ExecutionCancelled(reason)))
+        .messages(messages)
+        .cancelled(failure);
   }
 
-  private interface ParentEvent {
-    HistoryEvent event(int taskId);
-  }
-
-  private record SubOrchestrationCompletedFactory(String output) implements ParentEvent {
-    @Override
-    public HistoryEvent event(int taskId) {
-      return new SubOrchestrationCompleted(taskId, output);
+  private static void failParent(
+      ExecutionStarted start, FailureDetails failure, List<OutboundMessage> out) {
+    ParentRef p = start.parent();
+    if (p != null) {
+      out.add(toParent(p, new SubOrchestrationFailed(p.taskId(), failure)));
     }
   }
 
-  private record SubOrchestrationFailedFactory(FailureDetails failure) implements ParentEvent {
-    @Override
-    public HistoryEvent event(int taskId) {
-      return new SubOrchestrationFailed(taskId, failure);
-    }
+  private static OutboundMessage toParent(ParentRef p, HistoryEvent outcome) {
+    return new OutboundMessage(p.instanceId(), QueueMessage.event(p.executionId(), outcome), null);
   }
 }

@@ -1,4 +1,4 @@
-package dev.toygres.engine.store;
+package dev.toygres.engine.store.internal;
 
 import java.time.Instant;
 

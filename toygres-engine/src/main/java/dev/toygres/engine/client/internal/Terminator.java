@@ -1,9 +1,11 @@
-package dev.toygres.engine.store.internal;
+package dev.toygres.engine.client.internal;
 
 import dev.toygres.engine.FailureDetails;
 import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
+import dev.toygres.engine.store.internal.InstanceWriter;
+import dev.toygres.engine.store.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +18,7 @@ import java.util.List;
  * under the lease of a dead worker, say), which a cancel request would only reach after the lease
  * expires. The lease is revoked with the rest, so a late commit by the old holder is refused.
  */
-public final class Terminator {
+final class Terminator {
   private final InstanceWriter instances;
   private final String lock;
   private final String nextSeq;
@@ -24,7 +26,7 @@ public final class Terminator {
   private final String endExecution;
   private final String dropWork;
 
-  public Terminator(String s, InstanceWriter instances) {
+  Terminator(String s, InstanceWriter instances) {
     this.instances = instances;
     lock =
         "SELECT status, execution_id FROM %s.instances WHERE instance_id = ? FOR UPDATE"
@@ -53,7 +55,7 @@ public final class Terminator {
   /**
    * Returns the instance's status before, or null if it does not exist; ends it only if running.
    */
-  public String terminate(Connection c, String instanceId, String reason) throws SQLException {
+  String terminate(Connection c, String instanceId, String reason) throws SQLException {
     String status;
     int execution;
     try (PreparedStatement ps = c.prepareStatement(lock)) {

@@ -1,4 +1,4 @@
-package dev.toygres.engine.store.internal;
+package dev.toygres.engine.client.internal;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.ExecutionInfo;
@@ -6,6 +6,7 @@ import dev.toygres.engine.client.HistoryRecord;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.InstanceQuery;
 import dev.toygres.engine.client.Page;
+import dev.toygres.engine.store.internal.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Reads and maintenance for the client's management API. */
-public final class ManagementQueries {
+final class ManagementQueries {
   private static final String INSTANCE_COLUMNS =
       "instance_id, name, version, status, execution_id, created_at, updated_at, completed_at,"
           + " custom_status, output, error::text, parent_instance_id";
@@ -32,7 +33,7 @@ public final class ManagementQueries {
   private final String purgeHistory;
   private final String purgeInstances;
 
-  public ManagementQueries(String s) {
+  ManagementQueries(String s) {
     this.s = s;
     getInstance =
         "SELECT %s FROM %s.instances WHERE instance_id = ?".formatted(INSTANCE_COLUMNS, s);
@@ -73,8 +74,8 @@ public final class ManagementQueries {
   }
 
   /** The instances with these ids that exist, in one query. */
-  public java.util.Map<String, InstanceInfo> instances(
-      Connection c, java.util.Collection<String> ids) throws SQLException {
+  java.util.Map<String, InstanceInfo> instances(Connection c, java.util.Collection<String> ids)
+      throws SQLException {
     java.util.Map<String, InstanceInfo> out = new java.util.HashMap<>();
     if (ids.isEmpty()) {
       return out;
@@ -98,7 +99,7 @@ public final class ManagementQueries {
   }
 
   /** Ids of the running instances of one orchestration, in one query. */
-  public List<String> runningIds(Connection c, String name) throws SQLException {
+  List<String> runningIds(Connection c, String name) throws SQLException {
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -113,7 +114,7 @@ public final class ManagementQueries {
     return out;
   }
 
-  public Optional<InstanceInfo> instance(Connection c, String id) throws SQLException {
+  Optional<InstanceInfo> instance(Connection c, String id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(getInstance)) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -138,7 +139,7 @@ public final class ManagementQueries {
         rs.getString(12));
   }
 
-  public Page<InstanceInfo> list(Connection c, InstanceQuery q) throws SQLException {
+  Page<InstanceInfo> list(Connection c, InstanceQuery q) throws SQLException {
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(INSTANCE_COLUMNS)
@@ -191,7 +192,7 @@ public final class ManagementQueries {
     return new Page<>(items, next);
   }
 
-  public List<ExecutionInfo> executions(Connection c, String id) throws SQLException {
+  List<ExecutionInfo> executions(Connection c, String id) throws SQLException {
     List<ExecutionInfo> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(executions)) {
       ps.setString(1, id);
@@ -216,7 +217,7 @@ public final class ManagementQueries {
     return out;
   }
 
-  public List<HistoryRecord> history(Connection c, String id, int executionId) throws SQLException {
+  List<HistoryRecord> history(Connection c, String id, int executionId) throws SQLException {
     List<HistoryRecord> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(history)) {
       ps.setString(1, id);
@@ -225,7 +226,7 @@ public final class ManagementQueries {
         while (rs.next()) {
           out.add(
               new HistoryRecord(
-                  rs.getInt(1), Sql.instant(rs.getTimestamp(2)), Sql.event(rs.getString(3))));
+                  rs.getInt(1), Sql.instant(rs.getTimestamp(2)), Sql.event(id, rs.getString(3))));
         }
       }
     }
@@ -233,7 +234,7 @@ public final class ManagementQueries {
   }
 
   /** Deletes an instance row (the caller deletes its data first). */
-  public boolean delete(Connection c, String id) throws SQLException {
+  boolean delete(Connection c, String id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(deleteInstance)) {
       ps.setString(1, id);
       return ps.executeUpdate() == 1;
@@ -241,7 +242,7 @@ public final class ManagementQueries {
   }
 
   /** Deletes ended executions older than the cutoff, and ended instances left with none. */
-  public int purge(Connection c, Instant before) throws SQLException {
+  int purge(Connection c, Instant before) throws SQLException {
     List<String[]> purged = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(purgeExecutions)) {
       ps.setTimestamp(1, Timestamp.from(before));

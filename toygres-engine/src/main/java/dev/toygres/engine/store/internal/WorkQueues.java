@@ -1,0 +1,154 @@
+package dev.toygres.engine.store.internal;
+
+import dev.toygres.engine.history.HistoryEvent.Completion;
+import dev.toygres.engine.store.PostgresStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The worker's side of the store: lease work, commit steps and activity outcomes, renew and give
+ * back leases. Every method is one transaction. Thread-safe.
+ */
+public final class WorkQueues {
+  private final DataSource ds;
+  private final StepWriter steps;
+  private final OrchestrationQueue orchestrations;
+  private final ActivityQueue activities;
+
+  public WorkQueues(DataSource ds, String schema) {
+    this.ds = ds;
+    Sql.checkSchema(schema);
+    this.steps = new StepWriter(schema, new InstanceWriter(schema));
+    this.orchestrations = new OrchestrationQueue(schema);
+    this.activities = new ActivityQueue(schema);
+  }
+
+  /** The work queues in the schema of {@code store}, over its pool. */
+  public static WorkQueues of(PostgresStore store) {
+    return new WorkQueues(store.dataSource(), store.schema());
+  }
+
+  /** Leases the instance whose oldest visible message is oldest, if any. */
+  public Optional<OrchestrationWorkItem> fetchOrchestrationWorkItem(
+      String workerId, Duration lease) {
+    return fetchOrchestrationWorkItems(workerId, 1, lease).stream().findFirst();
+  }
+
+  /** Leases up to {@code max} instances with visible messages, under one lock token. */
+  public List<OrchestrationWorkItem> fetchOrchestrationWorkItems(
+      String workerId, int max, Duration lease) {
+    return Sql.leaseTx(
+        ds, "fetching orchestration work", c -> orchestrations.fetch(c, workerId, max, lease));
+  }
+
+  /**
+   * Commits a step atomically; throws {@link LeaseLostException} (and writes nothing) if the lease
+   * is gone.
+   */
+  public void commitStep(StepCommit step) {
+    if (!commitSteps(List.of(step))[0]) {
+      throw new LeaseLostException(step.instanceId(), step.executionId(), step.lockToken());
+    }
+  }
+
+  /**
+   * Commits several steps in one transaction (one WAL flush for all). Returns, per step, whether it
+   * was written: a step whose lease was lost writes nothing, and the others still commit.
+   */
+  public boolean[] commitSteps(List<StepCommit> batch) {
+    return Sql.tx(
+        ds,
+        batch.size() == 1
+            ? "committing step of " + batch.get(0).instanceId()
+            : "committing " + batch.size() + " steps",
+        c -> {
+          boolean[] written = new boolean[batch.size()];
+          for (int i = 0; i < written.length; i++) {
+            written[i] = steps.commit(c, batch.get(i));
+          }
+          return written;
+        });
+  }
+
+  /** Drops the messages of a leased item whose instance has ended, and releases the lease. */
+  public void discardMessages(OrchestrationWorkItem item) {
+    Sql.auto(
+        ds,
+        "discarding messages for " + item.instanceId(),
+        c -> {
+          orchestrations.discard(c, item);
+          return null;
+        });
+  }
+
+  /** Gives the lease back after a failed step; the item is visible again after {@code delay}. */
+  public void abandonOrchestrationWorkItem(
+      OrchestrationWorkItem item, String error, Duration delay) {
+    Sql.auto(
+        ds,
+        "abandoning " + item.instanceId(),
+        c -> {
+          orchestrations.abandon(c, item.instanceId(), item.lockToken(), error, delay);
+          return null;
+        });
+  }
+
+  /** Leases up to {@code max} visible activity calls, under one lock token. */
+  public List<ActivityWorkItem> fetchActivityWorkItems(String workerId, int max, Duration lease) {
+    return Sql.leaseTx(
+        ds, "fetching activity work", c -> activities.fetch(c, workerId, max, lease));
+  }
+
+  /** Records activity outcomes in one transaction; per item, whether its lease was still held. */
+  public boolean[] completeActivities(List<ActivityWorkItem> items, List<Completion> outcomes) {
+    return Sql.tx(ds, "completing activities", c -> activities.complete(c, items, outcomes));
+  }
+
+  /** Gives an activity call back unrun; it is visible again after {@code delay}. */
+  public void abandonActivity(ActivityWorkItem item, Duration delay) {
+    Sql.auto(
+        ds,
+        "abandoning activity " + item.id() + " of " + item.instanceId(),
+        c -> {
+          activities.abandon(c, item, delay);
+          return null;
+        });
+  }
+
+  /** Extends the leases held under the given tokens. */
+  public void renewLeases(
+      Collection<UUID> orchestrationTokens, Collection<UUID> activityTokens, Duration lease) {
+    Sql.leaseTx(
+        ds,
+        "renewing leases",
+        c ->
+            orchestrations.renew(c, orchestrationTokens, lease)
+                + activities.renew(c, activityTokens, lease));
+  }
+
+  /** When the earliest future orchestration message (a timer, usually) becomes visible. */
+  public Optional<Instant> nextOrchestrationVisibleAt() {
+    return Sql.auto(ds, "reading next timer", orchestrations::nextVisibleAt);
+  }
+
+  /** When the earliest future activity call (a retry, usually) becomes visible. */
+  public Optional<Instant> nextActivityVisibleAt() {
+    return Sql.auto(ds, "reading next activity", activities::nextVisibleAt);
+  }
+
+  /** Sends messages outside a step. */
+  public void send(List<OutboundMessage> messages) {
+    Sql.tx(
+        ds,
+        "sending messages",
+        c -> {
+          steps.insertMessages(c, messages);
+          return null;
+        });
+  }
+}
