@@ -26,6 +26,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,36 @@ class ProductHistoriesIT {
   void historiesOfEveryProductOrchestrationFromARealServerReplayWithTheCurrentCode()
       throws Exception {
     Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "histories-");
+    Map<String, List<HistoryEvent>> recordings = new LinkedHashMap<>();
+    try {
+      record(dataDir, recordings);
+    } finally {
+      LeftoverServers.stopAll(dataDir);
+      deleteTree(dataDir);
+    }
+
+    for (Map.Entry<String, List<HistoryEvent>> r : recordings.entrySet()) {
+      HistoryReplayer.assertReplays(ProductOrchestrations.registry(), r.getKey(), r.getValue());
+      assertThat(HistoryReplayer.parse(HistoryReplayer.toJson(r.getValue())))
+          .isEqualTo(r.getValue());
+    }
+    if (RECORD) {
+      if (Files.isDirectory(DIR)) {
+        try (Stream<Path> old = Files.list(DIR)) {
+          for (Path p : old.filter(p -> p.toString().endsWith(".json")).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      for (Map.Entry<String, List<HistoryEvent>> r : recordings.entrySet()) {
+        HistoryReplayer.save(DIR.resolve(r.getKey() + ".json"), r.getValue());
+      }
+    }
+  }
+
+  /** Runs the scenario on a server in {@code dataDir}; fills {@code recordings} by instance id. */
+  private static void record(Path dataDir, Map<String, List<HistoryEvent>> recordings)
+      throws Exception {
     List<String> ids = new ArrayList<>();
     Row rec;
     String superseding;
@@ -118,7 +149,6 @@ class ProductHistoriesIT {
 
     // Started again with auto-repair on, the supervisor finds the recorded actor missing and
     // starts one; the delete then wakes that actor, which stops.
-    Map<String, List<HistoryEvent>> recordings = new LinkedHashMap<>();
     try (TestServer second = TestServer.start(dataDir, FIRST_PORT, settings(true));
         MetadataDb db = MetadataDb.of(dataDir)) {
       DurableClient engine = db.engine();
@@ -139,26 +169,6 @@ class ProductHistoriesIT {
       ids.addAll(List.of(delete, repaired, ActorSupervisor.INSTANCE_ID, Pruner.INSTANCE_ID));
       for (String id : ids) {
         recordings.put(id, recording(engine, id));
-      }
-    } finally {
-      LeftoverServers.stopAll(dataDir);
-    }
-
-    for (Map.Entry<String, List<HistoryEvent>> r : recordings.entrySet()) {
-      HistoryReplayer.assertReplays(ProductOrchestrations.registry(), r.getKey(), r.getValue());
-      assertThat(HistoryReplayer.parse(HistoryReplayer.toJson(r.getValue())))
-          .isEqualTo(r.getValue());
-    }
-    if (RECORD) {
-      if (Files.isDirectory(DIR)) {
-        try (Stream<Path> old = Files.list(DIR)) {
-          for (Path p : old.filter(p -> p.toString().endsWith(".json")).toList()) {
-            Files.delete(p);
-          }
-        }
-      }
-      for (Map.Entry<String, List<HistoryEvent>> r : recordings.entrySet()) {
-        HistoryReplayer.save(DIR.resolve(r.getKey() + ".json"), r.getValue());
       }
     }
   }
@@ -198,6 +208,15 @@ class ProductHistoriesIT {
         ResultSet rs = ps.executeQuery()) {
       assertThat(rs.next()).isTrue();
       return new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3));
+    }
+  }
+
+  /** Best effort: a file left behind must not hide the test's own failure. */
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // mvn clean removes target/ anyway
     }
   }
 
