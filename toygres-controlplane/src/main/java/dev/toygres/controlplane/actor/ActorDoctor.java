@@ -5,7 +5,6 @@ import static dev.toygres.controlplane.config.Durations.format;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
-import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
@@ -64,7 +63,7 @@ public final class ActorDoctor {
       if (r.actorId() != null) {
         byActor.put(r.actorId(), r);
       }
-      if (r.state() == InstanceState.RUNNING || r.state() == InstanceState.STOPPED) {
+      if (ActorFence.WATCHED.contains(r.state())) {
         findings.add(diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now));
       }
     }
@@ -72,8 +71,7 @@ public final class ActorDoctor {
     live.forEach(r -> byK8s.put(r.k8sName(), r));
     for (String id : running) {
       InstanceRecord owner = byActor.get(id);
-      if (owner != null
-          && (owner.state() == InstanceState.RUNNING || owner.state() == InstanceState.STOPPED)) {
+      if (owner != null && ActorFence.WATCHED.contains(owner.state())) {
         continue;
       }
       findings.add(orphan(id, owner != null ? owner : byK8s.get(k8sNameOf(id)), now));
@@ -197,7 +195,7 @@ public final class ActorDoctor {
     String reason;
     if (owner == null) {
       reason = "actor " + actorId + " is running but its instance no longer exists";
-    } else if (owner.state() != InstanceState.RUNNING && owner.state() != InstanceState.STOPPED) {
+    } else if (!ActorFence.WATCHED.contains(owner.state())) {
       reason = "actor " + actorId + " is running but its instance is " + owner.state().dbName();
     } else {
       reason =

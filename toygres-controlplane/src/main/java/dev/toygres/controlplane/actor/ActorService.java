@@ -4,13 +4,11 @@ import dev.toygres.controlplane.ToygresException;
 import dev.toygres.controlplane.actor.ActorOperations.ActorResult;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
-import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationNotRunningException;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -21,8 +19,6 @@ import java.util.function.Function;
  * cannot both win; an actor that is no longer the recorded one stops itself at its next check.
  */
 public final class ActorService {
-  private static final EnumSet<InstanceState> WATCHED =
-      EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED);
   private final CmsStore cms;
   private final DurableClient engine;
   private final Function<String, InstanceRecord> byName;
@@ -94,7 +90,7 @@ public final class ActorService {
 
   private InstanceRecord watched(String name) {
     InstanceRecord r = byName.apply(name);
-    if (!WATCHED.contains(r.state())) {
+    if (!ActorFence.WATCHED.contains(r.state())) {
       throw ToygresException.conflict(
           "instance '"
               + name
