@@ -7,6 +7,7 @@ import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.controlplane.cms.ProbeResult;
 import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.activity.Activity;
 import dev.toygres.engine.activity.ActivityContext;
 import java.util.Optional;
@@ -88,7 +89,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     String password;
     try {
       password = secrets.decrypt(r.access().monitorPasswordSealed());
-    } catch (IllegalStateException e) {
+    } catch (SecretException e) {
       return ProbeResult.failed("cannot decrypt the monitoring secret: " + e.getMessage());
     }
     return probe.probe(r.access().socketDir(), r.port(), password);

@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.actor;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
@@ -57,8 +58,9 @@ public final class ActorRecovery {
    * by} (named in instance events and audit rows); with {@code dryRun}, only says what it would do.
    */
   public List<Result> recover(Set<Diagnosis> diagnoses, boolean dryRun, Initiator by) {
-    if (diagnoses.contains(Diagnosis.HEALTHY)) {
-      throw ToygresException.badRequest(
+    if (diagnoses.stream().anyMatch(d -> !d.recoverable())) {
+      throw new InvalidRequestException(
+          "diagnoses",
           "healthy actors need no recovery; choose among stale, zombie, missing, dead,"
               + " cancelled, orphaned");
     }
@@ -183,7 +185,7 @@ public final class ActorRecovery {
                   + action
                   + "): "
                   + f.reason());
-    } catch (ToygresException conflict) {
+    } catch (ConflictException conflict) {
       return new Result(
           f.instanceName(),
           f.diagnosis().label(),

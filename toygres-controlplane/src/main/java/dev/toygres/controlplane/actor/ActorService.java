@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.actor;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
 import dev.toygres.controlplane.actor.ActorOperations.ActorResult;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
@@ -30,21 +30,15 @@ public final class ActorService {
   }
 
   public ActorResult start(String name) {
-    InstanceRecord r = watched(name);
-    if (isRunning(r.actorId())) {
-      throw ToygresException.conflict(
-          "instance '"
-              + name
-              + "' already has a running actor ("
-              + r.actorId()
-              + "); use actor restart to replace it");
-    }
+    InstanceRecord r = byName.apply(name);
+    ActorAction.START.check(r, isRunning(r.actorId()));
     String id = launch(r, r.actorId(), "actor started by an operator");
     return new ActorResult(name, id, null, "started");
   }
 
   public ActorResult restart(String name) {
-    InstanceRecord r = watched(name);
+    InstanceRecord r = byName.apply(name);
+    ActorAction.RESTART.check(r, false);
     String previous = r.actorId();
     String id = launch(r, previous, "actor restarted by an operator (previous " + previous + ")");
     cancelQuietly(previous, "replaced by " + id);
@@ -53,9 +47,7 @@ public final class ActorService {
 
   public ActorResult cancel(String name) {
     InstanceRecord r = byName.apply(name);
-    if (!isRunning(r.actorId())) {
-      throw ToygresException.conflict("instance '" + name + "' has no running actor to cancel");
-    }
+    ActorAction.CANCEL.check(r, isRunning(r.actorId()));
     cms.monitoringOff(
         r.id(),
         r.actorId(),
@@ -79,26 +71,13 @@ public final class ActorService {
   public String launch(InstanceRecord r, String expected, String why) {
     String id = ActorIds.fresh(r.k8sName(), UUID.randomUUID());
     if (!cms.recordActor(r.id(), expected, id, why)) {
-      throw ToygresException.conflict(
+      throw new ConflictException(
           "the actor of instance '"
               + r.userName()
               + "' was changed by another operation at the same time; try again");
     }
     engine.start(InstanceActor.NAME, id, new InstanceActor.Input(r.id(), 0));
     return id;
-  }
-
-  private InstanceRecord watched(String name) {
-    InstanceRecord r = byName.apply(name);
-    if (!ActorFence.WATCHED.contains(r.state())) {
-      throw ToygresException.conflict(
-          "instance '"
-              + name
-              + "' is "
-              + r.state().dbName()
-              + "; actors watch running or stopped instances only");
-    }
-    return r;
   }
 
   private boolean isRunning(String actorId) {

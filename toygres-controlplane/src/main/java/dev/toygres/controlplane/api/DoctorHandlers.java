@@ -1,6 +1,5 @@
 package dev.toygres.controlplane.api;
 
-import dev.toygres.controlplane.ToygresException;
 import dev.toygres.controlplane.actor.ActorOperations;
 import dev.toygres.controlplane.actor.ActorRecovery;
 import dev.toygres.controlplane.actor.Diagnosis;
@@ -66,10 +65,6 @@ final class DoctorHandlers {
   }
 
   private static Set<Diagnosis> parse(String text) {
-    try {
-      return Diagnosis.parseList(text);
-    } catch (IllegalArgumentException e) {
-      throw ToygresException.badRequest(e.getMessage());
-    }
+    return Diagnosis.parseList(text);
   }
 }

@@ -1,7 +1,7 @@
 package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.actor.ActorOperations;
 import dev.toygres.controlplane.api.InstanceViews.CreateBody;
 import dev.toygres.controlplane.api.InstanceViews.Detail;
@@ -67,7 +67,7 @@ final class InstanceHandlers {
     String name = Params.instanceName(ctx);
     PasswordBody b = RequestBodies.read(ctx, PasswordBody.class);
     if (b.password() == null || b.password().isEmpty()) {
-      throw ToygresException.badRequest("field 'password' is required");
+      throw new InvalidRequestException("password", "field 'password' is required");
     }
     ctx.json(instances.changePassword(name, b.password()));
   }
@@ -93,10 +93,10 @@ final class InstanceHandlers {
     // Only the request's shape is checked here; the rules for names, passwords, versions and
     // sizes live in the instance service, so the API and every other caller share them.
     if (b.name() == null || b.name().isEmpty()) {
-      throw ToygresException.badRequest("field 'name' is required");
+      throw new InvalidRequestException("name", "field 'name' is required");
     }
     if (b.password() == null || b.password().isEmpty()) {
-      throw ToygresException.badRequest("field 'password' is required");
+      throw new InvalidRequestException("password", "field 'password' is required");
     }
     return new CreateRequest(
         b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb(), b.user());
@@ -112,7 +112,8 @@ final class InstanceHandlers {
     if (v.isIntegralNumber() && v.canConvertToInt()) {
       return Integer.toString(v.intValue());
     }
-    throw ToygresException.badRequest(
+    throw new InvalidRequestException(
+        "postgres_version",
         "field 'postgres_version' must be a major version as a string or an integer (e.g. 17)");
   }
 }

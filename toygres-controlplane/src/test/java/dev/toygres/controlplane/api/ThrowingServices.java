@@ -10,6 +10,7 @@ import dev.toygres.engine.store.PostgresStore;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -21,10 +22,16 @@ import javax.sql.DataSource;
 final class ThrowingServices {
   static final String MESSAGE = "a service was called by a request the API should have refused";
   final AtomicInteger calls = new AtomicInteger();
+  private volatile Function<String, RuntimeException> failure = IllegalStateException::new;
+
+  /** Makes every call fail with {@code failure} (given {@link #MESSAGE}) instead. */
+  void failWith(Function<String, RuntimeException> failure) {
+    this.failure = failure;
+  }
 
   RuntimeException called() {
     calls.incrementAndGet();
-    return new IllegalStateException(MESSAGE);
+    return failure.apply(MESSAGE);
   }
 
   DurableClient engine() {
