@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * queries whatever its size: the CMS's instances, the engine's view of every recorded actor, and
  * the ids of every running actor orchestration (for orphans).
  */
-public final class ActorDoctor {
+public final class ActorDoctor implements DoctorOperations {
   private final CmsStore cms;
   private final DurableClient engine;
   private final Duration staleAfter;
@@ -43,6 +44,7 @@ public final class ActorDoctor {
   }
 
   /** Diagnoses every running or stopped instance and lists orphaned actors. */
+  @Override
   public DoctorReport diagnose() {
     // Running actors first: an actor is recorded in the CMS before it is started in the engine, so
     // one seen running here is seen recorded below, and is not taken for an orphan while it starts.
@@ -79,10 +81,31 @@ public final class ActorDoctor {
     return new DoctorReport(now, findings);
   }
 
-  /** Diagnoses one instance (for its detail view); two queries. */
+  /** Diagnoses one instance (for its detail view); one engine query. */
+  @Override
   public Finding diagnose(InstanceRecord r) {
     InstanceInfo actor = r.actorId() == null ? null : engine.getInstance(r.actorId()).orElse(null);
     return diagnose(r, actor, clock.get());
+  }
+
+  /** Diagnoses each of {@code instances} (the instance list); one engine query. */
+  @Override
+  public Map<UUID, Finding> diagnose(List<InstanceRecord> instances) {
+    Set<String> recorded = new HashSet<>();
+    instances.forEach(
+        r -> {
+          if (r.actorId() != null) {
+            recorded.add(r.actorId());
+          }
+        });
+    Map<String, InstanceInfo> actors =
+        recorded.isEmpty() ? Map.of() : engine.getInstances(recorded);
+    Instant now = clock.get();
+    Map<UUID, Finding> out = new HashMap<>();
+    for (InstanceRecord r : instances) {
+      out.put(r.id(), diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now));
+    }
+    return out;
   }
 
   Finding diagnose(InstanceRecord r, InstanceInfo actor, Instant now) {

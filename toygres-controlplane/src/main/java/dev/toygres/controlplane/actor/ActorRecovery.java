@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * which also ends one stuck under a dead worker's lease at once. Every repair (done or skipped)
  * writes an {@code actor.repair} row to the audit log naming who asked for it.
  */
-public final class ActorRecovery {
+public final class ActorRecovery implements RecoveryOperations {
   private static final Logger log = LoggerFactory.getLogger(ActorRecovery.class);
   static final String AUDIT_ACTION = "actor.repair";
   private final ActorDoctor doctor;
@@ -57,6 +57,7 @@ public final class ActorRecovery {
    * Diagnoses the fleet and repairs the findings with one of {@code diagnoses}, on behalf of {@code
    * by} (named in instance events and audit rows); with {@code dryRun}, only says what it would do.
    */
+  @Override
   public List<Result> recover(Set<Diagnosis> diagnoses, boolean dryRun, Initiator by) {
     if (diagnoses.stream().anyMatch(d -> !d.recoverable())) {
       throw new InvalidRequestException(

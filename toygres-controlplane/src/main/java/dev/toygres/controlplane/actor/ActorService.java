@@ -18,7 +18,7 @@ import java.util.function.Function;
  * before the actor starts, with a compare-and-set on the previous id, so two concurrent operations
  * cannot both win; an actor that is no longer the recorded one stops itself at its next check.
  */
-public final class ActorService {
+public final class ActorService implements ActorOperations {
   private final CmsStore cms;
   private final DurableClient engine;
   private final Function<String, InstanceRecord> byName;
@@ -29,6 +29,7 @@ public final class ActorService {
     this.byName = byName;
   }
 
+  @Override
   public ActorResult start(String name) {
     InstanceRecord r = byName.apply(name);
     ActorAction.START.check(r, isRunning(r.actorId()));
@@ -36,6 +37,7 @@ public final class ActorService {
     return new ActorResult(name, id, null, "started");
   }
 
+  @Override
   public ActorResult restart(String name) {
     InstanceRecord r = byName.apply(name);
     ActorAction.RESTART.check(r, false);
@@ -45,6 +47,7 @@ public final class ActorService {
     return new ActorResult(name, id, previous, "restarted");
   }
 
+  @Override
   public ActorResult cancel(String name) {
     InstanceRecord r = byName.apply(name);
     ActorAction.CANCEL.check(r, isRunning(r.actorId()));
@@ -54,17 +57,6 @@ public final class ActorService {
         "actor " + r.actorId() + " cancelled by an operator; monitoring is off");
     cancelQuietly(r.actorId(), "cancelled by an operator");
     return new ActorResult(name, r.actorId(), null, "cancelled");
-  }
-
-  public String actorStatus(InstanceRecord instance) {
-    if (instance.actorId() == null) {
-      return "none";
-    }
-    return engine
-        .getInstance(instance.actorId())
-        .map(InstanceInfo::status)
-        .map(OrchestrationStatus::dbName)
-        .orElse("missing");
   }
 
   /** Records a fresh actor id (compare-and-set on {@code expected}) and starts the actor. */

@@ -2,7 +2,7 @@ package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.InvalidRequestException;
-import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.actor.DoctorOperations;
 import dev.toygres.controlplane.api.InstanceViews.CreateBody;
 import dev.toygres.controlplane.api.InstanceViews.Detail;
 import dev.toygres.controlplane.api.InstanceViews.EventView;
@@ -24,11 +24,11 @@ final class InstanceHandlers {
   static final int DEFAULT_HISTORY_LIMIT = 50;
 
   private final InstanceOperations instances;
-  private final ActorOperations actors;
+  private final DoctorOperations doctor;
 
-  InstanceHandlers(InstanceOperations instances, ActorOperations actors) {
+  InstanceHandlers(InstanceOperations instances, DoctorOperations doctor) {
     this.instances = instances;
-    this.actors = actors;
+    this.doctor = doctor;
   }
 
   void list(Context ctx) {
@@ -44,7 +44,7 @@ final class InstanceHandlers {
 
   void get(Context ctx) {
     InstanceRecord r = instances.get(Params.instanceName(ctx));
-    ctx.json(Detail.of(r, instances.maskedConnectionString(r), actors.diagnose(r)));
+    ctx.json(Detail.of(r, instances.maskedConnectionString(r), doctor.diagnose(r)));
   }
 
   void delete(Context ctx) {

@@ -44,6 +44,8 @@ class HttpApiTest {
             new ApiContext(
                 services.instances(),
                 services.actors(),
+                services.doctor(),
+                services.recovery(),
                 services.engine(),
                 TOKEN,
                 registry,
@@ -360,6 +362,8 @@ class HttpApiTest {
             new ApiContext(
                     services.instances(),
                     services.actors(),
+                    services.doctor(),
+                    services.recovery(),
                     services.engine(),
                     TOKEN,
                     registry,

@@ -1,6 +1,13 @@
 package dev.toygres.controlplane.api;
 
 import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.actor.ActorRecovery;
+import dev.toygres.controlplane.actor.Diagnosis;
+import dev.toygres.controlplane.actor.DoctorOperations;
+import dev.toygres.controlplane.actor.DoctorReport;
+import dev.toygres.controlplane.actor.DoctorReport.Finding;
+import dev.toygres.controlplane.actor.Initiator;
+import dev.toygres.controlplane.actor.RecoveryOperations;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
@@ -9,6 +16,9 @@ import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.store.PostgresStore;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -52,6 +62,14 @@ final class ThrowingServices {
 
   ActorOperations actors() {
     return new Actors();
+  }
+
+  DoctorOperations doctor() {
+    return new Doctor();
+  }
+
+  RecoveryOperations recovery() {
+    return new Recovery();
   }
 
   private final class Instances implements InstanceOperations {
@@ -131,27 +149,29 @@ final class ThrowingServices {
     public ActorResult cancel(String name) {
       throw called();
     }
+  }
 
+  private final class Doctor implements DoctorOperations {
     @Override
-    public String actorStatus(InstanceRecord instance) {
+    public Finding diagnose(InstanceRecord instance) {
       throw called();
     }
 
     @Override
-    public dev.toygres.controlplane.actor.DoctorReport.Finding diagnose(InstanceRecord instance) {
+    public Map<UUID, Finding> diagnose(List<InstanceRecord> instances) {
       throw called();
     }
 
     @Override
-    public dev.toygres.controlplane.actor.DoctorReport doctor() {
+    public DoctorReport diagnose() {
       throw called();
     }
+  }
 
+  private final class Recovery implements RecoveryOperations {
     @Override
-    public java.util.List<dev.toygres.controlplane.actor.ActorRecovery.Result> recover(
-        java.util.Set<dev.toygres.controlplane.actor.Diagnosis> diagnoses,
-        boolean dryRun,
-        String tokenName) {
+    public List<ActorRecovery.Result> recover(
+        Set<Diagnosis> diagnoses, boolean dryRun, Initiator by) {
       throw called();
     }
   }
