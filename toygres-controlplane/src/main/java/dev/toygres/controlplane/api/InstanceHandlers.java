@@ -2,7 +2,9 @@ package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.access.Caller;
 import dev.toygres.controlplane.actor.DoctorOperations;
+import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.api.InstanceViews.CreateBody;
 import dev.toygres.controlplane.api.InstanceViews.Detail;
 import dev.toygres.controlplane.api.InstanceViews.EventView;
@@ -14,6 +16,9 @@ import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.controlplane.instance.InstanceOperations.CreateRequest;
 import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,8 +36,15 @@ final class InstanceHandlers {
     this.doctor = doctor;
   }
 
+  /** Every instance with its allowed actions: two queries for the fleet. */
   void list(Context ctx) {
-    ctx.json(instances.list().stream().map(Summary::of).toList());
+    List<InstanceRecord> all = instances.list();
+    Map<UUID, Finding> actors = doctor.diagnose(all);
+    Caller caller = BearerAuth.caller(ctx);
+    ctx.json(
+        all.stream()
+            .map(r -> Summary.of(r, AllowedActions.of(caller, r, actors.get(r.id()))))
+            .toList());
   }
 
   void create(Context ctx) {
@@ -44,7 +56,13 @@ final class InstanceHandlers {
 
   void get(Context ctx) {
     InstanceRecord r = instances.get(Params.instanceName(ctx));
-    ctx.json(Detail.of(r, instances.maskedConnectionString(r), doctor.diagnose(r)));
+    Finding actor = doctor.diagnose(r);
+    ctx.json(
+        Detail.of(
+            r,
+            instances.maskedConnectionString(r),
+            actor,
+            AllowedActions.of(BearerAuth.caller(ctx), r, actor)));
   }
 
   void delete(Context ctx) {

@@ -7,6 +7,7 @@ import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the instance routes send and receive, as records serialized in snake_case. None of them
@@ -51,8 +52,9 @@ final class InstanceViews {
       boolean monitoringEnabled,
       String host,
       Integer port,
-      Instant createdAt) {
-    static Summary of(InstanceRecord r) {
+      Instant createdAt,
+      List<String> allowedActions) {
+    static Summary of(InstanceRecord r, List<String> allowedActions) {
       return new Summary(
           r.userName(),
           r.k8sName(),
@@ -65,7 +67,8 @@ final class InstanceViews {
           r.monitoringEnabled(),
           r.host(),
           r.port(),
-          r.createdAt());
+          r.createdAt(),
+          allowedActions);
     }
   }
 
@@ -99,8 +102,10 @@ final class InstanceViews {
       Instant deletedAt,
       String connectionString,
       Actor actor,
-      DataPlane dataPlane) {
-    static Detail of(InstanceRecord r, String connectionString, Finding actor) {
+      DataPlane dataPlane,
+      List<String> allowedActions) {
+    static Detail of(
+        InstanceRecord r, String connectionString, Finding actor, List<String> allowedActions) {
       return new Detail(
           r.id() == null ? null : r.id().toString(),
           r.userName(),
@@ -124,7 +129,8 @@ final class InstanceViews {
           r.deletedAt(),
           connectionString,
           new Actor(r.actorId(), actor.actorStatus(), actor.diagnosis().label(), actor.reason()),
-          new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()));
+          new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()),
+          allowedActions);
     }
   }
 

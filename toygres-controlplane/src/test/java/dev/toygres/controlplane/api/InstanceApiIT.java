@@ -119,6 +119,7 @@ class InstanceApiIT {
     assertThat(client.get("/api/instances/api-db1/health-checks?limit=1").json().size())
         .isEqualTo(1);
     assertThat(detail("api-db1").get("health_status").asText()).isEqualTo("healthy");
+    allowedActionsOfARunningInstance();
 
     JsonNode events = client.get("/api/instances/api-db1/events").json();
     assertThat(events.size()).isGreaterThanOrEqualTo(2);
@@ -137,6 +138,10 @@ class InstanceApiIT {
 
     lifecycle("stop", "stopped");
     assertThat(detail("api-db1").get("data_plane").get("pid").isNull()).isTrue();
+    assertThat(allowed(detail("api-db1")))
+        .containsExactly("start", "restart", "delete", "actor.restart", "actor.cancel");
+    assertThat(allowed(find(client.get("/api/instances").json(), "api-db1")))
+        .isEqualTo(allowed(detail("api-db1")));
     assertError(client.post("/api/instances/api-db1/stop"), 409);
     lifecycle("start", "running");
     lifecycle("restart", "running");
@@ -174,6 +179,15 @@ class InstanceApiIT {
     JsonNode off = detail("api-db1");
     assertThat(off.get("monitoring_enabled").asBoolean()).isFalse();
     assertThat(off.get("actor").get("status").asText()).isEqualTo("cancelled");
+    assertThat(allowed(off))
+        .containsExactly(
+            "stop",
+            "restart",
+            "delete",
+            "password",
+            "actor.start",
+            "actor.restart",
+            "actor.recover");
     assertThat(assertError(client.post("/api/instances/api-db1/actor/cancel"), 409))
         .contains("no running actor");
 
@@ -182,6 +196,32 @@ class InstanceApiIT {
     assertThat(started.json().get("status").asText()).isEqualTo("started");
     assertThat(started.json().has("previous_actor_id")).isFalse();
     assertThat(detail("api-db1").get("monitoring_enabled").asBoolean()).isTrue();
+  }
+
+  /**
+   * A running, healthy instance with its actor: what it allows (to an admin, and nothing to a
+   * viewer).
+   */
+  private void allowedActionsOfARunningInstance() {
+    List<String> running =
+        List.of("stop", "restart", "delete", "password", "actor.restart", "actor.cancel");
+    assertThat(allowed(detail("api-db1"))).containsExactlyElementsOf(running);
+    JsonNode line = find(client.get("/api/instances").json(), "api-db1");
+    assertThat(allowed(line)).containsExactlyElementsOf(running);
+
+    ApiClient.Response token =
+        client.post("/api/tokens", "{\"name\":\"api-viewer\",\"role\":\"viewer\"}");
+    assertThat(token.status()).as(token.body()).isEqualTo(201);
+    ApiClient viewer = client.withToken(token.json().get("token").asText());
+    assertThat(viewer.get("/api/instances/api-db1").json().get("allowed_actions")).isEmpty();
+    assertThat(find(viewer.get("/api/instances").json(), "api-db1").get("allowed_actions"))
+        .isEmpty();
+  }
+
+  private static List<String> allowed(JsonNode instance) {
+    List<String> out = new ArrayList<>();
+    instance.get("allowed_actions").forEach(a -> out.add(a.asText()));
+    return out;
   }
 
   @Test
