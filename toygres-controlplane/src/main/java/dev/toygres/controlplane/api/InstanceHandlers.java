@@ -13,6 +13,7 @@ import dev.toygres.controlplane.api.InstanceViews.OrchestrationRef;
 import dev.toygres.controlplane.api.InstanceViews.PasswordBody;
 import dev.toygres.controlplane.api.InstanceViews.Summary;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.controlplane.instance.InstanceOperations.CreateRequest;
 import io.javalin.http.Context;
@@ -28,6 +29,9 @@ import java.util.function.UnaryOperator;
 final class InstanceHandlers {
   static final int DEFAULT_HISTORY_LIMIT = 50;
 
+  /** How many of each instance's newest checks the list carries (the fleet's sparklines). */
+  static final int RECENT_CHECKS = 30;
+
   private final InstanceOperations instances;
   private final DoctorOperations doctor;
 
@@ -36,14 +40,20 @@ final class InstanceHandlers {
     this.doctor = doctor;
   }
 
-  /** Every instance with its allowed actions: two queries for the fleet. */
+  /** Every instance with its allowed actions and recent checks: three queries for the fleet. */
   void list(Context ctx) {
     List<InstanceRecord> all = instances.list();
+    Map<UUID, List<RecentCheck>> recent = instances.recentChecks(RECENT_CHECKS);
     Map<UUID, Finding> actors = doctor.diagnose(all);
     Caller caller = BearerAuth.caller(ctx);
     ctx.json(
         all.stream()
-            .map(r -> Summary.of(r, AllowedActions.of(caller, r, actors.get(r.id()))))
+            .map(
+                r ->
+                    Summary.of(
+                        r,
+                        AllowedActions.of(caller, r, actors.get(r.id())),
+                        recent.getOrDefault(r.id(), List.of())))
             .toList());
   }
 

@@ -6,6 +6,7 @@ import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import java.time.Instant;
 import java.util.List;
 
@@ -39,7 +40,17 @@ final class InstanceViews {
   /** The id of the orchestration a lifecycle request started. */
   record OrchestrationRef(String orchestrationId) {}
 
-  /** One line of {@code GET /api/instances}. */
+  /** One of the newest checks in a line of {@code GET /api/instances} (its sparkline). */
+  record RecentCheckView(Instant checkedAt, String status, Double responseTimeMs) {
+    static RecentCheckView of(RecentCheck c) {
+      return new RecentCheckView(c.checkedAt(), health(c.status()), c.responseTimeMs());
+    }
+  }
+
+  /**
+   * One line of {@code GET /api/instances}; {@code recentChecks} newest first, as {@code
+   * /health-checks} lists them.
+   */
   record Summary(
       String name,
       String k8sName,
@@ -53,8 +64,9 @@ final class InstanceViews {
       String host,
       Integer port,
       Instant createdAt,
-      List<String> allowedActions) {
-    static Summary of(InstanceRecord r, List<String> allowedActions) {
+      List<String> allowedActions,
+      List<RecentCheckView> recentChecks) {
+    static Summary of(InstanceRecord r, List<String> allowedActions, List<RecentCheck> recent) {
       return new Summary(
           r.userName(),
           r.k8sName(),
@@ -68,7 +80,8 @@ final class InstanceViews {
           r.host(),
           r.port(),
           r.createdAt(),
-          allowedActions);
+          allowedActions,
+          recent.stream().map(RecentCheckView::of).toList());
     }
   }
 

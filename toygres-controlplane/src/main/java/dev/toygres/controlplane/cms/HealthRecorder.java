@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -138,6 +139,48 @@ public final class HealthRecorder {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(CmsRows.check(rs));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * The newest {@code perInstance} health checks of every live instance, newest first, by instance
+   * id (instances without checks are absent). One query for the whole fleet: for each instance, an
+   * index scan that stops after {@code perInstance} rows (a window function over the checks would
+   * read every check kept, days of them, to keep a few).
+   */
+  public Map<UUID, List<RecentCheck>> recent(int perInstance) {
+    return Db.auto(
+        ds,
+        c -> {
+          Map<UUID, List<RecentCheck>> out = new HashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
+          SELECT i.id, h.checked_at, h.status, h.response_time_ms
+          FROM toygres_cms.instances i
+          CROSS JOIN LATERAL (
+            SELECT checked_at, status, response_time_ms, id
+            FROM toygres_cms.instance_health_checks
+            WHERE instance_id = i.id
+            ORDER BY checked_at DESC, id DESC
+            LIMIT ?) h
+          WHERE i.state <> 'deleted'
+          ORDER BY i.id, h.checked_at DESC, h.id DESC""")) {
+            ps.setInt(1, perInstance);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                double ms = rs.getDouble(4);
+                Double responseTime = rs.wasNull() ? null : ms;
+                out.computeIfAbsent((UUID) rs.getObject(1), k -> new ArrayList<>())
+                    .add(
+                        new RecentCheck(
+                            CmsRows.instant(rs.getTimestamp(2)),
+                            HealthStatus.parse(rs.getString(3)),
+                            responseTime));
               }
             }
           }

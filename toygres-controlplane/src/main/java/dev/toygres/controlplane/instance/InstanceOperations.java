@@ -6,7 +6,10 @@ import dev.toygres.controlplane.StateConflictException;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * What the API and CLI can do with instances. Names are the user's instance names. Errors are
@@ -72,6 +75,12 @@ public interface InstanceOperations {
 
   /** Newest first, at most {@code limit} (1 to 1000). */
   List<HealthCheck> healthChecks(String name, int limit);
+
+  /**
+   * The newest {@code perInstance} health checks of every live instance, newest first, by instance
+   * id (an instance without checks is absent); one query for the whole fleet.
+   */
+  Map<UUID, List<RecentCheck>> recentChecks(int perInstance);
 
   /** Newest first, at most {@code limit} (1 to 1000). */
   List<InstanceEvent> events(String name, int limit);

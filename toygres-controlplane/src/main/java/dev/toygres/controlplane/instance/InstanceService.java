@@ -7,6 +7,7 @@ import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
+import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
@@ -15,6 +16,7 @@ import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.client.DurableClient;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,6 +163,11 @@ public final class InstanceService implements InstanceOperations {
   @Override
   public List<HealthCheck> healthChecks(String name, int limit) {
     return health.list(get(name).id(), InstanceRequests.limit(limit));
+  }
+
+  @Override
+  public Map<UUID, List<RecentCheck>> recentChecks(int perInstance) {
+    return health.recent(perInstance);
   }
 
   @Override

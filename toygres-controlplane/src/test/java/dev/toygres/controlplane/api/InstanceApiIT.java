@@ -119,7 +119,7 @@ class InstanceApiIT {
     assertThat(client.get("/api/instances/api-db1/health-checks?limit=1").json().size())
         .isEqualTo(1);
     assertThat(detail("api-db1").get("health_status").asText()).isEqualTo("healthy");
-    allowedActionsOfARunningInstance();
+    allowedActionsAndRecentChecksOfARunningInstance();
 
     JsonNode events = client.get("/api/instances/api-db1/events").json();
     assertThat(events.size()).isGreaterThanOrEqualTo(2);
@@ -200,14 +200,25 @@ class InstanceApiIT {
 
   /**
    * A running, healthy instance with its actor: what it allows (to an admin, and nothing to a
-   * viewer).
+   * viewer), and its newest checks in the list, newest first, at most 30.
    */
-  private void allowedActionsOfARunningInstance() {
+  private void allowedActionsAndRecentChecksOfARunningInstance() {
     List<String> running =
         List.of("stop", "restart", "delete", "password", "actor.restart", "actor.cancel");
     assertThat(allowed(detail("api-db1"))).containsExactlyElementsOf(running);
+    int kept = client.get("/api/instances/api-db1/health-checks?limit=1000").json().size();
     JsonNode line = find(client.get("/api/instances").json(), "api-db1");
     assertThat(allowed(line)).containsExactlyElementsOf(running);
+    JsonNode recent = line.get("recent_checks");
+    assertThat(recent.size())
+        .isBetween(Math.min(kept, InstanceHandlers.RECENT_CHECKS), InstanceHandlers.RECENT_CHECKS);
+    assertNewestFirst(recent, "checked_at");
+    JsonNode newest = recent.get(0);
+    List<String> fields = new ArrayList<>();
+    newest.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields).containsExactlyInAnyOrder("checked_at", "status", "response_time_ms");
+    assertThat(newest.get("status").asText()).isEqualTo("healthy");
+    assertThat(newest.get("response_time_ms").asDouble()).isPositive();
 
     ApiClient.Response token =
         client.post("/api/tokens", "{\"name\":\"api-viewer\",\"role\":\"viewer\"}");

@@ -11,6 +11,7 @@ import dev.toygres.controlplane.actor.RecoveryOperations;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.store.PostgresStore;
@@ -120,6 +121,11 @@ final class ThrowingServices {
 
     @Override
     public List<InstanceEvent> events(String name, int limit) {
+      throw called();
+    }
+
+    @Override
+    public Map<UUID, List<RecentCheck>> recentChecks(int perInstance) {
       throw called();
     }
 

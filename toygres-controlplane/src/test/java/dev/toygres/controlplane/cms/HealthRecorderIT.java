@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The actor's record of a check is one conditional write on real PostgreSQL: it lands, with its
  * check row and its event, while the row holds what the actor read, and writes nothing once the row
- * changed.
+ * changed. The fleet's recent checks come newest first, a few per live instance.
  */
 class HealthRecorderIT {
   private static final Set<InstanceState> WATCHED =
@@ -168,6 +169,39 @@ class HealthRecorderIT {
         .isFalse();
     assertThat(health(id)).isEqualTo(new Health(HealthStatus.UNHEALTHY, 1));
     assertThat(checks(id)).isEqualTo(1);
+  }
+
+  @Test
+  void theFleetsRecentChecksAreTheNewestFewPerLiveInstanceNewestFirst() {
+    UUID busy = running("recent-busy", "actor-busy");
+    UUID quiet = running("recent-quiet", "actor-quiet");
+    UUID gone = running("recent-gone", "actor-gone");
+    for (int i = 0; i < 5; i++) {
+      Health h = health(busy);
+      recorder.record(
+          busy,
+          new HealthRecorder.Expected("actor-busy", WATCHED, h),
+          h.after(i % 2 == 0 ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY, 9),
+          i % 2 == 0 ? healthy() : FAILED);
+    }
+    Health g = health(gone);
+    recorder.record(gone, new HealthRecorder.Expected("actor-gone", WATCHED, g), g, healthy());
+    cms.transition(gone, EnumSet.of(InstanceState.RUNNING), InstanceState.DELETED, "test");
+
+    Map<UUID, List<RecentCheck>> recent = recorder.recent(3);
+
+    assertThat(recent).containsKey(busy).doesNotContainKeys(quiet, gone);
+    List<RecentCheck> three = recent.get(busy);
+    assertThat(three).hasSize(3);
+    assertThat(three)
+        .extracting(RecentCheck::status)
+        .containsExactly(HealthStatus.HEALTHY, HealthStatus.UNHEALTHY, HealthStatus.HEALTHY);
+    assertThat(three.get(0).checkedAt()).isAfterOrEqualTo(three.get(1).checkedAt());
+    assertThat(three.get(1).checkedAt()).isAfterOrEqualTo(three.get(2).checkedAt());
+    assertThat(three.get(0).responseTimeMs()).isEqualTo(3.5);
+    assertThat(recorder.list(busy, 3))
+        .extracting(HealthCheck::checkedAt)
+        .containsExactlyElementsOf(three.stream().map(RecentCheck::checkedAt).toList());
   }
 
   private static ProbeResult healthy() {
