@@ -6,8 +6,6 @@ import {sparkline} from './charts.js';
 import {seconds, settings} from './settings.js';
 
 const REFRESH_MS = 3000;
-const SPARK_CHECKS = 30;
-const SPARK_MIN_AGE_MS = 9000; // a sparkline is fetched again at most this often per instance
 const HEALTH = ['healthy', 'unhealthy', 'unknown'];
 export const DIAGNOSES = ['healthy', 'stale', 'zombie', 'missing', 'dead', 'cancelled', 'orphaned'];
 
@@ -26,7 +24,6 @@ function tally(values) {
 }
 
 export function render(main) {
-  const sparks = new Map(); // name -> {key, at, checks}
   let instances = [];
   let diagnosis = new Map();
   let orphans = [];
@@ -56,7 +53,6 @@ export function render(main) {
     const monitored = inst.state === 'running' || inst.state === 'stopped';
     const stale = monitored && (age === null ? inst.state === 'running' : age > settings.staleAfterSeconds);
     const d = diagnosis.get(inst.name);
-    const spark = sparks.get(inst.name);
     return h('tr', {id: `row-${inst.name}`, dataset: {name: inst.name}},
       h('td', null, h('a', {href: instanceHref(inst.name), class: 'name'}, inst.name)),
       h('td', {class: 'state'}, badge(inst.state)),
@@ -65,7 +61,8 @@ export function render(main) {
         dataset: {age: age === null ? '' : Math.floor(age)}}, formatAge(age)),
       h('td', {class: 'diagnosis', dataset: {diagnosis: d ? d.diagnosis : ''}, title: d ? d.reason : ''},
         d ? badge(d.diagnosis) : h('span', {class: 'muted'}, '—')),
-      h('td', {class: 'spark'}, spark ? sparkline(spark.checks) : h('span', {class: 'muted'}, '…')),
+      // The list carries each instance's last 30 checks, newest first: no request per instance.
+      h('td', {class: 'spark'}, sparkline(inst.recent_checks || [])),
       h('td', null, inst.postgres_version || '—'),
       h('td', {class: 'mono'}, inst.host && inst.port ? `${inst.host}:${inst.port}` : '—'));
   }
@@ -83,26 +80,6 @@ export function render(main) {
     table.hidden = instances.length === 0;
   }
 
-  async function refreshSparks() {
-    const now = Date.now();
-    const due = instances.filter((i) => {
-      const c = sparks.get(i.name);
-      return !c || (c.key !== i.last_health_check && now - c.at >= SPARK_MIN_AGE_MS);
-    });
-    // A few at a time, so a large fleet does not flood the server.
-    for (let i = 0; i < due.length; i += 4) {
-      await Promise.all(due.slice(i, i + 4).map(async (inst) => {
-        try {
-          const checks = await api.healthChecks(inst.name, SPARK_CHECKS);
-          sparks.set(inst.name, {key: inst.last_health_check, at: Date.now(), checks});
-        } catch (e) {
-          if (e.status !== 404) throw e;
-        }
-      }));
-    }
-    for (const name of sparks.keys()) if (!instances.some((i) => i.name === name)) sparks.delete(name);
-  }
-
   async function refresh() {
     if (pause.checked) return;
     const [list, findings] = await Promise.all([api.instances(), api.actors()]);
@@ -110,8 +87,6 @@ export function render(main) {
     diagnosis = new Map(findings.filter((f) => f.diagnosis !== 'orphaned' && f.instance_name)
       .map((f) => [f.instance_name, f]));
     orphans = findings.filter((f) => f.diagnosis === 'orphaned').map(() => 'orphaned');
-    draw();
-    await refreshSparks();
     draw();
     status.textContent = `updated ${new Date().toLocaleTimeString(undefined, {hour12: false})} · every ${REFRESH_MS / 1000} s`;
   }

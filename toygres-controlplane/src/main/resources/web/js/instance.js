@@ -137,17 +137,23 @@ export function render(main, {name}) {
     poller.now();
   }
 
+  // Keyed by the server's names in allowed_actions.
   const btn = {
     stop: button('btn-stop', 'Stop', () => lifecycleAction('stop')),
     start: button('btn-start', 'Start', () => lifecycleAction('start')),
     restart: button('btn-restart', 'Restart', () => lifecycleAction('restart')),
     delete: button('btn-delete', 'Delete', deleteInstance, {kind: 'danger'}),
-    actorStart: button('actor-start', 'Start', () => actorAction('start')),
-    actorRestart: button('actor-restart', 'Restart', () => actorAction('restart'), {kind: 'primary'}),
-    actorCancel: button('actor-cancel', 'Cancel', () => actorAction('cancel'), {kind: 'danger'}),
+    'actor.start': button('actor-start', 'Start', () => actorAction('start')),
+    'actor.restart': button('actor-restart', 'Restart', () => actorAction('restart'), {kind: 'primary'}),
+    'actor.cancel': button('actor-cancel', 'Cancel', () => actorAction('cancel'), {kind: 'danger'}),
   };
-  // Hidden for viewer tokens (see session.js); the server refuses them with 403 anyway.
-  Object.values(btn).forEach((b) => { b.disabled = true; b.classList.add('write'); });
+  // Hidden for viewer tokens (see session.js), and shown only when the server allows them.
+  Object.values(btn).forEach((b) => { b.hidden = true; b.classList.add('write'); });
+
+  /** Shows exactly the buttons of the actions the server allows now (a race still gets its 409). */
+  function showAllowed(allowed) {
+    for (const [action, b] of Object.entries(btn)) b.hidden = !allowed.includes(action);
+  }
   const copyBtn = button('copy-conn', 'Copy', async () => {
     const ok = await copyText(inst.connection_string);
     copyBtn.textContent = ok ? 'Copied' : 'Copy failed';
@@ -155,16 +161,12 @@ export function render(main, {name}) {
   });
   copyBtn.title = 'Copy the connection string (password masked)';
   lifecycle.append(btn.stop, btn.start, btn.restart, btn.delete);
-  actorButtons.append(btn.actorStart, btn.actorRestart, btn.actorCancel);
+  actorButtons.append(btn['actor.start'], btn['actor.restart'], btn['actor.cancel']);
 
   function drawInstance() {
     const i = inst;
     fill(badges, badge(i.state, {id: 'instance-state'}), ' ', badge(i.health_status || 'unknown', {id: 'instance-health'}));
-    const busy = i.state === 'creating' || i.state === 'deleting' || i.state === 'deleted';
-    btn.stop.disabled = i.state !== 'running';
-    btn.start.disabled = i.state !== 'stopped';
-    btn.restart.disabled = busy;
-    btn.delete.disabled = i.state === 'deleting' || i.state === 'deleted';
+    showAllowed(i.allowed_actions || []);
 
     const conn = i.connection_string;
     const user = conn ? conn.replace(/^postgresql:\/\/([^:]*):.*$/, '$1') : null;
@@ -193,10 +195,6 @@ export function render(main, {name}) {
           title: formatTime(i.last_health_check)}, formatAge(age)), 'actor-last-check'],
         ['Consecutive failures', String(i.consecutive_failures), 'actor-failures'],
       ]));
-    const running = a.status === 'running';
-    btn.actorStart.disabled = running || busy;
-    btn.actorRestart.disabled = busy;
-    btn.actorCancel.disabled = !running;
 
     fill(details, facts([
       ['Kubernetes name', i.k8s_name],
@@ -254,8 +252,7 @@ export function render(main, {name}) {
       gone = true;
       goneNote.hidden = false;
       fill(goneNote, `Instance ${name} does not exist (or has been deleted). `, h('a', {href: '#/fleet'}, 'Back to the fleet'), '.');
-      // Hidden for viewer tokens (see session.js); the server refuses them with 403 anyway.
-  Object.values(btn).forEach((b) => { b.disabled = true; b.classList.add('write'); });
+      showAllowed([]);
       return;
     }
     drawInstance();

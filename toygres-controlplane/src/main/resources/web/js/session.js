@@ -1,6 +1,7 @@
 // Who is logged in: the token's name and role, from /ui/login or /ui/session. The page hides what
 // the role may not do (every element with the class "write" for a viewer); the server refuses it
-// with 403 anyway.
+// with 403 anyway. An instance's buttons are also shown only for the actions its allowed_actions
+// lists, which the server computes for this token from the rules it enforces.
 
 export const session = {tokenName: null, role: null};
 

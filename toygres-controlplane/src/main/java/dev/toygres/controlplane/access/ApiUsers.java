@@ -1,6 +1,8 @@
 package dev.toygres.controlplane.access;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
+import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.cms.ApiTokens;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -75,23 +77,24 @@ public final class ApiUsers {
   }
 
   /**
-   * Creates a token named {@code name} with the role labelled {@code role}: 400 for a bad name or
-   * role, 409 when the name is taken or reserved.
+   * Creates a token named {@code name} with the role labelled {@code role}: {@link
+   * InvalidRequestException} for a bad name or role, {@link ConflictException} when the name is
+   * taken or reserved.
    */
   public NewToken create(String name, String role, Caller by) {
     TokenNames.checkNew(name);
-    Role r;
-    try {
-      r = Role.parse(role);
-    } catch (IllegalArgumentException e) {
-      throw ToygresException.badRequest(e.getMessage());
-    }
+    Role r =
+        Role.find(role)
+            .orElseThrow(
+                () ->
+                    new InvalidRequestException(
+                        "role", "unknown role '" + role + "': use one of " + Role.allowed()));
     String secret = TokenSecrets.generate();
     ApiTokens.Row row =
         store()
             .insert(name, r.label(), TokenSecrets.hash(secret), by.name())
             .orElseThrow(
-                () -> ToygresException.conflict("a token named '" + name + "' exists already"));
+                () -> new ConflictException("a token named '" + name + "' exists already"));
     return new NewToken(row.name(), r, secret, row.createdAt());
   }
 
@@ -108,23 +111,24 @@ public final class ApiUsers {
   }
 
   /**
-   * Revokes a token and ends its console sessions at once: 404 when there is none, 409 for the
-   * built-in {@code admin} (which changes with its file or environment variable and a restart).
+   * Revokes a token and ends its console sessions at once: {@link NotFoundException} when there is
+   * none, {@link ConflictException} for the built-in {@code admin} (which changes with its file or
+   * environment variable and a restart).
    */
   public void revoke(String name) {
     if (TokenNames.BUILTIN_ADMIN.equals(name)) {
-      throw ToygresException.conflict(
+      throw new ConflictException(
           "the built-in admin token cannot be revoked: change TOYGRES_ADMIN_TOKEN or"
               + " <data-dir>/admin-token and restart the server");
     }
     if (!TokenNames.isWellFormed(name) || !store().delete(name)) {
-      throw ToygresException.notFound("no token named '" + name + "'");
+      throw NotFoundException.named("token", name);
     }
   }
 
   private ApiTokens store() {
     if (tokens == null) {
-      throw new ToygresException(501, "this server keeps no API tokens");
+      throw new NoTokenStoreException();
     }
     return tokens;
   }

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.access;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -29,14 +30,21 @@ public enum Role {
     return this != VIEWER;
   }
 
-  /** The role with this label; {@link IllegalArgumentException} naming the allowed ones. */
+  /** The role with this label, if there is one. */
+  public static Optional<Role> find(String label) {
+    return Arrays.stream(values()).filter(r -> r.label().equals(label)).findFirst();
+  }
+
+  /**
+   * The role of a stored label; {@link IllegalArgumentException} naming the allowed ones otherwise
+   * (requests use {@link #find}, and name the field they read it from).
+   */
   public static Role parse(String label) {
-    for (Role r : values()) {
-      if (r.label().equals(label)) {
-        return r;
-      }
-    }
-    throw new IllegalArgumentException("unknown role '" + label + "': use one of " + allowed());
+    return find(label)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown role '" + label + "': use one of " + allowed()));
   }
 
   /** {@code admin, operator, viewer}. */

@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.access;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
+import dev.toygres.controlplane.InvalidRequestException;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,15 +24,19 @@ public final class TokenNames {
     return name != null && NAME.matcher(name).matches();
   }
 
-  /** {@code name} if a new token may take it: 400 when it is malformed, 409 when it is reserved. */
+  /**
+   * {@code name} if a new token may take it: {@link InvalidRequestException} when it is malformed,
+   * {@link ConflictException} when it is reserved.
+   */
   public static String checkNew(String name) {
     if (!isWellFormed(name)) {
-      throw ToygresException.badRequest(
+      throw new InvalidRequestException(
+          "name",
           "invalid token name: use 1 to 63 characters of a-z, 0-9, '.', '_' and '-',"
               + " starting with a letter or digit");
     }
     if (RESERVED.contains(name)) {
-      throw ToygresException.conflict(
+      throw new ConflictException(
           "the token name '"
               + name
               + "' is reserved"

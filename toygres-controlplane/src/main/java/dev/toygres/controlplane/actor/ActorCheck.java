@@ -1,22 +1,27 @@
 package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.controlplane.cms.Health;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.controlplane.cms.ProbeResult;
 import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.activity.Activity;
 import dev.toygres.engine.activity.ActivityContext;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One actor iteration's work, as one activity: read the instance from the CMS, fence (stop if the
- * instance is gone or deleting, or this actor is no longer its recorded actor, or monitoring is
- * off), probe a running instance as the monitoring role (a stopped one is not contacted: health
- * unknown; a secret that cannot be decrypted is an unhealthy check saying so), and record the
- * result. The write itself is fenced again under the row lock.
+ * One actor iteration's work, as one activity, deciding once: read the instance from the CMS (one
+ * query), fence by {@link ActorFence} (stop if the instance is gone or not watched, or this actor
+ * is no longer its recorded actor, or monitoring is off), probe a running instance as the
+ * monitoring role (a stopped one is not contacted: health unknown; a secret that cannot be
+ * decrypted is an unhealthy check saying so), and record the result with one conditional write that
+ * holds no lock during the probe. If the row changed meanwhile, the write does nothing and the
+ * fresh row is judged by the same fence; a row whose health alone changed (a stop resets it) drops
+ * this probe.
  */
 public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.Result> {
   public static final String NAME = "toygres.actor.check";
@@ -52,26 +57,25 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
 
   @Override
   public Result run(ActivityContext ctx, Input in) {
-    Optional<InstanceRecord> found = cms.findById(in.instanceId());
-    if (found.isEmpty()) {
-      return Result.stop("instance " + in.instanceId() + " no longer exists");
+    InstanceRecord r = cms.findById(in.instanceId()).orElse(null);
+    Optional<String> fenced = ActorFence.reason(in.instanceId(), r, in.actorId());
+    if (fenced.isPresent()) {
+      return Result.stop(fenced.get());
     }
-    InstanceRecord r = found.get();
-    if (r.state() == InstanceState.DELETING || r.state() == InstanceState.DELETED) {
-      return Result.stop("instance is " + r.state().dbName());
+    ProbeResult probed = probe(r);
+    Health seen = Health.of(r);
+    Health next = seen.after(probed.status(), failureThreshold);
+    HealthRecorder.Expected expected =
+        new HealthRecorder.Expected(in.actorId(), ActorFence.WATCHED, seen);
+    if (recorder.record(r.id(), expected, next, probed)) {
+      return new Result(false, null, next.status().dbName(), next.consecutiveFailures());
     }
-    if (!in.actorId().equals(r.actorId())) {
-      return Result.stop("superseded: the instance's actor is now " + r.actorId());
+    InstanceRecord now = cms.findById(r.id()).orElse(null);
+    Optional<String> why = ActorFence.reason(r.id(), now, in.actorId());
+    if (why.isPresent()) {
+      return Result.stop(why.get());
     }
-    if (!r.monitoringEnabled()) {
-      return Result.stop("monitoring was turned off");
-    }
-    ProbeResult result = probe(r);
-    HealthRecorder.Outcome o = recorder.record(r.id(), in.actorId(), result, failureThreshold);
-    if (!o.recorded()) {
-      return Result.stop(o.fencedReason());
-    }
-    return new Result(false, null, o.status().dbName(), o.consecutiveFailures());
+    return new Result(false, null, now.healthStatus().dbName(), now.consecutiveFailures());
   }
 
   private ProbeResult probe(InstanceRecord r) {
@@ -85,7 +89,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     String password;
     try {
       password = secrets.decrypt(r.access().monitorPasswordSealed());
-    } catch (IllegalStateException e) {
+    } catch (SecretException e) {
       return ProbeResult.failed("cannot decrypt the monitoring secret: " + e.getMessage());
     }
     return probe.probe(r.access().socketDir(), r.port(), password);

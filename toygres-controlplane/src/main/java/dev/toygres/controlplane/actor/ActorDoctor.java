@@ -5,7 +5,6 @@ import static dev.toygres.controlplane.config.Durations.format;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
-import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * queries whatever its size: the CMS's instances, the engine's view of every recorded actor, and
  * the ids of every running actor orchestration (for orphans).
  */
-public final class ActorDoctor {
+public final class ActorDoctor implements DoctorOperations {
   private final CmsStore cms;
   private final DurableClient engine;
   private final Duration staleAfter;
@@ -44,6 +44,7 @@ public final class ActorDoctor {
   }
 
   /** Diagnoses every running or stopped instance and lists orphaned actors. */
+  @Override
   public DoctorReport diagnose() {
     // Running actors first: an actor is recorded in the CMS before it is started in the engine, so
     // one seen running here is seen recorded below, and is not taken for an orphan while it starts.
@@ -64,7 +65,7 @@ public final class ActorDoctor {
       if (r.actorId() != null) {
         byActor.put(r.actorId(), r);
       }
-      if (r.state() == InstanceState.RUNNING || r.state() == InstanceState.STOPPED) {
+      if (ActorFence.WATCHED.contains(r.state())) {
         findings.add(diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now));
       }
     }
@@ -72,8 +73,7 @@ public final class ActorDoctor {
     live.forEach(r -> byK8s.put(r.k8sName(), r));
     for (String id : running) {
       InstanceRecord owner = byActor.get(id);
-      if (owner != null
-          && (owner.state() == InstanceState.RUNNING || owner.state() == InstanceState.STOPPED)) {
+      if (owner != null && ActorFence.WATCHED.contains(owner.state())) {
         continue;
       }
       findings.add(orphan(id, owner != null ? owner : byK8s.get(k8sNameOf(id)), now));
@@ -81,10 +81,31 @@ public final class ActorDoctor {
     return new DoctorReport(now, findings);
   }
 
-  /** Diagnoses one instance (for its detail view); two queries. */
+  /** Diagnoses one instance (for its detail view); one engine query. */
+  @Override
   public Finding diagnose(InstanceRecord r) {
     InstanceInfo actor = r.actorId() == null ? null : engine.getInstance(r.actorId()).orElse(null);
     return diagnose(r, actor, clock.get());
+  }
+
+  /** Diagnoses each of {@code instances} (the instance list); one engine query. */
+  @Override
+  public Map<UUID, Finding> diagnose(List<InstanceRecord> instances) {
+    Set<String> recorded = new HashSet<>();
+    instances.forEach(
+        r -> {
+          if (r.actorId() != null) {
+            recorded.add(r.actorId());
+          }
+        });
+    Map<String, InstanceInfo> actors =
+        recorded.isEmpty() ? Map.of() : engine.getInstances(recorded);
+    Instant now = clock.get();
+    Map<UUID, Finding> out = new HashMap<>();
+    for (InstanceRecord r : instances) {
+      out.put(r.id(), diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now));
+    }
+    return out;
   }
 
   Finding diagnose(InstanceRecord r, InstanceInfo actor, Instant now) {
@@ -197,7 +218,7 @@ public final class ActorDoctor {
     String reason;
     if (owner == null) {
       reason = "actor " + actorId + " is running but its instance no longer exists";
-    } else if (owner.state() != InstanceState.RUNNING && owner.state() != InstanceState.STOPPED) {
+    } else if (!ActorFence.WATCHED.contains(owner.state())) {
       reason = "actor " + actorId + " is running but its instance is " + owner.state().dbName();
     } else {
       reason =

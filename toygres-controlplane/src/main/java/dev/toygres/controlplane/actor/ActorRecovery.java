@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.actor;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * which also ends one stuck under a dead worker's lease at once. Every repair (done or skipped)
  * writes an {@code actor.repair} row to the audit log naming who asked for it.
  */
-public final class ActorRecovery {
+public final class ActorRecovery implements RecoveryOperations {
   private static final Logger log = LoggerFactory.getLogger(ActorRecovery.class);
   static final String AUDIT_ACTION = "actor.repair";
   private final ActorDoctor doctor;
@@ -56,9 +57,11 @@ public final class ActorRecovery {
    * Diagnoses the fleet and repairs the findings with one of {@code diagnoses}, on behalf of {@code
    * by} (named in instance events and audit rows); with {@code dryRun}, only says what it would do.
    */
+  @Override
   public List<Result> recover(Set<Diagnosis> diagnoses, boolean dryRun, Initiator by) {
-    if (diagnoses.contains(Diagnosis.HEALTHY)) {
-      throw ToygresException.badRequest(
+    if (diagnoses.stream().anyMatch(d -> !d.recoverable())) {
+      throw new InvalidRequestException(
+          "diagnoses",
           "healthy actors need no recovery; choose among stale, zombie, missing, dead,"
               + " cancelled, orphaned");
     }
@@ -183,7 +186,7 @@ public final class ActorRecovery {
                   + action
                   + "): "
                   + f.reason());
-    } catch (ToygresException conflict) {
+    } catch (ConflictException conflict) {
       return new Result(
           f.instanceName(),
           f.diagnosis().label(),

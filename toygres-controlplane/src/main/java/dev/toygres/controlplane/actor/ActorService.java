@@ -1,16 +1,14 @@
 package dev.toygres.controlplane.actor;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
 import dev.toygres.controlplane.actor.ActorOperations.ActorResult;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
-import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationNotRunningException;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -20,9 +18,7 @@ import java.util.function.Function;
  * before the actor starts, with a compare-and-set on the previous id, so two concurrent operations
  * cannot both win; an actor that is no longer the recorded one stops itself at its next check.
  */
-public final class ActorService {
-  private static final EnumSet<InstanceState> WATCHED =
-      EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED);
+public final class ActorService implements ActorOperations {
   private final CmsStore cms;
   private final DurableClient engine;
   private final Function<String, InstanceRecord> byName;
@@ -33,33 +29,28 @@ public final class ActorService {
     this.byName = byName;
   }
 
+  @Override
   public ActorResult start(String name) {
-    InstanceRecord r = watched(name);
-    if (isRunning(r.actorId())) {
-      throw ToygresException.conflict(
-          "instance '"
-              + name
-              + "' already has a running actor ("
-              + r.actorId()
-              + "); use actor restart to replace it");
-    }
+    InstanceRecord r = byName.apply(name);
+    ActorAction.START.check(r, isRunning(r.actorId()));
     String id = launch(r, r.actorId(), "actor started by an operator");
     return new ActorResult(name, id, null, "started");
   }
 
+  @Override
   public ActorResult restart(String name) {
-    InstanceRecord r = watched(name);
+    InstanceRecord r = byName.apply(name);
+    ActorAction.RESTART.check(r, false);
     String previous = r.actorId();
     String id = launch(r, previous, "actor restarted by an operator (previous " + previous + ")");
     cancelQuietly(previous, "replaced by " + id);
     return new ActorResult(name, id, previous, "restarted");
   }
 
+  @Override
   public ActorResult cancel(String name) {
     InstanceRecord r = byName.apply(name);
-    if (!isRunning(r.actorId())) {
-      throw ToygresException.conflict("instance '" + name + "' has no running actor to cancel");
-    }
+    ActorAction.CANCEL.check(r, isRunning(r.actorId()));
     cms.monitoringOff(
         r.id(),
         r.actorId(),
@@ -68,41 +59,17 @@ public final class ActorService {
     return new ActorResult(name, r.actorId(), null, "cancelled");
   }
 
-  public String actorStatus(InstanceRecord instance) {
-    if (instance.actorId() == null) {
-      return "none";
-    }
-    return engine
-        .getInstance(instance.actorId())
-        .map(InstanceInfo::status)
-        .map(OrchestrationStatus::dbName)
-        .orElse("missing");
-  }
-
   /** Records a fresh actor id (compare-and-set on {@code expected}) and starts the actor. */
   public String launch(InstanceRecord r, String expected, String why) {
     String id = ActorIds.fresh(r.k8sName(), UUID.randomUUID());
     if (!cms.recordActor(r.id(), expected, id, why)) {
-      throw ToygresException.conflict(
+      throw new ConflictException(
           "the actor of instance '"
               + r.userName()
               + "' was changed by another operation at the same time; try again");
     }
     engine.start(InstanceActor.NAME, id, new InstanceActor.Input(r.id(), 0));
     return id;
-  }
-
-  private InstanceRecord watched(String name) {
-    InstanceRecord r = byName.apply(name);
-    if (!WATCHED.contains(r.state())) {
-      throw ToygresException.conflict(
-          "instance '"
-              + name
-              + "' is "
-              + r.state().dbName()
-              + "; actors watch running or stopped instances only");
-    }
-    return r;
   }
 
   private boolean isRunning(String actorId) {

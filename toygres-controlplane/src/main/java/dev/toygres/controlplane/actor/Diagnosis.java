@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.actor;
 
+import dev.toygres.controlplane.InvalidRequestException;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -28,8 +29,14 @@ public enum Diagnosis {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** Whether a recovery, when asked for it, acts on this diagnosis (every one but healthy). */
+  public boolean recoverable() {
+    return this != HEALTHY;
+  }
+
   /**
-   * Parses a comma-separated list such as {@code stale,missing}; a clear error names bad values.
+   * Parses a comma-separated list such as {@code stale,missing}; an {@link InvalidRequestException}
+   * names bad values.
    */
   public static Set<Diagnosis> parseList(String text) {
     EnumSet<Diagnosis> out = EnumSet.noneOf(Diagnosis.class);
@@ -44,7 +51,8 @@ public enum Diagnosis {
       try {
         out.add(valueOf(p.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
+        throw new InvalidRequestException(
+            "diagnosis",
             "unknown diagnosis '"
                 + p
                 + "'; expected one of "

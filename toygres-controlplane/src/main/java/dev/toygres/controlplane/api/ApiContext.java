@@ -2,6 +2,8 @@ package dev.toygres.controlplane.api;
 
 import dev.toygres.controlplane.access.ApiUsers;
 import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.actor.DoctorOperations;
+import dev.toygres.controlplane.actor.RecoveryOperations;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.instance.InstanceOperations;
@@ -12,7 +14,8 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the HTTP API serves from: the services it calls, the engine client for the orchestration
+ * What the HTTP API serves from: the services it calls (instances; actors, the doctor and recovery,
+ * each through the interface its service implements), the engine client for the orchestration
  * routes, the API users whose tokens every {@code /api/*} request must carry, the process's metrics
  * registry (shown at {@code /metrics}, and where the API records its own meters) and whether the
  * server accepts work yet ({@code /health}), the web console's sessions (null: no console login),
@@ -22,6 +25,8 @@ import java.util.function.BooleanSupplier;
 public record ApiContext(
     InstanceOperations instances,
     ActorOperations actors,
+    DoctorOperations doctor,
+    RecoveryOperations recovery,
     DurableClient engine,
     ApiUsers users,
     PrometheusMeterRegistry metrics,
@@ -43,6 +48,8 @@ public record ApiContext(
   public ApiContext {
     Objects.requireNonNull(instances, "instances");
     Objects.requireNonNull(actors, "actors");
+    Objects.requireNonNull(doctor, "doctor");
+    Objects.requireNonNull(recovery, "recovery");
     Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(ready, "ready");
@@ -56,6 +63,8 @@ public record ApiContext(
   public ApiContext(
       InstanceOperations instances,
       ActorOperations actors,
+      DoctorOperations doctor,
+      RecoveryOperations recovery,
       DurableClient engine,
       String adminToken,
       PrometheusMeterRegistry metrics,
@@ -63,6 +72,8 @@ public record ApiContext(
     this(
         instances,
         actors,
+        doctor,
+        recovery,
         engine,
         new ApiUsers(adminToken, null),
         metrics,

@@ -1,7 +1,17 @@
 package dev.toygres.controlplane.api;
 
+import dev.toygres.controlplane.ConflictException;
+import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.ToygresException;
-import dev.toygres.controlplane.cms.NameTakenException;
+import dev.toygres.controlplane.access.AuthenticationException;
+import dev.toygres.controlplane.access.NoTokenStoreException;
+import dev.toygres.controlplane.access.PermissionDeniedException;
+import dev.toygres.controlplane.cms.CmsException;
+import dev.toygres.controlplane.config.ConfigurationException;
+import dev.toygres.controlplane.dataplane.DataPlaneException;
+import dev.toygres.controlplane.dataplane.NoFreePortException;
+import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.client.OrchestrationAlreadyExistsException;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationNotRunningException;
@@ -14,8 +24,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where exceptions become responses: every error is {@code {"error": message}} with
- * the status the exception stands for. Unexpected exceptions are logged here with their stack trace
- * and answered with a generic 500; no stack trace or exception class ever reaches a client.
+ * the status the exception stands for; no other code knows the status of an error:
+ *
+ * <ul>
+ *   <li>400 {@link InvalidRequestException}; 413 its {@link BodyTooLargeException}
+ *   <li>401 {@link AuthenticationException}; 403 {@link PermissionDeniedException}
+ *   <li>404 {@link NotFoundException}, the engine's {@link OrchestrationNotFoundException}
+ *   <li>409 {@link ConflictException} (state conflicts, taken names), the engine's already-exists,
+ *       still-running and not-running
+ *   <li>501 {@link NoTokenStoreException}; 503 {@link NoFreePortException}
+ *   <li>500 with their message: the other control plane errors ({@link DataPlaneException}, {@link
+ *       SecretException})
+ *   <li>500 with {@link #INTERNAL}: {@link CmsException}, {@link ConfigurationException} and any
+ *       other exception (an {@link IllegalArgumentException} from deep code is a bug too)
+ *   <li>Javalin's routing errors: their status, with a fixed text
+ * </ul>
+ *
+ * <p>Server errors are logged here with their stack trace; no stack trace or exception class ever
+ * reaches a client.
  */
 final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
@@ -31,25 +57,57 @@ final class ApiErrors {
   record Mapped(int status, String message) {}
 
   static Mapped map(Exception e) {
-    if (e instanceof ToygresException t) {
-      return new Mapped(t.status(), t.getMessage());
+    int status = status(e);
+    if (e instanceof HttpResponseException) {
+      return new Mapped(status, routingMessage(status));
     }
-    if (e instanceof OrchestrationNotFoundException) {
-      return new Mapped(404, e.getMessage());
+    return new Mapped(status, tellsClient(e, status) ? e.getMessage() : INTERNAL);
+  }
+
+  /**
+   * Whether the client reads the exception's own message: every 4xx, and the control plane's own
+   * failures, which say what failed and what to do; never the CMS's SQL, the server's
+   * configuration, or anything unexpected.
+   */
+  private static boolean tellsClient(Exception e, int status) {
+    return status < 500
+        || (e instanceof ToygresException
+            && !(e instanceof CmsException)
+            && !(e instanceof ConfigurationException));
+  }
+
+  private static int status(Exception e) {
+    if (e instanceof BodyTooLargeException) {
+      return 413;
     }
-    if (e instanceof OrchestrationAlreadyExistsException
+    if (e instanceof InvalidRequestException) {
+      return 400;
+    }
+    if (e instanceof AuthenticationException) {
+      return 401;
+    }
+    if (e instanceof PermissionDeniedException) {
+      return 403;
+    }
+    if (e instanceof NotFoundException || e instanceof OrchestrationNotFoundException) {
+      return 404;
+    }
+    if (e instanceof ConflictException
+        || e instanceof OrchestrationAlreadyExistsException
         || e instanceof OrchestrationStillRunningException
-        || e instanceof OrchestrationNotRunningException
-        || e instanceof NameTakenException) {
-      return new Mapped(409, e.getMessage());
+        || e instanceof OrchestrationNotRunningException) {
+      return 409;
     }
-    if (e instanceof IllegalArgumentException) {
-      return new Mapped(400, e.getMessage());
+    if (e instanceof NoTokenStoreException) {
+      return 501;
+    }
+    if (e instanceof NoFreePortException) {
+      return 503;
     }
     if (e instanceof HttpResponseException h) {
-      return new Mapped(h.getStatus(), routingMessage(h.getStatus()));
+      return h.getStatus();
     }
-    return new Mapped(500, INTERNAL);
+    return 500;
   }
 
   /** Javalin's exception handler for every exception a handler or filter throws. */

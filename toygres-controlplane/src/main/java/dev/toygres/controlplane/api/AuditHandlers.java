@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.api;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.cms.AuditLog;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -62,7 +62,7 @@ final class AuditHandlers {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ToygresException.badRequest(
-        "cursor must be a positive integer: the next_cursor of the previous page");
+    throw new InvalidRequestException(
+        "cursor", "cursor must be a positive integer: the next_cursor of the previous page");
   }
 }

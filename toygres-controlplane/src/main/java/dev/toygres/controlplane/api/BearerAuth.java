@@ -1,8 +1,9 @@
 package dev.toygres.controlplane.api;
 
-import dev.toygres.controlplane.ToygresException;
 import dev.toygres.controlplane.access.ApiUsers;
+import dev.toygres.controlplane.access.AuthenticationException;
 import dev.toygres.controlplane.access.Caller;
+import dev.toygres.controlplane.access.PermissionDeniedException;
 import dev.toygres.controlplane.cms.UiSessions;
 import io.javalin.http.Context;
 import java.util.Optional;
@@ -38,7 +39,7 @@ final class BearerAuth {
     Caller caller = authenticate(ctx);
     Optional<String> refusal = Permissions.refusal(caller, ctx.method().name(), ctx.path());
     if (refusal.isPresent()) {
-      throw new ToygresException(403, refusal.get());
+      throw new PermissionDeniedException(refusal.get());
     }
   }
 
@@ -53,21 +54,21 @@ final class BearerAuth {
       Caller caller =
           sessionCaller(session)
               .orElseThrow(
-                  () -> new ToygresException(401, "session expired or logged out; log in again"));
+                  () -> new AuthenticationException("session expired or logged out; log in again"));
       remember(ctx, caller);
       checkConsoleOrigin(ctx);
       return caller;
     }
     if (header == null || header.length() <= PREFIX.length()) {
-      throw new ToygresException(401, "missing bearer token (Authorization: Bearer <token>)");
+      throw new AuthenticationException("missing bearer token (Authorization: Bearer <token>)");
     }
     if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      throw new ToygresException(401, "authorization must use the Bearer scheme");
+      throw new AuthenticationException("authorization must use the Bearer scheme");
     }
     Caller caller =
         users
             .authenticate(header.substring(PREFIX.length()).trim())
-            .orElseThrow(() -> new ToygresException(401, "invalid bearer token"));
+            .orElseThrow(() -> new AuthenticationException("invalid bearer token"));
     remember(ctx, caller);
     return caller;
   }
@@ -103,15 +104,14 @@ final class BearerAuth {
       return;
     }
     if (!CSRF_VALUE.equals(ctx.header(CSRF_HEADER))) {
-      throw new ToygresException(
-          403,
+      throw new PermissionDeniedException(
           "missing "
               + CSRF_HEADER
               + " header: changes through the session cookie must come from the web console");
     }
     String origin = ctx.header("Origin");
     if (origin != null && !origin.equals(ctx.scheme() + "://" + ctx.host())) {
-      throw new ToygresException(403, "cross-origin request refused");
+      throw new PermissionDeniedException("cross-origin request refused");
     }
   }
 }

@@ -1,10 +1,11 @@
 package dev.toygres.controlplane.api;
 
-import dev.toygres.controlplane.ToygresException;
-import dev.toygres.controlplane.actor.ActorOperations;
 import dev.toygres.controlplane.actor.ActorRecovery;
 import dev.toygres.controlplane.actor.Diagnosis;
+import dev.toygres.controlplane.actor.DoctorOperations;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
+import dev.toygres.controlplane.actor.Initiator;
+import dev.toygres.controlplane.actor.RecoveryOperations;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -13,10 +14,12 @@ import java.util.Set;
 
 /** {@code /api/actors}: the doctor's table, and recovery. */
 final class DoctorHandlers {
-  private final ActorOperations actors;
+  private final DoctorOperations doctor;
+  private final RecoveryOperations recovery;
 
-  DoctorHandlers(ActorOperations actors) {
-    this.actors = actors;
+  DoctorHandlers(DoctorOperations doctor, RecoveryOperations recovery) {
+    this.doctor = doctor;
+    this.recovery = recovery;
   }
 
   /** One row of the doctor's table. */
@@ -51,7 +54,7 @@ final class DoctorHandlers {
 
   void list(Context ctx) {
     Set<Diagnosis> wanted = parse(ctx.queryParam("diagnosis"));
-    ctx.json(actors.doctor().only(wanted).stream().map(FindingView::of).toList());
+    ctx.json(doctor.diagnose().only(wanted).stream().map(FindingView::of).toList());
   }
 
   void recover(Context ctx) {
@@ -61,15 +64,11 @@ final class DoctorHandlers {
             ? EnumSet.copyOf(Diagnosis.REPAIRABLE)
             : parse(String.join(",", b.diagnoses()));
     boolean dryRun = Boolean.TRUE.equals(b.dryRun());
-    ctx.json(
-        new RecoverResponse(dryRun, actors.recover(wanted, dryRun, BearerAuth.caller(ctx).name())));
+    Initiator by = Initiator.token(BearerAuth.caller(ctx).name());
+    ctx.json(new RecoverResponse(dryRun, recovery.recover(wanted, dryRun, by)));
   }
 
   private static Set<Diagnosis> parse(String text) {
-    try {
-      return Diagnosis.parseList(text);
-    } catch (IllegalArgumentException e) {
-      throw ToygresException.badRequest(e.getMessage());
-    }
+    return Diagnosis.parseList(text);
   }
 }

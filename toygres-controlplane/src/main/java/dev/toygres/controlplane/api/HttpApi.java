@@ -103,10 +103,10 @@ public final class HttpApi implements AutoCloseable {
       JavalinDefaultRouting r, ApiContext ctx, HttpMetrics metrics, ApiErrors errors) {
     BearerAuth auth = new BearerAuth(ctx.users(), ctx.sessions());
     HealthHandler health = new HealthHandler(ctx.ready());
-    InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.actors());
+    InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.doctor());
     ActorHandlers actors = new ActorHandlers(ctx.actors());
     OrchestrationHandlers orchestrations = new OrchestrationHandlers(ctx.engine());
-    DoctorHandlers doctor = new DoctorHandlers(ctx.actors());
+    DoctorHandlers doctor = new DoctorHandlers(ctx.doctor(), ctx.recovery());
 
     r.exception(Exception.class, errors::handle);
     // Javalin answers its own 404/405 unless a handler is registered for exactly this type.

@@ -1,8 +1,10 @@
 package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toygres.controlplane.ToygresException;
-import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.access.Caller;
+import dev.toygres.controlplane.actor.DoctorOperations;
+import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.api.InstanceViews.CreateBody;
 import dev.toygres.controlplane.api.InstanceViews.Detail;
 import dev.toygres.controlplane.api.InstanceViews.EventView;
@@ -11,9 +13,13 @@ import dev.toygres.controlplane.api.InstanceViews.OrchestrationRef;
 import dev.toygres.controlplane.api.InstanceViews.PasswordBody;
 import dev.toygres.controlplane.api.InstanceViews.Summary;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.controlplane.instance.InstanceOperations.CreateRequest;
 import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,16 +29,32 @@ import java.util.function.UnaryOperator;
 final class InstanceHandlers {
   static final int DEFAULT_HISTORY_LIMIT = 50;
 
-  private final InstanceOperations instances;
-  private final ActorOperations actors;
+  /** How many of each instance's newest checks the list carries (the fleet's sparklines). */
+  static final int RECENT_CHECKS = 30;
 
-  InstanceHandlers(InstanceOperations instances, ActorOperations actors) {
+  private final InstanceOperations instances;
+  private final DoctorOperations doctor;
+
+  InstanceHandlers(InstanceOperations instances, DoctorOperations doctor) {
     this.instances = instances;
-    this.actors = actors;
+    this.doctor = doctor;
   }
 
+  /** Every instance with its allowed actions and recent checks: three queries for the fleet. */
   void list(Context ctx) {
-    ctx.json(instances.list().stream().map(Summary::of).toList());
+    List<InstanceRecord> all = instances.list();
+    Map<UUID, List<RecentCheck>> recent = instances.recentChecks(RECENT_CHECKS);
+    Map<UUID, Finding> actors = doctor.diagnose(all);
+    Caller caller = BearerAuth.caller(ctx);
+    ctx.json(
+        all.stream()
+            .map(
+                r ->
+                    Summary.of(
+                        r,
+                        AllowedActions.of(caller, r, actors.get(r.id())),
+                        recent.getOrDefault(r.id(), List.of())))
+            .toList());
   }
 
   void create(Context ctx) {
@@ -44,7 +66,13 @@ final class InstanceHandlers {
 
   void get(Context ctx) {
     InstanceRecord r = instances.get(Params.instanceName(ctx));
-    ctx.json(Detail.of(r, instances.maskedConnectionString(r), actors.diagnose(r)));
+    Finding actor = doctor.diagnose(r);
+    ctx.json(
+        Detail.of(
+            r,
+            instances.maskedConnectionString(r),
+            actor,
+            AllowedActions.of(BearerAuth.caller(ctx), r, actor)));
   }
 
   void delete(Context ctx) {
@@ -67,7 +95,7 @@ final class InstanceHandlers {
     String name = Params.instanceName(ctx);
     PasswordBody b = RequestBodies.read(ctx, PasswordBody.class);
     if (b.password() == null || b.password().isEmpty()) {
-      throw ToygresException.badRequest("field 'password' is required");
+      throw new InvalidRequestException("password", "field 'password' is required");
     }
     ctx.json(instances.changePassword(name, b.password()));
   }
@@ -93,10 +121,10 @@ final class InstanceHandlers {
     // Only the request's shape is checked here; the rules for names, passwords, versions and
     // sizes live in the instance service, so the API and every other caller share them.
     if (b.name() == null || b.name().isEmpty()) {
-      throw ToygresException.badRequest("field 'name' is required");
+      throw new InvalidRequestException("name", "field 'name' is required");
     }
     if (b.password() == null || b.password().isEmpty()) {
-      throw ToygresException.badRequest("field 'password' is required");
+      throw new InvalidRequestException("password", "field 'password' is required");
     }
     return new CreateRequest(
         b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb(), b.user());
@@ -112,7 +140,8 @@ final class InstanceHandlers {
     if (v.isIntegralNumber() && v.canConvertToInt()) {
       return Integer.toString(v.intValue());
     }
-    throw ToygresException.badRequest(
+    throw new InvalidRequestException(
+        "postgres_version",
         "field 'postgres_version' must be a major version as a string or an integer (e.g. 17)");
   }
 }

@@ -6,7 +6,9 @@ import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the instance routes send and receive, as records serialized in snake_case. None of them
@@ -38,7 +40,17 @@ final class InstanceViews {
   /** The id of the orchestration a lifecycle request started. */
   record OrchestrationRef(String orchestrationId) {}
 
-  /** One line of {@code GET /api/instances}. */
+  /** One of the newest checks in a line of {@code GET /api/instances} (its sparkline). */
+  record RecentCheckView(Instant checkedAt, String status, Double responseTimeMs) {
+    static RecentCheckView of(RecentCheck c) {
+      return new RecentCheckView(c.checkedAt(), health(c.status()), c.responseTimeMs());
+    }
+  }
+
+  /**
+   * One line of {@code GET /api/instances}; {@code recentChecks} newest first, as {@code
+   * /health-checks} lists them.
+   */
   record Summary(
       String name,
       String k8sName,
@@ -51,8 +63,10 @@ final class InstanceViews {
       boolean monitoringEnabled,
       String host,
       Integer port,
-      Instant createdAt) {
-    static Summary of(InstanceRecord r) {
+      Instant createdAt,
+      List<String> allowedActions,
+      List<RecentCheckView> recentChecks) {
+    static Summary of(InstanceRecord r, List<String> allowedActions, List<RecentCheck> recent) {
       return new Summary(
           r.userName(),
           r.k8sName(),
@@ -65,7 +79,9 @@ final class InstanceViews {
           r.monitoringEnabled(),
           r.host(),
           r.port(),
-          r.createdAt());
+          r.createdAt(),
+          allowedActions,
+          recent.stream().map(RecentCheckView::of).toList());
     }
   }
 
@@ -99,8 +115,10 @@ final class InstanceViews {
       Instant deletedAt,
       String connectionString,
       Actor actor,
-      DataPlane dataPlane) {
-    static Detail of(InstanceRecord r, String connectionString, Finding actor) {
+      DataPlane dataPlane,
+      List<String> allowedActions) {
+    static Detail of(
+        InstanceRecord r, String connectionString, Finding actor, List<String> allowedActions) {
       return new Detail(
           r.id() == null ? null : r.id().toString(),
           r.userName(),
@@ -124,7 +142,8 @@ final class InstanceViews {
           r.deletedAt(),
           connectionString,
           new Actor(r.actorId(), actor.actorStatus(), actor.diagnosis().label(), actor.reason()),
-          new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()));
+          new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()),
+          allowedActions);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.api;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.api.OrchestrationViews.Accepted;
 import dev.toygres.controlplane.api.OrchestrationViews.CancelBody;
 import dev.toygres.controlplane.api.OrchestrationViews.Detail;
@@ -38,7 +39,16 @@ final class OrchestrationHandlers {
             Params.optionalQuery(ctx, "prefix"),
             Params.limit(ctx, DEFAULT_PAGE),
             Params.optionalQuery(ctx, "cursor"));
-    Page<InstanceInfo> page = engine.listInstances(query);
+    Page<InstanceInfo> page;
+    try {
+      page = engine.listInstances(query);
+    } catch (IllegalArgumentException badCursor) {
+      // The engine checks its cursors itself; the only argument left unchecked here is the cursor.
+      if (query.cursor() == null) {
+        throw badCursor;
+      }
+      throw new InvalidRequestException("cursor", badCursor.getMessage());
+    }
     ctx.json(new ListPage(page.items().stream().map(Summary::of).toList(), page.nextCursor()));
   }
 
@@ -53,7 +63,9 @@ final class OrchestrationHandlers {
     int execution = requested == 0 ? info.executionId() : requested;
     if (requested != 0
         && engine.listExecutions(id).stream().noneMatch(e -> e.executionId() == requested)) {
-      throw ToygresException.notFound(
+      throw new NotFoundException(
+          "execution",
+          id + "/" + requested,
           "orchestration '" + id + "' has no execution " + requested + " (it may be purged)");
     }
     ctx.json(
@@ -66,8 +78,8 @@ final class OrchestrationHandlers {
     CancelBody body = RequestBodies.readOptional(ctx, CancelBody.class, new CancelBody(null));
     String reason = body.reason();
     if (reason != null && reason.length() > MAX_TEXT) {
-      throw ToygresException.badRequest(
-          "field 'reason' must be at most " + MAX_TEXT + " characters");
+      throw new InvalidRequestException(
+          "reason", "field 'reason' must be at most " + MAX_TEXT + " characters");
     }
     engine.cancel(id, reason == null || reason.isBlank() ? "cancelled through the API" : reason);
     ctx.status(202).json(new Accepted(id, "cancel_requested"));
@@ -77,11 +89,11 @@ final class OrchestrationHandlers {
     String id = Params.orchestrationId(ctx);
     RaiseBody body = RequestBodies.read(ctx, RaiseBody.class);
     if (body.name() == null || body.name().isBlank()) {
-      throw ToygresException.badRequest("field 'name' is required");
+      throw new InvalidRequestException("name", "field 'name' is required");
     }
     if (body.name().length() > Params.MAX_ID_LENGTH) {
-      throw ToygresException.badRequest(
-          "field 'name' must be at most " + Params.MAX_ID_LENGTH + " characters");
+      throw new InvalidRequestException(
+          "name", "field 'name' must be at most " + Params.MAX_ID_LENGTH + " characters");
     }
     engine.raiseEvent(id, body.name(), body.data());
     ctx.status(202).json(new Accepted(id, "event_raised"));
@@ -91,7 +103,9 @@ final class OrchestrationHandlers {
     return engine
         .getInstance(id)
         .orElseThrow(
-            () -> ToygresException.notFound("no orchestration instance with id '" + id + "'"));
+            () ->
+                new NotFoundException(
+                    "orchestration", id, "no orchestration instance with id '" + id + "'"));
   }
 
   private static Set<OrchestrationStatus> statuses(String csv) {
@@ -101,7 +115,15 @@ final class OrchestrationHandlers {
     return Arrays.stream(csv.split(","))
         .map(String::trim)
         .filter(s -> !s.isEmpty())
-        .map(OrchestrationStatus::parse)
+        .map(OrchestrationHandlers::status)
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static OrchestrationStatus status(String text) {
+    try {
+      return OrchestrationStatus.parse(text);
+    } catch (IllegalArgumentException unknown) {
+      throw new InvalidRequestException("status", unknown.getMessage());
+    }
   }
 }

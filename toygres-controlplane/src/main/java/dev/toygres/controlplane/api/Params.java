@@ -1,10 +1,13 @@
 package dev.toygres.controlplane.api;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
 
-/** Path and query parameters, checked before any service is called; bad ones are 400s. */
+/**
+ * Path and query parameters, checked before any service is called; a bad one is an {@link
+ * InvalidRequestException} naming it.
+ */
 final class Params {
   private static final Pattern INSTANCE_NAME = Pattern.compile("[a-z0-9-]{1,63}");
   static final int MAX_ID_LENGTH = 256;
@@ -16,8 +19,8 @@ final class Params {
   static String instanceName(Context ctx) {
     String name = ctx.pathParam("name");
     if (!INSTANCE_NAME.matcher(name).matches()) {
-      throw ToygresException.badRequest(
-          "invalid instance name: use 1 to 63 characters of a-z, 0-9 and '-'");
+      throw new InvalidRequestException(
+          "name", "invalid instance name: use 1 to 63 characters of a-z, 0-9 and '-'");
     }
     return name;
   }
@@ -26,8 +29,8 @@ final class Params {
   static String orchestrationId(Context ctx) {
     String id = ctx.pathParam("id");
     if (id.isBlank() || id.length() > MAX_ID_LENGTH) {
-      throw ToygresException.badRequest(
-          "invalid orchestration id: use 1 to " + MAX_ID_LENGTH + " characters");
+      throw new InvalidRequestException(
+          "id", "invalid orchestration id: use 1 to " + MAX_ID_LENGTH + " characters");
     }
     return id;
   }
@@ -51,7 +54,8 @@ final class Params {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ToygresException.badRequest(key + " must be an integer between " + min + " and " + max);
+    throw new InvalidRequestException(
+        key, key + " must be an integer between " + min + " and " + max);
   }
 
   /** A query parameter, or null when absent or empty. */

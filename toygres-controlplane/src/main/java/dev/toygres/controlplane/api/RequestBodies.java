@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads request bodies into records, turning every way a body can be wrong into a 400 that names
- * the field; never echoes the body (it may hold a password).
+ * Reads request bodies into records, turning every way a body can be wrong into an {@link
+ * InvalidRequestException} that names the field; never echoes the body (it may hold a password).
  */
 final class RequestBodies {
   /** Largest accepted body; larger ones get 413. */
@@ -27,11 +27,11 @@ final class RequestBodies {
 
   private RequestBodies() {}
 
-  /** The body as {@code type}; 400 when it is empty, malformed or does not fit. */
+  /** The body as {@code type}; invalid when it is empty, malformed or does not fit. */
   static <T> T read(Context ctx, Class<T> type) {
     byte[] body = bytes(ctx);
     if (isBlank(body)) {
-      throw ToygresException.badRequest("request body is empty (expected a JSON object)");
+      throw invalid("request body is empty (expected a JSON object)");
     }
     return parse(body, type);
   }
@@ -42,7 +42,7 @@ final class RequestBodies {
     return isBlank(body) ? whenEmpty : parse(body, type);
   }
 
-  /** 413 when the declared length is too large, before anything is read. */
+  /** Refuses a declared length that is too large, before anything is read. */
   static void checkDeclaredLength(Context ctx) {
     if (ctx.req().getContentLengthLong() > MAX_BYTES) {
       throw tooLarge();
@@ -62,8 +62,12 @@ final class RequestBodies {
     }
   }
 
-  private static ToygresException tooLarge() {
-    return new ToygresException(413, "request body is larger than " + MAX_BYTES / 1024 + " KiB");
+  private static BodyTooLargeException tooLarge() {
+    return new BodyTooLargeException(MAX_BYTES);
+  }
+
+  private static InvalidRequestException invalid(String message) {
+    return new InvalidRequestException("body", message);
   }
 
   private static boolean isBlank(byte[] body) {
@@ -75,18 +79,18 @@ final class RequestBodies {
     try {
       value = ApiJson.MAPPER.readValue(body, type);
     } catch (UnrecognizedPropertyException e) {
-      throw ToygresException.badRequest("unknown field '" + path(e) + "'");
+      throw new InvalidRequestException(path(e), "unknown field '" + path(e) + "'");
     } catch (MismatchedInputException e) {
       if (e.getPath().isEmpty()) {
-        throw ToygresException.badRequest("request body must be a JSON object");
+        throw invalid("request body must be a JSON object");
       }
-      throw ToygresException.badRequest(
-          "field '" + path(e) + "' must be " + expected(e.getTargetType()));
+      throw new InvalidRequestException(
+          path(e), "field '" + path(e) + "' must be " + expected(e.getTargetType()));
     } catch (JsonMappingException e) {
-      throw ToygresException.badRequest("invalid request body at '" + path(e) + "'");
+      throw new InvalidRequestException(path(e), "invalid request body at '" + path(e) + "'");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw ToygresException.badRequest(
+      throw invalid(
           at == null
               ? "malformed JSON"
               : "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr());
@@ -94,7 +98,7 @@ final class RequestBodies {
       throw new UncheckedIOException("cannot read the request body", e);
     }
     if (value == null) {
-      throw ToygresException.badRequest("request body must be a JSON object");
+      throw invalid("request body must be a JSON object");
     }
     return value;
   }

@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.api;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.access.AuthenticationException;
 import dev.toygres.controlplane.access.Caller;
 import dev.toygres.controlplane.access.TokenSecrets;
 import dev.toygres.controlplane.cms.UiSessions;
@@ -47,7 +47,7 @@ final class SessionHandlers {
     Caller caller =
         auth.users()
             .authenticate(token)
-            .orElseThrow(() -> new ToygresException(401, "that is not a valid API token"));
+            .orElseThrow(() -> new AuthenticationException("that is not a valid API token"));
     BearerAuth.remember(ctx, caller);
     String id = sessions.create(caller.name(), TokenSecrets.hash(token));
     Cookie c =
@@ -77,7 +77,7 @@ final class SessionHandlers {
   void session(Context ctx) {
     Caller caller =
         auth.sessionCaller(ctx.cookie(COOKIE))
-            .orElseThrow(() -> new ToygresException(401, "not logged in"));
+            .orElseThrow(() -> new AuthenticationException("not logged in"));
     ctx.json(SessionView.of(caller));
   }
 

@@ -1,7 +1,7 @@
 package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.access.ApiUsers;
 import dev.toygres.controlplane.access.ApiUsers.NewToken;
 import dev.toygres.controlplane.access.ApiUsers.TokenInfo;
@@ -53,10 +53,11 @@ final class TokenHandlers {
     CreateBody b = RequestBodies.read(ctx, CreateBody.class);
     AuditTrail.target(ctx, b.name());
     if (b.name() == null || b.name().isEmpty()) {
-      throw ToygresException.badRequest("field 'name' is required");
+      throw new InvalidRequestException("name", "field 'name' is required");
     }
     if (b.role() == null || b.role().isEmpty()) {
-      throw ToygresException.badRequest("field 'role' is required: one of " + Role.allowed());
+      throw new InvalidRequestException(
+          "role", "field 'role' is required: one of " + Role.allowed());
     }
     NewToken t = users.create(b.name(), b.role(), BearerAuth.caller(ctx));
     ctx.status(201).json(Created.of(t));

@@ -150,7 +150,7 @@ final class ApiClient {
     if (status == 401) {
       message += " (check --token, TOYGRES_TOKEN or <data dir>/admin-token)";
     }
-    return CliException.api(status, message);
+    return CliException.answered(message);
   }
 
   private static String write(Object body) {

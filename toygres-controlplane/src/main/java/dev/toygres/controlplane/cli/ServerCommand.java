@@ -163,32 +163,28 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private ServerConfig config(String databaseUrl) {
-    try {
-      String[] range = instancePorts.split("-", 2);
-      if (range.length != 2
-          || !range[0].strip().matches("\\d{1,5}")
-          || !range[1].strip().matches("\\d{1,5}")) {
-        throw new IllegalArgumentException(
-            "--instance-ports must look like 15432-16431, was " + instancePorts);
-      }
-      return new ServerConfig(
-          dataDir.toAbsolutePath(),
-          port,
-          databaseUrl,
-          healthInterval,
-          staleAfter,
-          supervisorInterval,
-          autoRepair,
-          failureThreshold,
-          healthRetention,
-          probeTimeout,
-          Integer.parseInt(range[0].strip()),
-          Integer.parseInt(range[1].strip()),
-          workerLease,
-          instanceUser,
-          auditRetention);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
+    String[] range = instancePorts.split("-", 2);
+    if (range.length != 2
+        || !range[0].strip().matches("\\d{1,5}")
+        || !range[1].strip().matches("\\d{1,5}")) {
+      throw new ConfigurationException(
+          "--instance-ports must look like 15432-16431, was " + instancePorts);
     }
+    return new ServerConfig(
+        dataDir.toAbsolutePath(),
+        port,
+        databaseUrl,
+        healthInterval,
+        staleAfter,
+        supervisorInterval,
+        autoRepair,
+        failureThreshold,
+        healthRetention,
+        probeTimeout,
+        Integer.parseInt(range[0].strip()),
+        Integer.parseInt(range[1].strip()),
+        workerLease,
+        instanceUser,
+        auditRetention);
   }
 }

@@ -5,17 +5,33 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Writes an actor's health checks. Every write is fenced: it happens only while the writing actor
- * is the instance's recorded actor, monitoring is on, and the instance is running or stopped, all
- * checked under the row lock in the same transaction as the write.
+ * Writes an actor's health checks. Every write is fenced: it happens only while the row still holds
+ * what the actor read before its probe (its actor, monitoring on, a watched state, the same
+ * health), checked by the write itself, so no row lock is held while the instance is probed.
  */
 public final class HealthRecorder {
+  private static final String RECORD =
+      """
+      UPDATE toygres_cms.instances
+      SET health_status = ?, consecutive_failures = ?, last_health_check = now()
+      WHERE id = ? AND instance_actor_orchestration_id = ? AND monitoring_enabled
+        AND state::text = ANY (?) AND health_status = ? AND consecutive_failures = ?""";
+  private static final String INSERT_CHECK =
+      """
+      INSERT INTO toygres_cms.instance_health_checks
+        (instance_id, status, postgres_version, response_time_ms, error_message, details, actor_id)
+      VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""";
+
   private final DataSource ds;
   private final EventLog events = new EventLog();
 
@@ -23,134 +39,96 @@ public final class HealthRecorder {
     this.ds = ds;
   }
 
-  /** The instance's health after a recorded check, or why the actor may not record any more. */
-  public record Outcome(
-      boolean recorded, HealthStatus status, int consecutiveFailures, String fencedReason) {
-    static Outcome fenced(String why) {
-      return new Outcome(false, null, 0, why);
+  /**
+   * What the instance's row must still hold for a check to be recorded: {@code actorId} as its
+   * actor, monitoring on, a state among {@code states}, and {@code health}.
+   */
+  public record Expected(String actorId, Set<InstanceState> states, Health health) {
+    public Expected {
+      Objects.requireNonNull(actorId, "actorId");
+      states = Set.copyOf(states);
+      Objects.requireNonNull(health, "health");
     }
   }
 
   /**
-   * Records {@code probe} for the instance if {@code actorId} may: one health-check row, the new
-   * health status and failure count, {@code last_health_check = now()}, and an event when the
-   * status changes. A failed probe turns the instance unhealthy after {@code failureThreshold}
-   * consecutive failures.
+   * Records {@code probe} for the instance if its row holds what is {@code expected}: the new
+   * health and {@code last_health_check = now()} (one conditional update), the health-check row,
+   * and a {@code health_changed} event when the status changes, in one transaction.
+   *
+   * @return whether it was recorded; false when the row no longer holds what was expected (nothing
+   *     is written)
    */
-  public Outcome record(UUID instanceId, String actorId, ProbeResult probe, int failureThreshold) {
+  public boolean record(UUID instanceId, Expected expected, Health next, ProbeResult probe) {
     return Db.tx(
         ds,
         c -> {
-          Optional<String> why = fence(c, instanceId, actorId);
-          if (why.isPresent()) {
-            return Outcome.fenced(why.get());
+          if (!update(c, instanceId, expected, next)) {
+            return false;
           }
-          HealthStatus old;
-          int failures;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT health_status, consecutive_failures FROM toygres_cms.instances WHERE id = ?")) {
-            ps.setObject(1, instanceId);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              old = HealthStatus.parse(rs.getString(1));
-              failures = rs.getInt(2);
-            }
-          }
-          HealthStatus next;
-          switch (probe.status()) {
-            case HEALTHY -> {
-              failures = 0;
-              next = HealthStatus.HEALTHY;
-            }
-            case UNHEALTHY -> {
-              failures++;
-              next = failures >= failureThreshold ? HealthStatus.UNHEALTHY : old;
-            }
-            default -> {
-              failures = 0;
-              next = HealthStatus.UNKNOWN;
-            }
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  """
-          UPDATE toygres_cms.instances SET health_status = ?, consecutive_failures = ?, last_health_check = now()
-          WHERE id = ?""")) {
-            ps.setString(1, next.dbName());
-            ps.setInt(2, failures);
-            ps.setObject(3, instanceId);
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  """
-          INSERT INTO toygres_cms.instance_health_checks
-            (instance_id, status, postgres_version, response_time_ms, error_message, details, actor_id)
-          VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""")) {
-            ps.setObject(1, instanceId);
-            ps.setString(2, probe.status().dbName());
-            ps.setString(3, probe.postgresVersion());
-            ps.setObject(4, probe.responseTimeMs());
-            ps.setString(5, probe.errorMessage());
-            ps.setString(6, Db.json(probe.details() == null ? Map.of() : probe.details()));
-            ps.setString(7, actorId);
-            ps.executeUpdate();
-          }
-          if (next != old) {
+          insertCheck(c, instanceId, expected.actorId(), probe);
+          HealthStatus old = expected.health().status();
+          if (next.status() != old) {
             String msg =
                 "health "
                     + old.dbName()
                     + " -> "
-                    + next.dbName()
+                    + next.status().dbName()
                     + (probe.errorMessage() != null ? ": " + probe.errorMessage() : "");
             events.append(
                 c,
                 instanceId,
                 "health_changed",
                 old.dbName(),
-                next.dbName(),
+                next.status().dbName(),
                 msg,
-                Db.json(Map.of("actor_id", actorId, "consecutive_failures", failures)));
+                Db.json(
+                    Map.of(
+                        "actor_id",
+                        expected.actorId(),
+                        "consecutive_failures",
+                        next.consecutiveFailures())));
           }
-          return new Outcome(true, next, failures, null);
+          return true;
         });
   }
 
-  private static Optional<String> fence(Connection c, UUID instanceId, String actorId)
+  private static boolean update(Connection c, UUID instanceId, Expected expected, Health next)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-        SELECT state::text, instance_actor_orchestration_id, monitoring_enabled
-        FROM toygres_cms.instances WHERE id = ? FOR UPDATE""")) {
+    try (PreparedStatement ps = c.prepareStatement(RECORD)) {
+      ps.setString(1, next.status().dbName());
+      ps.setInt(2, next.consecutiveFailures());
+      ps.setObject(3, instanceId);
+      ps.setString(4, expected.actorId());
+      ps.setArray(
+          5,
+          c.createArrayOf("text", expected.states().stream().map(InstanceState::dbName).toArray()));
+      ps.setString(6, expected.health().status().dbName());
+      ps.setInt(7, expected.health().consecutiveFailures());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  private static void insertCheck(Connection c, UUID instanceId, String actorId, ProbeResult probe)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT_CHECK)) {
       ps.setObject(1, instanceId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.of("instance " + instanceId + " no longer exists");
-        }
-        String state = rs.getString(1);
-        String recorded = rs.getString(2);
-        if (!state.equals("running") && !state.equals("stopped")) {
-          return Optional.of("instance is " + state);
-        }
-        if (!actorId.equals(recorded)) {
-          return Optional.of("superseded: the instance's actor is now " + recorded);
-        }
-        if (!rs.getBoolean(3)) {
-          return Optional.of("monitoring was turned off");
-        }
-        return Optional.empty();
-      }
+      ps.setString(2, probe.status().dbName());
+      ps.setString(3, probe.postgresVersion());
+      ps.setObject(4, probe.responseTimeMs());
+      ps.setString(5, probe.errorMessage());
+      ps.setString(6, Db.json(probe.details() == null ? Map.of() : probe.details()));
+      ps.setString(7, actorId);
+      ps.executeUpdate();
     }
   }
 
   /** Health checks of an instance, newest first. */
-  public java.util.List<HealthCheck> list(UUID instanceId, int limit) {
+  public List<HealthCheck> list(UUID instanceId, int limit) {
     return Db.auto(
         ds,
         c -> {
-          java.util.List<HealthCheck> out = new java.util.ArrayList<>();
+          List<HealthCheck> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
                   """
@@ -161,6 +139,48 @@ public final class HealthRecorder {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(CmsRows.check(rs));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * The newest {@code perInstance} health checks of every live instance, newest first, by instance
+   * id (instances without checks are absent). One query for the whole fleet: for each instance, an
+   * index scan that stops after {@code perInstance} rows (a window function over the checks would
+   * read every check kept, days of them, to keep a few).
+   */
+  public Map<UUID, List<RecentCheck>> recent(int perInstance) {
+    return Db.auto(
+        ds,
+        c -> {
+          Map<UUID, List<RecentCheck>> out = new HashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
+          SELECT i.id, h.checked_at, h.status, h.response_time_ms
+          FROM toygres_cms.instances i
+          CROSS JOIN LATERAL (
+            SELECT checked_at, status, response_time_ms, id
+            FROM toygres_cms.instance_health_checks
+            WHERE instance_id = i.id
+            ORDER BY checked_at DESC, id DESC
+            LIMIT ?) h
+          WHERE i.state <> 'deleted'
+          ORDER BY i.id, h.checked_at DESC, h.id DESC""")) {
+            ps.setInt(1, perInstance);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                double ms = rs.getDouble(4);
+                Double responseTime = rs.wasNull() ? null : ms;
+                out.computeIfAbsent((UUID) rs.getObject(1), k -> new ArrayList<>())
+                    .add(
+                        new RecentCheck(
+                            CmsRows.instant(rs.getTimestamp(2)),
+                            HealthStatus.parse(rs.getString(3)),
+                            responseTime));
               }
             }
           }

@@ -7,8 +7,7 @@ import dev.toygres.controlplane.ToygresException;
  * or a file in the data directory is wrong, and a person has to change it (restarting will not
  * help). The message says what is wrong, where the value came from and how to fix it; it never
  * contains a secret. {@code toygres server} prints it as one {@code error: ...} line and exits with
- * {@link #EXIT_CODE}. It never reaches an HTTP client (its status is 500 only because every {@link
- * ToygresException} has one).
+ * {@link #EXIT_CODE}. It never reaches an HTTP client.
  */
 public final class ConfigurationException extends ToygresException {
   private static final long serialVersionUID = 1L;
@@ -17,10 +16,10 @@ public final class ConfigurationException extends ToygresException {
   public static final int EXIT_CODE = 78;
 
   public ConfigurationException(String message) {
-    super(500, message);
+    super(message);
   }
 
   public ConfigurationException(String message, Throwable cause) {
-    super(500, message, cause);
+    super(message, cause);
   }
 }

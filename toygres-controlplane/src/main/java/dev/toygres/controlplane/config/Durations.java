@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.config;
 
+import dev.toygres.controlplane.InvalidRequestException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,10 +14,14 @@ public final class Durations {
 
   private Durations() {}
 
-  /** Parses a duration; throws {@link IllegalArgumentException} with an example on bad input. */
+  /**
+   * Parses a duration.
+   *
+   * @throws InvalidRequestException with an example, on bad input
+   */
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("empty duration (use e.g. 500ms, 2s, 5m, 1h)");
+      throw new InvalidRequestException(null, "empty duration (use e.g. 500ms, 2s, 5m, 1h)");
     }
     String t = text.trim().toLowerCase(java.util.Locale.ROOT);
     Matcher m = PART.matcher(t);
@@ -39,8 +44,8 @@ public final class Durations {
       end = m.end();
     }
     if (end != t.length() || end == 0) {
-      throw new IllegalArgumentException(
-          "invalid duration '" + text + "' (use e.g. 500ms, 2s, 5m, 1h)");
+      throw new InvalidRequestException(
+          null, "invalid duration '" + text + "' (use e.g. 500ms, 2s, 5m, 1h)");
     }
     return total;
   }

@@ -40,7 +40,7 @@ public record ServerConfig(
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
+      throw new ConfigurationException("--port must be between 0 and 65535, was " + port);
     }
     positive(healthInterval, "--health-interval");
     positive(staleAfter, "--stale-after");
@@ -50,17 +50,17 @@ public record ServerConfig(
     positive(workerLease, "--worker-lease");
     positive(auditRetention, "--audit-retention");
     if (instanceUser == null || !instanceUser.matches("[a-z_][a-z0-9_-]{0,31}")) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "--instance-user must be an OS user name (lower-case letters, digits, '_' and '-',"
               + " at most 32), was "
               + instanceUser);
     }
     if (failureThreshold < 1) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "--failure-threshold must be at least 1, was " + failureThreshold);
     }
     if (portRangeStart < 1024 || portRangeEnd > 65535 || portRangeEnd < portRangeStart) {
-      throw new IllegalArgumentException(
+      throw new ConfigurationException(
           "instance port range must lie within 1024-65535 and end after it starts, was "
               + portRangeStart
               + "-"
@@ -70,8 +70,7 @@ public record ServerConfig(
 
   private static void positive(Duration d, String flag) {
     if (d == null || d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(
-          flag + " must be a positive duration (e.g. 500ms, 2s, 5m)");
+      throw new ConfigurationException(flag + " must be a positive duration (e.g. 500ms, 2s, 5m)");
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,14 +38,15 @@ public final class ControlRoles {
    * Checks a tenant role name.
    *
    * @return the name, or {@link #DEFAULT_TENANT} when null or blank
-   * @throws ToygresException 400 naming the rule that is broken
+   * @throws InvalidRequestException naming the rule that is broken
    */
   public static String tenantUser(String name) {
     if (name == null || name.isBlank()) {
       return DEFAULT_TENANT;
     }
     if (!NAME.matcher(name).matches()) {
-      throw ToygresException.badRequest(
+      throw new InvalidRequestException(
+          "user",
           "user '"
               + (name.length() > 70 ? name.substring(0, 70) + "..." : name)
                   .replaceAll("\\p{Cntrl}", "?")
@@ -53,7 +54,8 @@ public final class ControlRoles {
               + " with a digit");
     }
     if (name.startsWith("pg_") || name.startsWith("toygres") || RESERVED.contains(name)) {
-      throw ToygresException.badRequest(
+      throw new InvalidRequestException(
+          "user",
           "user '"
               + name
               + "' is reserved (names starting with pg_ or toygres, and "

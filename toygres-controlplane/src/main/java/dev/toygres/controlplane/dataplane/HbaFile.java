@@ -1,6 +1,5 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
 import dev.toygres.postgres.OsUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +67,11 @@ final class HbaFile {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new ToygresException(500, "Cannot write " + target + ": " + e.getMessage(), e);
+      throw new DataPlaneException(
+          dataDir.getParent() == null ? null : dataDir.getParent().getFileName().toString(),
+          "write pg_hba.conf",
+          "Cannot write " + target + ": " + e.getMessage(),
+          e);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -106,9 +105,10 @@ final class InstanceAccess {
         layout.socketDir(meta.name()), meta.port(), db, user, password, ADMIN_TIMEOUT);
   }
 
-  private static ToygresException failure(InstanceMetadata meta, String what, SQLException e) {
-    return new ToygresException(
-        500,
+  private static DataPlaneException failure(InstanceMetadata meta, String what, SQLException e) {
+    return new DataPlaneException(
+        meta.name(),
+        what,
         "Instance '"
             + meta.name()
             + "': "

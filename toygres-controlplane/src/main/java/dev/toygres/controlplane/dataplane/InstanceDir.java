@@ -3,7 +3,8 @@ package dev.toygres.controlplane.dataplane;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
+import dev.toygres.controlplane.NotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,19 +49,22 @@ record InstanceDir(Path path) {
   /**
    * The metadata of a provisioned (initialized) instance.
    *
-   * @throws ToygresException 404 if there is none
+   * @throws NotFoundException if there is none
    */
   InstanceMetadata requireProvisioned(String name) {
     return readMetadata()
         .filter(InstanceMetadata::initialized)
-        .orElseThrow(() -> ToygresException.notFound("No provisioned instance '" + name + "'"));
+        .orElseThrow(
+            () ->
+                new NotFoundException("instance", name, "No provisioned instance '" + name + "'"));
   }
 
-  /** Throws a 500 unless the data directory holds an initialized cluster. */
+  /** Throws unless the data directory holds an initialized cluster. */
   void requireCluster(String name) {
     if (!hasCluster()) {
-      throw new ToygresException(
-          500,
+      throw new DataPlaneException(
+          name,
+          "start",
           "Instance '"
               + name
               + "' has no initialized data directory at "
@@ -70,12 +74,12 @@ record InstanceDir(Path path) {
   }
 
   /**
-   * Throws a 409 if there is a data directory but no metadata file: that data was not created by an
-   * unfinished provisioning, so it must never be wiped.
+   * Throws a conflict if there is a data directory but no metadata file: that data was not created
+   * by an unfinished provisioning, so it must never be wiped.
    */
   void refuseUnrecordedCluster() {
     if (hasCluster() && readMetadata().isEmpty()) {
-      throw ToygresException.conflict(
+      throw new ConflictException(
           "Instance directory "
               + path
               + " holds a PostgreSQL data directory but no "
@@ -97,8 +101,11 @@ record InstanceDir(Path path) {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new ToygresException(
-          500, "Cannot read the instance metadata " + file + ": " + e.getMessage(), e);
+      throw new DataPlaneException(
+          nameOf(file.getParent()),
+          "read its metadata",
+          "Cannot read the instance metadata " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -123,8 +130,11 @@ record InstanceDir(Path path) {
         Files.move(tmp, metadataFile(), StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new ToygresException(
-          500, "Cannot write the instance metadata " + metadataFile() + ": " + e.getMessage(), e);
+      throw new DataPlaneException(
+          nameOf(path),
+          "write its metadata",
+          "Cannot write the instance metadata " + metadataFile() + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -149,8 +159,11 @@ record InstanceDir(Path path) {
         delete();
       }
     } catch (IOException e) {
-      throw new ToygresException(
-          500, "Cannot move instance directory " + path + " to " + target + ": " + e, e);
+      throw new DataPlaneException(
+          nameOf(path),
+          "move its directory",
+          "Cannot move instance directory " + path + " to " + target + ": " + e,
+          e);
     }
   }
 
@@ -189,7 +202,12 @@ record InstanceDir(Path path) {
             }
           });
     } catch (IOException | UncheckedIOException e) {
-      throw new ToygresException(500, "Cannot delete " + root + ": " + e.getMessage(), e);
+      throw new DataPlaneException(
+          null, "delete", "Cannot delete " + root + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String nameOf(Path dir) {
+    return dir == null || dir.getFileName() == null ? null : dir.getFileName().toString();
   }
 }

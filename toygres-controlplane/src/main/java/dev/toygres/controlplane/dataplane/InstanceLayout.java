@@ -1,6 +1,5 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
 import dev.toygres.postgres.OsUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -102,8 +101,11 @@ final class InstanceLayout {
       directory(dir.path(), mode);
       ownDirectory(socketRoot, mode);
     } catch (IOException e) {
-      throw new ToygresException(
-          500, "Cannot prepare the directories of instance " + dir.path() + ": " + e, e);
+      throw new DataPlaneException(
+          dir.path().getFileName().toString(),
+          "prepare its directories",
+          "Cannot prepare the directories of instance " + dir.path() + ": " + e,
+          e);
     }
   }
 
@@ -120,7 +122,11 @@ final class InstanceLayout {
       }
       Files.deleteIfExists(dir);
     } catch (IOException e) {
-      throw new ToygresException(500, "Cannot remove " + dir + ": " + e.getMessage(), e);
+      throw new DataPlaneException(
+          k8sName,
+          "remove its socket directory",
+          "Cannot remove " + dir + ": " + e.getMessage(),
+          e);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
 
 /**
  * What {@code instance.json} records about a local instance, so that a later control-plane process
@@ -63,11 +63,11 @@ record InstanceMetadata(
   /**
    * Returns this if {@code spec} asks for the same version and tenant user.
    *
-   * @throws ToygresException 409 if it asks for another
+   * @throws ConflictException if it asks for another
    */
   InstanceMetadata requireMatches(ProvisionSpec spec) {
     if (majorVersion != spec.majorVersion() || !tenant().equals(spec.tenantUser())) {
-      throw ToygresException.conflict(
+      throw new ConflictException(
           "Instance '"
               + name
               + "' already exists with PostgreSQL "

@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +23,12 @@ final class InstanceNames {
   /**
    * The directory of instance {@code name} under {@code root}.
    *
-   * @throws ToygresException 400 if the name is not 1 to 100 of [a-z0-9-] starting with [a-z0-9]
+   * @throws InvalidRequestException if the name is not 1 to 100 of [a-z0-9-] starting with [a-z0-9]
    */
   static InstanceDir dir(Path root, String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw ToygresException.badRequest(
+      throw new InvalidRequestException(
+          "name",
           "Invalid instance name '"
               + name
               + "': use 1 to 100 lowercase letters, digits and '-', starting with a letter or digit");
@@ -52,7 +53,7 @@ final class InstanceNames {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new ToygresException(500, "Cannot list " + root + ": " + e.getMessage(), e);
+      throw new DataPlaneException(null, "list", "Cannot list " + root + ": " + e.getMessage(), e);
     }
   }
 }

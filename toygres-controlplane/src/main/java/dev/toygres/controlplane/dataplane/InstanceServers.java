@@ -1,6 +1,5 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
 import dev.toygres.postgres.PostgresException;
 import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresServer;
@@ -10,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Starts and stops the PostgreSQL server of one instance directory, as the layout's OS user, with
- * the instance's Unix socket, turning the postgres module's errors into {@link ToygresException}s
+ * the instance's Unix socket, turning the postgres module's errors into {@link DataPlaneException}s
  * that name the instance.
  */
 final class InstanceServers {
@@ -37,7 +36,7 @@ final class InstanceServers {
    * given).
    *
    * @param superuserPassword the bootstrap superuser's password, or null for an initialized one
-   * @throws ToygresException 500 with the server log's tail if it cannot start
+   * @throws DataPlaneException with the server log's tail if it cannot start
    */
   static PostgresServer start(
       InstanceDir dir,
@@ -62,8 +61,9 @@ final class InstanceServers {
     try {
       return builder.build().start();
     } catch (PostgresException e) {
-      throw new ToygresException(
-          500,
+      throw new DataPlaneException(
+          meta.name(),
+          "start",
           "Cannot start instance '"
               + meta.name()
               + "' (PostgreSQL "
@@ -83,7 +83,8 @@ final class InstanceServers {
     try {
       server.get().stop();
     } catch (PostgresException e) {
-      throw new ToygresException(500, "Cannot stop instance '" + name + "': " + e.getMessage(), e);
+      throw new DataPlaneException(
+          name, "stop", "Cannot stop instance '" + name + "': " + e.getMessage(), e);
     }
   }
 
@@ -93,18 +94,20 @@ final class InstanceServers {
         running(dir)
             .orElseThrow(
                 () ->
-                    new ToygresException(
-                        500, "Instance '" + name + "' stopped while its access was being set"));
+                    new DataPlaneException(
+                        name,
+                        "reload",
+                        "Instance '" + name + "' stopped while its access was being set"));
     try {
       server.reload();
     } catch (PostgresException e) {
-      throw new ToygresException(
-          500, "Cannot reload instance '" + name + "': " + e.getMessage(), e);
+      throw new DataPlaneException(
+          name, "reload", "Cannot reload instance '" + name + "': " + e.getMessage(), e);
     }
   }
 
   /** Whether a start failure was the port being taken (worth retrying with another port). */
-  static boolean portTaken(ToygresException e) {
+  static boolean portTaken(DataPlaneException e) {
     String message = e.getMessage();
     return message != null
         && (message.contains("could not bind") || message.contains("Address already in use"));

@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.NotFoundException;
+import dev.toygres.controlplane.StateConflictException;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresInstallation;
@@ -39,7 +40,7 @@ public final class LocalDataPlane implements DataPlane {
    * @param portRangeEnd last port instances may listen on
    * @param runAs the OS user instance servers run as (only root may name another user than its
    *     own), or null for this JVM's user
-   * @throws ToygresException if no PostgreSQL installation is found
+   * @throws DataPlaneException if no PostgreSQL installation is found
    */
   public LocalDataPlane(Path instancesRoot, int portRangeStart, int portRangeEnd, OsUser runAs) {
     this(instancesRoot, null, portRangeStart, portRangeEnd, runAs);
@@ -123,8 +124,9 @@ public final class LocalDataPlane implements DataPlane {
 
   /**
    * {@inheritDoc} Idempotent: an instance provisioned earlier (with the same version and tenant
-   * user, else 409) is started if needed and returned; its data is never touched. An unknown
-   * version is a 400 listing the available ones.
+   * user, else a {@link dev.toygres.controlplane.ConflictException}) is started if needed and
+   * returned; its data is never touched. An unknown version is an {@link
+   * dev.toygres.controlplane.InvalidRequestException} listing the available ones.
    */
   @Override
   public ServerInfo provision(ProvisionSpec spec) {
@@ -146,8 +148,9 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
-   * {@inheritDoc} Finds a server started by an earlier process; 404 if not provisioned, 409 for an
-   * instance made before tenant isolation (see {@link #upgradeAccess}).
+   * {@inheritDoc} Finds a server started by an earlier process; {@link NotFoundException} if not
+   * provisioned, {@link StateConflictException} for an instance made before tenant isolation (see
+   * {@link #upgradeAccess}).
    */
   @Override
   public ServerInfo start(String k8sName) {
@@ -158,15 +161,16 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
-   * {@inheritDoc} Fast shutdown; works for a server started by an earlier process. 404 if there is
-   * no such instance.
+   * {@inheritDoc} Fast shutdown; works for a server started by an earlier process. {@link
+   * NotFoundException} if there is no such instance.
    */
   @Override
   public void stop(String k8sName) {
     InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       if (dir.readMetadata().isEmpty()) {
-        throw ToygresException.notFound("No provisioned instance '" + k8sName + "'");
+        throw new NotFoundException(
+            "instance", k8sName, "No provisioned instance '" + k8sName + "'");
       }
       InstanceServers.stop(dir, k8sName);
     }
@@ -224,18 +228,26 @@ public final class LocalDataPlane implements DataPlane {
     }
   }
 
-  /** {@inheritDoc} 409 unless the server runs and its access is current. */
+  /**
+   * {@inheritDoc} {@link StateConflictException} unless the server runs and its access is current.
+   */
   @Override
   public void setTenantPassword(String k8sName, String password, ControlSecrets secrets) {
     InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       InstanceMetadata meta = dir.requireProvisioned(k8sName);
       if (!meta.upgraded()) {
-        throw ToygresException.conflict(
+        throw new StateConflictException(
+            k8sName,
+            "waiting for its access upgrade",
+            "password",
             "Instance '" + k8sName + "' is waiting for its access upgrade; try again shortly");
       }
       if (InstanceServers.running(dir).isEmpty()) {
-        throw ToygresException.conflict(
+        throw new StateConflictException(
+            k8sName,
+            "stopped",
+            "password",
             "Instance '" + k8sName + "' is not running; start it to change its password");
       }
       InstanceAccess.setTenantPassword(layout, meta, password, secrets);
@@ -304,7 +316,10 @@ public final class LocalDataPlane implements DataPlane {
       return info(dir, meta, running.get().pid());
     }
     if (!meta.upgraded()) {
-      throw ToygresException.conflict(
+      throw new StateConflictException(
+          meta.name(),
+          "waiting for its access upgrade",
+          "start",
           "Instance '"
               + meta.name()
               + "' was created before tenant isolation; it starts through its access upgrade");

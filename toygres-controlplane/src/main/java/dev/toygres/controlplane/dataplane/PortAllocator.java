@@ -1,6 +1,5 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,7 +51,7 @@ final class PortAllocator {
    * Chooses a free port for instance {@code name} and, still under the lock, hands it to {@code
    * record}, which must write the instance's metadata file so that later choices see it.
    *
-   * @throws ToygresException 503 if every port of the range is taken
+   * @throws NoFreePortException if every port of the range is taken
    */
   @SuppressWarnings("try") // the file lock is held, not read
   <T> T allocate(String name, IntFunction<T> record) {
@@ -74,8 +73,8 @@ final class PortAllocator {
               return record.apply(port);
             }
           }
-          throw new ToygresException(
-              503,
+          throw new NoFreePortException(
+              name,
               "No free port for instance '"
                   + name
                   + "' in the instance port range "
@@ -88,8 +87,11 @@ final class PortAllocator {
                   + "Delete unused instances or configure a larger range.");
         }
       } catch (IOException e) {
-        throw new ToygresException(
-            500, "Cannot lock " + instancesRoot + " to choose a port: " + e.getMessage(), e);
+        throw new DataPlaneException(
+            name,
+            "allocate a port",
+            "Cannot lock " + instancesRoot + " to choose a port: " + e.getMessage(),
+            e);
       }
     }
   }
@@ -106,7 +108,7 @@ final class PortAllocator {
           InstanceDir.read(dir.resolve(InstanceDir.METADATA_FILE))
               .filter(m -> m.port() >= first && m.port() <= last)
               .ifPresent(m -> ports.add(m.port()));
-        } catch (ToygresException e) {
+        } catch (DataPlaneException e) {
           LOG.warn(
               "Ignoring unreadable instance metadata while choosing a port: {}", e.getMessage());
         }

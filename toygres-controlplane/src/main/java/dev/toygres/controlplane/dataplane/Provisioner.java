@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresServer;
 import java.time.Instant;
@@ -29,14 +29,15 @@ final class Provisioner {
   /**
    * Checks the tenant's user name and password before anything is created.
    *
-   * @throws ToygresException 400 if PostgreSQL would not accept them
+   * @throws InvalidRequestException if PostgreSQL would not accept them
    */
   static void validate(ProvisionSpec spec) {
     ControlRoles.tenantUser(spec.tenantUser());
     try {
       PostgresServer.builder().password(spec.tenantPassword());
     } catch (IllegalArgumentException e) {
-      throw ToygresException.badRequest("Cannot provision " + spec + ": " + e.getMessage());
+      throw new InvalidRequestException(
+          "password", "Cannot provision " + spec + ": " + e.getMessage());
     }
   }
 
@@ -65,7 +66,7 @@ final class Provisioner {
             meta.port(),
             server.pid());
         return new Provisioned(done, server);
-      } catch (ToygresException e) {
+      } catch (DataPlaneException e) {
         if (attempt >= PORT_ATTEMPTS || !InstanceServers.portTaken(e)) {
           throw e;
         }

@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.dataplane;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.postgres.PostgresInstallation;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,8 +24,9 @@ final class VersionCatalog {
 
   VersionCatalog(List<PostgresInstallation> installations) {
     if (installations.isEmpty()) {
-      throw new ToygresException(
-          500,
+      throw new DataPlaneException(
+          null,
+          "find PostgreSQL",
           "No PostgreSQL installation found: neither the Maven-delivered binaries nor a system "
               + "installation (/usr/lib/postgresql/N/bin or pg_config on the PATH) are available");
     }
@@ -49,26 +50,28 @@ final class VersionCatalog {
   /**
    * The installation for a requested version.
    *
-   * @throws ToygresException 400 naming the available versions if there is none
+   * @throws InvalidRequestException naming the available versions if there is none
    */
   PostgresInstallation require(int major) {
     return find(major)
         .orElseThrow(
             () ->
-                ToygresException.badRequest(
+                new InvalidRequestException(
+                    "postgres_version",
                     "PostgreSQL "
                         + major
                         + " is not available; available versions: "
                         + describe()));
   }
 
-  /** For an instance provisioned earlier: a 500 if its version has since disappeared. */
+  /** For an instance provisioned earlier: a failure if its version has since disappeared. */
   PostgresInstallation forExisting(String name, int major) {
     return find(major)
         .orElseThrow(
             () ->
-                new ToygresException(
-                    500,
+                new DataPlaneException(
+                    name,
+                    "start",
                     "Instance '"
                         + name
                         + "' was created with PostgreSQL "

@@ -1,5 +1,7 @@
 package dev.toygres.controlplane.instance;
 
+import dev.toygres.controlplane.NotFoundException;
+import dev.toygres.controlplane.StateConflictException;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActor;
 import dev.toygres.controlplane.cms.CmsStore;
@@ -9,6 +11,7 @@ import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.controlplane.cms.ProbeResult;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
+import dev.toygres.controlplane.dataplane.DataPlaneException;
 import dev.toygres.controlplane.dataplane.ProvisionSpec;
 import dev.toygres.controlplane.dataplane.ServerInfo;
 import dev.toygres.controlplane.secret.SecretBox;
@@ -79,13 +82,19 @@ public final class InstanceActivities {
 
   private InstanceRecord load(UUID id) {
     return cms.findById(id)
-        .orElseThrow(() -> new IllegalStateException("instance " + id + " is not in the CMS"));
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "instance", id.toString(), "instance " + id + " is not in the CMS"));
   }
 
   Server provision(UUID id) {
     InstanceRecord r = load(id);
     if (r.access().tenantPasswordSealed() == null) {
-      throw new IllegalStateException(
+      throw new StateConflictException(
+          r.userName(),
+          r.state().dbName(),
+          "provision",
           "instance " + r.userName() + " has no password to provision with (it ran already)");
     }
     ServerInfo s =
@@ -119,7 +128,9 @@ public final class InstanceActivities {
         probe.probe(
             r.access().socketDir(), r.port(), secrets.decrypt(r.access().monitorPasswordSealed()));
     if (p.status() != HealthStatus.HEALTHY) {
-      throw new IllegalStateException(
+      throw new DataPlaneException(
+          r.k8sName(),
+          "wait until it accepts connections",
           "server "
               + r.host()
               + ":"
@@ -138,13 +149,14 @@ public final class InstanceActivities {
             InstanceState.RUNNING,
             "server accepts connections")
         .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "instance "
-                        + r.userName()
-                        + " is "
-                        + load(m.instanceId()).state().dbName()
-                        + ", not creating"));
+            () -> {
+              String state = load(m.instanceId()).state().dbName();
+              return new StateConflictException(
+                  r.userName(),
+                  state,
+                  "mark running",
+                  "instance " + r.userName() + " is " + state + ", not creating");
+            });
     if (!m.actorId().equals(r.actorId())) {
       cms.recordActor(
           m.instanceId(), r.actorId(), m.actorId(), "actor started for the new instance");
@@ -201,10 +213,7 @@ public final class InstanceActivities {
             EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED),
             InstanceState.STOPPED,
             "server stopped")
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "instance " + r.userName() + " is " + load(id).state().dbName()));
+        .orElseThrow(() -> stateConflict(r, load(id), "stop"));
     poke(r.actorId(), "stopped");
     return null;
   }
@@ -218,10 +227,7 @@ public final class InstanceActivities {
             EnumSet.of(InstanceState.STOPPED, InstanceState.RUNNING),
             InstanceState.RUNNING,
             "server started")
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "instance " + r.userName() + " is " + load(id).state().dbName()));
+        .orElseThrow(() -> stateConflict(r, load(id), "start"));
     poke(r.actorId(), "started");
     return new Server(s.host(), s.port(), s.dataDir().toString(), s.pid());
   }
@@ -264,6 +270,15 @@ public final class InstanceActivities {
     }
     return new ControlSecrets(
         secrets.decrypt(a.superuserPasswordSealed()), secrets.decrypt(a.monitorPasswordSealed()));
+  }
+
+  private static StateConflictException stateConflict(
+      InstanceRecord r, InstanceRecord now, String operation) {
+    return new StateConflictException(
+        r.userName(),
+        now.state().dbName(),
+        operation,
+        "instance " + r.userName() + " is " + now.state().dbName());
   }
 
   private void record(UUID id, ServerInfo s) {

@@ -1,14 +1,22 @@
 package dev.toygres.controlplane.instance;
 
+import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.NotFoundException;
+import dev.toygres.controlplane.StateConflictException;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * What the API and CLI can do with instances. Names are the user's instance names. Errors are
- * {@link dev.toygres.controlplane.ToygresException}s: 400 for invalid input (nothing changed), 404
- * for an unknown name, 409 for a taken name or a state that does not allow the operation.
+ * {@link dev.toygres.controlplane.ToygresException}s: {@link InvalidRequestException} for invalid
+ * input (nothing changed), {@link NotFoundException} for an unknown name, {@link
+ * dev.toygres.controlplane.ConflictException} for a taken name and {@link StateConflictException}
+ * for a state that does not allow the operation (the rules are {@link InstanceAction}'s).
  */
 public interface InstanceOperations {
 
@@ -47,26 +55,32 @@ public interface InstanceOperations {
   /** Every live instance, by name. */
   List<InstanceRecord> list();
 
-  /** Starts deleting; returns the delete orchestration's id. */
+  /** Starts deleting; returns the delete orchestration's id. {@link InstanceAction#DELETE}. */
   String delete(String name);
 
-  /** Stops the server; returns the orchestration's id. 409 unless running. */
+  /** Stops the server; returns the orchestration's id. {@link InstanceAction#STOP}. */
   String stop(String name);
 
-  /** Starts a stopped server; returns the orchestration's id. 409 unless stopped. */
+  /** Starts a stopped server; returns the orchestration's id. {@link InstanceAction#START}. */
   String start(String name);
 
-  /** Restarts the server; returns the orchestration's id. 409 unless running or stopped. */
+  /** Restarts the server; returns the orchestration's id. {@link InstanceAction#RESTART}. */
   String restart(String name);
 
   /**
-   * Sets the password of the instance's tenant role, through the control plane's superuser. 400 for
-   * an invalid password, 409 unless the instance is running.
+   * Sets the password of the instance's tenant role, through the control plane's superuser. {@link
+   * InvalidRequestException} for an invalid password; {@link InstanceAction#PASSWORD}.
    */
   PasswordChange changePassword(String name, String password);
 
   /** Newest first, at most {@code limit} (1 to 1000). */
   List<HealthCheck> healthChecks(String name, int limit);
+
+  /**
+   * The newest {@code perInstance} health checks of every live instance, newest first, by instance
+   * id (an instance without checks is absent); one query for the whole fleet.
+   */
+  Map<UUID, List<RecentCheck>> recentChecks(int perInstance);
 
   /** Newest first, at most {@code limit} (1 to 1000). */
   List<InstanceEvent> events(String name, int limit);

@@ -1,6 +1,6 @@
 package dev.toygres.controlplane.instance;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -20,14 +20,15 @@ final class InstanceRequests {
 
   static String name(String name) {
     if (name == null || name.isEmpty()) {
-      throw ToygresException.badRequest("name is required");
+      throw new InvalidRequestException("name", "name is required");
     }
     if (name.length() > MAX_NAME) {
-      throw ToygresException.badRequest(
-          "name is too long (" + name.length() + " characters; at most " + MAX_NAME + ")");
+      throw new InvalidRequestException(
+          "name", "name is too long (" + name.length() + " characters; at most " + MAX_NAME + ")");
     }
     if (!NAME.matcher(name).matches()) {
-      throw ToygresException.badRequest(
+      throw new InvalidRequestException(
+          "name",
           "name '"
               + printable(name)
               + "' is not valid: use lower-case letters, digits and"
@@ -38,18 +39,18 @@ final class InstanceRequests {
 
   static String password(String password) {
     if (password == null || password.isEmpty()) {
-      throw ToygresException.badRequest("password is required");
+      throw new InvalidRequestException("password", "password is required");
     }
     if (password.length() < MIN_PASSWORD) {
-      throw ToygresException.badRequest(
-          "password is too short: at least " + MIN_PASSWORD + " characters");
+      throw new InvalidRequestException(
+          "password", "password is too short: at least " + MIN_PASSWORD + " characters");
     }
     if (password.length() > MAX_PASSWORD) {
-      throw ToygresException.badRequest(
-          "password is too long: at most " + MAX_PASSWORD + " characters");
+      throw new InvalidRequestException(
+          "password", "password is too long: at most " + MAX_PASSWORD + " characters");
     }
     if (password.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-      throw ToygresException.badRequest("password must not contain control characters");
+      throw new InvalidRequestException("password", "password must not contain control characters");
     }
     return password;
   }
@@ -61,7 +62,8 @@ final class InstanceRequests {
     var m = VERSION.matcher(requested.trim());
     int major = m.matches() ? Integer.parseInt(m.group(1)) : -1;
     if (!available.contains(major)) {
-      throw ToygresException.badRequest(
+      throw new InvalidRequestException(
+          "postgres_version",
           "PostgreSQL version '"
               + printable(requested)
               + "' is not available; available: "
@@ -75,14 +77,15 @@ final class InstanceRequests {
       return 1;
     }
     if (gb < 1 || gb > 1024) {
-      throw ToygresException.badRequest("storage_size_gb must be between 1 and 1024, was " + gb);
+      throw new InvalidRequestException(
+          "storage_size_gb", "storage_size_gb must be between 1 and 1024, was " + gb);
     }
     return gb;
   }
 
   static int limit(int limit) {
     if (limit < 1 || limit > 1000) {
-      throw ToygresException.badRequest("limit must be between 1 and 1000, was " + limit);
+      throw new InvalidRequestException("limit", "limit must be between 1 and 1000, was " + limit);
     }
     return limit;
   }

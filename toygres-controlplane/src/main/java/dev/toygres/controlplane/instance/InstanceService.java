@@ -1,20 +1,22 @@
 package dev.toygres.controlplane.instance;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
-import dev.toygres.controlplane.cms.NameTakenException;
+import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.client.DurableClient;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,22 +59,18 @@ public final class InstanceService implements InstanceOperations {
     UUID id = UUID.randomUUID();
     String k8sName = InstanceRequests.k8sName(name);
     String orchestrationId = "create-" + k8sName;
-    try {
-      cms.insert(
-          new CmsStore.NewInstance(
-              id,
-              name,
-              k8sName,
-              Integer.toString(version),
-              storage,
-              user,
-              secrets.encrypt(password),
-              secrets.encrypt(control.superuserPassword()),
-              secrets.encrypt(control.monitorPassword()),
-              orchestrationId));
-    } catch (NameTakenException e) {
-      throw ToygresException.conflict(e.getMessage());
-    }
+    cms.insert(
+        new CmsStore.NewInstance(
+            id,
+            name,
+            k8sName,
+            Integer.toString(version),
+            storage,
+            user,
+            secrets.encrypt(password),
+            secrets.encrypt(control.superuserPassword()),
+            secrets.encrypt(control.monitorPassword()),
+            orchestrationId));
     try {
       engine.start(
           LifecycleOrchestrations.CREATE,
@@ -92,8 +90,7 @@ public final class InstanceService implements InstanceOperations {
 
   @Override
   public InstanceRecord get(String name) {
-    return cms.findLiveByName(name)
-        .orElseThrow(() -> ToygresException.notFound("no instance named '" + name + "'"));
+    return cms.findLiveByName(name).orElseThrow(() -> NotFoundException.named("instance", name));
   }
 
   @Override
@@ -104,23 +101,15 @@ public final class InstanceService implements InstanceOperations {
   @Override
   public String delete(String name) {
     InstanceRecord r = get(name);
-    if (r.state() == InstanceState.CREATING) {
-      throw ToygresException.conflict(
-          "instance '" + name + "' is still being created; delete it once it is running or failed");
-    }
+    InstanceAction.DELETE.check(r);
     String id = "delete-" + r.k8sName();
     if (cms.transition(
             r.id(),
-            EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED, InstanceState.FAILED),
+            EnumSet.copyOf(InstanceAction.DELETE.states()),
             InstanceState.DELETING,
             "delete requested")
         .isEmpty()) {
-      throw ToygresException.conflict(
-          "instance '"
-              + name
-              + "' is "
-              + get(name).state().dbName()
-              + "; it cannot be deleted now");
+      throw InstanceAction.DELETE.refusal(get(name));
     }
     cms.setDeleteOrchestration(r.id(), id);
     engine.start(LifecycleOrchestrations.DELETE, id, r.id());
@@ -129,32 +118,24 @@ public final class InstanceService implements InstanceOperations {
 
   @Override
   public String stop(String name) {
-    return lifecycle(name, LifecycleOrchestrations.STOP, "stop", EnumSet.of(InstanceState.RUNNING));
+    return lifecycle(name, LifecycleOrchestrations.STOP, InstanceAction.STOP);
   }
 
   @Override
   public String start(String name) {
-    return lifecycle(
-        name, LifecycleOrchestrations.START, "start", EnumSet.of(InstanceState.STOPPED));
+    return lifecycle(name, LifecycleOrchestrations.START, InstanceAction.START);
   }
 
   @Override
   public String restart(String name) {
-    return lifecycle(
-        name,
-        LifecycleOrchestrations.RESTART,
-        "restart",
-        EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED));
+    return lifecycle(name, LifecycleOrchestrations.RESTART, InstanceAction.RESTART);
   }
 
-  private String lifecycle(
-      String name, String orchestration, String verb, EnumSet<InstanceState> allowed) {
+  private String lifecycle(String name, String orchestration, InstanceAction action) {
     InstanceRecord r = get(name);
-    if (!allowed.contains(r.state())) {
-      throw ToygresException.conflict(
-          "instance '" + name + "' is " + r.state().dbName() + "; cannot " + verb + " it");
-    }
-    String id = verb + "-" + r.k8sName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    action.check(r);
+    String id =
+        action.label() + "-" + r.k8sName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     engine.start(orchestration, id, r.id());
     return id;
   }
@@ -163,27 +144,16 @@ public final class InstanceService implements InstanceOperations {
   public PasswordChange changePassword(String name, String password) {
     String checked = InstanceRequests.password(password);
     InstanceRecord r = get(name);
-    if (r.state() != InstanceState.RUNNING) {
-      throw ToygresException.conflict(
-          "instance '"
-              + name
-              + "' is "
-              + r.state().dbName()
-              + "; its password can be changed while it runs");
-    }
+    InstanceAction.PASSWORD.check(r);
     InstanceRecord.Access a = r.access();
-    if (a.superuserPasswordSealed() == null || a.monitorPasswordSealed() == null) {
-      throw ToygresException.conflict(
-          "instance '" + name + "' is waiting for its access upgrade; try again shortly");
-    }
     ControlSecrets control;
     try {
       control =
           new ControlSecrets(
               secrets.decrypt(a.superuserPasswordSealed()),
               secrets.decrypt(a.monitorPasswordSealed()));
-    } catch (IllegalStateException e) {
-      throw new ToygresException(500, "instance '" + name + "': " + e.getMessage(), e);
+    } catch (SecretException e) {
+      throw new SecretException("instance '" + name + "': " + e.getMessage(), e);
     }
     dataPlane.setTenantPassword(r.k8sName(), checked, control);
     cms.event(r.id(), "password_changed", "password of " + r.tenantUser() + " changed");
@@ -193,6 +163,11 @@ public final class InstanceService implements InstanceOperations {
   @Override
   public List<HealthCheck> healthChecks(String name, int limit) {
     return health.list(get(name).id(), InstanceRequests.limit(limit));
+  }
+
+  @Override
+  public Map<UUID, List<RecentCheck>> recentChecks(int perInstance) {
+    return health.recent(perInstance);
   }
 
   @Override

@@ -136,10 +136,10 @@ public final class SecretBox {
     }
   }
 
-  /** Decrypts; throws {@link IllegalStateException} if the text was not made with this key. */
+  /** Decrypts; throws {@link SecretException} if the text was not made with this key. */
   public String decrypt(String sealed) {
     if (sealed == null || !sealed.startsWith(PREFIX)) {
-      throw new IllegalStateException("not an encrypted secret");
+      throw new SecretException("not an encrypted secret");
     }
     try {
       byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
@@ -147,7 +147,7 @@ public final class SecretBox {
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, 12));
       return new String(c.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException(
+      throw new SecretException(
           "cannot decrypt a stored secret: the secret key from "
               + source
               + " is not the one it was encrypted with");

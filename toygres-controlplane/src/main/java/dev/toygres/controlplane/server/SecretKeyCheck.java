@@ -4,6 +4,7 @@ import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.Settings;
 import dev.toygres.controlplane.config.ConfigurationException;
 import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.controlplane.secret.SecretException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ final class SecretKeyCheck {
     try {
       key.decrypt(sealed.get());
       return true;
-    } catch (IllegalStateException e) {
+    } catch (SecretException e) {
       return false;
     }
   }

@@ -6,7 +6,6 @@ import dev.toygres.controlplane.actor.ActorDoctor;
 import dev.toygres.controlplane.actor.ActorRecovery;
 import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.actor.ActorSupervisor;
-import dev.toygres.controlplane.actor.FleetActors;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActor;
 import dev.toygres.controlplane.api.ApiContext;
@@ -92,7 +91,6 @@ public final class ToygresServer implements AutoCloseable {
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ActorDoctor doctor = new ActorDoctor(cms, engine.client(), cfg.staleAfter(), Instant::now);
       ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics, audit);
-      FleetActors actors = new FleetActors(actorService, doctor, recovery);
       Registry.Builder registry =
           Registry.builder()
               .orchestration(
@@ -123,7 +121,9 @@ public final class ToygresServer implements AutoCloseable {
           HttpApi.start(
               new ApiContext(
                   instances,
-                  actors,
+                  actorService,
+                  doctor,
+                  recovery,
                   engine.client(),
                   new ApiUsers(token.value(), new ApiTokens(engine.dataSource())),
                   metrics,

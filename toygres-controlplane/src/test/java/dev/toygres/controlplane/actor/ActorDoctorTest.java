@@ -3,6 +3,7 @@ package dev.toygres.controlplane.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceRecord;
@@ -551,7 +552,8 @@ class ActorDoctorTest {
     @Test
     void parseListNamesTheBadValueAndListsTheGoodOnes() {
       assertThatThrownBy(() -> Diagnosis.parseList("stale,sleepy"))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("diagnosis"))
           .hasMessage(
               "unknown diagnosis 'sleepy'; expected one of healthy, stale, zombie, missing, dead,"
                   + " cancelled, orphaned");

@@ -45,6 +45,8 @@ class HttpApiTest {
             new ApiContext(
                 services.instances(),
                 services.actors(),
+                services.doctor(),
+                services.recovery(),
                 services.engine(),
                 TOKEN,
                 registry,
@@ -318,6 +320,17 @@ class HttpApiTest {
   }
 
   @Test
+  void anIllegalArgumentFromDeepCodeIsA500NotA400() {
+    services.failWith(IllegalArgumentException::new);
+
+    ApiClient.Response r = client.get("/api/instances");
+
+    assertThat(assertError(r, 500)).isEqualTo(ApiErrors.INTERNAL);
+    assertThat(r.body()).doesNotContain(ThrowingServices.MESSAGE, "IllegalArgument");
+    assertThat(services.calls).hasValue(1);
+  }
+
+  @Test
   void requestsJettyRefusesAreJsonToo() throws IOException {
     String raw = rawRequest("GET /api/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(raw).startsWith("HTTP/1.1 400");
@@ -351,6 +364,8 @@ class HttpApiTest {
             new ApiContext(
                     services.instances(),
                     services.actors(),
+                    services.doctor(),
+                    services.recovery(),
                     services.engine(),
                     TOKEN,
                     registry,

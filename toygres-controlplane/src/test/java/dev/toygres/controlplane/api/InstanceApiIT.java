@@ -120,6 +120,7 @@ class InstanceApiIT {
     assertThat(client.get("/api/instances/api-db1/health-checks?limit=1").json().size())
         .isEqualTo(1);
     assertThat(detail("api-db1").get("health_status").asText()).isEqualTo("healthy");
+    allowedActionsAndRecentChecksOfARunningInstance();
 
     JsonNode events = client.get("/api/instances/api-db1/events").json();
     assertThat(events.size()).isGreaterThanOrEqualTo(2);
@@ -138,6 +139,10 @@ class InstanceApiIT {
 
     lifecycle("stop", "stopped");
     assertThat(detail("api-db1").get("data_plane").get("pid").isNull()).isTrue();
+    assertThat(allowed(detail("api-db1")))
+        .containsExactly("start", "restart", "delete", "actor.restart", "actor.cancel");
+    assertThat(allowed(find(client.get("/api/instances").json(), "api-db1")))
+        .isEqualTo(allowed(detail("api-db1")));
     assertError(client.post("/api/instances/api-db1/stop"), 409);
     lifecycle("start", "running");
     lifecycle("restart", "running");
@@ -175,6 +180,15 @@ class InstanceApiIT {
     JsonNode off = detail("api-db1");
     assertThat(off.get("monitoring_enabled").asBoolean()).isFalse();
     assertThat(off.get("actor").get("status").asText()).isEqualTo("cancelled");
+    assertThat(allowed(off))
+        .containsExactly(
+            "stop",
+            "restart",
+            "delete",
+            "password",
+            "actor.start",
+            "actor.restart",
+            "actor.recover");
     assertThat(assertError(client.post("/api/instances/api-db1/actor/cancel"), 409))
         .contains("no running actor");
 
@@ -183,6 +197,43 @@ class InstanceApiIT {
     assertThat(started.json().get("status").asText()).isEqualTo("started");
     assertThat(started.json().has("previous_actor_id")).isFalse();
     assertThat(detail("api-db1").get("monitoring_enabled").asBoolean()).isTrue();
+  }
+
+  /**
+   * A running, healthy instance with its actor: what it allows (to an admin, and nothing to a
+   * viewer), and its newest checks in the list, newest first, at most 30.
+   */
+  private void allowedActionsAndRecentChecksOfARunningInstance() {
+    List<String> running =
+        List.of("stop", "restart", "delete", "password", "actor.restart", "actor.cancel");
+    assertThat(allowed(detail("api-db1"))).containsExactlyElementsOf(running);
+    int kept = client.get("/api/instances/api-db1/health-checks?limit=1000").json().size();
+    JsonNode line = find(client.get("/api/instances").json(), "api-db1");
+    assertThat(allowed(line)).containsExactlyElementsOf(running);
+    JsonNode recent = line.get("recent_checks");
+    assertThat(recent.size())
+        .isBetween(Math.min(kept, InstanceHandlers.RECENT_CHECKS), InstanceHandlers.RECENT_CHECKS);
+    assertNewestFirst(recent, "checked_at");
+    JsonNode newest = recent.get(0);
+    List<String> fields = new ArrayList<>();
+    newest.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields).containsExactlyInAnyOrder("checked_at", "status", "response_time_ms");
+    assertThat(newest.get("status").asText()).isEqualTo("healthy");
+    assertThat(newest.get("response_time_ms").asDouble()).isPositive();
+
+    ApiClient.Response token =
+        client.post("/api/tokens", "{\"name\":\"api-viewer\",\"role\":\"viewer\"}");
+    assertThat(token.status()).as(token.body()).isEqualTo(201);
+    ApiClient viewer = client.withToken(token.json().get("token").asText());
+    assertThat(viewer.get("/api/instances/api-db1").json().get("allowed_actions")).isEmpty();
+    assertThat(find(viewer.get("/api/instances").json(), "api-db1").get("allowed_actions"))
+        .isEmpty();
+  }
+
+  private static List<String> allowed(JsonNode instance) {
+    List<String> out = new ArrayList<>();
+    instance.get("allowed_actions").forEach(a -> out.add(a.asText()));
+    return out;
   }
 
   @Test

@@ -102,7 +102,14 @@ class OrchestrationApiIT {
     api =
         HttpApi.start(
             new ApiContext(
-                services.instances(), services.actors(), engine, TOKEN, registry, () -> true),
+                services.instances(),
+                services.actors(),
+                services.doctor(),
+                services.recovery(),
+                engine,
+                TOKEN,
+                registry,
+                () -> true),
             "127.0.0.1",
             0);
     client = TestHttpClient.local(api.port(), TOKEN);

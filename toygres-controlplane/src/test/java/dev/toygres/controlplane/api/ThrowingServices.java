@@ -1,15 +1,27 @@
 package dev.toygres.controlplane.api;
 
 import dev.toygres.controlplane.actor.ActorOperations;
+import dev.toygres.controlplane.actor.ActorRecovery;
+import dev.toygres.controlplane.actor.Diagnosis;
+import dev.toygres.controlplane.actor.DoctorOperations;
+import dev.toygres.controlplane.actor.DoctorReport;
+import dev.toygres.controlplane.actor.DoctorReport.Finding;
+import dev.toygres.controlplane.actor.Initiator;
+import dev.toygres.controlplane.actor.RecoveryOperations;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
+import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.instance.InstanceOperations;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.store.PostgresStore;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -21,10 +33,16 @@ import javax.sql.DataSource;
 final class ThrowingServices {
   static final String MESSAGE = "a service was called by a request the API should have refused";
   final AtomicInteger calls = new AtomicInteger();
+  private volatile Function<String, RuntimeException> failure = IllegalStateException::new;
+
+  /** Makes every call fail with {@code failure} (given {@link #MESSAGE}) instead. */
+  void failWith(Function<String, RuntimeException> failure) {
+    this.failure = failure;
+  }
 
   RuntimeException called() {
     calls.incrementAndGet();
-    return new IllegalStateException(MESSAGE);
+    return failure.apply(MESSAGE);
   }
 
   DurableClient engine() {
@@ -45,6 +63,14 @@ final class ThrowingServices {
 
   ActorOperations actors() {
     return new Actors();
+  }
+
+  DoctorOperations doctor() {
+    return new Doctor();
+  }
+
+  RecoveryOperations recovery() {
+    return new Recovery();
   }
 
   private final class Instances implements InstanceOperations {
@@ -99,6 +125,11 @@ final class ThrowingServices {
     }
 
     @Override
+    public Map<UUID, List<RecentCheck>> recentChecks(int perInstance) {
+      throw called();
+    }
+
+    @Override
     public String maskedConnectionString(InstanceRecord instance) {
       throw called();
     }
@@ -124,27 +155,29 @@ final class ThrowingServices {
     public ActorResult cancel(String name) {
       throw called();
     }
+  }
 
+  private final class Doctor implements DoctorOperations {
     @Override
-    public String actorStatus(InstanceRecord instance) {
+    public Finding diagnose(InstanceRecord instance) {
       throw called();
     }
 
     @Override
-    public dev.toygres.controlplane.actor.DoctorReport.Finding diagnose(InstanceRecord instance) {
+    public Map<UUID, Finding> diagnose(List<InstanceRecord> instances) {
       throw called();
     }
 
     @Override
-    public dev.toygres.controlplane.actor.DoctorReport doctor() {
+    public DoctorReport diagnose() {
       throw called();
     }
+  }
 
+  private final class Recovery implements RecoveryOperations {
     @Override
-    public java.util.List<dev.toygres.controlplane.actor.ActorRecovery.Result> recover(
-        java.util.Set<dev.toygres.controlplane.actor.Diagnosis> diagnoses,
-        boolean dryRun,
-        String tokenName) {
+    public List<ActorRecovery.Result> recover(
+        Set<Diagnosis> diagnoses, boolean dryRun, Initiator by) {
       throw called();
     }
   }

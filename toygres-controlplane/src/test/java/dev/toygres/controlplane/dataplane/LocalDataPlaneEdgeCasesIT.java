@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.ConflictException;
+import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.NotFoundException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +50,7 @@ class LocalDataPlaneEdgeCasesIT extends DataPlaneTestSupport {
       int port = holder.getLocalPort();
       LocalDataPlane plane = plane(port, port);
       assertThatThrownBy(() -> provision(plane, "no-room", 18))
-          .isInstanceOfSatisfying(
-              ToygresException.class, e -> assertThat(e.status()).isEqualTo(503))
+          .isInstanceOf(NoFreePortException.class)
           .hasMessageContaining("No free port")
           .hasMessageContaining(port + "-" + port);
       assertThat(plane.status("no-room")).isEmpty();
@@ -66,7 +67,7 @@ class LocalDataPlaneEdgeCasesIT extends DataPlaneTestSupport {
     provision(plane, "first", 18);
     plane.stop("first"); // the port is bindable again, but still recorded by "first"
     assertThatThrownBy(() -> provision(plane, "second", 18))
-        .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(503))
+        .isInstanceOf(NoFreePortException.class)
         .hasMessageContaining("1 are recorded by other instances");
   }
 
@@ -80,7 +81,7 @@ class LocalDataPlaneEdgeCasesIT extends DataPlaneTestSupport {
     assertThat(plane.defaultVersion()).isEqualTo(18);
     assertThat(plane.kind()).isEqualTo("local");
     assertThatThrownBy(() -> provision(plane, "old", 9))
-        .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("PostgreSQL 9 is not available")
         .hasMessageContaining("18, 17");
     assertThat(tmp.resolve("instances/old")).doesNotExist();
@@ -90,21 +91,17 @@ class LocalDataPlaneEdgeCasesIT extends DataPlaneTestSupport {
   void unknownAndInvalidNames() {
     LocalDataPlane plane = plane();
     assertThat(plane.status("nobody")).isEmpty();
-    assertThatThrownBy(() -> plane.start("nobody"))
-        .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(404));
-    assertThatThrownBy(() -> plane.stop("nobody"))
-        .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> plane.start("nobody")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> plane.stop("nobody")).isInstanceOf(NotFoundException.class);
     plane.deprovision("nobody");
     for (String bad : List.of("../escape", "Upper", "", "-dash", "a/b")) {
-      assertThatThrownBy(() -> plane.deprovision(bad))
-          .isInstanceOfSatisfying(
-              ToygresException.class, e -> assertThat(e.status()).isEqualTo(400));
+      assertThatThrownBy(() -> plane.deprovision(bad)).isInstanceOf(InvalidRequestException.class);
     }
     assertThatThrownBy(
             () ->
                 plane.provision(
                     new ProvisionSpec("bad-user", 18, "pg_admin", PASSWORD, SECRETS, 1)))
-        .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(400));
+        .isInstanceOf(InvalidRequestException.class);
   }
 
   @Test
@@ -133,7 +130,7 @@ class LocalDataPlaneEdgeCasesIT extends DataPlaneTestSupport {
     Files.writeString(pgdata.resolve("PG_VERSION"), "18\n");
     LocalDataPlane plane = plane();
     assertThatThrownBy(() -> provision(plane, "orphan", 18))
-        .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(409))
+        .isInstanceOf(ConflictException.class)
         .hasMessageContaining("refusing to overwrite");
     assertThat(pgdata.resolve("PG_VERSION")).hasContent("18");
   }

@@ -3,7 +3,7 @@ package dev.toygres.controlplane.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.toygres.controlplane.ToygresException;
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresInstallation.Source;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class VersionCatalogTest {
     assertThat(catalog.defaultVersion()).isEqualTo(18);
     assertThat(catalog.require(17).binDir()).isEqualTo(Path.of("/m17"));
     assertThatThrownBy(() -> catalog.require(14))
-        .isInstanceOfSatisfying(ToygresException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .isInstanceOf(InvalidRequestException.class)
         .hasMessage("PostgreSQL 14 is not available; available versions: 18, 17, 16, 15");
   }
 
@@ -45,7 +45,7 @@ class VersionCatalogTest {
   @Test
   void noInstallationIsAClearError() {
     assertThatThrownBy(() -> new VersionCatalog(List.of()))
-        .isInstanceOf(ToygresException.class)
+        .isInstanceOf(DataPlaneException.class)
         .hasMessageContaining("No PostgreSQL installation found");
   }
 }

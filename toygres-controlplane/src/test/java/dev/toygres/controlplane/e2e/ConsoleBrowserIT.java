@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,6 +208,29 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(4)
+  void theFleetPageDrawsItsSparklinesWithoutAskingForEachInstancesChecks() {
+    browser.script("performance.clearResourceTimings();");
+    String before = browser.text("#fleet-updated");
+    browser.until(
+        WAIT,
+        "the fleet page refreshes twice",
+        d -> {
+          Object n =
+              browser.script(
+                  "return performance.getEntriesByType('resource')"
+                      + ".filter(e => new URL(e.name).pathname === '/api/instances').length;");
+          return !browser.text("#fleet-updated").equals(before) && ((Number) n).intValue() >= 2;
+        });
+    Object perInstance =
+        browser.script(
+            "return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.includes('/health-checks')).length;");
+    assertThat(((Number) perInstance).intValue()).isZero();
+    assertThat(browser.all("#row-" + NAME + " td.spark svg.sparkline")).hasSize(1);
+  }
+
+  @Test
+  @Order(5)
   void restartsTheActorFromTheInstancePageAndSeesANewActorId() {
     browser.click("#row-" + NAME + " a.name");
     browser.visible("#actor-id a");
@@ -247,10 +271,55 @@ class ConsoleBrowserIT {
         "the chart redraws for the chosen window",
         d -> "true".equals(browser.attribute("#window-200", "aria-pressed")));
     browser.fullPageScreenshot("04-instance");
+    // Running, with a running actor: no Start, no actor Start, since the server would refuse them.
+    assertShown(List.of("#btn-stop", "#btn-restart", "#btn-delete", "#actor-restart"));
+    assertHidden(List.of("#btn-start", "#actor-start"));
+  }
+
+  private static void assertShown(List<String> selectors) {
+    selectors.forEach(css -> assertThat(browser.isShown(css)).as(css + " is shown").isTrue());
+  }
+
+  private static void assertHidden(List<String> selectors) {
+    selectors.forEach(css -> assertThat(browser.isShown(css)).as(css + " is hidden").isFalse());
   }
 
   @Test
-  @Order(5)
+  @Order(6)
+  void aFailedInstanceOffersOnlyDeleteAndIsDeletedFromItsPage() throws Exception {
+    String broken = "broken";
+    try (MetadataDb db = MetadataDb.of(server.dataDir())) {
+      db.update(
+          "INSERT INTO toygres_cms.instances (id, user_name, k8s_name, postgres_version, state)"
+              + " VALUES (gen_random_uuid(), '"
+              + broken
+              + "', 'broken-x1y2z3', '18', 'failed')");
+    }
+    browser.open(base + "/#/instances/" + broken);
+    browser.until(
+        WAIT,
+        "the page shows the failed instance",
+        d -> "failed".equals(browser.text("#instance-state")));
+    browser.until(WAIT, "Delete is offered", d -> browser.isShown("#btn-delete"));
+    assertHidden(
+        List.of(
+            "#btn-stop",
+            "#btn-start",
+            "#btn-restart",
+            "#actor-start",
+            "#actor-restart",
+            "#actor-cancel"));
+    browser.screenshot("04-failed-instance");
+
+    browser.click("#btn-delete");
+    browser.type("#confirm-delete-name", broken);
+    confirm();
+    browser.until(SLOW, "the failed instance is gone", d -> browser.isShown("#instance-gone"));
+    assertThat(api.get("/api/instances/" + broken).status()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(7)
   void recoversAMissingActorFromTheDoctorPage() throws Exception {
     String old = instance().get("instance_actor_orchestration_id").asText();
     try (MetadataDb db = MetadataDb.of(server.dataDir())) {
@@ -312,7 +381,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void browsesOrchestrationsAndOneOrchestrationsHistory() {
     browser.click("#nav-orchestrations");
     browser.visible("#orch-table tbody tr");
@@ -347,7 +416,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void logsOutAndTheOldCookieIsRefused() throws Exception {
     browser.click("#nav-fleet");
     Cookie session = browser.driver().manage().getCookieNamed("toygres_session");
@@ -373,7 +442,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void noPageLoggedAScriptError() {
     assertThat(browser.scriptErrors()).isEmpty();
   }

@@ -1,0 +1,16 @@
+package dev.toygres.controlplane.actor;
+
+import java.util.List;
+import java.util.Set;
+
+/** Repairs of what the doctor finds (SPEC section 3, recover). */
+public interface RecoveryOperations {
+
+  /**
+   * Repairs the findings with one of {@code diagnoses} on behalf of {@code by} (named in instance
+   * events and the audit log); with {@code dryRun}, only says what it would do. Safe to run twice
+   * and concurrently. A diagnosis that needs no recovery ({@link Diagnosis#recoverable()}) is an
+   * {@link dev.toygres.controlplane.InvalidRequestException}.
+   */
+  List<ActorRecovery.Result> recover(Set<Diagnosis> diagnoses, boolean dryRun, Initiator by);
+}

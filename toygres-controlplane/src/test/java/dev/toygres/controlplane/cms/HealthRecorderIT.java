@@ -1,0 +1,210 @@
+package dev.toygres.controlplane.cms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toygres.controlplane.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The actor's record of a check is one conditional write on real PostgreSQL: it lands, with its
+ * check row and its event, while the row holds what the actor read, and writes nothing once the row
+ * changed. The fleet's recent checks come newest first, a few per live instance.
+ */
+class HealthRecorderIT {
+  private static final Set<InstanceState> WATCHED =
+      EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED);
+  private static final ProbeResult FAILED = ProbeResult.failed("connection refused");
+  private static TestDatabase.Fresh db;
+  private static CmsStore cms;
+  private static HealthRecorder recorder;
+
+  @BeforeAll
+  static void migrate() {
+    db = TestDatabase.freshDatabase(4);
+    cms = new CmsStore(db.pool());
+    cms.migrate();
+    recorder = new HealthRecorder(db.pool());
+  }
+
+  @AfterAll
+  static void drop() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private static UUID running(String name, String actorId) {
+    UUID id = UUID.randomUUID();
+    cms.insert(
+        new CmsStore.NewInstance(
+            id, name, name + "-abc123", "18", 1, "postgres", "v1:t", "v1:s", "v1:m", "c-" + name));
+    cms.transition(id, EnumSet.of(InstanceState.CREATING), InstanceState.RUNNING, "test");
+    assertThat(cms.recordActor(id, null, actorId, "test")).isTrue();
+    return id;
+  }
+
+  private static Health health(UUID id) {
+    return Health.of(cms.findById(id).orElseThrow());
+  }
+
+  private static long count(String sql) throws SQLException {
+    try (Connection c = db.pool().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long checks(UUID id) throws SQLException {
+    return count(
+        "SELECT count(*) FROM toygres_cms.instance_health_checks WHERE instance_id = '" + id + "'");
+  }
+
+  private static long healthEvents(UUID id) throws SQLException {
+    return count(
+        "SELECT count(*) FROM toygres_cms.instance_events WHERE event_type = 'health_changed'"
+            + " AND instance_id = '"
+            + id
+            + "'");
+  }
+
+  @Test
+  void aCheckIsRecordedWithItsRowAndEventWhileTheRowHoldsWhatTheActorRead() throws Exception {
+    UUID id = running("rec-ok", "actor-a");
+    Health seen = health(id);
+    Health next = seen.after(HealthStatus.HEALTHY, 2);
+
+    boolean recorded =
+        recorder.record(id, new HealthRecorder.Expected("actor-a", WATCHED, seen), next, healthy());
+
+    assertThat(recorded).isTrue();
+    assertThat(health(id)).isEqualTo(new Health(HealthStatus.HEALTHY, 0));
+    assertThat(cms.findById(id).orElseThrow().lastHealthCheck()).isNotNull();
+    assertThat(checks(id)).isEqualTo(1);
+    assertThat(healthEvents(id)).isEqualTo(1);
+
+    Health again = health(id);
+    recorder.record(
+        id,
+        new HealthRecorder.Expected("actor-a", WATCHED, again),
+        again.after(HealthStatus.HEALTHY, 2),
+        healthy());
+    assertThat(checks(id)).isEqualTo(2);
+    assertThat(healthEvents(id)).as("no change, no event").isEqualTo(1);
+  }
+
+  @Test
+  void aSupersededActorWritesNothing() throws Exception {
+    UUID id = running("rec-superseded", "actor-old");
+    Health seen = health(id);
+    assertThat(cms.recordActor(id, "actor-old", "actor-new", "test")).isTrue();
+
+    boolean recorded =
+        recorder.record(
+            id,
+            new HealthRecorder.Expected("actor-old", WATCHED, seen),
+            seen.after(HealthStatus.UNHEALTHY, 1),
+            FAILED);
+
+    assertThat(recorded).isFalse();
+    assertThat(health(id)).isEqualTo(seen);
+    assertThat(checks(id)).isZero();
+    assertThat(healthEvents(id)).isZero();
+  }
+
+  @Test
+  void monitoringOffOrAStateNotWatchedWritesNothing() throws Exception {
+    UUID off = running("rec-off", "actor-off");
+    Health seen = health(off);
+    cms.monitoringOff(off, "actor-off", "test");
+    assertThat(
+            recorder.record(
+                off,
+                new HealthRecorder.Expected("actor-off", WATCHED, seen),
+                seen.after(HealthStatus.HEALTHY, 2),
+                healthy()))
+        .isFalse();
+
+    UUID deleting = running("rec-deleting", "actor-del");
+    Health seenToo = health(deleting);
+    cms.transition(deleting, EnumSet.of(InstanceState.RUNNING), InstanceState.DELETING, "test");
+    assertThat(
+            recorder.record(
+                deleting,
+                new HealthRecorder.Expected("actor-del", WATCHED, seenToo),
+                seenToo.after(HealthStatus.HEALTHY, 2),
+                healthy()))
+        .isFalse();
+    assertThat(checks(off) + checks(deleting)).isZero();
+  }
+
+  @Test
+  void aHealthChangedSinceTheReadWritesNothing() throws Exception {
+    UUID id = running("rec-reset", "actor-r");
+    Health seen = health(id);
+    recorder.record(
+        id,
+        new HealthRecorder.Expected("actor-r", WATCHED, seen),
+        seen.after(HealthStatus.UNHEALTHY, 1),
+        FAILED);
+    // The actor still holds the health it read before that write.
+    assertThat(
+            recorder.record(
+                id,
+                new HealthRecorder.Expected("actor-r", WATCHED, seen),
+                seen.after(HealthStatus.HEALTHY, 1),
+                healthy()))
+        .isFalse();
+    assertThat(health(id)).isEqualTo(new Health(HealthStatus.UNHEALTHY, 1));
+    assertThat(checks(id)).isEqualTo(1);
+  }
+
+  @Test
+  void theFleetsRecentChecksAreTheNewestFewPerLiveInstanceNewestFirst() {
+    UUID busy = running("recent-busy", "actor-busy");
+    UUID quiet = running("recent-quiet", "actor-quiet");
+    UUID gone = running("recent-gone", "actor-gone");
+    for (int i = 0; i < 5; i++) {
+      Health h = health(busy);
+      recorder.record(
+          busy,
+          new HealthRecorder.Expected("actor-busy", WATCHED, h),
+          h.after(i % 2 == 0 ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY, 9),
+          i % 2 == 0 ? healthy() : FAILED);
+    }
+    Health g = health(gone);
+    recorder.record(gone, new HealthRecorder.Expected("actor-gone", WATCHED, g), g, healthy());
+    cms.transition(gone, EnumSet.of(InstanceState.RUNNING), InstanceState.DELETED, "test");
+
+    Map<UUID, List<RecentCheck>> recent = recorder.recent(3);
+
+    assertThat(recent).containsKey(busy).doesNotContainKeys(quiet, gone);
+    List<RecentCheck> three = recent.get(busy);
+    assertThat(three).hasSize(3);
+    assertThat(three)
+        .extracting(RecentCheck::status)
+        .containsExactly(HealthStatus.HEALTHY, HealthStatus.UNHEALTHY, HealthStatus.HEALTHY);
+    assertThat(three.get(0).checkedAt()).isAfterOrEqualTo(three.get(1).checkedAt());
+    assertThat(three.get(1).checkedAt()).isAfterOrEqualTo(three.get(2).checkedAt());
+    assertThat(three.get(0).responseTimeMs()).isEqualTo(3.5);
+    assertThat(recorder.list(busy, 3))
+        .extracting(HealthCheck::checkedAt)
+        .containsExactlyElementsOf(three.stream().map(RecentCheck::checkedAt).toList());
+  }
+
+  private static ProbeResult healthy() {
+    return new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 3.5, null, Map.of());
+  }
+}
