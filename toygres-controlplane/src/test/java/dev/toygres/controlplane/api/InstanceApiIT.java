@@ -221,10 +221,10 @@ class InstanceApiIT {
     assertThat(newest.get("status").asText()).isEqualTo("healthy");
     assertThat(newest.get("response_time_ms").asDouble()).isPositive();
 
-    ApiClient.Response token =
+    TestHttpClient.Response token =
         client.post("/api/tokens", "{\"name\":\"api-viewer\",\"role\":\"viewer\"}");
-    assertThat(token.status()).as(token.body()).isEqualTo(201);
-    ApiClient viewer = client.withToken(token.json().get("token").asText());
+    assertThat(token.status()).as(token.raw()).isEqualTo(201);
+    TestHttpClient viewer = client.withToken(token.json().get("token").asText());
     assertThat(viewer.get("/api/instances/api-db1").json().get("allowed_actions")).isEmpty();
     assertThat(find(viewer.get("/api/instances").json(), "api-db1").get("allowed_actions"))
         .isEmpty();

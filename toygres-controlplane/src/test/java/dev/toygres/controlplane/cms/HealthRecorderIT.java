@@ -2,7 +2,7 @@ package dev.toygres.controlplane.cms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toygres.controlplane.testkit.TestDatabase;
+import dev.toygres.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
