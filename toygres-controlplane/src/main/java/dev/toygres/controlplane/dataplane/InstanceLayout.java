@@ -36,7 +36,7 @@ final class InstanceLayout {
   InstanceLayout(Path root, OsUser runAs) {
     this.root = root;
     this.runAs = runAs;
-    this.socketRoot = Path.of("/tmp", "toygres-" + hash(root.toString()));
+    this.socketRoot = socketRootOf(root);
   }
 
   /**
@@ -79,6 +79,11 @@ final class InstanceLayout {
   /** The OS user instance servers run as, or null for the control plane's own user. */
   OsUser runAs() {
     return runAs;
+  }
+
+  /** The socket root of the instances under {@code root} (absolute and normalized). */
+  static Path socketRootOf(Path root) {
+    return Path.of("/tmp", "toygres-" + hash(root.toString()));
   }
 
   Path socketRoot() {

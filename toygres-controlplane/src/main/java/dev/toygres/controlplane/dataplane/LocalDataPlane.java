@@ -283,6 +283,17 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
+   * Returns the directory that holds the socket directories of the instances under {@code
+   * instancesRoot}, whether or not a data plane runs on it (for clean-ups).
+   *
+   * @param instancesRoot an instances root
+   * @return {@code /tmp/toygres-<hash of the instances root>}
+   */
+  public static Path socketRootOf(Path instancesRoot) {
+    return InstanceLayout.socketRootOf(instancesRoot.toAbsolutePath().normalize());
+  }
+
+  /**
    * The directory of instance {@code k8sName}: in the instances root, or, for an instance made
    * before tenant isolation and not upgraded yet, in the legacy root.
    */

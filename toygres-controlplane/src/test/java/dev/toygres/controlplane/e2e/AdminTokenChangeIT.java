@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.testkit.ConsoleClient;
 import dev.toygres.controlplane.testkit.MetadataDb;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.testkit.TestHttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ class AdminTokenChangeIT {
   /** Tokens and sessions before, audit rows of two ages, then the restart with a new token. */
   @BeforeAll
   static void startChangeAndRestart() throws Exception {
-    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "token-change-");
+    Path dir = TestDirectories.create("token-change");
     server = TestServer.start(dir, 29500, TestServer.Settings.defaults());
     base = "http://127.0.0.1:" + server.server().port();
     TestHttpClient oldAdmin = server.api();

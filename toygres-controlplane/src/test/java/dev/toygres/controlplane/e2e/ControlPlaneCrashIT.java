@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.testkit.TestHttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,7 @@ class ControlPlaneCrashIT {
 
   @Test
   void killedDuringCreateAndDuringMonitoringItRecoversWithOneActorPerInstance() throws Exception {
-    dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-");
+    dataDir = TestDirectories.create("crash");
     int port = ServerProcess.freePort();
     server = ServerProcess.start(dataDir, port, 28432);
     TestHttpClient api = server.api();

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.postgres.EmbeddedPostgres;
 import dev.toygres.testkit.TestHttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ class TwoServersShareWorkIT {
 
   @Test
   void twoServersShareOneDatabaseAndOneCarriesOnWhenTheOtherDies() throws Exception {
-    Path root = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "shared-");
+    Path root = TestDirectories.create("shared");
     Path dataDir = root.resolve("toygres");
     ServerProcess a = null;
     ServerProcess b = null;

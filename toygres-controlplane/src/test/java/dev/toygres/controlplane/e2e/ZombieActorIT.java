@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.testkit.TestHttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -114,7 +114,7 @@ class ZombieActorIT {
 
   @Test
   void anActorStuckUnderADeadWorkersLeaseIsAZombieAndTheSupervisorReplacesIt() throws Exception {
-    dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "zombie-");
+    dataDir = TestDirectories.create("zombie");
     port = ServerProcess.freePort();
     server = start(false);
     TestHttpClient api = server.api();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.testkit.LeftoverServers;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.postgres.EmbeddedPostgres;
 import dev.toygres.postgres.OsUser;
@@ -44,7 +45,7 @@ class AccessUpgradeIT {
 
   @Test
   void theNextServerStartUpgradesOldInstancesWithoutTheirTenantsNoticing() throws Exception {
-    Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "upgrade-");
+    Path dataDir = TestDirectories.create("upgrade");
     try {
       TestServer.start(dataDir, FIRST_PORT, SETTINGS).close(); // metadata database, key, schema
       Legacy running = legacy(dataDir, "oldrun", FIRST_PORT + 90, true);

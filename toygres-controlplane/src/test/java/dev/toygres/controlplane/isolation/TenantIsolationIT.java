@@ -11,6 +11,7 @@ import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresSockets;
@@ -56,7 +57,7 @@ class TenantIsolationIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "isolation-");
+    dataDir = TestDirectories.create("isolation");
     server =
         ServerProcess.start(
             dataDir, ServerProcess.freePort(), 33432, Map.of("TOYGRES_TEST_CANARY", CANARY));

@@ -4,7 +4,6 @@ import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.server.ToygresServer;
 import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -46,7 +45,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(String name, int firstPort, Settings settings) throws IOException {
-    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name + "-");
+    Path dir = TestDirectories.create(name);
     return start(dir, firstPort, settings);
   }
 

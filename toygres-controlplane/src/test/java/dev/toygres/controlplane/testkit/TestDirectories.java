@@ -1,0 +1,60 @@
+package dev.toygres.controlplane.testkit;
+
+import dev.toygres.controlplane.dataplane.LocalDataPlane;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Directories of the tests' servers, under {@code target/}: each is removed when the test JVM
+ * exits, after every PostgreSQL server still running in it is stopped, together with the instances'
+ * socket directories in /tmp. Tests may stop a server and start another on the same directory; only
+ * the JVM's end removes it.
+ */
+public final class TestDirectories {
+  private static final Set<Path> CREATED = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(TestDirectories::removeAll, "test-directories-cleanup"));
+  }
+
+  private TestDirectories() {}
+
+  /** A new directory {@code target/<name>-<random>}, removed at the JVM's exit. */
+  public static Path create(String name) throws IOException {
+    Path dir =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target").toAbsolutePath()), name + "-");
+    CREATED.add(dir);
+    return dir;
+  }
+
+  private static void removeAll() {
+    for (Path dir : CREATED) {
+      try {
+        LeftoverServers.stopAll(dir);
+        delete(LocalDataPlane.socketRootOf(dir.resolve("instances")));
+        delete(dir);
+      } catch (RuntimeException | IOException e) {
+        System.err.println("could not remove " + dir + ": " + e);
+      }
+    }
+  }
+
+  private static void delete(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
