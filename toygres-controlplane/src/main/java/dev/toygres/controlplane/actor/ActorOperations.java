@@ -1,7 +1,7 @@
 package dev.toygres.controlplane.actor;
 
 /**
- * Operations on an instance's actor (SPEC section 3). Every start uses a fresh actor id; there is
+ * Operations on an instance's actor (docs/actor.md). Every start uses a fresh actor id; there is
  * never more than one running actor for an instance. An unknown instance is a {@link
  * dev.toygres.controlplane.NotFoundException}; an operation that does not fit ({@link
  * ActorAction}'s rules: start while one runs, cancel while none runs) a {@link

@@ -14,9 +14,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Actor start, restart and cancel (SPEC section 3). The new actor's id is recorded in the CMS
- * before the actor starts, with a compare-and-set on the previous id, so two concurrent operations
- * cannot both win; an actor that is no longer the recorded one stops itself at its next check.
+ * Actor start, restart and cancel (docs/actor.md). The new actor's id is recorded in the CMS before
+ * the actor starts, with a compare-and-set on the previous id, so two concurrent operations cannot
+ * both win; an actor that is no longer the recorded one stops itself at its next check.
  */
 public final class ActorService implements ActorOperations {
   private final CmsStore cms;

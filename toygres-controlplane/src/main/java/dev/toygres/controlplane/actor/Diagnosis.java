@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What the doctor says of an instance's actor (SPEC section 3), plus {@code orphaned} for actors.
+ * What the doctor says of an instance's actor (docs/actor.md), plus {@code orphaned} for actors.
  */
 public enum Diagnosis {
   HEALTHY,

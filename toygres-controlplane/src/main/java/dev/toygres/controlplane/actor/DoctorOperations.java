@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The actor doctor's diagnoses (SPEC section 3), for one instance, a list, or the whole fleet. */
+/** The actor doctor's diagnoses (docs/actor.md), for one instance, a list, or the whole fleet. */
 public interface DoctorOperations {
 
   /** The diagnosis of one instance's actor. */

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The instance actor (SPEC section 3): check the instance, then wait for the health interval or a
+ * The instance actor (docs/actor.md): check the instance, then wait for the health interval or a
  * message, then continue as new, forever. It ends by itself when its check says to stop (instance
  * gone or deleting, superseded, monitoring off). A failed check (the CMS unreachable, say) is
  * logged and the loop goes on: the actor never dies of a transient error. Messages ({@link

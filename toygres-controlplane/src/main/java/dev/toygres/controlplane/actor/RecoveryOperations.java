@@ -3,7 +3,7 @@ package dev.toygres.controlplane.actor;
 import java.util.List;
 import java.util.Set;
 
-/** Repairs of what the doctor finds (SPEC section 3, recover). */
+/** Repairs of what the doctor finds (docs/actor.md, recover). */
 public interface RecoveryOperations {
 
   /**

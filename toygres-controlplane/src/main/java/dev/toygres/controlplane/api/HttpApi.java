@@ -9,8 +9,8 @@ import io.javalin.router.JavalinDefaultRouting;
 import java.util.Map;
 
 /**
- * The control plane's HTTP API (SPEC section 5): JSON in and out, every {@code /api/*} route behind
- * an API token whose role allows the request, {@code /health} and {@code /metrics} public, no CORS
+ * The control plane's HTTP API (docs/api.md): JSON in and out, every {@code /api/*} route behind an
+ * API token whose role allows the request, {@code /health} and {@code /metrics} public, no CORS
  * headers. Every error is {@code {"error": "..."}} with a fitting status, mapped in {@link
  * ApiErrors}. Every state-changing request leaves a row in the audit log ({@link AuditTrail}).
  */

@@ -7,7 +7,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code toygres actor start|restart|cancel NAME}: the instance actor operations of SPEC 3. */
+/**
+ * {@code toygres actor start|restart|cancel NAME}: the instance actor operations of docs/actor.md.
+ */
 @Command(
     name = "actor",
     mixinStandardHelpOptions = true,

@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything {@code toygres server} is configured with (SPEC section 8 gives the defaults).
+ * Everything {@code toygres server} is configured with (docs/configuration.md lists them with their
+ * defaults).
  *
  * @param databaseUrl an external PostgreSQL, or null for the embedded one in the data directory
  * @param probeTimeout how long one health probe may take before it counts as failed
@@ -74,7 +75,7 @@ public record ServerConfig(
     }
   }
 
-  /** The defaults of SPEC section 8, with data in {@code ~/.toygres}. */
+  /** The defaults of docs/configuration.md, with data in {@code ~/.toygres}. */
   public static ServerConfig defaults() {
     return new ServerConfig(
         Path.of(System.getProperty("user.home"), ".toygres"),

@@ -10,7 +10,7 @@ import dev.toygres.engine.worker.Registry;
 import java.time.Duration;
 import java.util.UUID;
 
-/** The create, delete, stop, start and restart orchestrations (SPEC section 2). */
+/** The create, delete, stop, start and restart orchestrations (docs/actor.md lists them). */
 public final class LifecycleOrchestrations {
   public static final String CREATE = "toygres.create-instance";
   public static final String DELETE = "toygres.delete-instance";
