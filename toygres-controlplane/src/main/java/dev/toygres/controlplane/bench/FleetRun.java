@@ -1,14 +1,13 @@
 package dev.toygres.controlplane.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.toygres.controlplane.actor.ActorCheck;
 import dev.toygres.controlplane.actor.ActorDoctor;
 import dev.toygres.controlplane.actor.ActorRecovery;
 import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.actor.DoctorReport;
 import dev.toygres.controlplane.actor.HealthProbe;
-import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.actor.InstanceActors;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
@@ -216,14 +215,9 @@ final class FleetRun {
               new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
               new AuditLog(engine.dataSource()));
       // the registrations of ToygresServer that the actors use, and the supervisor
-      Registry.Builder registry =
-          Registry.builder()
-              .orchestration(
-                  InstanceActor.NAME, InstanceActor.Input.class, new InstanceActor(interval))
-              .activity(
-                  ActorCheck.NAME,
-                  ActorCheck.Input.class,
-                  new ActorCheck(cms, health, env.secrets(), probe, FAILURE_THRESHOLD));
+      Registry.Builder registry = Registry.builder();
+      InstanceActors.register(
+          registry, interval, cms, health, env.secrets(), probe, FAILURE_THRESHOLD);
       ActorSupervisor.register(registry, doctor, recovery, SUPERVISOR_INTERVAL, true);
 
       double registerSeconds = register(cms);
