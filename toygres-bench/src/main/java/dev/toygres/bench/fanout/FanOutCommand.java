@@ -1,13 +1,12 @@
-package dev.toygres.controlplane.cli;
+package dev.toygres.bench.fanout;
 
-import dev.toygres.engine.bench.FanOutBenchmark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code toygres bench}: the durable engine's fan-out benchmark. */
+/** {@code toygres bench}: the durable engine's fan-out benchmark (see {@link FanOutBenchmark}). */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
       "5 activities of 10 ms in parallel and joining them. Prints orchestrations/s, activities/s",
       "and end-to-end latency. Uses an embedded PostgreSQL unless --database-url is given."
     })
-final class BenchCommand implements Callable<Integer> {
+public final class FanOutCommand implements Callable<Integer> {
   @Option(
       names = "--orchestrations",
       defaultValue = "2000",

@@ -1,4 +1,4 @@
-package dev.toygres.engine.bench;
+package dev.toygres.bench.fanout;
 
 import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.client.DurableClient;

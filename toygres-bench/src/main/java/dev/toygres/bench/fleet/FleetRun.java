@@ -1,4 +1,4 @@
-package dev.toygres.controlplane.bench;
+package dev.toygres.bench.fleet;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.toygres.controlplane.actor.ActorDoctor;

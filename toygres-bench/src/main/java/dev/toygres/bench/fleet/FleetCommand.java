@@ -1,6 +1,5 @@
-package dev.toygres.controlplane.cli;
+package dev.toygres.bench.fleet;
 
-import dev.toygres.controlplane.bench.FleetBenchmark;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Option;
       "One run per combination of --instances, --interval and --activity-slots.",
       "Everything it started is stopped at the end (also on Ctrl-C)."
     })
-final class BenchFleetCommand implements Callable<Integer> {
+public final class FleetCommand implements Callable<Integer> {
   @Option(
       names = "--instances",
       split = ",",
@@ -33,7 +32,6 @@ final class BenchFleetCommand implements Callable<Integer> {
       names = "--interval",
       split = ",",
       defaultValue = "30s",
-      converter = DurationConverter.class,
       description = "Actors' health intervals, one run each (default ${DEFAULT-VALUE}).")
   List<Duration> intervals;
 
@@ -49,13 +47,11 @@ final class BenchFleetCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       defaultValue = "60s",
-      converter = DurationConverter.class,
       description = "Measured window of each run (default ${DEFAULT-VALUE}).")
   Duration duration;
 
   @Option(
       names = "--warmup",
-      converter = DurationConverter.class,
       description =
           "Settling time after every instance has had its first check (default: one interval,"
               + " at least 10s).")
@@ -84,7 +80,6 @@ final class BenchFleetCommand implements Callable<Integer> {
   @Option(
       names = "--probe-timeout",
       defaultValue = "5s",
-      converter = DurationConverter.class,
       description = "Health probe timeout (default ${DEFAULT-VALUE}).")
   Duration probeTimeout;
 

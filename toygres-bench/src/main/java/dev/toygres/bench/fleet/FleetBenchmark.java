@@ -1,4 +1,4 @@
-package dev.toygres.controlplane.bench;
+package dev.toygres.bench.fleet;
 
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.postgres.EmbeddedPostgres;

@@ -1,4 +1,4 @@
-package dev.toygres.controlplane.bench;
+package dev.toygres.bench.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

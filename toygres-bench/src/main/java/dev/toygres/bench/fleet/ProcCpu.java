@@ -1,4 +1,4 @@
-package dev.toygres.controlplane.bench;
+package dev.toygres.bench.fleet;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,4 +1,4 @@
-package dev.toygres.controlplane.bench;
+package dev.toygres.bench.fleet;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
