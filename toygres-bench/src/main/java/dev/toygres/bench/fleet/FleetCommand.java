@@ -7,10 +7,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code toygres bench-fleet}: how many instance actors one server process sustains. */
+/**
+ * {@code toygres bench-fleet}: how many instance actors one server process sustains (see {@link
+ * FleetBenchmark}).
+ */
 @Command(
     name = "bench-fleet",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = FleetDefaults.class,
     description = {
       "Runs the fleet benchmark: an embedded metadata PostgreSQL and a few real",
       "PostgreSQL servers as probe targets under --data-dir (wiped first); N instances",
@@ -31,14 +35,12 @@ public final class FleetCommand implements Callable<Integer> {
   @Option(
       names = "--interval",
       split = ",",
-      defaultValue = "30s",
       description = "Actors' health intervals, one run each (default ${DEFAULT-VALUE}).")
   List<Duration> intervals;
 
   @Option(
       names = "--activity-slots",
       split = ",",
-      defaultValue = "64",
       description =
           "Activities running at once in the worker, one run each (default ${DEFAULT-VALUE},"
               + " as the server).")
@@ -65,13 +67,11 @@ public final class FleetCommand implements Callable<Integer> {
 
   @Option(
       names = "--pool-size",
-      defaultValue = "20",
       description = "Metadata connection pool size (default ${DEFAULT-VALUE}, as the server).")
   int poolSize;
 
   @Option(
       names = "--dispatchers",
-      defaultValue = "2",
       description =
           "Worker dispatcher threads per queue (orchestrations, activities); default"
               + " ${DEFAULT-VALUE}, as the server.")
@@ -79,7 +79,6 @@ public final class FleetCommand implements Callable<Integer> {
 
   @Option(
       names = "--probe-timeout",
-      defaultValue = "5s",
       description = "Health probe timeout (default ${DEFAULT-VALUE}).")
   Duration probeTimeout;
 
@@ -98,7 +97,7 @@ public final class FleetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FleetBenchmark.run(
-        new FleetBenchmark.Settings(
+        new FleetSettings(
             instances,
             intervals,
             activitySlots,

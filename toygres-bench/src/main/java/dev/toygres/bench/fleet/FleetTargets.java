@@ -2,7 +2,9 @@ package dev.toygres.bench.fleet;
 
 import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.postgres.EmbeddedPostgres;
+import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresServer;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,6 +17,29 @@ import org.postgresql.util.PasswordUtil;
  */
 final class FleetTargets {
   private FleetTargets() {}
+
+  /**
+   * Starts target {@code i} in {@code dir} with password authentication and a Unix socket directory
+   * of its own, and adds the monitoring role. It is in {@code closer} (stopped by pid: the server
+   * checks it is the postgres of this data directory) before it starts.
+   */
+  static PostgresServer start(
+      PostgresInstallation inst, Path dir, int i, String password, Closer closer)
+      throws SQLException {
+    PostgresServer server =
+        PostgresServer.builder()
+            .installation(inst)
+            .dataDir(dir)
+            .password(password)
+            .unixSocketDirectory(
+                Path.of("/tmp", "toygres-bench-" + ProcessHandle.current().pid() + "-" + i))
+            .setting("max_connections", "300")
+            .build();
+    closer.add("probe target " + i, server::stop);
+    server.start();
+    addMonitoringRole(server, password);
+    return server;
+  }
 
   /** Creates the monitoring role (password {@code password}) and its database on {@code server}. */
   static void addMonitoringRole(PostgresServer server, String password) throws SQLException {

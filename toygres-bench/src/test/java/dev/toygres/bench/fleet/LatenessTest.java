@@ -64,7 +64,7 @@ class LatenessTest {
   }
 
   @Test
-  void nearestRankPercentiles() {
+  void percentilesTakeTheNearestRankAndRefuseRanksOutside0To100() {
     double[] hundred = new double[100];
     for (int i = 0; i < 100; i++) {
       hundred[i] = i + 1;

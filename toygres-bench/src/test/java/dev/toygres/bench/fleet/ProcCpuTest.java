@@ -14,7 +14,7 @@ class ProcCpuTest {
   }
 
   @Test
-  void statLineWithSpacesAndParenthesesInTheName() {
+  void statLineIsReadWhenTheCommandNameHasSpacesAndParentheses() {
     String line =
         "4242 (postgres: (x) y) S 4200 4242 4242 0 -1 4194560 900 0 0 0 "
             + "70 30 5 7 20 0 1 0 123 0 0";
@@ -39,7 +39,7 @@ class ProcCpuTest {
   }
 
   @Test
-  void readsThisMachine() {
+  void readsThisMachinesCountersFromProc() {
     // on Linux /proc is there; elsewhere the figures are -1 and printed as n/a
     ProcCpu.Machine m = ProcCpu.machine();
     if (m.total() >= 0) {
