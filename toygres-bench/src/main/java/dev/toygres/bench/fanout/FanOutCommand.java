@@ -61,13 +61,10 @@ public final class FanOutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (orchestrations < 1 || fanout < 1 || activityMs < 0 || activitySlots < 1) {
-      throw new IllegalArgumentException(
-          "--orchestrations, --fanout and --activity-slots must be positive, --activity-ms not negative");
-    }
     FanOutBenchmark.run(
-        new FanOutBenchmark.Settings(
-            orchestrations, fanout, activityMs, concurrency, activitySlots, databaseUrl, dataDir));
+        new FanOutSettings(
+            orchestrations, fanout, activityMs, concurrency, activitySlots, databaseUrl, dataDir),
+        System.out);
     return 0;
   }
 }

@@ -18,15 +18,15 @@ import java.util.Locale;
  * measures a window and prints the figures. A benchmark, not a test: it never fails on figures.
  * Everything it started is stopped at the end, on failure and on Ctrl-C.
  */
-public final class FleetBenchmark {
+final class FleetBenchmark {
   private FleetBenchmark() {}
 
   /**
    * Runs every configuration of {@code s}, prints progress to {@code log} and the table of figures
-   * to {@code out} (also the runs that completed when a later one fails).
+   * to {@code out} (also the runs that completed when a later one fails); returns the figures.
    */
   @SuppressWarnings("try") // the lock file is held, not read
-  public static void run(FleetSettings s, PrintStream out, PrintStream log) throws Exception {
+  static List<FleetResult> run(FleetSettings s, PrintStream out, PrintStream log) throws Exception {
     Closer closer = new Closer();
     Thread hook = new Thread(closer::closeAll, "bench-fleet-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -39,7 +39,9 @@ public final class FleetBenchmark {
           inst.version(),
           s.dataDir().toAbsolutePath());
       FleetEnvironment env = FleetEnvironment.start(inst, s.dataDir(), s.targets(), closer, log);
-      FleetReport.print(runAll(env, s, out, log), out);
+      List<FleetResult> results = runAll(env, s, out, log);
+      FleetReport.print(results, out);
+      return results;
     } finally {
       closer.closeAll();
       try {

@@ -12,7 +12,7 @@ import java.util.List;
  *     interval (at least 10 s)
  * @param dataDir the benchmark's directory, wiped at the start
  */
-public record FleetSettings(
+record FleetSettings(
     List<Integer> instances,
     List<Duration> intervals,
     List<Integer> activitySlots,
@@ -24,7 +24,7 @@ public record FleetSettings(
     Duration probeTimeout,
     int doctorRuns,
     Path dataDir) {
-  public FleetSettings {
+  FleetSettings {
     instances = List.copyOf(instances);
     intervals = List.copyOf(intervals);
     activitySlots = List.copyOf(activitySlots);

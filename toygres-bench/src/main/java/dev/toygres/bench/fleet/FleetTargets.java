@@ -4,6 +4,7 @@ import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.postgres.EmbeddedPostgres;
 import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,15 +27,18 @@ final class FleetTargets {
   static PostgresServer start(
       PostgresInstallation inst, Path dir, int i, String password, Closer closer)
       throws SQLException {
+    // in /tmp: a socket path must stay short (107 bytes), which a --data-dir may not be
+    Path sockets = Path.of("/tmp", "toygres-bench-" + ProcessHandle.current().pid() + "-" + i);
     PostgresServer server =
         PostgresServer.builder()
             .installation(inst)
             .dataDir(dir)
             .password(password)
-            .unixSocketDirectory(
-                Path.of("/tmp", "toygres-bench-" + ProcessHandle.current().pid() + "-" + i))
+            .unixSocketDirectory(sockets)
             .setting("max_connections", "300")
             .build();
+    // closed newest first: the server stops, then its (by then empty) socket directory goes
+    closer.add("the socket directory " + sockets, () -> Files.deleteIfExists(sockets));
     closer.add("probe target " + i, server::stop);
     server.start();
     addMonitoringRole(server, password);

@@ -11,7 +11,7 @@ import java.util.Map;
  * instance's previous check, so its lateness is {@code gap - interval}. Only checks inside the
  * measurement window count (their previous check may be older). Pure functions, no database.
  */
-public final class Lateness {
+final class Lateness {
   private Lateness() {}
 
   /**
@@ -23,7 +23,7 @@ public final class Lateness {
    * @param overdueAtEnd instances whose next check was due before {@code to} but had not happened
    * @param maxOverdueMs the largest such overdue time (0 if none)
    */
-  public record Result(
+  record Result(
       double[] latenessMs,
       int checksInWindow,
       int instancesWithoutCheck,
@@ -51,7 +51,7 @@ public final class Lateness {
    *     (earlier checks are needed to know when the first check in the window was due)
    * @param interval the actors' health interval
    */
-  public static Result compute(
+  static Result compute(
       Map<?, ? extends List<Instant>> checks, Duration interval, Instant from, Instant to) {
     double intervalMs = interval.toNanos() / 1e6;
     double[] out = new double[16];
@@ -100,7 +100,7 @@ public final class Lateness {
    * The nearest-rank percentile of ascending values: the smallest value with at least {@code p}
    * percent of the values at or below it. NaN for no values.
    */
-  public static double percentile(double[] sorted, double p) {
+  static double percentile(double[] sorted, double p) {
     if (p < 0 || p > 100) {
       throw new IllegalArgumentException("percentile must be within 0..100, was " + p);
     }
@@ -112,7 +112,7 @@ public final class Lateness {
   }
 
   /** The median of some values (NaN for none); the input is not changed. */
-  public static double median(double[] values) {
+  static double median(double[] values) {
     double[] s = values.clone();
     Arrays.sort(s);
     return percentile(s, 50);
