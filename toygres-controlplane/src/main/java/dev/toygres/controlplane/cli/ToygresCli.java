@@ -11,6 +11,12 @@ import picocli.CommandLine.IParameterExceptionHandler;
     mixinStandardHelpOptions = true,
     version = "toygres 0.1.0",
     description = "Toygres: PostgreSQL as a service, every instance watched by a durable actor.",
+    footer = {
+      "",
+      "Benchmarks (in their own jar, toygres-bench.jar; ./toygres runs it for these):",
+      "  bench        The durable engine's fan-out benchmark.",
+      "  bench-fleet  How many instance actors one server process sustains."
+    },
     subcommands = {
       ServerCommand.class,
       CreateCommand.class,
@@ -28,8 +34,6 @@ import picocli.CommandLine.IParameterExceptionHandler;
       OrchestrationsCommand.class,
       TokensCommand.class,
       AuditCommand.class,
-      BenchCommand.class,
-      BenchFleetCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ToygresCli implements Runnable {

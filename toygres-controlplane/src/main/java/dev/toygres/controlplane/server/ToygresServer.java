@@ -1,13 +1,12 @@
 package dev.toygres.controlplane.server;
 
 import dev.toygres.controlplane.access.ApiUsers;
-import dev.toygres.controlplane.actor.ActorCheck;
 import dev.toygres.controlplane.actor.ActorDoctor;
 import dev.toygres.controlplane.actor.ActorRecovery;
 import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.actor.HealthProbe;
-import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.actor.InstanceActors;
 import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HttpApi;
 import dev.toygres.controlplane.cms.ApiTokens;
@@ -65,13 +64,12 @@ public final class ToygresServer implements AutoCloseable {
     PrivateFiles.secretFile(keyFile);
     token = Secrets.adminToken(adminTokenEnv, cfg.dataDir());
     SecretBox secrets = SecretBox.load(secretKeyEnv, keyFile);
-    WorkerOptions workerOptions =
-        WorkerOptions.defaults().withMaxConcurrentActivities(64).withLease(cfg.workerLease());
+    WorkerOptions workerOptions = ServerEngine.workerOptions(cfg);
     engine =
         DurableEngine.builder()
             .databaseUrl(cfg.databaseUrl())
             .dataDir(cfg.dataDir())
-            .poolSize(20)
+            .poolSize(ServerEngine.POOL_SIZE)
             .workerOptions(workerOptions)
             .embeddedShutdownHook(false)
             .start();
@@ -91,16 +89,9 @@ public final class ToygresServer implements AutoCloseable {
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ActorDoctor doctor = new ActorDoctor(cms, engine.client(), cfg.staleAfter(), Instant::now);
       ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics, audit);
-      Registry.Builder registry =
-          Registry.builder()
-              .orchestration(
-                  InstanceActor.NAME,
-                  InstanceActor.Input.class,
-                  new InstanceActor(cfg.healthInterval()))
-              .activity(
-                  ActorCheck.NAME,
-                  ActorCheck.Input.class,
-                  new ActorCheck(cms, health, secrets, probe, cfg.failureThreshold()));
+      Registry.Builder registry = Registry.builder();
+      InstanceActors.register(
+          registry, cfg.healthInterval(), cms, health, secrets, probe, cfg.failureThreshold());
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
       AccessUpgrades.register(registry);

@@ -1,8 +1,7 @@
 package dev.toygres.controlplane.server;
 
-import dev.toygres.controlplane.actor.ActorCheck;
 import dev.toygres.controlplane.actor.ActorSupervisor;
-import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.actor.InstanceActors;
 import dev.toygres.controlplane.instance.AccessUpgrades;
 import dev.toygres.controlplane.instance.InstanceActivities;
 import dev.toygres.controlplane.instance.LifecycleOrchestrations;
@@ -20,9 +19,7 @@ final class ProductOrchestrations {
 
   static Registry registry() {
     Registry.Builder b = Registry.builder();
-    b.orchestration(
-        InstanceActor.NAME, InstanceActor.Input.class, new InstanceActor(Duration.ofSeconds(1)));
-    b.activity(ActorCheck.NAME, ActorCheck.Input.class, new ActorCheck(null, null, null, null, 2));
+    InstanceActors.register(b, Duration.ofSeconds(1), null, null, null, null, 2);
     new InstanceActivities(null, null, null, null, null).register(b);
     LifecycleOrchestrations.register(b);
     AccessUpgrades.register(b);

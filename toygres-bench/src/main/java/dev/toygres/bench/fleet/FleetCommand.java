@@ -1,0 +1,116 @@
+package dev.toygres.bench.fleet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code toygres bench-fleet}: how many instance actors one server process sustains (see {@link
+ * FleetBenchmark}).
+ */
+@Command(
+    name = "bench-fleet",
+    mixinStandardHelpOptions = true,
+    defaultValueProvider = FleetDefaults.class,
+    description = {
+      "Runs the fleet benchmark: an embedded metadata PostgreSQL and a few real",
+      "PostgreSQL servers as probe targets under --data-dir (wiped first); N instances",
+      "registered pointing at them; one actor per instance on one worker in this",
+      "process (real probes). Prints iterations/s vs N/interval, probe lateness, CPU,",
+      "heap, metadata-database growth and the doctor's time for the whole fleet.",
+      "One run per combination of --instances, --interval and --activity-slots.",
+      "Everything it started is stopped at the end (also on Ctrl-C)."
+    })
+public final class FleetCommand implements Callable<Integer> {
+  @Option(
+      names = "--instances",
+      split = ",",
+      defaultValue = "1000",
+      description = "Fleet sizes, one run each (default ${DEFAULT-VALUE}).")
+  List<Integer> instances;
+
+  @Option(
+      names = "--interval",
+      split = ",",
+      description = "Actors' health intervals, one run each (default ${DEFAULT-VALUE}).")
+  List<Duration> intervals;
+
+  @Option(
+      names = "--activity-slots",
+      split = ",",
+      description =
+          "Activities running at once in the worker, one run each (default ${DEFAULT-VALUE},"
+              + " as the server).")
+  List<Integer> activitySlots;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "60s",
+      description = "Measured window of each run (default ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(
+      names = "--warmup",
+      description =
+          "Settling time after every instance has had its first check (default: one interval,"
+              + " at least 10s).")
+  Duration warmup;
+
+  @Option(
+      names = "--targets",
+      defaultValue = "3",
+      description = "Real PostgreSQL servers the instances point at (default ${DEFAULT-VALUE}).")
+  int targets;
+
+  @Option(
+      names = "--pool-size",
+      description = "Metadata connection pool size (default ${DEFAULT-VALUE}, as the server).")
+  int poolSize;
+
+  @Option(
+      names = "--dispatchers",
+      description =
+          "Worker dispatcher threads per queue (orchestrations, activities); default"
+              + " ${DEFAULT-VALUE}, as the server.")
+  int dispatchers;
+
+  @Option(
+      names = "--probe-timeout",
+      description = "Health probe timeout (default ${DEFAULT-VALUE}).")
+  Duration probeTimeout;
+
+  @Option(
+      names = "--doctor-runs",
+      defaultValue = "5",
+      description = "Doctor runs per fleet; the median is reported (default ${DEFAULT-VALUE}).")
+  int doctorRuns;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${sys:user.home}/.toygres-bench-fleet",
+      description = "The benchmark's directory, wiped at start (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Override
+  public Integer call() throws Exception {
+    FleetBenchmark.run(
+        new FleetSettings(
+            instances,
+            intervals,
+            activitySlots,
+            duration,
+            warmup,
+            targets,
+            poolSize,
+            dispatchers,
+            probeTimeout,
+            doctorRuns,
+            dataDir),
+        System.out,
+        System.err);
+    return 0;
+  }
+}

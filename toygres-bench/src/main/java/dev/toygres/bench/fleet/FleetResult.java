@@ -1,0 +1,166 @@
+package dev.toygres.bench.fleet;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One run's figures, in small records that {@link FleetReport} renders. Rates and CPU are over the
+ * measured window; CPU percentages are of all the machine's cores, -1 where /proc was unreadable.
+ */
+record FleetResult(
+    Shape shape,
+    Timings timings,
+    Throughput throughput,
+    Punctuality punctuality,
+    ProbeTimes probes,
+    Cpu cpu,
+    Memory memory,
+    Queues queues,
+    DatabaseGrowth growth,
+    Purge purge,
+    Doctor doctor) {
+  FleetResult {
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(timings, "timings");
+    Objects.requireNonNull(throughput, "throughput");
+    Objects.requireNonNull(punctuality, "punctuality");
+    Objects.requireNonNull(probes, "probes");
+    Objects.requireNonNull(cpu, "cpu");
+    Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(queues, "queues");
+    Objects.requireNonNull(growth, "growth");
+    Objects.requireNonNull(purge, "purge");
+    Objects.requireNonNull(doctor, "doctor");
+  }
+
+  /** What was run: the fleet, its interval and the worker's sizing. */
+  record Shape(int instances, Duration interval, int activitySlots, int poolSize, int dispatchers) {
+    Shape {
+      Objects.requireNonNull(interval, "interval");
+      if (instances < 1 || activitySlots < 1 || poolSize < 1 || dispatchers < 1) {
+        throw new IllegalArgumentException("a run needs instances, slots, a pool and dispatchers");
+      }
+    }
+
+    /** The iterations per second a perfectly punctual fleet makes: N / interval. */
+    double idealPerSecond() {
+      return instances / (interval.toNanos() / 1e9);
+    }
+  }
+
+  /** How long the phases before the window took; instances never checked by the first sweep. */
+  record Timings(
+      double registerSeconds, double launchSeconds, double firstSweepSeconds, int neverChecked) {
+    Timings {
+      if (neverChecked < 0) {
+        throw new IllegalArgumentException("neverChecked must not be negative");
+      }
+    }
+  }
+
+  /** Health checks written in the window (by the database's clock) against the ideal rate. */
+  record Throughput(double windowSeconds, long checks, double perSecond, double idealPerSecond) {
+    Throughput {
+      if (windowSeconds <= 0 || checks < 0) {
+        throw new IllegalArgumentException("a window has a positive length and checks >= 0");
+      }
+    }
+
+    static Throughput of(long checks, double windowSeconds, Shape shape) {
+      return new Throughput(windowSeconds, checks, checks / windowSeconds, shape.idealPerSecond());
+    }
+  }
+
+  /** How late the window's checks ran against their due time (see {@link Lateness}). */
+  record Punctuality(
+      double p50Ms,
+      double p99Ms,
+      double maxMs,
+      int lateByMoreThanInterval,
+      int overdueAtEnd,
+      double maxOverdueMs,
+      int withoutCheckInWindow) {
+    static Punctuality of(Lateness.Result late, Duration interval) {
+      return new Punctuality(
+          late.percentile(50),
+          late.percentile(99),
+          late.percentile(100),
+          late.laterThan(interval.toMillis()),
+          late.overdueAtEnd(),
+          late.maxOverdueMs(),
+          late.instancesWithoutCheck());
+    }
+  }
+
+  /** The probes' own response times in the window, and how many were not healthy. */
+  record ProbeTimes(double p50Ms, double p99Ms, long failed) {}
+
+  /** CPU over the window; {@code jvmMsPerIteration} is NaN without checks. */
+  record Cpu(
+      int cores,
+      double jvmPct,
+      double machinePct,
+      double metaPgPct,
+      double targetsPgPct,
+      double jvmMsPerIteration,
+      double gcPct) {
+    Cpu {
+      if (cores < 1) {
+        throw new IllegalArgumentException("cores must be at least 1");
+      }
+    }
+
+    /** The machine's CPU not used by the JVM or the benchmark's PostgreSQLs; -1 if unknown. */
+    double otherProcessesPct() {
+      if (machinePct < 0 || metaPgPct < 0 || targetsPgPct < 0) {
+        return -1;
+      }
+      return Math.max(0, machinePct - jvmPct - metaPgPct - targetsPgPct);
+    }
+  }
+
+  /** The JVM's heap: peak during the window, live after a GC at its end, and the maximum. */
+  record Memory(long heapPeakBytes, long heapLiveBytes, long heapMaxBytes) {}
+
+  /** Engine queue depths, averaged over the window's once-a-second samples (NaN for none). */
+  record Queues(double readyActivities, double runningActivities, double readyOrchestrations) {}
+
+  /** The metadata database's size at the window's edges, and its growth per hour. */
+  record DatabaseGrowth(
+      long sizeStartBytes,
+      long sizeEndBytes,
+      double totalMbPerHour,
+      double engineMbPerHour,
+      double cmsMbPerHour) {
+    /** The engine's share once the pruner keeps executions 1 h, purging every 10 min: 70 min. */
+    double enginePlateauMb() {
+      return engineMbPerHour * 70 / 60;
+    }
+  }
+
+  /** The engine purge of every execution that ended before the window's end. */
+  record Purge(int executions, double seconds) {
+    Purge {
+      if (executions < 0 || seconds < 0) {
+        throw new IllegalArgumentException("a purge counts executions and time, both >= 0");
+      }
+    }
+
+    double perSecond() {
+      return executions / Math.max(1e-9, seconds);
+    }
+  }
+
+  /** The doctor over the whole fleet: median time running and idle, statements, diagnoses. */
+  record Doctor(
+      double medianMs, double idleMedianMs, long queries, Map<String, Integer> diagnoses) {
+    Doctor {
+      diagnoses =
+          Collections.unmodifiableSortedMap(
+              new TreeMap<>(Objects.requireNonNull(diagnoses, "diagnoses")));
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.toygres.bench.fleet;
+
+import dev.toygres.bench.fleet.FleetResult.Purge;
+import dev.toygres.bench.fleet.FleetResult.Shape;
+import dev.toygres.bench.fleet.FleetResult.Timings;
+import dev.toygres.controlplane.actor.ActorSupervisor;
+import dev.toygres.controlplane.config.Durations;
+import dev.toygres.controlplane.config.ServerConfig;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * One configuration of the fleet benchmark, in phases: a fresh metadata database and the server's
+ * wiring ({@link RunWiring}); N instances registered and their actors started ({@link
+ * FleetPopulation}); the first sweep ({@link FirstSweep}); a settling time; the measured window
+ * ({@link Window}, {@link HealthChecks}); the doctor ({@link DoctorTiming}) and the purge; then
+ * everything of this run stopped and its database dropped.
+ */
+final class FleetRun {
+  private final FleetEnvironment env;
+  private final FleetSettings s;
+  private final Shape shape;
+  private final String db;
+  private final PrintStream log;
+
+  FleetRun(FleetEnvironment env, FleetSettings s, Shape shape, int number, PrintStream log) {
+    this.env = env;
+    this.s = s;
+    this.shape = shape;
+    this.db = "fleet_run_" + number;
+    this.log = log;
+  }
+
+  FleetResult run() throws Exception {
+    log.printf(
+        Locale.ROOT,
+        "%nbench-fleet: run %s: %,d instances, interval %s, %d activity slots, pool %d%n",
+        db,
+        shape.instances(),
+        Durations.format(shape.interval()),
+        shape.activitySlots(),
+        shape.poolSize());
+    admin("CREATE DATABASE " + db);
+    try {
+      return measure();
+    } finally {
+      admin("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    }
+  }
+
+  private FleetResult measure() throws Exception {
+    RunWiring w = RunWiring.start(env, shape, s.probeTimeout(), db);
+    try (Connection m = connection()) {
+      Timings timings = populate(w, m);
+      String schema = w.engine.store().schema();
+      log.printf(Locale.ROOT, "bench-fleet: measuring for %s%n", Durations.format(s.duration()));
+      Window window =
+          Window.measure(m, new Sampler(connection(), schema), schema, env, s.duration());
+      Instant from = window.start().dbNow();
+      Instant to = window.end().dbNow();
+      Lateness.Result late = HealthChecks.lateness(m, shape.interval(), from, to);
+      FleetResult.ProbeTimes probes = HealthChecks.probeTimes(m, from, to);
+      DoctorTiming doctor =
+          new DoctorTiming(w.engine, ServerConfig.defaults().staleAfter(), s.doctorRuns());
+      doctor.whileBusy();
+      Purge purge = purge(w, to);
+      w.stopWorker();
+      FleetResult r =
+          new FleetResult(
+              shape,
+              timings,
+              FleetResult.Throughput.of(late.checksInWindow(), window.dbSeconds(), shape),
+              FleetResult.Punctuality.of(late, shape.interval()),
+              probes,
+              window.cpu(late.checksInWindow()),
+              window.memory(),
+              window.queues(),
+              window.growth(),
+              purge,
+              doctor.thenIdle());
+      logSummary(r);
+      return r;
+    } finally {
+      long t = System.nanoTime();
+      w.close();
+      log.printf(
+          Locale.ROOT, "bench-fleet: worker stopped in %.1f s%n", (System.nanoTime() - t) / 1e9);
+    }
+  }
+
+  /** Registers the fleet, starts the worker, the actors and the supervisor; waits and settles. */
+  private Timings populate(RunWiring w, Connection m) throws Exception {
+    FleetPopulation fleet = new FleetPopulation(env, shape.instances(), log);
+    double registerSeconds = fleet.register(w.cms);
+    w.startWorker();
+    double launchSeconds = fleet.launch(w.cms, w.actors);
+    // after the launch: its first round would otherwise "repair" the instances not yet launched
+    ActorSupervisor.ensureRunning(w.engine.client());
+    long sweepStart = System.nanoTime();
+    int neverChecked = FirstSweep.await(m, shape.instances(), log);
+    double sweepSeconds = (System.nanoTime() - sweepStart) / 1e9 + launchSeconds;
+    Duration warmup = s.warmupFor(shape.interval());
+    log.printf(
+        Locale.ROOT,
+        "bench-fleet: every instance checked once %.1f s after the launch began; settling %s%n",
+        sweepSeconds,
+        Durations.format(warmup));
+    Thread.sleep(warmup.toMillis());
+    return new Timings(registerSeconds, launchSeconds, sweepSeconds, neverChecked);
+  }
+
+  /** The pruner's engine purge, here of every execution that ended before the window's end. */
+  private static Purge purge(RunWiring w, Instant before) {
+    long t = System.nanoTime();
+    int purged = w.engine.client().purge(before);
+    return new Purge(purged, (System.nanoTime() - t) / 1e9);
+  }
+
+  private void logSummary(FleetResult r) {
+    log.printf(
+        Locale.ROOT,
+        "bench-fleet: %,d instances at %s: %.1f iterations/s of %.1f ideal, lateness p50 %.0f ms"
+            + " p99 %.0f ms, JVM CPU %.0f%%, doctor %.0f ms%n",
+        shape.instances(),
+        Durations.format(shape.interval()),
+        r.throughput().perSecond(),
+        r.throughput().idealPerSecond(),
+        r.punctuality().p50Ms(),
+        r.punctuality().p99Ms(),
+        r.cpu().jvmPct(),
+        r.doctor().medianMs());
+  }
+
+  private Connection connection() throws SQLException {
+    return DriverManager.getConnection(
+        env.meta().jdbcUrl(db), env.meta().user(), env.meta().password());
+  }
+
+  private void admin(String sql) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(
+                env.meta().jdbcUrl("postgres"), env.meta().user(), env.meta().password());
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.toygres.bench.fleet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The fleet benchmark's settings; every combination of instances x intervals x activity slots is
+ * one run. The command line's defaults are the server's ({@link FleetDefaults}).
+ *
+ * @param warmup extra settling time after every instance has had its first check; null for one
+ *     interval (at least 10 s)
+ * @param dataDir the benchmark's directory, wiped at the start
+ */
+record FleetSettings(
+    List<Integer> instances,
+    List<Duration> intervals,
+    List<Integer> activitySlots,
+    Duration duration,
+    Duration warmup,
+    int targets,
+    int poolSize,
+    int dispatchers,
+    Duration probeTimeout,
+    int doctorRuns,
+    Path dataDir) {
+  FleetSettings {
+    instances = List.copyOf(instances);
+    intervals = List.copyOf(intervals);
+    activitySlots = List.copyOf(activitySlots);
+    if (instances.isEmpty() || intervals.isEmpty() || activitySlots.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--instances, --interval and --activity-slots need a value");
+    }
+    if (instances.stream().anyMatch(n -> n < 1)
+        || activitySlots.stream().anyMatch(n -> n < 1)
+        || targets < 1
+        || poolSize < 2
+        || dispatchers < 1
+        || doctorRuns < 1) {
+      throw new IllegalArgumentException(
+          "--instances, --activity-slots, --targets, --dispatchers and --doctor-runs must be"
+              + " positive,"
+              + " --pool-size at least 2");
+    }
+    if (intervals.stream().anyMatch(d -> d.toMillis() < 100)
+        || duration.toMillis() < 1000
+        || (warmup != null && warmup.isNegative())) {
+      throw new IllegalArgumentException(
+          "--interval must be at least 100ms, --duration at least 1s, --warmup not negative");
+    }
+    if (probeTimeout == null || probeTimeout.isNegative() || probeTimeout.isZero()) {
+      throw new IllegalArgumentException("--probe-timeout must be positive");
+    }
+  }
+
+  /** The settling time after the first sweep: {@link #warmup}, or one interval (at least 10 s). */
+  Duration warmupFor(Duration interval) {
+    if (warmup != null) {
+      return warmup;
+    }
+    return interval.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : interval;
+  }
+}

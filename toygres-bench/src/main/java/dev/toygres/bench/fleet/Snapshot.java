@@ -1,0 +1,79 @@
+package dev.toygres.bench.fleet;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.postgres.PostgresServer;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/**
+ * Everything measured at one edge of the window: the database's clock and sizes, CPU counters of
+ * the JVM, the machine and the benchmark's PostgreSQLs (ticks, -1 if unreadable), GC time.
+ */
+record Snapshot(
+    Instant dbNow,
+    long wallNanos,
+    long jvmCpuNanos,
+    ProcCpu.Machine machine,
+    long metaTicks,
+    long targetTicks,
+    long dbSize,
+    long cmsBytes,
+    long engineBytes,
+    long gcMillis) {
+
+  private static final String SIZES =
+      """
+      SELECT clock_timestamp(), pg_database_size(current_database()),
+        coalesce(sum(pg_total_relation_size(c.oid)) FILTER (WHERE n.nspname = ?), 0),
+        coalesce(sum(pg_total_relation_size(c.oid)) FILTER (WHERE n.nspname = ?), 0)
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'm')""";
+
+  /** Takes a snapshot through {@code m}, the run's measurement connection. */
+  static Snapshot take(Connection m, String engineSchema, FleetEnvironment env)
+      throws SQLException {
+    try (PreparedStatement ps = m.prepareStatement(SIZES)) {
+      ps.setString(1, CmsStore.SCHEMA);
+      ps.setString(2, engineSchema);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Snapshot(
+            rs.getObject(1, OffsetDateTime.class).toInstant(),
+            System.nanoTime(),
+            ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime(),
+            ProcCpu.machine(),
+            ProcCpu.tree(env.meta().server().pid()),
+            targetTicks(env),
+            rs.getLong(2),
+            rs.getLong(3),
+            rs.getLong(4),
+            totalGcMillis());
+      }
+    }
+  }
+
+  private static long targetTicks(FleetEnvironment env) {
+    long sum = 0;
+    for (PostgresServer p : env.targets()) {
+      long ticks = ProcCpu.tree(p.pid());
+      sum = ticks < 0 || sum < 0 ? -1 : sum + ticks;
+    }
+    return sum;
+  }
+
+  private static long totalGcMillis() {
+    long gc = 0;
+    for (GarbageCollectorMXBean g : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gc += Math.max(0, g.getCollectionTime());
+    }
+    return gc;
+  }
+}

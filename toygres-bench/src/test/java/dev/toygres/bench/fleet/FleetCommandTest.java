@@ -1,0 +1,62 @@
+package dev.toygres.bench.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toygres.bench.BenchCli;
+import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.server.ServerEngine;
+import dev.toygres.engine.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class FleetCommandTest {
+  private static FleetCommand parse(String... args) {
+    CommandLine cli = BenchCli.commandLine();
+    CommandLine.ParseResult parsed = cli.parseArgs(args);
+    return (FleetCommand) parsed.subcommand().commandSpec().userObject();
+  }
+
+  @Test
+  void defaultsAreTheServersHealthIntervalProbeTimeoutSlotsDispatchersAndPool() {
+    ServerConfig server = ServerConfig.defaults();
+    WorkerOptions worker = ServerEngine.workerOptions(server);
+
+    FleetCommand cmd = parse("bench-fleet");
+
+    assertThat(cmd.intervals).containsExactly(server.healthInterval());
+    assertThat(cmd.probeTimeout).isEqualTo(server.probeTimeout());
+    assertThat(cmd.activitySlots).containsExactly(worker.maxConcurrentActivities());
+    assertThat(cmd.dispatchers).isEqualTo(worker.orchestrationDispatchers());
+    assertThat(cmd.poolSize).isEqualTo(ServerEngine.POOL_SIZE);
+    assertThat(cmd.instances).containsExactly(1000);
+    assertThat(cmd.duration).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void flagsOverrideTheServersDefaultsAndTakeLists() {
+    FleetCommand cmd =
+        parse(
+            "bench-fleet",
+            "--instances",
+            "1000,3000",
+            "--interval",
+            "1s,30s",
+            "--activity-slots",
+            "64,128",
+            "--dispatchers",
+            "4",
+            "--pool-size",
+            "10",
+            "--probe-timeout",
+            "2s");
+
+    assertThat(cmd.instances).isEqualTo(List.of(1000, 3000));
+    assertThat(cmd.intervals).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(30));
+    assertThat(cmd.activitySlots).containsExactly(64, 128);
+    assertThat(cmd.dispatchers).isEqualTo(4);
+    assertThat(cmd.poolSize).isEqualTo(10);
+    assertThat(cmd.probeTimeout).isEqualTo(Duration.ofSeconds(2));
+  }
+}

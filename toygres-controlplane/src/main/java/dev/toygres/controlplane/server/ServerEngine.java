@@ -1,0 +1,28 @@
+package dev.toygres.controlplane.server;
+
+import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.engine.worker.WorkerOptions;
+
+/**
+ * How a Toygres server sizes its engine: the metadata connection pool and the worker's options. The
+ * server and the fleet benchmark both read them here, so the benchmark runs what the server runs.
+ */
+public final class ServerEngine {
+  /** Connections in the server's one metadata pool. */
+  public static final int POOL_SIZE = 20;
+
+  /** Activities one server's worker runs at once (health checks, provisioning steps). */
+  public static final int ACTIVITY_SLOTS = 64;
+
+  private ServerEngine() {}
+
+  /**
+   * The server's worker options: the engine's defaults (two dispatchers per queue), {@link
+   * #ACTIVITY_SLOTS} activity slots and the configured worker lease.
+   */
+  public static WorkerOptions workerOptions(ServerConfig cfg) {
+    return WorkerOptions.defaults()
+        .withMaxConcurrentActivities(ACTIVITY_SLOTS)
+        .withLease(cfg.workerLease());
+  }
+}
