@@ -68,35 +68,34 @@ class StepCommitTest {
 
   @Test
   void aFailureWithoutAnEndingThatCarriesOneIsRefused() {
-    StepCommit ok = StepCommit.after(ITEM).keepsRunning();
-
-    assertThatThrownBy(() -> withStatusAndFailure(ok, OrchestrationStatus.COMPLETED, BOOM))
+    assertThatThrownBy(() -> ending(OrchestrationStatus.COMPLETED, BOOM))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'i'");
-    assertThatThrownBy(() -> withStatusAndFailure(ok, OrchestrationStatus.FAILED, null))
+    assertThatThrownBy(() -> ending(OrchestrationStatus.FAILED, null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> withStatusAndFailure(ok, OrchestrationStatus.CONTINUED_AS_NEW, null))
+    assertThatThrownBy(() -> ending(OrchestrationStatus.CONTINUED_AS_NEW, null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static StepCommit withStatusAndFailure(
-      StepCommit s, OrchestrationStatus status, FailureDetails failure) {
+  /** An empty step of ITEM that ends with {@code status} and {@code failure}, as given. */
+  private static StepCommit ending(OrchestrationStatus status, FailureDetails failure) {
+    List<HistoryEvent> none = List.of();
     return new StepCommit(
-        s.instanceId(),
-        s.lockToken(),
-        s.executionId(),
-        s.firstSeq(),
-        s.appended(),
-        s.consumed(),
+        ITEM.instanceId(),
+        ITEM.lockToken(),
+        ITEM.executionId(),
+        ITEM.history().size(),
+        none,
+        List.of(),
         status,
-        s.version(),
-        s.output(),
+        "1",
+        null,
         failure,
-        s.customStatus(),
-        s.customStatusSet(),
-        s.next(),
-        s.activities(),
-        s.messages(),
-        s.newInstances());
+        null,
+        false,
+        null,
+        List.of(),
+        List.of(),
+        List.of());
   }
 }
