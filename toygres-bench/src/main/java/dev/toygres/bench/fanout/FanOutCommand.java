@@ -1,5 +1,7 @@
 package dev.toygres.bench.fanout;
 
+import dev.toygres.controlplane.config.ConfigurationException;
+import dev.toygres.controlplane.config.DatabaseUrls;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,8 +51,9 @@ public final class FanOutCommand implements Callable<Integer> {
 
   @Option(
       names = "--database-url",
-      defaultValue = "${env:DATABASE_URL}",
-      description = "External PostgreSQL (default: embedded).")
+      description =
+          "External PostgreSQL, without a password (it would show in ps): a URL with one goes in"
+              + " env DATABASE_URL. Default: env DATABASE_URL, else embedded.")
   String databaseUrl;
 
   @Option(
@@ -61,9 +64,21 @@ public final class FanOutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (databaseUrl != null && DatabaseUrls.hasPassword(databaseUrl)) {
+      throw new ConfigurationException(
+          "--database-url must not carry a password: a command line is visible to every user of"
+              + " this machine (ps). Put the URL in the DATABASE_URL environment variable instead");
+    }
+    String url = databaseUrl != null ? databaseUrl : System.getenv("DATABASE_URL");
     FanOutBenchmark.run(
         new FanOutSettings(
-            orchestrations, fanout, activityMs, concurrency, activitySlots, databaseUrl, dataDir),
+            orchestrations,
+            fanout,
+            activityMs,
+            concurrency,
+            activitySlots,
+            url == null || url.isBlank() ? null : url,
+            dataDir),
         System.out);
     return 0;
   }
