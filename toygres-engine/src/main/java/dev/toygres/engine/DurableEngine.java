@@ -3,6 +3,7 @@ package dev.toygres.engine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.store.DatabaseTimeouts;
 import dev.toygres.engine.store.DatabaseUrl;
 import dev.toygres.engine.store.PostgresStore;
 import dev.toygres.engine.worker.DurableWorker;
@@ -46,6 +47,7 @@ public final class DurableEngine implements AutoCloseable {
       if (url.password() != null) {
         cfg.setPassword(url.password());
       }
+      applyTimeouts(cfg, b.timeouts);
       int needed =
           b.workerOptions.orchestrationDispatchers() + b.workerOptions.activityDispatchers() + 4;
       cfg.setMaximumPoolSize(Math.max(b.poolSize, needed));
@@ -67,6 +69,23 @@ public final class DurableEngine implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static void applyTimeouts(HikariConfig cfg, DatabaseTimeouts t) {
+    cfg.setConnectionTimeout(t.connect().toMillis());
+    cfg.setValidationTimeout(Math.max(250, Math.min(t.connect().toMillis() - 100, 2000)));
+    cfg.addDataSourceProperty("connectTimeout", Math.max(1, t.connect().toSeconds()));
+    cfg.addDataSourceProperty("loginTimeout", Math.max(1, t.connect().toSeconds()));
+    cfg.addDataSourceProperty("socketTimeout", Math.max(1, t.socket().toSeconds()));
+    cfg.addDataSourceProperty("tcpKeepAlive", true);
+    cfg.addDataSourceProperty(
+        "options",
+        "-c statement_timeout="
+            + t.statement().toMillis()
+            + " -c lock_timeout="
+            + t.lock().toMillis()
+            + " -c idle_in_transaction_session_timeout="
+            + t.socket().multipliedBy(6).toMillis());
   }
 
   public static Builder builder() {
@@ -122,6 +141,7 @@ public final class DurableEngine implements AutoCloseable {
     private WorkerOptions workerOptions = WorkerOptions.defaults();
     private int poolSize = 16;
     private boolean embeddedShutdownHook = true;
+    private DatabaseTimeouts timeouts = DatabaseTimeouts.defaults();
 
     private Builder() {}
 
@@ -144,6 +164,12 @@ public final class DurableEngine implements AutoCloseable {
     /** Where the embedded server keeps its data (in {@code <dataDir>/postgres}). */
     public Builder dataDir(Path dir) {
       this.dataDir = Objects.requireNonNull(dir, "dataDir");
+      return this;
+    }
+
+    /** Connect, socket, statement and lock timeouts of every pooled connection. */
+    public Builder timeouts(DatabaseTimeouts timeouts) {
+      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
       return this;
     }
 

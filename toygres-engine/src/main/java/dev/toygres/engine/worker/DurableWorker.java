@@ -45,7 +45,13 @@ public final class DurableWorker implements AutoCloseable {
     for (int i = 0; i < options.orchestrationDispatchers(); i++) {
       OrchestrationDispatcher d =
           new OrchestrationDispatcher(
-              queues, processor, orchestrationSignal, leases, options, activitySignal::signal);
+              "orchestration-dispatcher-" + i,
+              queues,
+              processor,
+              orchestrationSignal,
+              leases,
+              options,
+              activitySignal::signal);
       Thread t = new Thread(d, "durable-orchestration-" + options.workerId() + "-" + i);
       t.setDaemon(true);
       orchestrations.add(d);
@@ -77,6 +83,20 @@ public final class DurableWorker implements AutoCloseable {
 
   public WorkerOptions options() {
     return options;
+  }
+
+  /**
+   * The state of each of this worker's loops (orchestration dispatchers, activity pollers, the
+   * completion writer, the lease keeper, the notification listener): a loop whose last progress is
+   * older than a few poll intervals plus the database timeouts is stuck. Never blocks.
+   */
+  public List<LoopHealth> health() {
+    List<LoopHealth> out = new ArrayList<>();
+    orchestrations.forEach(d -> out.add(d.heartbeat().snapshot()));
+    activities.heartbeats().forEach(h -> out.add(h.snapshot()));
+    out.add(leases.heartbeat().snapshot());
+    out.add(listener.heartbeat().snapshot());
+    return List.copyOf(out);
   }
 
   /**

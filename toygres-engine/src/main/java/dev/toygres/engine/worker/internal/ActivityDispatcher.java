@@ -29,6 +29,7 @@ public final class ActivityDispatcher implements AutoCloseable {
   private final Semaphore slots;
   private final ExecutorService executor;
   private final Thread[] pollers;
+  private final Heartbeat[] heartbeats;
   private volatile boolean running = true;
 
   public ActivityDispatcher(
@@ -57,18 +58,31 @@ public final class ActivityDispatcher implements AutoCloseable {
               return t;
             });
     this.pollers = new Thread[options.activityDispatchers()];
+    this.heartbeats = new Heartbeat[pollers.length];
     for (int i = 0; i < pollers.length; i++) {
-      pollers[i] = new Thread(this::poll, "durable-activity-poll-" + options.workerId() + "-" + i);
+      Heartbeat h = new Heartbeat("activity-dispatcher-" + i);
+      heartbeats[i] = h;
+      pollers[i] =
+          new Thread(() -> poll(h), "durable-activity-poll-" + options.workerId() + "-" + i);
       pollers[i].setDaemon(true);
       pollers[i].start();
     }
   }
 
-  private void poll() {
+  /** The pollers' heartbeats, then the completion writer's. */
+  public List<Heartbeat> heartbeats() {
+    List<Heartbeat> all = new java.util.ArrayList<>(List.of(heartbeats));
+    all.add(writer.heartbeat());
+    return all;
+  }
+
+  private void poll(Heartbeat heartbeat) {
     while (running) {
       int permits = 0;
       try {
+        heartbeat.doing("waiting for a free activity slot");
         slots.acquire();
+        heartbeat.doing("polling");
         permits = 1 + drainUpTo(options.activityBatchSize() - 1);
         long seen = signal.generation();
         List<ActivityWorkItem> items =
@@ -84,14 +98,17 @@ public final class ActivityDispatcher implements AutoCloseable {
           executor.execute(() -> execute(item));
         }
         if (items.isEmpty() && running) {
+          heartbeat.beat("idle");
           signal.await(
               seen, IdleWait.millis(queues::nextActivityVisibleAt, options.pollInterval()));
         }
+        heartbeat.beat("polling");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
         LOG.warn("activity dispatcher: {}", e.getMessage());
+        heartbeat.failed(e);
         sleepQuietly(500);
       } finally {
         slots.release(permits);

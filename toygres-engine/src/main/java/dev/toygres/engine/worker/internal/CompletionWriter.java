@@ -25,6 +25,7 @@ final class CompletionWriter implements AutoCloseable {
   private final Runnable onWritten;
   private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final Heartbeat heartbeat = new Heartbeat("completion-writer");
   private volatile boolean running = true;
 
   CompletionWriter(WorkQueues queues, LeaseKeeper leases, Runnable onWritten, String workerId) {
@@ -36,6 +37,10 @@ final class CompletionWriter implements AutoCloseable {
     thread.start();
   }
 
+  Heartbeat heartbeat() {
+    return heartbeat;
+  }
+
   void submit(ActivityWorkItem item, Completion completion) {
     queue.add(new Outcome(item, completion));
   }
@@ -44,12 +49,14 @@ final class CompletionWriter implements AutoCloseable {
     List<Outcome> batch = new ArrayList<>();
     while (running || !queue.isEmpty()) {
       try {
+        heartbeat.beat("idle");
         Outcome first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        heartbeat.doing("writing " + batch.size() + " outcomes");
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

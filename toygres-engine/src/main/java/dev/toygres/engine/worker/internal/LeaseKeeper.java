@@ -20,6 +20,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private final Map<UUID, Integer> orchestrations = new ConcurrentHashMap<>();
   private final Map<UUID, Integer> activities = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+  private final Heartbeat heartbeat = new Heartbeat("lease-keeper");
 
   public LeaseKeeper(WorkQueues queues, Duration lease, String workerId) {
     this.queues = queues;
@@ -51,15 +52,23 @@ public final class LeaseKeeper implements AutoCloseable {
     activities.computeIfPresent(token, (k, n) -> n <= 1 ? null : n - 1);
   }
 
+  public Heartbeat heartbeat() {
+    return heartbeat;
+  }
+
   private void renew() {
     if (orchestrations.isEmpty() && activities.isEmpty()) {
+      heartbeat.beat("idle");
       return;
     }
     try {
+      heartbeat.doing("renewing");
       queues.renewLeases(
           List.copyOf(orchestrations.keySet()), List.copyOf(activities.keySet()), lease);
+      heartbeat.beat("waiting");
     } catch (RuntimeException e) {
       LOG.warn("could not renew leases: {}", e.getMessage());
+      heartbeat.failed(e);
     }
   }
 

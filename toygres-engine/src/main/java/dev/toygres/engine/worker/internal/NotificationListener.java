@@ -21,6 +21,7 @@ public final class NotificationListener implements AutoCloseable {
   private final WorkSignal orchestrations;
   private final WorkSignal activities;
   private final Thread thread;
+  private final Heartbeat heartbeat = new Heartbeat("notification-listener");
   private volatile boolean running = true;
 
   public NotificationListener(
@@ -39,8 +40,13 @@ public final class NotificationListener implements AutoCloseable {
     thread.start();
   }
 
+  public Heartbeat heartbeat() {
+    return heartbeat;
+  }
+
   private void run() {
     while (running) {
+      heartbeat.doing("connecting");
       try (Connection c = ds.getConnection()) {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN \"" + orchestrationChannel + "\"");
@@ -50,6 +56,7 @@ public final class NotificationListener implements AutoCloseable {
         orchestrations.signal();
         activities.signal();
         while (running) {
+          heartbeat.beat("listening");
           PGNotification[] ns = pg.getNotifications(500);
           if (ns == null) {
             continue;
@@ -65,6 +72,7 @@ public final class NotificationListener implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         if (running) {
           LOG.warn("notification connection failed, polling until it is back: {}", e.getMessage());
+          heartbeat.failed(e);
           sleep(1000);
         }
       }

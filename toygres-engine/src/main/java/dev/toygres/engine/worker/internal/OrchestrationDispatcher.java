@@ -19,9 +19,11 @@ public final class OrchestrationDispatcher implements Runnable {
   private final LeaseKeeper leases;
   private final WorkerOptions options;
   private final Runnable onActivityWork;
+  private final Heartbeat heartbeat;
   private volatile boolean running = true;
 
   public OrchestrationDispatcher(
+      String name,
       WorkQueues queues,
       StepProcessor processor,
       WorkSignal signal,
@@ -34,6 +36,11 @@ public final class OrchestrationDispatcher implements Runnable {
     this.leases = leases;
     this.options = options;
     this.onActivityWork = onActivityWork;
+    this.heartbeat = new Heartbeat(name);
+  }
+
+  public Heartbeat heartbeat() {
+    return heartbeat;
   }
 
   public void stop() {
@@ -49,16 +56,21 @@ public final class OrchestrationDispatcher implements Runnable {
             queues.fetchOrchestrationWorkItems(
                 options.workerId(), options.orchestrationBatchSize(), options.lease());
         if (!items.isEmpty()) {
+          heartbeat.doing("stepping " + items.size() + " instances");
           handle(items);
+          heartbeat.beat("polling");
         } else if (running) {
+          heartbeat.beat("idle");
           signal.await(
               seen, IdleWait.millis(queues::nextOrchestrationVisibleAt, options.pollInterval()));
+          heartbeat.beat("polling");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
         LOG.warn("orchestration dispatcher: {}", e.getMessage());
+        heartbeat.failed(e);
         pause();
       }
     }
