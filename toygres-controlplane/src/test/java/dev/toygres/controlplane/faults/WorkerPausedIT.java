@@ -1,0 +1,79 @@
+package dev.toygres.controlplane.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.toygres.controlplane.testkit.ServerProcess;
+import dev.toygres.testkit.TestHttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, fault 5: one of two servers sharing the metadata database and the data directory paused
+ * with SIGSTOP for longer than its lease, then resumed.
+ */
+class WorkerPausedIT {
+  private static final Duration LEASE = Duration.ofSeconds(10);
+  private static final Duration PAUSE = LEASE.multipliedBy(3);
+  private static final Duration WATCH_AFTER_RESUME = LEASE.multipliedBy(2);
+  private static final List<String> NAMES = List.of("lease-a", "lease-b");
+
+  @Test
+  void theSecondServerTakesOverAPausedOneThatNeverActsOnWorkItNoLongerHolds() throws Exception {
+    try (FaultRig rig = FaultRig.start("fault-worker", false)) {
+      String[] flags = {
+        "--worker-lease",
+        LEASE.toSeconds() + "s",
+        "--stale-after",
+        "30s",
+        "--supervisor-interval",
+        "5s"
+      };
+      ServerProcess first = rig.startServer(flags);
+      ServerProcess second = rig.startServer(flags);
+      TestHttpClient api = second.api();
+      Fleet.createHealthy(first.api(), NAMES);
+      Map<Path, Long> postmasters = Fleet.instancePostmasters(rig.dataDir());
+      assertThat(postmasters).hasSize(NAMES.size());
+
+      Instant pausedAt = Instant.now();
+      long pausedNanos = System.nanoTime();
+      rig.pause(first);
+      // The second server keeps every instance checked once the first's lease runs out.
+      await()
+          .atMost(PAUSE)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> Fleet.allCheckedAfter(api, NAMES, pausedAt.plus(LEASE)));
+      Duration takeover = Duration.ofNanos(System.nanoTime() - pausedNanos);
+      Thread.sleep(Math.max(0, PAUSE.toMillis() - (System.nanoTime() - pausedNanos) / 1_000_000));
+      Instant resumedAt = Instant.now();
+      rig.resume(first);
+      Thread.sleep(WATCH_AFTER_RESUME.toMillis());
+
+      assertThat(Fleet.instancePostmasters(rig.dataDir()))
+          .as("instance servers (data directory -> postmaster pid): none killed or restarted")
+          .isEqualTo(postmasters);
+      for (String n : NAMES) {
+        assertThat(Fleet.hasExactlyOneActor(api, n)).as("one actor watches " + n).isTrue();
+        Set<String> writers =
+            Fleet.checksAfter(api, n, resumedAt.plusSeconds(5)).stream()
+                .map(Fleet.Check::actorId)
+                .collect(Collectors.toSet());
+        assertThat(writers)
+            .as("actors that checked " + n + " after the first server resumed")
+            .containsExactly(Fleet.recordedActor(api, n));
+      }
+      assertThat(Fleet.allCheckedAfter(first.api(), NAMES, resumedAt))
+          .as("the resumed server serves the same, current view")
+          .isTrue();
+      Probes.report(
+          "worker-paused-beyond-lease", takeover, Duration.ZERO, "lease_s=" + LEASE.toSeconds());
+    }
+  }
+}
