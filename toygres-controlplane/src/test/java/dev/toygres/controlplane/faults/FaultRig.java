@@ -1,15 +1,22 @@
 package dev.toygres.controlplane.faults;
 
+import dev.toygres.controlplane.dataplane.LocalDataPlane;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.controlplane.testkit.TestDirectories;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * One fault test's world: an external metadata PostgreSQL (optionally in its own network
@@ -39,6 +46,9 @@ final class FaultRig implements AutoCloseable {
    */
   static FaultRig start(String name, boolean partitionable) throws Exception {
     Path root = TestDirectories.create(name);
+    // Searchable by the instances' OS user, so that their data lives under the data directory
+    // (else under /var/lib/toygres) and the clean-up finds them.
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
     NetworkNamespace ns = partitionable ? NetworkNamespace.create() : null;
     try {
       return new FaultRig(
@@ -64,6 +74,11 @@ final class FaultRig implements AutoCloseable {
     return root.resolve("toygres");
   }
 
+  /** Where the servers keep their instances' data directories. */
+  Path instancesDir() {
+    return dataDir().resolve("instances");
+  }
+
   /**
    * Starts a server on the metadata database (its URL with the password in {@code DATABASE_URL}),
    * with ServerProcess's 1 s health interval and these extra flags.
@@ -85,15 +100,19 @@ final class FaultRig implements AutoCloseable {
     String port = server.api().baseUrl().substring(server.api().baseUrl().lastIndexOf(':') + 1);
     return ProcessHandle.current()
         .children()
-        .filter(
-            p -> {
-              List<String> args = List.of(p.info().arguments().orElse(new String[0]));
-              int i = args.indexOf("--port");
-              return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(port);
-            })
+        .filter(p -> commandLine(p.pid()).contains("--port\0" + port + "\0"))
         .map(ProcessHandle::pid)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no child JVM listens on port " + port));
+  }
+
+  /** A process's arguments, each followed by NUL, as /proc shows them (empty if gone). */
+  private static String commandLine(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** SIGSTOP to a server's JVM (only: not the instance servers it started). */
@@ -125,8 +144,22 @@ final class FaultRig implements AutoCloseable {
     }
     quietly(db::close);
     quietly(() -> LeftoverServers.stopAll(root));
+    quietly(() -> deleteTree(LocalDataPlane.socketRootOf(instancesDir())));
     if (namespace != null) {
       quietly(namespace::close);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

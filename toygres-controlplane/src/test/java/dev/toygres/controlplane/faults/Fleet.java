@@ -138,15 +138,15 @@ final class Fleet {
   }
 
   /**
-   * The pid of every instance server running under {@code dataDir}, by its data directory, read
-   * from each {@code postmaster.pid} whose process is alive.
+   * The pid of every instance server running under {@code instancesDir}, by its data directory,
+   * read from each {@code postmaster.pid} whose process is alive.
    */
-  static Map<Path, Long> instancePostmasters(Path dataDir) throws IOException {
+  static Map<Path, Long> instancePostmasters(Path instancesDir) throws IOException {
     Map<Path, Long> out = new TreeMap<>();
-    if (!Files.isDirectory(dataDir)) {
+    if (!Files.isDirectory(instancesDir)) {
       return out;
     }
-    try (Stream<Path> s = Files.walk(dataDir, 6)) {
+    try (Stream<Path> s = Files.walk(instancesDir, 4)) {
       for (Path pidFile :
           s.filter(p -> p.getFileName().toString().equals("postmaster.pid")).toList()) {
         List<String> lines = Files.readAllLines(pidFile);

@@ -39,7 +39,7 @@ class WorkerPausedIT {
       ServerProcess second = rig.startServer(flags);
       TestHttpClient api = second.api();
       Fleet.createHealthy(first.api(), NAMES);
-      Map<Path, Long> postmasters = Fleet.instancePostmasters(rig.dataDir());
+      Map<Path, Long> postmasters = Fleet.instancePostmasters(rig.instancesDir());
       assertThat(postmasters).hasSize(NAMES.size());
 
       Instant pausedAt = Instant.now();
@@ -56,7 +56,7 @@ class WorkerPausedIT {
       rig.resume(first);
       Thread.sleep(WATCH_AFTER_RESUME.toMillis());
 
-      assertThat(Fleet.instancePostmasters(rig.dataDir()))
+      assertThat(Fleet.instancePostmasters(rig.instancesDir()))
           .as("instance servers (data directory -> postmaster pid): none killed or restarted")
           .isEqualTo(postmasters);
       for (String n : NAMES) {
@@ -72,8 +72,13 @@ class WorkerPausedIT {
       assertThat(Fleet.allCheckedAfter(first.api(), NAMES, resumedAt))
           .as("the resumed server serves the same, current view")
           .isTrue();
+      // Detection: from the pause until every instance is checked again after the lease ran out;
+      // recovery: the part of that after the lease ran out.
       Probes.report(
-          "worker-paused-beyond-lease", takeover, Duration.ZERO, "lease_s=" + LEASE.toSeconds());
+          "worker-paused-beyond-lease",
+          takeover,
+          takeover.minus(LEASE),
+          "lease_s=" + LEASE.toSeconds() + " pause_s=" + PAUSE.toSeconds());
     }
   }
 }
