@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -26,6 +27,9 @@ import java.util.stream.Stream;
  * server stopped, the namespace removed.
  */
 final class FaultRig implements AutoCloseable {
+  /** The servers' health interval: ServerProcess starts every server with 1 s. */
+  static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
+
   private final Path root;
   private final NetworkNamespace namespace;
   private final MetadataPostgres db;

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -121,6 +123,42 @@ final class Fleet {
       }
     }
     return longest;
+  }
+
+  /**
+   * The shortest time between two consecutive checks of the instance after {@code after} (null with
+   * fewer than two): well under the health interval only when two writers check it.
+   */
+  static Duration shortestGap(TestHttpClient api, String name, Instant after) {
+    List<Check> checks = checksAfter(api, name, after);
+    Duration shortest = null;
+    for (int i = 1; i < checks.size(); i++) {
+      Duration gap = Duration.between(checks.get(i - 1).at(), checks.get(i).at());
+      if (shortest == null || gap.compareTo(shortest) < 0) {
+        shortest = gap;
+      }
+    }
+    return shortest;
+  }
+
+  /**
+   * Nothing is checked twice at once after {@code after}: every check of the instance is by its
+   * recorded actor, and no two come closer than half the {@code healthInterval} (one actor checks,
+   * then sleeps the interval; only a second writer, such as a resumed worker finishing work it no
+   * longer holds, puts two checks that close).
+   */
+  static void assertCheckedOnceAtATime(
+      TestHttpClient api, String name, Instant after, Duration healthInterval) {
+    Set<String> writers = new TreeSet<>();
+    checksAfter(api, name, after).forEach(c -> writers.add(c.actorId()));
+    assertThat(writers)
+        .as("actors that checked " + name + " since " + after)
+        .containsExactly(recordedActor(api, name));
+    Duration shortest = shortestGap(api, name, after);
+    assertThat(shortest).as("checks of " + name + " since " + after).isNotNull();
+    assertThat(shortest)
+        .as("shortest time between two checks of " + name + " since " + after)
+        .isGreaterThanOrEqualTo(healthInterval.dividedBy(2));
   }
 
   /** The doctor's diagnosis of each named instance's actor (orphaned actors left out). */
