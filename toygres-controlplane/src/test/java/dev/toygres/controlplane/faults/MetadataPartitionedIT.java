@@ -38,9 +38,7 @@ class MetadataPartitionedIT {
           "metadata-partitioned-2m",
           detected.readinessRed(),
           recovery,
-          String.format(
-              "slowest_api_s=%.1f longest_check_gap_s=%.1f",
-              Probes.seconds(detected.slowestApiAnswer()), Probes.seconds(gap)));
+          Outage.figures(detected, gap));
     }
   }
 }

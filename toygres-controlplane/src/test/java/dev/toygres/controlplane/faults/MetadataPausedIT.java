@@ -34,12 +34,7 @@ class MetadataPausedIT {
       Duration recovery = Outage.awaitRecovery(api, NAMES, resumedAt, resumedNanos);
       Duration gap = Outage.assertNoGapBeyond(api, NAMES, pausedAt, PAUSE);
       Probes.report(
-          "metadata-paused-60s",
-          detected.readinessRed(),
-          recovery,
-          String.format(
-              "slowest_api_s=%.1f longest_check_gap_s=%.1f",
-              Probes.seconds(detected.slowestApiAnswer()), Probes.seconds(gap)));
+          "metadata-paused-60s", detected.readinessRed(), recovery, Outage.figures(detected, gap));
     }
   }
 }

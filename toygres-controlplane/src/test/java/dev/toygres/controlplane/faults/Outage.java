@@ -7,6 +7,10 @@ import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a server must show while its metadata database is out of reach, and after it is back: the
@@ -20,20 +24,41 @@ final class Outage {
 
   private Outage() {}
 
-  /** What was measured during the outage. */
-  record Detected(Duration readinessRed, Duration slowestApiAnswer) {}
+  /**
+   * What was measured during the outage: when readiness turned red, and the slowest answer to a
+   * request sent as the fault began and to one sent once readiness was red.
+   */
+  record Detected(Duration readinessRed, Duration slowestEarlyAnswer, Duration slowestLateAnswer) {}
 
   /**
-   * Readiness turns 503 within {@link #DETECTION_BOUND} of {@code faultNanos}, then a read and a
-   * mutation of {@code instance} each answer 503 with a JSON error within {@link Probes#API_BOUND}.
+   * A read and a mutation of {@code instance} sent as the fault begins, and again once readiness
+   * turned 503, each answer 503 with a JSON error within {@link Probes#API_BOUND}; readiness turns
+   * 503 within {@link #DETECTION_BOUND} of {@code faultNanos}.
    */
   static Detected detect(TestHttpClient api, String instance, long faultNanos)
-      throws InterruptedException {
+      throws InterruptedException, TimeoutException {
+    List<String> requests =
+        List.of("GET /api/instances", "POST /api/instances/" + instance + "/restart");
+    CompletableFuture<Duration> early =
+        CompletableFuture.supplyAsync(() -> Probes.assertUnavailable(api, requests));
     Duration red = Probes.awaitReady(api, 503, faultNanos, DETECTION_BOUND);
-    Duration slowest =
-        Probes.assertUnavailable(
-            api, List.of("GET /api/instances", "POST /api/instances/" + instance + "/restart"));
-    return new Detected(red, slowest);
+    Duration slowestEarly;
+    try {
+      slowestEarly =
+          early.get(requests.size() * Probes.API_BOUND.toSeconds() + 5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+    }
+    return new Detected(red, slowestEarly, Probes.assertUnavailable(api, requests));
+  }
+
+  /** The detection's figures after the readiness time, for the FAULT-TIMES line. */
+  static String figures(Detected d, Duration longestGap) {
+    return String.format(
+        "slowest_api_early_s=%.2f slowest_api_late_s=%.2f longest_check_gap_s=%.1f",
+        Probes.seconds(d.slowestEarlyAnswer()),
+        Probes.seconds(d.slowestLateAnswer()),
+        Probes.seconds(longestGap));
   }
 
   /**
