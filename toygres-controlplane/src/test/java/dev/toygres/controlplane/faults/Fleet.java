@@ -8,6 +8,7 @@ import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -170,6 +171,28 @@ final class Fleet {
       String n = f.path("instance_name").asText();
       if (names.contains(n) && !"orphaned".equals(f.get("diagnosis").asText())) {
         out.put(n, f.get("diagnosis").asText());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When each file the control plane writes into an instance (its {@code instance.json} and its
+   * {@code pg_hba.conf}) was last modified, by path.
+   */
+  static Map<Path, FileTime> instanceFiles(Path instancesDir) throws IOException {
+    Map<Path, FileTime> out = new TreeMap<>();
+    if (!Files.isDirectory(instancesDir)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(instancesDir, 3)) {
+      for (Path p :
+          s.filter(
+                  p ->
+                      p.getFileName().toString().equals("instance.json")
+                          || p.getFileName().toString().equals("pg_hba.conf"))
+              .toList()) {
+        out.put(p, Files.getLastModifiedTime(p));
       }
     }
     return out;

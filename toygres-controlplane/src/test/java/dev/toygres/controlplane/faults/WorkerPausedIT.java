@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +40,8 @@ class WorkerPausedIT {
       Fleet.createHealthy(first.api(), NAMES);
       Map<Path, Long> postmasters = Fleet.instancePostmasters(rig.instancesDir());
       assertThat(postmasters).hasSize(NAMES.size());
+      Map<Path, FileTime> files = Fleet.instanceFiles(rig.instancesDir());
+      assertThat(files).hasSize(2 * NAMES.size());
 
       Instant pausedAt = Instant.now();
       long pausedNanos = System.nanoTime();
@@ -57,6 +60,9 @@ class WorkerPausedIT {
       assertThat(Fleet.instancePostmasters(rig.instancesDir()))
           .as("instance servers (data directory -> postmaster pid): none killed or restarted")
           .isEqualTo(postmasters);
+      assertThat(Fleet.instanceFiles(rig.instancesDir()))
+          .as("instance.json and pg_hba.conf of each instance: none rewritten")
+          .isEqualTo(files);
       for (String n : NAMES) {
         assertThat(Fleet.hasExactlyOneActor(api, n)).as("one actor watches " + n).isTrue();
         Fleet.assertCheckedOnceAtATime(api, n, resumedAt, FaultRig.HEALTH_INTERVAL);
