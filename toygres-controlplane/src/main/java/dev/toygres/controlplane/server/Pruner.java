@@ -18,7 +18,7 @@ final class Pruner {
   static final String NAME = "toygres.pruner";
   static final String INSTANCE_ID = "toygres-pruner";
   static final String ACTIVITY = "toygres.prune";
-  private static final Duration EVERY = Duration.ofMinutes(10);
+  static final Duration EVERY = Duration.ofMinutes(10);
   private static final Duration KEEP_EXECUTIONS = Duration.ofHours(1);
 
   /** What one round removed. */
