@@ -211,8 +211,13 @@ public final class ActorDoctor implements DoctorOperations {
     // An actor is not to blame for checks missed before it existed: a fresh one (just started by a
     // repair, say) has the whole threshold for its first check, so it is not taken for stale and
     // repaired again by a second recovery running at the same time.
+    // A check in the future (the clock stepped back) is no reference either: an actor started on
+    // the current clock (by the repair of that very finding) is judged by its own start.
     boolean notCheckedYet =
-        actor != null && actor.createdAt() != null && actor.createdAt().isAfter(checkedOrStarted);
+        actor != null
+            && actor.createdAt() != null
+            && (actor.createdAt().isAfter(checkedOrStarted)
+                || (checkedOrStarted.isAfter(now) && !actor.createdAt().isAfter(now)));
     if (notCheckedYet) {
       checkedOrStarted = actor.createdAt();
     }

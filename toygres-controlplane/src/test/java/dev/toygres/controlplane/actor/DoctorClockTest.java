@@ -56,13 +56,18 @@ class DoctorClockTest {
   }
 
   private static InstanceInfo actor(String id, OrchestrationStatus status, Instant progress) {
+    return actor(id, status, progress, NOW.minusSeconds(3600));
+  }
+
+  private static InstanceInfo actor(
+      String id, OrchestrationStatus status, Instant progress, Instant created) {
     return new InstanceInfo(
         id,
         InstanceActor.NAME,
         "1.0.0",
         status,
         3,
-        NOW.minusSeconds(3600),
+        created,
         progress,
         status.isTerminal() ? progress : null,
         null,
@@ -81,6 +86,20 @@ class DoctorClockTest {
 
     assertThat(f.diagnosis()).isEqualTo(Diagnosis.STALE);
     assertThat(f.reason()).startsWith("last health check is 42s in the future: clocks disagree");
+  }
+
+  @Test
+  void anActorStartedOnTheCurrentClockAfterAFutureCheckIsGivenItsFirstCheckNotRepairedAgain() {
+    Finding f =
+        doctor.diagnose(
+            running(NOW.plusSeconds(3600)),
+            actor(ACTOR, OrchestrationStatus.RUNNING, NOW.minusSeconds(3), NOW.minusSeconds(5)),
+            NOW);
+
+    assertThat(f.diagnosis()).isEqualTo(Diagnosis.HEALTHY);
+    assertThat(f.reason())
+        .startsWith("last health check is 1h in the future: clocks disagree; actor " + ACTOR)
+        .contains("has not recorded a check yet");
   }
 
   @Test
