@@ -14,7 +14,7 @@ import java.util.Properties;
  * makes one probe fail within seconds. A failed connection is dropped and opened again by the next
  * probe. Not thread-safe: one monitor thread uses it.
  */
-final class DatabaseProbe implements AutoCloseable {
+final class DatabaseProbe implements HealthMonitor.Probe {
   private static final int CONNECT_SECONDS = 2;
   private static final int SOCKET_SECONDS = 3;
   private final String url;
@@ -38,7 +38,8 @@ final class DatabaseProbe implements AutoCloseable {
   }
 
   /** Runs one probe; throws when the database did not answer. */
-  void probe() throws SQLException {
+  @Override
+  public void probe() throws SQLException {
     try {
       if (connection == null) {
         connection = DriverManager.getConnection(url, props);

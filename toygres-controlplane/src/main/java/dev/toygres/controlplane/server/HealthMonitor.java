@@ -28,7 +28,15 @@ final class HealthMonitor implements AutoCloseable {
 
   private static final Duration EVERY = Duration.ofSeconds(1);
 
-  private final DatabaseProbe probe;
+  /** One probe of the metadata database; throws when it did not answer. */
+  interface Probe extends AutoCloseable {
+    void probe() throws SQLException;
+
+    @Override
+    void close();
+  }
+
+  private final Probe probe;
   private final Supplier<List<LoopHealth>> loops;
   private final Duration livenessThreshold;
   private final Thread thread;
@@ -39,7 +47,7 @@ final class HealthMonitor implements AutoCloseable {
   private volatile boolean serving;
   private volatile boolean stopping;
 
-  HealthMonitor(DatabaseProbe probe, Supplier<List<LoopHealth>> loops, Duration livenessThreshold) {
+  HealthMonitor(Probe probe, Supplier<List<LoopHealth>> loops, Duration livenessThreshold) {
     this.probe = probe;
     this.loops = loops;
     this.livenessThreshold = livenessThreshold;
