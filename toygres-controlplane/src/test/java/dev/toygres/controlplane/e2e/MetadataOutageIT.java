@@ -153,6 +153,62 @@ class MetadataOutageIT {
     }
   }
 
+  @Test
+  void aStoppedDatabaseIsReportedAtOnceAndTheServerReconnectsByItselfWhenItIsBack()
+      throws Exception {
+    Path root = TestDirectories.create("outage-stop");
+    Path dataDir = root.resolve("toygres");
+    Path metadata = root.resolve("metadata");
+    EmbeddedPostgres db = EmbeddedPostgres.start(metadata);
+    EmbeddedPostgres again = null;
+    ToygresServer server = null;
+    try {
+      String url = db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password();
+      server = ToygresServer.start(config(dataDir, url), TOKEN, null, "127.0.0.1");
+      TestHttpClient api = TestHttpClient.local(server.port(), TOKEN);
+      timedHealth(api, "/health/ready", 200);
+
+      Instant stoppedAt = Instant.now();
+      String before = db.jdbcUrl();
+      db.close();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> !timedHealth(api, "/health/ready", null).get("ready").asBoolean());
+      System.out.printf(
+          "stopped database: ready turned 503 %d ms after the stop%n",
+          Duration.between(stoppedAt, Instant.now()).toMillis());
+      Instant t = Instant.now();
+      TestHttpClient.Response r = api.get("/api/instances");
+      assertThat(Duration.between(t, Instant.now())).isLessThan(API_BOUND);
+      assertThat(r.status()).as(r.raw()).isEqualTo(503);
+      assertThat(r.header("Retry-After")).isPresent();
+      Thread.sleep(5_000);
+
+      again = EmbeddedPostgres.start(metadata);
+      assertThat(again.jdbcUrl()).as("restarted on the remembered port").isEqualTo(before);
+      Instant startedAt = Instant.now();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> timedHealth(api, "/health/ready", null).get("ready").asBoolean());
+      await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/instances").status() == 200);
+      System.out.printf(
+          "stopped database: ready and serving again %d ms after its restart%n",
+          Duration.between(startedAt, Instant.now()).toMillis());
+      timedHealth(api, "/health/live", 200);
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+      if (again != null) {
+        again.close();
+      }
+      db.close();
+      LeftoverServers.stopAll(root);
+    }
+  }
+
   private static ServerConfig config(Path dataDir, String url) {
     return new ServerConfig(
         dataDir,
