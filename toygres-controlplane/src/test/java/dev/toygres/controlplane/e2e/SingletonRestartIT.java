@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.testkit.MetadataDb;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 10, test 7: the watchers are watched. The supervisor cancelled through the API runs again
  * within two supervisor intervals (the server's singleton watch starts it again); the pruner
- * likewise (the supervisor's next round, or the watch). Each restart is counted in {@code
- * toygres_singleton_restarts_total} and the doctor reports both singletons running and healthy.
+ * likewise (the supervisor's next round, or the watch); a supervisor terminated behind the API's
+ * back likewise. Each restart is counted in {@code toygres_singleton_restarts_total} and the doctor
+ * reports both singletons running and healthy.
  */
 class SingletonRestartIT {
   private static final Duration INTERVAL = Duration.ofSeconds(3);
@@ -36,10 +38,15 @@ class SingletonRestartIT {
 
       cancelAndAwaitRestart(api, SUPERVISOR);
       cancelAndAwaitRestart(api, PRUNER);
+      try (MetadataDb db = MetadataDb.of(server.dataDir())) {
+        Instant terminated = Instant.now();
+        db.engine().terminate(SUPERVISOR, "test 7: terminated behind the API's back");
+        awaitRestart(api, SUPERVISOR, terminated);
+      }
 
       String metrics = api.withToken(null).get("/metrics").raw();
       assertThat(metrics)
-          .contains("toygres_singleton_restarts_total{singleton=\"actor-supervisor\"} 1.0")
+          .contains("toygres_singleton_restarts_total{singleton=\"actor-supervisor\"} 2.0")
           .contains("toygres_singleton_restarts_total{singleton=\"pruner\"} 1.0");
       await()
           .atMost(INTERVAL.multipliedBy(4))
@@ -60,7 +67,11 @@ class SingletonRestartIT {
     TestHttpClient.Response cancel =
         api.post("/api/orchestrations/" + id + "/cancel", Map.of("reason", "test 7"));
     assertThat(cancel.status()).as(cancel.raw()).isEqualTo(202);
-    Instant cancelled = Instant.now();
+    awaitRestart(api, id, Instant.now());
+  }
+
+  private static void awaitRestart(TestHttpClient api, String id, Instant ended) {
+    Instant cancelled = ended;
     await()
         .atMost(INTERVAL.multipliedBy(2))
         .pollInterval(Duration.ofMillis(100))
@@ -71,7 +82,7 @@ class SingletonRestartIT {
               assertThat(Instant.parse(o.get("created_at").asText())).isAfter(cancelled);
             });
     System.out.printf(
-        "%s running again %d ms after its cancel%n",
+        "%s running again %d ms after it was ended%n",
         id, Duration.between(cancelled, Instant.now()).toMillis());
   }
 
