@@ -30,6 +30,17 @@ public final class ActorSupervisor {
       ActorRecovery recovery,
       Duration interval,
       boolean autoRepair) {
+    return register(b, doctor, recovery, interval, autoRepair, () -> {});
+  }
+
+  /** As above; {@code alsoEachRound} runs at the end of every round unless auto-repair is off. */
+  public static Registry.Builder register(
+      Registry.Builder b,
+      ActorDoctor doctor,
+      ActorRecovery recovery,
+      Duration interval,
+      boolean autoRepair,
+      Runnable alsoEachRound) {
     return b.activity(
             ACTIVITY,
             Long.class,
@@ -44,6 +55,7 @@ public final class ActorSupervisor {
                         recovery.recover(repairable, false, Initiator.SUPERVISOR).stream()
                             .filter(r -> !r.action().equals("skipped"))
                             .count();
+                alsoEachRound.run();
               }
               return new Round(round, found, repaired, autoRepair);
             })

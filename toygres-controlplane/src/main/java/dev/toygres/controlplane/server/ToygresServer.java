@@ -18,9 +18,11 @@ import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
 import dev.toygres.controlplane.instance.AccessUpgrades;
+import dev.toygres.controlplane.instance.BootReconciliation;
 import dev.toygres.controlplane.instance.InstanceActivities;
 import dev.toygres.controlplane.instance.InstanceService;
 import dev.toygres.controlplane.instance.LifecycleOrchestrations;
+import dev.toygres.controlplane.instance.LifecycleRepair;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.worker.DurableWorker;
@@ -101,9 +103,17 @@ public final class ToygresServer implements AutoCloseable {
           audit,
           engine.client(),
           new Pruner.Retention(cfg.healthRetention(), cfg.auditRetention()));
+      LifecycleRepair lifecycleRepair =
+          new LifecycleRepair(cms, engine.client(), LifecycleRepair.GRACE);
       ActorSupervisor.register(
-          registry, doctor, recovery, cfg.supervisorInterval(), cfg.autoRepair());
+          registry,
+          doctor,
+          recovery,
+          cfg.supervisorInterval(),
+          cfg.autoRepair(),
+          lifecycleRepair::runRound);
       w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
+      new BootReconciliation(cms, dataPlane, engine.client()).run();
       Pruner.ensureRunning(engine.client());
       ActorSupervisor.ensureRunning(engine.client());
       AccessUpgrades.startPending(cms, engine.client());

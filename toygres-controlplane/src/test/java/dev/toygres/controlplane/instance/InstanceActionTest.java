@@ -74,7 +74,7 @@ class InstanceActionTest {
         "RESTART|FAILED|instance 'web' is failed; cannot restart it",
         "RESTART|CREATING|instance 'web' is creating; cannot restart it",
         "DELETE|CREATING|instance 'web' is still being created; delete it once it is running or"
-            + " failed",
+            + " failed, or once its create orchestration has ended",
         "DELETE|DELETING|instance 'web' is deleting; it cannot be deleted now",
         "PASSWORD|STOPPED|instance 'web' is stopped; its password can be changed while it runs",
       })
