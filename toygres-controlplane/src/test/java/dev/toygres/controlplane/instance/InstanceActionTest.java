@@ -97,4 +97,17 @@ class InstanceActionTest {
     assertThat(InstanceAction.PASSWORD.refusal(notUpgraded))
         .hasMessage("instance 'web' is waiting for its access upgrade; try again shortly");
   }
+
+  @ParameterizedTest
+  @EnumSource(InstanceState.class)
+  void deleteOfACreatingInstanceIsAcceptedOnceItsCreateHasEndedAndNothingElseChanges(
+      InstanceState state) {
+    InstanceRecord r = instance(state, true);
+    for (InstanceAction a : InstanceAction.values()) {
+      boolean expected =
+          a.allows(r) || (a == InstanceAction.DELETE && state == InstanceState.CREATING);
+      assertThat(a.allows(r, true)).as(a + " in " + state).isEqualTo(expected);
+      assertThat(a.allows(r, false)).as(a + " in " + state).isEqualTo(a.allows(r));
+    }
+  }
 }
