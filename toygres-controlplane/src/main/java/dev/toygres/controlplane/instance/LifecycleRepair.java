@@ -8,11 +8,13 @@ import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.OrchestrationAlreadyExistsException;
 import dev.toygres.engine.client.StartOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,11 +61,15 @@ public final class LifecycleRepair {
 
   private final CmsStore cms;
   private final DurableClient engine;
+  private final MeterRegistry metrics;
   private final Duration grace;
 
-  public LifecycleRepair(CmsStore cms, DurableClient engine, Duration grace) {
+  /** Counts the repairs it starts in {@code toygres_lifecycle_repairs_total{action}}. */
+  public LifecycleRepair(
+      CmsStore cms, DurableClient engine, MeterRegistry metrics, Duration grace) {
     this.cms = Objects.requireNonNull(cms, "cms");
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     if (grace == null || grace.isNegative()) {
       throw new IllegalArgumentException("grace must be zero or positive");
     }
@@ -179,6 +185,7 @@ public final class LifecycleRepair {
         } catch (OrchestrationAlreadyExistsException alreadyRunning) {
           return false;
         }
+        count(d);
         cms.event(r.id(), "create_rolling_back", "create will not finish (" + d.reason() + ")");
       }
       case RETRY_DELETE -> {
@@ -196,11 +203,19 @@ public final class LifecycleRepair {
         } catch (OrchestrationAlreadyExistsException alreadyRunning) {
           return false;
         }
+        count(d);
         cms.event(r.id(), "delete_retried", "delete started again (" + d.reason() + ")");
       }
     }
     LOG.info("instance {}: {} ({})", r.userName(), d.action(), d.reason());
     return true;
+  }
+
+  private void count(Decision d) {
+    metrics
+        .counter(
+            "toygres_lifecycle_repairs_total", "action", d.action().name().toLowerCase(Locale.ROOT))
+        .increment();
   }
 
   private static String lifecycleId(InstanceRecord r) {

@@ -104,7 +104,7 @@ public final class ToygresServer implements AutoCloseable {
           engine.client(),
           new Pruner.Retention(cfg.healthRetention(), cfg.auditRetention()));
       LifecycleRepair lifecycleRepair =
-          new LifecycleRepair(cms, engine.client(), LifecycleRepair.GRACE);
+          new LifecycleRepair(cms, engine.client(), metrics, LifecycleRepair.GRACE);
       ActorSupervisor.register(
           registry,
           doctor,

@@ -113,6 +113,9 @@ class HostRebootIT {
           again.get("/api/orchestrations/restore-" + i.get("k8s_name").asText()).body();
       assertThat(restore.get("status").asText()).isEqualTo("completed");
     }
+    System.out.printf(
+        "host reboot: every running instance healthy again %d ms after the server listened%n",
+        Duration.between(restarted, Instant.now()).toMillis());
     JsonNode off = instance(again, "boot-off");
     assertThat(off.get("state").asText()).isEqualTo("stopped");
     assertThat(off.get("data_plane").get("pid").isNull()).isTrue();

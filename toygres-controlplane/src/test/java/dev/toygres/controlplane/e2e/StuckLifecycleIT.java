@@ -17,10 +17,13 @@ import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +110,7 @@ class StuckLifecycleIT {
     // ended at once, whatever its worker was doing.
     engine.cancel(cancelled, "simulated death of the create");
     engine.terminate(terminated, "simulated death of the create");
+    Instant ended = Instant.now();
 
     for (String name : List.of("halted", "killed")) {
       await()
@@ -119,6 +123,10 @@ class StuckLifecycleIT {
       assertNoServerFor(failed.get("k8s_name").asText());
     }
 
+    System.out.printf(
+        "stuck create: both rolled back to failed %d ms after their creates ended%n",
+        Duration.between(ended, Instant.now()).toMillis());
+    assertThat(repairs("roll_back_create")).isGreaterThanOrEqualTo(2);
     for (String name : List.of("halted", "killed")) {
       TestHttpClient.Response deleted = api.delete("/api/instances/" + name);
       assertThat(deleted.status()).as(deleted.raw()).isEqualTo(202);
@@ -139,6 +147,7 @@ class StuckLifecycleIT {
     assertThat(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString())).isZero();
     mounts.add(mount);
 
+    Instant requested = Instant.now();
     TestHttpClient.Response first = api.delete("/api/instances/sticky");
     assertThat(first.status()).as(first.raw()).isEqualTo(202);
     String deleteId = first.body().get("orchestration_id").asText();
@@ -150,13 +159,21 @@ class StuckLifecycleIT {
     // again (with an event), while the instance stays deleting.
     awaitEvent(api, "sticky", REPAIR_WITHIN, "delete started again", "failed");
     assertThat(instance(api, "sticky").get("state").asText()).isEqualTo("deleting");
+    assertThat(repairs("retry_delete")).isGreaterThanOrEqualTo(1);
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
         .as("the server was stopped before its data was removed")
         .isFalse();
 
+    System.out.printf(
+        "stuck delete: started again %d ms after it was requested%n",
+        Duration.between(requested, Instant.now()).toMillis());
     assertThat(run("umount", mount.toString())).isZero();
     mounts.clear();
+    Instant released = Instant.now();
     awaitGone("sticky");
+    System.out.printf(
+        "stuck delete: gone %d ms after the fault was removed%n",
+        Duration.between(released, Instant.now()).toMillis());
     assertThat(Files.exists(dataDir)).isFalse();
   }
 
@@ -165,6 +182,17 @@ class StuckLifecycleIT {
         api.post("/api/instances", Map.of("name", name, "password", name + "-secret-1"));
     assertThat(r.status()).as(r.raw()).isEqualTo(202);
     return r.body().get("orchestration_id").asText();
+  }
+
+  /** {@code toygres_lifecycle_repairs_total{action}} as {@code /metrics} shows it. */
+  private static double repairs(String action) {
+    Matcher m =
+        Pattern.compile(
+                "(?m)^toygres_lifecycle_repairs_total\\{action=\""
+                    + action
+                    + "\"[^}]*\\}\\s+(\\S+)$")
+            .matcher(api.get("/metrics").raw());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   private static void awaitGone(String name) {
