@@ -72,6 +72,17 @@ class TransactionalStartIT {
   }
 
   @Test
+  void aConnectionInAutoCommitModeIsRefusedBeforeAnythingIsWritten() throws Exception {
+    try (Connection c = f.pool().getConnection()) {
+      assertThatThrownBy(() -> client.start(c, "echo", "tx-auto", "hello"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("auto-commit");
+    }
+
+    assertThat(client.getInstance("tx-auto")).isEmpty();
+  }
+
+  @Test
   void aTakenIdIsRefusedOnTheCallersConnection() throws Exception {
     client.start("echo", "tx-taken", "first");
     try (Connection c = f.pool().getConnection()) {

@@ -55,8 +55,9 @@ public final class DurableClient {
    * with auto-commit off. Nothing is committed here: the orchestration exists, and runs, only once
    * the caller commits, and a rollback leaves no trace of it. So a record of the caller's and the
    * orchestration that acts on it commit together or not at all. Throws {@link
-   * OrchestrationAlreadyExistsException} if the id is taken (the caller should then roll back), and
-   * a {@link dev.toygres.engine.store.StoreException} for a database error.
+   * OrchestrationAlreadyExistsException} if the id is taken (the caller should then roll back),
+   * {@link IllegalArgumentException} for a connection in auto-commit mode (nothing written), and a
+   * {@link dev.toygres.engine.store.StoreException} for a database error.
    */
   public void start(
       Connection tx, String name, String instanceId, Object input, StartOptions options) {

@@ -79,6 +79,12 @@ public final class ManagementStore {
     NewInstance n = new NewInstance(instanceId, name, version, input, null, null);
     String existing;
     try {
+      if (tx.getAutoCommit()) {
+        throw new IllegalArgumentException(
+            "starting "
+                + instanceId
+                + ": the connection must be in a transaction (auto-commit off)");
+      }
       existing = instances.create(tx, n, replaceIfEnded);
     } catch (SQLException e) {
       throw Sql.translate("starting " + instanceId, e);
