@@ -144,7 +144,7 @@ public final class LifecycleRepair {
       ids.add(rollBackId(r));
     }
     Map<String, InstanceInfo> found =
-        engine.getInstances(ids.stream().filter(i -> i != null).toList());
+        engine.getInstances(ids.stream().filter(Objects::nonNull).toList());
     List<Repair> started = new ArrayList<>();
     for (InstanceRecord r : unfinished) {
       String lifecycleId = lifecycleId(r);
