@@ -35,12 +35,14 @@ public final class ActorSupervisor {
       ActorRecovery recovery,
       Duration interval,
       boolean autoRepair) {
-    return register(b, doctor, recovery, interval, autoRepair, () -> {});
+    return register(b, doctor, recovery, interval, autoRepair, () -> {}, () -> {});
   }
 
   /**
-   * Registers the supervisor; {@code eachRound} runs at the start of every round (outside the
-   * orchestration's history, in its activity), e.g. to start the pruner again.
+   * Registers the supervisor. Every round (in its activity, outside the orchestration's history)
+   * first runs {@code eachRound} (e.g. to start the pruner again), then diagnoses the fleet and,
+   * unless auto-repair is off, repairs actors and then runs {@code repairs} (e.g. to finish or roll
+   * back stuck lifecycle states).
    */
   public static Registry.Builder register(
       Registry.Builder b,
@@ -48,7 +50,8 @@ public final class ActorSupervisor {
       ActorRecovery recovery,
       Duration interval,
       boolean autoRepair,
-      Runnable eachRound) {
+      Runnable eachRound,
+      Runnable repairs) {
     return b.activity(
             ACTIVITY,
             Long.class,
@@ -71,6 +74,7 @@ public final class ActorSupervisor {
                         recovery.recover(repairable, false, Initiator.SUPERVISOR).stream()
                             .filter(r -> !r.action().equals("skipped"))
                             .count();
+                repairs.run();
               }
               return new Round(round, found, repaired, autoRepair);
             })

@@ -20,9 +20,11 @@ import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
 import dev.toygres.controlplane.instance.AccessUpgrades;
+import dev.toygres.controlplane.instance.BootReconciliation;
 import dev.toygres.controlplane.instance.InstanceActivities;
 import dev.toygres.controlplane.instance.InstanceService;
 import dev.toygres.controlplane.instance.LifecycleOrchestrations;
+import dev.toygres.controlplane.instance.LifecycleRepair;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.worker.DurableWorker;
@@ -134,15 +136,19 @@ public final class ToygresServer implements AutoCloseable {
           audit,
           engine.client(),
           new Pruner.Retention(cfg.healthRetention(), cfg.auditRetention()));
+      LifecycleRepair lifecycleRepair =
+          new LifecycleRepair(cms, engine.client(), metrics, LifecycleRepair.GRACE);
       ActorSupervisor.register(
           registry,
           doctor,
           recovery,
           cfg.supervisorInterval(),
           cfg.autoRepair(),
-          () -> keeper.ensure(PRUNER, "the supervisor's round"));
+          () -> keeper.ensure(PRUNER, "the supervisor's round"),
+          lifecycleRepair::runRound);
       w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
       keeper.ensureAll("the server's start");
+      new BootReconciliation(cms, dataPlane, engine.client()).run();
       m =
           new HealthMonitor(
               new DatabaseProbe(engine.dataSource()), w::health, cfg.livenessThreshold());
