@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * What a server does as it starts, like a kubelet after a reboot: every instance the CMS records as
  * {@code running} whose server is provisioned on the local data plane but not running is started
- * again, each by a {@link LifecycleOrchestrations#RESTORE} orchestration with a fixed id per
- * instance ({@code restore-<k8s name>}), so that servers booting at once start it once. The
- * orchestration starts the server only if the instance is still recorded running and its server
- * still does not run, records it and writes a {@code server_restored} event. Instances {@code
- * stopped}, {@code creating}, {@code deleting} or {@code failed} are never touched.
+ * again, each by a {@link LifecycleOrchestrations#START_AFTER_BOOT} orchestration with a fixed id
+ * per instance ({@code start-after-boot-<k8s name>}), so that servers booting at once start it
+ * once. The orchestration starts the server only if the instance is still recorded running and its
+ * server still does not run, records it and writes a {@code server_started_after_boot} event.
+ * Instances {@code stopped}, {@code creating}, {@code deleting} or {@code failed} are never
+ * touched.
  */
 public final class BootReconciliation {
   private static final Logger LOG = LoggerFactory.getLogger(BootReconciliation.class);
@@ -33,35 +34,36 @@ public final class BootReconciliation {
     this.engine = Objects.requireNonNull(engine, "engine");
   }
 
-  /** The id of the orchestration that restores an instance's server. */
-  static String restoreId(InstanceRecord r) {
-    return "restore-" + r.k8sName();
+  /** The id of the orchestration that starts an instance's server again. */
+  static String startAfterBootId(InstanceRecord r) {
+    return "start-after-boot-" + r.k8sName();
   }
 
   /**
-   * Starts the restore of every running instance whose server does not run; returns the names of
-   * the instances it started a restore for. An instance that cannot be looked at is logged and
-   * skipped (its actor reports it unhealthy).
+   * Starts the start-after-boot orchestration of every running instance whose server does not run;
+   * returns the names of the instances it started one for. An instance that cannot be looked at is
+   * logged and skipped (its actor reports it unhealthy).
    */
   public List<String> run() {
-    List<String> restoring = new ArrayList<>();
+    List<String> starting = new ArrayList<>();
     for (InstanceRecord r : cms.listRunning()) {
       try {
         Optional<ServerInfo> s = dataPlane.status(r.k8sName());
         if (s.isEmpty()) {
           LOG.warn("instance {} is recorded running but is not provisioned here", r.userName());
         } else if (s.get().pid() == null
-            && engine.startIfNotRunning(LifecycleOrchestrations.RESTORE, restoreId(r), r.id())) {
-          restoring.add(r.userName());
+            && engine.startIfNotRunning(
+                LifecycleOrchestrations.START_AFTER_BOOT, startAfterBootId(r), r.id())) {
+          starting.add(r.userName());
         }
       } catch (RuntimeException e) {
-        LOG.warn("could not restore the server of instance {}: {}", r.userName(), e.toString());
+        LOG.warn("could not start again the server of instance {}: {}", r.userName(), e.toString());
       }
     }
-    if (!restoring.isEmpty()) {
+    if (!starting.isEmpty()) {
       LOG.info(
-          "starting the servers of {} instances recorded running: {}", restoring.size(), restoring);
+          "starting the servers of {} instances recorded running: {}", starting.size(), starting);
     }
-    return restoring;
+    return starting;
   }
 }

@@ -37,7 +37,7 @@ public final class InstanceActivities {
   static final String STOP_SERVER = "toygres.instance.stop-server";
   static final String START_SERVER = "toygres.instance.start-server";
   static final String UPGRADE_ACCESS = "toygres.instance.upgrade-access";
-  static final String RESTORE_SERVER = "toygres.instance.restore-server";
+  static final String START_AFTER_BOOT_SERVER = "toygres.instance.start-after-boot";
 
   /** Server location as recorded (activity result). */
   public record Server(String host, int port, String dataDir, Long pid) {}
@@ -79,7 +79,7 @@ public final class InstanceActivities {
         .activity(STOP_SERVER, UUID.class, (ctx, id) -> stopServer(id))
         .activity(START_SERVER, UUID.class, (ctx, id) -> startServer(id))
         .activity(UPGRADE_ACCESS, UUID.class, (ctx, id) -> upgradeAccess(id))
-        .activity(RESTORE_SERVER, UUID.class, (ctx, id) -> restoreServer(id));
+        .activity(START_AFTER_BOOT_SERVER, UUID.class, (ctx, id) -> startAfterBoot(id));
   }
 
   private InstanceRecord load(UUID id) {
@@ -195,7 +195,7 @@ public final class InstanceActivities {
    * Starts the server of an instance the CMS records as running when it does not run (after a host
    * or control-plane restart). Does nothing for any other state, or when the server runs.
    */
-  Void restoreServer(UUID id) {
+  Void startAfterBoot(UUID id) {
     InstanceRecord r = load(id);
     if (r.state() != InstanceState.RUNNING
         || dataPlane.status(r.k8sName()).map(s -> s.pid() != null).orElse(true)) {
@@ -205,9 +205,9 @@ public final class InstanceActivities {
     record(id, s);
     cms.event(
         id,
-        "server_restored",
+        "server_started_after_boot",
         "server started after a control-plane restart found it not running (pid " + s.pid() + ")");
-    poke(r.actorId(), "restored");
+    poke(r.actorId(), "started after boot");
     return null;
   }
 

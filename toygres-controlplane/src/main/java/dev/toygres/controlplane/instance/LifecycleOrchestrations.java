@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * The create, delete, stop, start and restart orchestrations, and the repairs of the lifecycle:
- * rolling back a create, restoring a server after a restart (docs/actor.md lists them).
+ * rolling back a create, starting a server again after a reboot (docs/actor.md lists them).
  */
 public final class LifecycleOrchestrations {
   public static final String CREATE = "toygres.create-instance";
@@ -31,14 +31,22 @@ public final class LifecycleOrchestrations {
   /**
    * Starts again the server of an instance recorded running (run by {@link BootReconciliation}).
    */
-  public static final String RESTORE = "toygres.restore-instance";
+  public static final String START_AFTER_BOOT = "toygres.start-after-boot";
 
   /**
    * Every orchestration that moves an instance through its lifecycle: cancelling one would skip the
    * steps that keep the CMS and the data plane consistent, so the API refuses it.
    */
   private static final Set<String> LIFECYCLE =
-      Set.of(CREATE, DELETE, STOP, START, RESTART, ROLL_BACK_CREATE, RESTORE, AccessUpgrades.NAME);
+      Set.of(
+          CREATE,
+          DELETE,
+          STOP,
+          START,
+          RESTART,
+          ROLL_BACK_CREATE,
+          START_AFTER_BOOT,
+          AccessUpgrades.NAME);
 
   /** Input of the create orchestration. */
   public record CreateInput(UUID instanceId, String k8sName) {}
@@ -70,9 +78,9 @@ public final class LifecycleOrchestrations {
         .orchestration(
             ROLL_BACK_CREATE, InstanceActivities.Failure.class, LifecycleOrchestrations::rollBack)
         .orchestration(
-            RESTORE,
+            START_AFTER_BOOT,
             UUID.class,
-            (ctx, id) -> step(ctx, "starting", InstanceActivities.RESTORE_SERVER, id));
+            (ctx, id) -> step(ctx, "starting", InstanceActivities.START_AFTER_BOOT_SERVER, id));
   }
 
   /** Whether {@code orchestrationName} is a lifecycle orchestration (not to be cancelled). */

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * A host reboot (issue 10, test 8): the server's JVM, its embedded metadata PostgreSQL and every
  * instance server's postmaster killed with SIGKILL at once. Started again on the same data
  * directory, the server starts the servers of the instances the CMS records as running (each with a
- * {@code server_restored} event), and they are healthy and watched by one actor again; a stopped
- * instance stays stopped.
+ * {@code server_started_after_boot} event), and they are healthy and watched by one actor again; a
+ * stopped instance stays stopped.
  */
 class HostRebootIT {
   private Path dataDir;
@@ -109,9 +109,9 @@ class HostRebootIT {
       JsonNode i = instance(again, name);
       assertThat(killed).doesNotContain(i.get("data_plane").get("pid").asLong());
       assertThat(runningActors(again, i.get("k8s_name").asText())).hasSize(1);
-      JsonNode restore =
-          again.get("/api/orchestrations/restore-" + i.get("k8s_name").asText()).body();
-      assertThat(restore.get("status").asText()).isEqualTo("completed");
+      JsonNode started =
+          again.get("/api/orchestrations/start-after-boot-" + i.get("k8s_name").asText()).body();
+      assertThat(started.get("status").asText()).isEqualTo("completed");
     }
     System.out.printf(
         "host reboot: every running instance healthy again %d ms after the server listened%n",
@@ -119,7 +119,10 @@ class HostRebootIT {
     JsonNode off = instance(again, "boot-off");
     assertThat(off.get("state").asText()).isEqualTo("stopped");
     assertThat(off.get("data_plane").get("pid").isNull()).isTrue();
-    assertThat(again.get("/api/orchestrations/restore-" + off.get("k8s_name").asText()).status())
+    assertThat(
+            again
+                .get("/api/orchestrations/start-after-boot-" + off.get("k8s_name").asText())
+                .status())
         .isEqualTo(404);
     assertThat(
             ActorAsserts.events(again, "boot-off").stream()

@@ -22,7 +22,7 @@ class LifecycleOrchestrationsTest {
         LifecycleOrchestrations.START,
         LifecycleOrchestrations.RESTART,
         LifecycleOrchestrations.ROLL_BACK_CREATE,
-        LifecycleOrchestrations.RESTORE,
+        LifecycleOrchestrations.START_AFTER_BOOT,
         AccessUpgrades.NAME
       })
   void lifecycleOrchestrationsAreNotToBeCancelledAndSayWhatToDoInstead(String name) {
