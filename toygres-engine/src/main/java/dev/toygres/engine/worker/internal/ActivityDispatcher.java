@@ -1,14 +1,23 @@
 package dev.toygres.engine.worker.internal;
 
+import dev.toygres.engine.FailureDetails;
+import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
+import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.HeldLeases;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -28,6 +37,8 @@ public final class ActivityDispatcher implements AutoCloseable {
   private final CompletionWriter writer;
   private final Semaphore slots;
   private final ExecutorService executor;
+  private final ScheduledExecutorService timeouts;
+  private final Map<Long, RunningActivity> inFlight = new ConcurrentHashMap<>();
   private final Thread[] pollers;
   private final Heartbeat[] heartbeats;
   private volatile boolean running = true;
@@ -47,9 +58,15 @@ public final class ActivityDispatcher implements AutoCloseable {
     this.writer = new CompletionWriter(queues, leases, onOutcomesWritten, options.workerId());
     this.slots = new Semaphore(options.maxConcurrentActivities());
     AtomicInteger n = new AtomicInteger();
+    // Not a fixed pool: a timed-out activity that ignores its interrupt keeps its thread while its
+    // slot is reused, and a fixed pool would then queue new attempts behind it, leased but unrun.
     this.executor =
-        Executors.newFixedThreadPool(
-            options.maxConcurrentActivities(),
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
             r -> {
               Thread t =
                   new Thread(
@@ -57,6 +74,14 @@ public final class ActivityDispatcher implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.timeouts =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "durable-activity-timeouts-" + options.workerId());
+              t.setDaemon(true);
+              return t;
+            });
+    leases.onRenewed(this::renewed);
     this.pollers = new Thread[options.activityDispatchers()];
     this.heartbeats = new Heartbeat[pollers.length];
     for (int i = 0; i < pollers.length; i++) {
@@ -77,25 +102,34 @@ public final class ActivityDispatcher implements AutoCloseable {
   }
 
   private void poll(Heartbeat heartbeat) {
+    String allBusy = "all " + options.maxConcurrentActivities() + " activity slots busy";
     while (running) {
       int permits = 0;
       try {
         heartbeat.doing("waiting for a free activity slot");
-        slots.acquire();
+        // Timed, so that a worker whose slots are all busy still beats (it is not stuck).
+        if (!slots.tryAcquire(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+          heartbeat.beat(allBusy);
+          continue;
+        }
+        permits = 1;
         heartbeat.doing("polling");
-        permits = 1 + drainUpTo(options.activityBatchSize() - 1);
+        permits += drainUpTo(options.activityBatchSize() - 1);
         long seen = signal.generation();
+        long fetchedAt = System.nanoTime();
         List<ActivityWorkItem> items =
             running
                 ? queues.fetchActivityWorkItems(options.workerId(), permits, options.lease())
                 : List.of();
         for (ActivityWorkItem item : items) {
-          leases.holdActivity(item.lockToken());
+          leases.holdActivity(item.lockToken(), fetchedAt);
         }
         slots.release(permits - items.size());
         permits = 0;
         for (ActivityWorkItem item : items) {
-          executor.execute(() -> execute(item));
+          RunningActivity run = new RunningActivity(item, fetchedAt);
+          inFlight.put(item.id(), run);
+          executor.execute(() -> execute(run));
         }
         if (items.isEmpty() && running) {
           heartbeat.beat("idle");
@@ -106,8 +140,8 @@ public final class ActivityDispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        LOG.warn("activity dispatcher: {}", e.getMessage());
+      } catch (Throwable e) {
+        LOG.warn("activity dispatcher: {}", e.toString());
         heartbeat.failed(e);
         sleepQuietly(500);
       } finally {
@@ -124,19 +158,126 @@ public final class ActivityDispatcher implements AutoCloseable {
     return got;
   }
 
-  private void execute(ActivityWorkItem item) {
+  private void execute(RunningActivity run) {
+    ActivityWorkItem item = run.item;
     try {
-      if (!running) {
-        queues.abandonActivity(item, Duration.ZERO);
-        leases.releaseActivity(item.lockToken());
+      if (!running || !leases.activityLeaseValid(item.lockToken())) {
+        if (running) {
+          LOG.warn(
+              "activity work item {} of '{}' is not run: its lease ran out before it could start "
+                  + "(was this process paused?); giving it back",
+              item.id(),
+              item.instanceId());
+        }
+        if (run.settle()) {
+          giveBack(run);
+        }
         return;
       }
-      writer.submit(item, runner.run(item));
+      run.runningOn(Thread.currentThread());
+      run.timeoutIs(
+          timeouts.schedule(
+              () -> timedOut(run), options.activityTimeout().toMillis(), TimeUnit.MILLISECONDS));
+      Completion outcome;
+      try {
+        outcome = runner.run(item);
+      } finally {
+        run.finished();
+      }
+      if (run.settle()) {
+        writer.submit(item, outcome);
+        release(run);
+      } else {
+        LOG.info(
+            "activity work item {} of '{}' returned after it timed out or lost its lease; its "
+                + "result is dropped",
+            item.id(),
+            item.instanceId());
+      }
+    } catch (Throwable e) {
+      LOG.warn("activity work item {} could not be handled: {}", item.id(), e.toString());
+      if (run.settle()) {
+        leases.releaseActivity(item.lockToken());
+        release(run);
+      }
+    }
+  }
+
+  private void giveBack(RunningActivity run) {
+    try {
+      queues.abandonActivity(run.item, Duration.ZERO);
     } catch (RuntimeException e) {
-      LOG.warn("activity work item {} could not be handled: {}", item.id(), e.getMessage());
-      leases.releaseActivity(item.lockToken());
+      LOG.warn("could not give back activity work item {}: {}", run.item.id(), e.getMessage());
     } finally {
-      slots.release();
+      leases.releaseActivity(run.item.lockToken());
+      release(run);
+    }
+  }
+
+  /** Frees the slot of a settled attempt. */
+  private void release(RunningActivity run) {
+    inFlight.remove(run.item.id(), run);
+    slots.release();
+  }
+
+  private void timedOut(RunningActivity run) {
+    try {
+      if (!run.settle()) {
+        return;
+      }
+      ActivityWorkItem item = run.item;
+      Duration limit = options.activityTimeout();
+      LOG.warn(
+          "activity '{}' (work item {}) of '{}' timed out after {}; interrupting it and recording "
+              + "the attempt as failed",
+          item.name(),
+          item.id(),
+          item.instanceId(),
+          limit);
+      run.interrupt();
+      writer.submit(
+          item,
+          new ActivityFailed(
+              item.taskId(),
+              FailureDetails.of(
+                  "ActivityTimedOut",
+                  "activity '"
+                      + item.name()
+                      + "' of instance '"
+                      + item.instanceId()
+                      + "' timed out after "
+                      + limit
+                      + " on worker "
+                      + options.workerId()
+                      + " (dispatch "
+                      + item.dispatchCount()
+                      + "); its thread was interrupted and a later result is dropped")));
+      release(run);
+    } catch (Throwable e) {
+      LOG.warn("could not time out activity work item {}: {}", run.item.id(), e.toString());
+    }
+  }
+
+  /**
+   * Fencing: an activity whose work item is no longer leased under its token (another worker took
+   * it over after this process was paused past the lease, or its instance ended) is interrupted and
+   * its outcome dropped.
+   */
+  private void renewed(HeldLeases held) {
+    for (RunningActivity run : inFlight.values()) {
+      ActivityWorkItem item = run.item;
+      if (held.holdsActivity(item.id(), item.lockToken()) || !run.settle()) {
+        continue;
+      }
+      LOG.warn(
+          "activity '{}' (work item {}) of '{}' lost its lease (another worker has it, or its "
+              + "instance ended); interrupting it and dropping its outcome",
+          item.name(),
+          item.id(),
+          item.instanceId());
+      run.interrupt();
+      leases.releaseActivity(item.lockToken());
+      release(run);
     }
   }
 
@@ -171,6 +312,7 @@ public final class ActivityDispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    timeouts.shutdownNow();
     writer.close();
   }
 }
