@@ -106,8 +106,8 @@ public final class ActivityDispatcher implements AutoCloseable {
     while (running) {
       int permits = 0;
       try {
-        heartbeat.doing("waiting for a free activity slot");
-        // Timed, so that a worker whose slots are all busy still beats (it is not stuck).
+        // Timed, so that a worker whose slots are all busy still beats (it is not stuck), and says
+        // so in its state until a slot frees.
         if (!slots.tryAcquire(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
           heartbeat.beat(allBusy);
           continue;
