@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Sends signals to processes this test started (by pid, never by name). */
-final class Signals {
+public final class Signals {
   private Signals() {}
 
   /** The postmaster {@code pid} and every process below it (its backends and helpers). */
-  static List<Long> processTree(long pid) {
+  public static List<Long> processTree(long pid) {
     List<Long> pids = new ArrayList<>();
     pids.add(pid);
     ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
@@ -22,7 +22,7 @@ final class Signals {
    * Stops (SIGSTOP) a postmaster, then every process below it: once the postmaster is stopped it
    * forks no new backend, so none escapes. Returns every pid stopped.
    */
-  static List<Long> stopTree(long pid) {
+  public static List<Long> stopTree(long pid) {
     send("STOP", List.of(pid));
     List<Long> tree = processTree(pid);
     send("STOP", tree);
@@ -30,7 +30,7 @@ final class Signals {
   }
 
   /** Sends {@code signal} (e.g. {@code STOP}, {@code CONT}, {@code KILL}) to each pid. */
-  static void send(String signal, List<Long> pids) {
+  public static void send(String signal, List<Long> pids) {
     List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal));
     pids.forEach(p -> cmd.add(Long.toString(p)));
     try {
@@ -52,7 +52,7 @@ final class Signals {
   }
 
   /** Each pid's state letter from /proc (T: stopped), for the log. */
-  static String states(List<Long> pids) {
+  public static String states(List<Long> pids) {
     StringBuilder b = new StringBuilder();
     for (long pid : pids) {
       try {

@@ -11,6 +11,8 @@ import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -263,10 +265,12 @@ public final class ActivityDispatcher implements AutoCloseable {
    * it over after this process was paused past the lease, or its instance ended) is interrupted and
    * its outcome dropped.
    */
-  private void renewed(HeldLeases held) {
+  private void renewed(Set<UUID> asked, HeldLeases held) {
     for (RunningActivity run : inFlight.values()) {
       ActivityWorkItem item = run.item;
-      if (held.holdsActivity(item.id(), item.lockToken()) || !run.settle()) {
+      if (!asked.contains(item.lockToken())
+          || held.holdsActivity(item.id(), item.lockToken())
+          || !run.settle()) {
         continue;
       }
       LOG.warn(

@@ -5,12 +5,13 @@ import dev.toygres.engine.store.internal.WorkQueues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private final Map<UUID, Long> activityDeadlines = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private final Heartbeat heartbeat = new Heartbeat("lease-keeper");
-  private volatile Consumer<HeldLeases> onRenewed = held -> {};
+  private volatile BiConsumer<Set<UUID>, HeldLeases> onRenewed = (asked, held) -> {};
 
   public LeaseKeeper(WorkQueues queues, Duration lease, String workerId) {
     this.queues = queues;
@@ -44,8 +45,12 @@ public final class LeaseKeeper implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
   }
 
-  /** Called after each successful renewal with what is still held (never concurrently). */
-  public void onRenewed(Consumer<HeldLeases> listener) {
+  /**
+   * Called after each successful renewal with the activity tokens it renewed and what is still held
+   * (never concurrently). Only work under those tokens can be judged: work fetched meanwhile was
+   * not asked about.
+   */
+  public void onRenewed(BiConsumer<Set<UUID>, HeldLeases> listener) {
     this.onRenewed = listener;
   }
 
@@ -100,13 +105,12 @@ public final class LeaseKeeper implements AutoCloseable {
       }
       heartbeat.doing("renewing");
       long sent = System.nanoTime();
-      HeldLeases held =
-          queues.renewLeases(
-              List.copyOf(orchestrations.keySet()), List.copyOf(activities.keySet()), lease);
+      Set<UUID> asked = Set.copyOf(activities.keySet());
+      HeldLeases held = queues.renewLeases(List.copyOf(orchestrations.keySet()), asked, lease);
       for (UUID token : held.activityTokens()) {
         activityDeadlines.computeIfPresent(token, (k, d) -> Math.max(d, sent + lease.toNanos()));
       }
-      onRenewed.accept(held);
+      onRenewed.accept(asked, held);
       heartbeat.beat("waiting");
     } catch (Throwable e) {
       LOG.warn("could not renew leases: {}", e.toString());
