@@ -58,11 +58,11 @@ public final class DurableEngine implements AutoCloseable {
       PostgresStore s = new PostgresStore(ds, b.schema);
       s.migrate();
       this.embedded = started;
-      this.watchdog = started == null ? null : new EmbeddedWatchdog(started);
       this.pool = ds;
       this.store = s;
       this.client = new DurableClient(s);
       this.worker = b.registry == null ? null : DurableWorker.start(s, b.registry, b.workerOptions);
+      this.watchdog = started == null ? null : new EmbeddedWatchdog(started);
     } catch (RuntimeException e) {
       if (ds != null) {
         ds.close();
