@@ -1,22 +1,13 @@
 package dev.toygres.engine.worker.internal;
 
-import dev.toygres.engine.FailureDetails;
-import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
 import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.internal.ActivityWorkItem;
-import dev.toygres.engine.store.internal.HeldLeases;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,8 +30,7 @@ public final class ActivityDispatcher implements AutoCloseable {
   private final CompletionWriter writer;
   private final Semaphore slots;
   private final ExecutorService executor;
-  private final ScheduledExecutorService timeouts;
-  private final Map<Long, RunningActivity> inFlight = new ConcurrentHashMap<>();
+  private final ActivityAttempts attempts;
   private final Thread[] pollers;
   private final Heartbeat[] heartbeats;
   private volatile boolean running = true;
@@ -76,14 +66,7 @@ public final class ActivityDispatcher implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.timeouts =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "durable-activity-timeouts-" + options.workerId());
-              t.setDaemon(true);
-              return t;
-            });
-    leases.onRenewed(this::renewed);
+    this.attempts = new ActivityAttempts(options, leases, writer, slots::release);
     this.pollers = new Thread[options.activityDispatchers()];
     this.heartbeats = new Heartbeat[pollers.length];
     for (int i = 0; i < pollers.length; i++) {
@@ -129,8 +112,7 @@ public final class ActivityDispatcher implements AutoCloseable {
         slots.release(permits - items.size());
         permits = 0;
         for (ActivityWorkItem item : items) {
-          RunningActivity run = new RunningActivity(item, fetchedAt);
-          inFlight.put(item.id(), run);
+          RunningActivity run = attempts.add(item, fetchedAt);
           executor.execute(() -> execute(run));
         }
         if (items.isEmpty() && running) {
@@ -176,10 +158,7 @@ public final class ActivityDispatcher implements AutoCloseable {
         }
         return;
       }
-      run.runningOn(Thread.currentThread());
-      run.timeoutIs(
-          timeouts.schedule(
-              () -> timedOut(run), options.activityTimeout().toMillis(), TimeUnit.MILLISECONDS));
+      attempts.starting(run);
       Completion outcome;
       try {
         outcome = runner.run(item);
@@ -188,7 +167,7 @@ public final class ActivityDispatcher implements AutoCloseable {
       }
       if (run.settle()) {
         writer.submit(item, outcome);
-        release(run);
+        attempts.release(run);
       } else {
         LOG.info(
             "activity work item {} of '{}' returned after it timed out or lost its lease; its "
@@ -200,7 +179,7 @@ public final class ActivityDispatcher implements AutoCloseable {
       LOG.warn("activity work item {} could not be handled: {}", item.id(), e.toString());
       if (run.settle()) {
         leases.releaseActivity(item.lockToken());
-        release(run);
+        attempts.release(run);
       }
     }
   }
@@ -212,76 +191,7 @@ public final class ActivityDispatcher implements AutoCloseable {
       LOG.warn("could not give back activity work item {}: {}", run.item.id(), e.getMessage());
     } finally {
       leases.releaseActivity(run.item.lockToken());
-      release(run);
-    }
-  }
-
-  /** Frees the slot of a settled attempt. */
-  private void release(RunningActivity run) {
-    inFlight.remove(run.item.id(), run);
-    slots.release();
-  }
-
-  private void timedOut(RunningActivity run) {
-    try {
-      if (!run.settle()) {
-        return;
-      }
-      ActivityWorkItem item = run.item;
-      Duration limit = options.activityTimeout();
-      LOG.warn(
-          "activity '{}' (work item {}) of '{}' timed out after {}; interrupting it and recording "
-              + "the attempt as failed",
-          item.name(),
-          item.id(),
-          item.instanceId(),
-          limit);
-      run.interrupt();
-      writer.submit(
-          item,
-          new ActivityFailed(
-              item.taskId(),
-              FailureDetails.of(
-                  "ActivityTimedOut",
-                  "activity '"
-                      + item.name()
-                      + "' of instance '"
-                      + item.instanceId()
-                      + "' timed out after "
-                      + limit
-                      + " on worker "
-                      + options.workerId()
-                      + " (dispatch "
-                      + item.dispatchCount()
-                      + "); its thread was interrupted and a later result is dropped")));
-      release(run);
-    } catch (Throwable e) {
-      LOG.warn("could not time out activity work item {}: {}", run.item.id(), e.toString());
-    }
-  }
-
-  /**
-   * Fencing: an activity whose work item is no longer leased under its token (another worker took
-   * it over after this process was paused past the lease, or its instance ended) is interrupted and
-   * its outcome dropped.
-   */
-  private void renewed(Set<UUID> asked, HeldLeases held) {
-    for (RunningActivity run : inFlight.values()) {
-      ActivityWorkItem item = run.item;
-      if (!asked.contains(item.lockToken())
-          || held.holdsActivity(item.id(), item.lockToken())
-          || !run.settle()) {
-        continue;
-      }
-      LOG.warn(
-          "activity '{}' (work item {}) of '{}' lost its lease (another worker has it, or its "
-              + "instance ended); interrupting it and dropping its outcome",
-          item.name(),
-          item.id(),
-          item.instanceId());
-      run.interrupt();
-      leases.releaseActivity(item.lockToken());
-      release(run);
+      attempts.release(run);
     }
   }
 
@@ -316,7 +226,7 @@ public final class ActivityDispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    timeouts.shutdownNow();
+    attempts.close();
     writer.close();
   }
 }
