@@ -103,6 +103,17 @@ class ActivityTimeoutAndFencingIT {
                         ActivityOptions.retry(RetryPolicy.fixed(3, Duration.ofMillis(100))))
                     .await())
         .orchestration(
+            "retriesHungWithItsOwnTimeout",
+            String.class,
+            (ctx, in) ->
+                ctx.callActivity(
+                        "hangsFirst",
+                        in,
+                        String.class,
+                        ActivityOptions.retry(RetryPolicy.fixed(3, Duration.ofMillis(100)))
+                            .withAttemptTimeout(Duration.ofMillis(500)))
+                    .await())
+        .orchestration(
             "callsLong",
             String.class,
             (ctx, in) -> ctx.callActivity("runsUntilInterrupted", in, String.class).await())
@@ -153,6 +164,31 @@ class ActivityTimeoutAndFencingIT {
         .as("the late result of the timed-out attempt was dropped")
         .extracting(ActivityCompleted::result)
         .containsExactly("\"ok on 2\"");
+  }
+
+  @Test
+  void callsOwnAttemptTimeoutAlsoFreesTheHungAttemptsThreadAndLeaseOnTheWorker() throws Exception {
+    f.startWorker(registry(), options().withActivityTimeout(Duration.ofMinutes(10)));
+    f.client().start("retriesHungWithItsOwnTimeout", "own-1", "x");
+
+    InstanceInfo info = f.client().waitForCompletion("own-1", WAIT);
+    assertThat(info.status()).isEqualTo(OrchestrationStatus.COMPLETED);
+    assertThat(info.output())
+        .as("the orchestration's timer timed the attempt out and retried it")
+        .isEqualTo("\"ok on 2\"");
+    await("the worker interrupts the hung attempt at the call's timeout (plus grace)")
+        .atMost(WAIT)
+        .untilTrue(INTERRUPTED);
+    await("its work item is gone, so its lease is no longer renewed")
+        .atMost(WAIT)
+        .until(
+            () ->
+                f.count(
+                        "SELECT count(*) FROM "
+                            + f.schema()
+                            + ".activity_queue WHERE instance_id = 'own-1'")
+                    == 0);
+    assertThat(returned.getCount()).as("the first attempt still hangs").isEqualTo(1);
   }
 
   @Test

@@ -78,7 +78,10 @@ class MigrationUnderTimeoutsIT {
 
     assertThat(a.get(60, TimeUnit.SECONDS).client()).isNotNull();
     assertThat(b.get(60, TimeUnit.SECONDS).client()).isNotNull();
-    assertThat(versionsApplied()).containsExactly("1");
+    assertThat(versionsApplied())
+        .as("each version applied once")
+        .startsWith("1")
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -95,7 +98,10 @@ class MigrationUnderTimeoutsIT {
 
       assertThat(waiting.get(60, TimeUnit.SECONDS).client()).isNotNull();
     }
-    assertThat(versionsApplied()).containsExactly("1");
+    assertThat(versionsApplied())
+        .as("each version applied once")
+        .startsWith("1")
+        .doesNotHaveDuplicates();
   }
 
   @Test

@@ -39,7 +39,8 @@ final class ActivityQueue {
         SET lock_token = ?, locked_until = now() + make_interval(secs => ?), locked_by = ?,
             dispatch_count = a.dispatch_count + 1
         FROM picked WHERE a.id = picked.id
-        RETURNING a.id, a.instance_id, a.execution_id, a.task_id, a.name, a.input, a.dispatch_count"""
+        RETURNING a.id, a.instance_id, a.execution_id, a.task_id, a.name, a.input, a.dispatch_count,
+          a.attempt_timeout_ms"""
             .formatted(s);
     complete =
         """
@@ -81,7 +82,8 @@ final class ActivityQueue {
                   rs.getInt(4),
                   rs.getString(5),
                   rs.getString(6),
-                  rs.getInt(7)));
+                  rs.getInt(7),
+                  rs.getObject(8) == null ? null : Duration.ofMillis(rs.getLong(8))));
         }
       }
     }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ActivityAttempts implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ActivityAttempts.class);
+  private static final Duration GRACE = Duration.ofSeconds(1);
   private final WorkerOptions options;
   private final LeaseKeeper leases;
   private final CompletionWriter writer;
@@ -59,7 +60,25 @@ final class ActivityAttempts implements AutoCloseable {
     run.runningOn(Thread.currentThread());
     run.timeoutIs(
         timeouts.schedule(
-            () -> timedOut(run), options.activityTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            () -> timedOut(run), limitOf(run.item).toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * The longest an attempt may run: the worker's {@code activityTimeout}, or, if shorter, the
+   * call's own attempt timeout plus a grace (a tenth, at least a second), so that the
+   * orchestration's durable timer, which gives that timeout its meaning ({@code
+   * TaskTimeoutException}), normally fires first; the worker then only frees the thread and the
+   * lease.
+   */
+  Duration limitOf(ActivityWorkItem item) {
+    Duration worker = options.activityTimeout();
+    Duration call = item.attemptTimeout();
+    if (call == null) {
+      return worker;
+    }
+    Duration grace = call.dividedBy(10);
+    Duration withGrace = call.plus(grace.compareTo(GRACE) < 0 ? GRACE : grace);
+    return withGrace.compareTo(worker) < 0 ? withGrace : worker;
   }
 
   /** Forgets a settled attempt and frees its slot. */
@@ -75,7 +94,7 @@ final class ActivityAttempts implements AutoCloseable {
         return;
       }
       ActivityWorkItem item = run.item;
-      Duration limit = options.activityTimeout();
+      Duration limit = limitOf(item);
       LOG.warn(
           "activity '{}' (work item {}) of '{}' timed out after {}; interrupting it and recording "
               + "the attempt as failed",
