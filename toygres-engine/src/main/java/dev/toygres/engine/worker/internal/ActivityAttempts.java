@@ -48,9 +48,9 @@ final class ActivityAttempts implements AutoCloseable {
     leases.onRenewed(this::renewed);
   }
 
-  /** Tracks a fetched item, leased by a fetch sent at {@code fetchedAtNanos}. */
-  RunningActivity add(ActivityWorkItem item, long fetchedAtNanos) {
-    RunningActivity run = new RunningActivity(item, fetchedAtNanos);
+  /** Tracks a fetched item until its attempt is settled. */
+  RunningActivity add(ActivityWorkItem item) {
+    RunningActivity run = new RunningActivity(item);
     inFlight.put(item.id(), run);
     return run;
   }

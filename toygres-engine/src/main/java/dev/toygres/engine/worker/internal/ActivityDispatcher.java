@@ -112,7 +112,7 @@ public final class ActivityDispatcher implements AutoCloseable {
         slots.release(permits - items.size());
         permits = 0;
         for (ActivityWorkItem item : items) {
-          RunningActivity run = attempts.add(item, fetchedAt);
+          RunningActivity run = attempts.add(item);
           executor.execute(() -> execute(run));
         }
         if (items.isEmpty() && running) {

@@ -11,14 +11,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RunningActivity {
   final ActivityWorkItem item;
-  final long fetchedAtNanos;
   private final AtomicBoolean settled = new AtomicBoolean();
   private Thread thread;
   private volatile Future<?> timeout;
 
-  RunningActivity(ActivityWorkItem item, long fetchedAtNanos) {
+  RunningActivity(ActivityWorkItem item) {
     this.item = item;
-    this.fetchedAtNanos = fetchedAtNanos;
   }
 
   /** True for the first caller only. */
