@@ -3,6 +3,7 @@ package dev.toygres.engine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.internal.EmbeddedWatchdog;
 import dev.toygres.engine.store.DatabaseTimeouts;
 import dev.toygres.engine.store.DatabaseUrl;
 import dev.toygres.engine.store.PostgresStore;
@@ -24,6 +25,7 @@ public final class DurableEngine implements AutoCloseable {
   private final PostgresStore store;
   private final DurableClient client;
   private final DurableWorker worker;
+  private final EmbeddedWatchdog watchdog;
 
   private DurableEngine(Builder b) {
     EmbeddedPostgres started = null;
@@ -60,6 +62,7 @@ public final class DurableEngine implements AutoCloseable {
       this.store = s;
       this.client = new DurableClient(s);
       this.worker = b.registry == null ? null : DurableWorker.start(s, b.registry, b.workerOptions);
+      this.watchdog = started == null ? null : new EmbeddedWatchdog(started);
     } catch (RuntimeException e) {
       if (ds != null) {
         ds.close();
@@ -114,7 +117,28 @@ public final class DurableEngine implements AutoCloseable {
     return worker;
   }
 
-  /** Stops the worker (gracefully), the pool and the embedded server, in that order. */
+  /**
+   * The metadata database as this engine sees it without a query: for an embedded server, whether
+   * its postmaster runs or the watchdog is restarting it, and how often it was restarted; for an
+   * external database, {@link DatabaseHealth.State#EXTERNAL} (check it with a query of your own,
+   * bounded by the {@link DatabaseTimeouts}). Never blocks.
+   */
+  public DatabaseHealth databaseHealth() {
+    return watchdog == null ? DatabaseHealth.external() : watchdog.health();
+  }
+
+  /**
+   * The embedded server (for its port and pid), or null for an external database. Its watchdog
+   * restarts it if its postmaster dies.
+   */
+  public EmbeddedPostgres embeddedPostgres() {
+    return embedded;
+  }
+
+  /**
+   * Stops the worker (gracefully), the pool, the embedded server's watchdog and the embedded
+   * server, in that order.
+   */
   @Override
   public void close() {
     try {
@@ -125,6 +149,9 @@ public final class DurableEngine implements AutoCloseable {
       try {
         pool.close();
       } finally {
+        if (watchdog != null) {
+          watchdog.close();
+        }
         if (embedded != null) {
           embedded.close();
         }

@@ -23,7 +23,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** The superuser name. */
   public static final String USER = "postgres";
 
-  private final PostgresServer server;
+  private volatile PostgresServer server;
   private final EmbeddedPostgresOptions options;
   private final String password;
   private final DataDirLock lock;
@@ -143,6 +143,42 @@ public final class EmbeddedPostgres implements AutoCloseable {
    */
   public PostgresServer server() {
     return server;
+  }
+
+  /**
+   * Tells whether the server's postmaster is alive (a paused one is alive). Does not block.
+   *
+   * @return true while the server runs
+   */
+  public boolean isRunning() {
+    return server.isRunning();
+  }
+
+  /**
+   * Starts the server again, on the same data directory and the same port, if its postmaster has
+   * died (killed, crashed): PostgreSQL recovers from its WAL, and clients reconnect to the same
+   * URL. Does nothing while it runs.
+   *
+   * @return true if it was restarted, false if it was running
+   * @throws IllegalStateException if this database was closed
+   * @throws PostgresException if it cannot start again now (e.g. the port is still in use, or
+   *     backends of the dead server still hold its shared memory); try again later
+   */
+  public synchronized boolean restartIfDead() {
+    if (closed) {
+      throw new IllegalStateException("the embedded database was closed: " + options.dataDir());
+    }
+    if (server.isRunning()) {
+      return false;
+    }
+    try {
+      server = EmbeddedServer.restart(options, USER, password, server.port());
+      return true;
+    } catch (IOException e) {
+      throw new PostgresException(
+          "Cannot restart the embedded database in " + options.dataDir() + ": " + e.getMessage(),
+          e);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.toygres.postgres;
 
 import dev.toygres.postgres.internal.EmbeddedFiles;
+import dev.toygres.postgres.internal.FreePorts;
 import dev.toygres.postgres.internal.ServerStarter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +25,29 @@ final class EmbeddedServer {
    */
   static PostgresServer start(EmbeddedPostgresOptions options, String user, String password)
       throws IOException {
+    return start(
+        options, user, password, EmbeddedFiles.rememberedPort(options.dataDir().resolve("port")));
+  }
+
+  /**
+   * Starts the server of a directory whose server died, on {@code port} (its clients' URL), or
+   * fails if that port is not free.
+   */
+  static PostgresServer restart(
+      EmbeddedPostgresOptions options, String user, String password, int port) throws IOException {
+    if (!FreePorts.isFree(port)) {
+      throw new PostgresException(
+          "Cannot restart the embedded database in "
+              + options.dataDir()
+              + ": port "
+              + port
+              + " is still in use");
+    }
+    return start(options, user, password, port);
+  }
+
+  private static PostgresServer start(
+      EmbeddedPostgresOptions options, String user, String password, int port) throws IOException {
     Path dir = options.dataDir();
     Path pgdata = dir.resolve(PGDATA);
     ServerStarter.clearLeftover(pgdata, options.startupTimeout()); // frees the remembered port
@@ -38,7 +62,7 @@ final class EmbeddedServer {
             .dataDir(pgdata)
             .superuser(user)
             .password(password)
-            .port(EmbeddedFiles.rememberedPort(dir.resolve("port")))
+            .port(port)
             .settings(settings)
             .startupTimeout(options.startupTimeout())
             .logFile(dir.resolve("postgres.log"))

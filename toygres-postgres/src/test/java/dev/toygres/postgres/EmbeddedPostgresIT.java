@@ -111,6 +111,37 @@ class EmbeddedPostgresIT {
     }
   }
 
+  @Test
+  void serverKilledUnderARunningOwnerIsRestartedOnItsPortWithItsData() throws Exception {
+    try (EmbeddedPostgres db = EmbeddedPostgres.start(dir)) {
+      assertThat(db.restartIfDead()).as("nothing to do while it runs").isFalse();
+      Sql.execute(db.jdbcUrl(), db.user(), db.password(), "CREATE TABLE kept (v int)");
+      long pid = db.server().pid();
+      int port = db.server().port();
+      assertThat(Processes.signal(pid, "KILL")).isTrue();
+      assertThat(Processes.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
+      assertThat(db.isRunning()).isFalse();
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      boolean restarted = false;
+      while (!restarted && System.nanoTime() < deadline) {
+        try {
+          restarted = db.restartIfDead();
+        } catch (PostgresException e) {
+          Thread.sleep(500); // backends of the dead server may still be exiting
+        }
+      }
+
+      assertThat(restarted).isTrue();
+      assertThat(db.isRunning()).isTrue();
+      assertThat(db.server().pid()).isNotEqualTo(pid);
+      assertThat(db.server().port()).isEqualTo(port);
+      assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + port + "/toygres");
+      assertThat(Sql.query(db.jdbcUrl(), db.user(), db.password(), "SELECT count(*) FROM kept"))
+          .isEqualTo("0");
+    }
+  }
+
   /** The directory 0700 and its secret or revealing files 0600, as they are on every start. */
   private void assertPrivate() throws Exception {
     assertThat(Proc.mode(dir)).isEqualTo(0700);

@@ -23,20 +23,42 @@ import java.util.function.Supplier;
 /**
  * The one diagnosis used by the API, the CLI and the supervisor. It reads the fleet in three
  * queries whatever its size: the CMS's instances, the engine's view of every recorded actor, and
- * the ids of every running actor orchestration (for orphans).
+ * the ids of every running actor orchestration (for orphans); and the watched singletons in one
+ * more.
+ *
+ * <p>One clock: every timestamp it compares is written by the metadata database ({@code now()}),
+ * and the server gives it the database's clock, read once per diagnosis after the rows. A timestamp
+ * after that moment means the database's clock was stepped back: its age is reported as negative
+ * ("... in the future: clocks disagree") and it never counts as fresh.
  */
 public final class ActorDoctor implements DoctorOperations {
   private final CmsStore cms;
   private final DurableClient engine;
   private final Duration staleAfter;
   private final Supplier<Instant> clock;
+  private final List<WatchedSingleton> singletons;
 
+  /** A doctor that watches no singletons. */
   public ActorDoctor(
       CmsStore cms, DurableClient engine, Duration staleAfter, Supplier<Instant> clock) {
+    this(cms, engine, staleAfter, clock, List.of());
+  }
+
+  /**
+   * @param clock the time ages are measured to: the metadata database's {@code now()} in a server
+   * @param singletons the control plane's own singletons to report on
+   */
+  public ActorDoctor(
+      CmsStore cms,
+      DurableClient engine,
+      Duration staleAfter,
+      Supplier<Instant> clock,
+      List<WatchedSingleton> singletons) {
     this.cms = cms;
     this.engine = engine;
     this.staleAfter = staleAfter;
     this.clock = clock;
+    this.singletons = List.copyOf(singletons);
   }
 
   public Duration staleAfter() {
@@ -58,6 +80,11 @@ public final class ActorDoctor implements DoctorOperations {
           }
         });
     Map<String, InstanceInfo> actors = engine.getInstances(recorded);
+    Map<String, InstanceInfo> watched =
+        singletons.isEmpty()
+            ? Map.of()
+            : engine.getInstances(
+                singletons.stream().map(WatchedSingleton::orchestrationId).toList());
     Instant now = clock.get();
     List<Finding> findings = new ArrayList<>();
     Map<String, InstanceRecord> byActor = new HashMap<>();
@@ -78,7 +105,72 @@ public final class ActorDoctor implements DoctorOperations {
       }
       findings.add(orphan(id, owner != null ? owner : byK8s.get(k8sNameOf(id)), now));
     }
-    return new DoctorReport(now, findings);
+    List<DoctorReport.Singleton> own = new ArrayList<>();
+    for (WatchedSingleton w : singletons) {
+      own.add(singleton(w, watched.get(w.orchestrationId()), now));
+    }
+    return new DoctorReport(now, findings, own);
+  }
+
+  static DoctorReport.Singleton singleton(WatchedSingleton w, InstanceInfo info, Instant now) {
+    if (info == null) {
+      return new DoctorReport.Singleton(
+          w.name(),
+          w.orchestrationId(),
+          "missing",
+          null,
+          null,
+          false,
+          "orchestration " + w.orchestrationId() + " does not exist");
+    }
+    Instant progress = info.lastProgressAt();
+    Double age = progress == null ? null : Duration.between(progress, now).toMillis() / 1000.0;
+    boolean running = info.status() == OrchestrationStatus.RUNNING;
+    boolean future = progress != null && progress.isAfter(now);
+    boolean quiet = progress == null || Duration.between(progress, now).compareTo(w.quietFor()) > 0;
+    String reason;
+    if (!running) {
+      reason =
+          "ended ("
+              + info.status().dbName()
+              + (info.failure() != null ? ": " + info.failure().message() : "")
+              + ") "
+              + ago(progress, now)
+              + "; the server starts it again";
+    } else if (future) {
+      reason = "running, but its last progress " + ago(progress, now);
+    } else if (quiet) {
+      reason =
+          "running, but its last progress was "
+              + ago(progress, now)
+              + " (expected within "
+              + format(w.quietFor())
+              + ")";
+    } else {
+      reason = "running; last progress " + ago(progress, now);
+    }
+    return new DoctorReport.Singleton(
+        w.name(),
+        w.orchestrationId(),
+        info.status().dbName(),
+        progress,
+        age,
+        running && !future && !quiet,
+        reason);
+  }
+
+  /**
+   * {@code 42s ago}, or {@code is 42s in the future: clocks disagree} for a timestamp after {@code
+   * now}, or {@code never}.
+   */
+  static String ago(Instant t, Instant now) {
+    if (t == null) {
+      return "never";
+    }
+    if (t.isAfter(now)) {
+      return "is " + format(Duration.between(now, t)) + " in the future: clocks disagree";
+    }
+    return format(Duration.between(t, now)) + " ago";
   }
 
   /** Diagnoses one instance (for its detail view); one engine query. */
@@ -119,15 +211,20 @@ public final class ActorDoctor implements DoctorOperations {
     // An actor is not to blame for checks missed before it existed: a fresh one (just started by a
     // repair, say) has the whole threshold for its first check, so it is not taken for stale and
     // repaired again by a second recovery running at the same time.
+    // A check in the future (the clock stepped back) is no reference either: an actor started on
+    // the current clock (by the repair of that very finding) is judged by its own start.
     boolean notCheckedYet =
-        actor != null && actor.createdAt() != null && actor.createdAt().isAfter(checkedOrStarted);
+        actor != null
+            && actor.createdAt() != null
+            && (actor.createdAt().isAfter(checkedOrStarted)
+                || (checkedOrStarted.isAfter(now) && !actor.createdAt().isAfter(now)));
     if (notCheckedYet) {
       checkedOrStarted = actor.createdAt();
     }
     String checkAge =
         r.lastHealthCheck() == null
             ? "no health check yet"
-            : "last health check " + format(Duration.between(r.lastHealthCheck(), now)) + " ago";
+            : "last health check " + ago(r.lastHealthCheck(), now);
     Diagnosis d;
     String reason;
     if (!r.monitoringEnabled()) {
@@ -146,8 +243,8 @@ public final class ActorDoctor implements DoctorOperations {
           "actor "
               + r.actorId()
               + " was recorded "
-              + format(Duration.between(r.updatedAt(), now))
-              + " ago and is not started in the engine yet; "
+              + ago(r.updatedAt(), now)
+              + " and is not started in the engine yet; "
               + checkAge;
     } else if (actor == null) {
       d = Diagnosis.MISSING;
@@ -161,18 +258,25 @@ public final class ActorDoctor implements DoctorOperations {
               + actor.status().dbName()
               + (actor.failure() != null ? ": " + actor.failure().message() : "")
               + ") "
-              + format(Duration.between(progress, now))
-              + " ago while monitoring is on; "
+              + ago(progress, now)
+              + " while monitoring is on; "
               + checkAge;
     } else if (older(progress, now)) {
       d = Diagnosis.ZOMBIE;
       reason =
-          "actor "
-              + r.actorId()
-              + " is running in the engine but its history has not advanced for "
-              + format(Duration.between(progress, now))
-              + "; "
-              + checkAge;
+          progress != null && progress.isAfter(now)
+              ? "actor "
+                  + r.actorId()
+                  + " is running in the engine but its last progress "
+                  + ago(progress, now)
+                  + "; "
+                  + checkAge
+              : "actor "
+                  + r.actorId()
+                  + " is running in the engine but its history has not advanced for "
+                  + format(Duration.between(progress, now))
+                  + "; "
+                  + checkAge;
     } else if (older(checkedOrStarted, now)) {
       d = Diagnosis.STALE;
       reason =
@@ -180,8 +284,7 @@ public final class ActorDoctor implements DoctorOperations {
               + "; actor "
               + r.actorId()
               + " is running and its history advanced "
-              + format(Duration.between(progress, now))
-              + " ago";
+              + ago(progress, now);
     } else if (notCheckedYet) {
       d = Diagnosis.HEALTHY;
       reason =
@@ -189,8 +292,8 @@ public final class ActorDoctor implements DoctorOperations {
               + "; actor "
               + r.actorId()
               + " started "
-              + format(Duration.between(actor.createdAt(), now))
-              + " ago and has not recorded a check yet";
+              + ago(actor.createdAt(), now)
+              + " and has not recorded a check yet";
     } else {
       d = Diagnosis.HEALTHY;
       reason =
@@ -198,8 +301,7 @@ public final class ActorDoctor implements DoctorOperations {
               + "; actor "
               + r.actorId()
               + " is running and its history advanced "
-              + format(Duration.between(progress, now))
-              + " ago";
+              + ago(progress, now);
     }
     return new Finding(
         r.id(),
@@ -254,8 +356,9 @@ public final class ActorDoctor implements DoctorOperations {
         && !older(changed, now);
   }
 
+  /** Older than the stale threshold, unknown, or in the future (never fresh: clocks disagree). */
   private boolean older(Instant t, Instant now) {
-    return t == null || Duration.between(t, now).compareTo(staleAfter) > 0;
+    return t == null || t.isAfter(now) || Duration.between(t, now).compareTo(staleAfter) > 0;
   }
 
   /** {@code actor-<k8s name>-<8 hex>} → the k8s name. */

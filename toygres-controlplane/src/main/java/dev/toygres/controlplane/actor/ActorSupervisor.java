@@ -8,13 +8,18 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The actor supervisor: one orchestration for all servers sharing a database (a fixed instance id),
  * that diagnoses the fleet every supervisor interval and, unless auto-repair is off, repairs stale,
- * zombie, missing and dead actors and ends orphans. Cancelled actors are never touched.
+ * zombie, missing and dead actors and ends orphans. Cancelled actors are never touched. Each round
+ * first runs the server's "ensure the other singletons run" hook (the pruner is started again if it
+ * ended), whose failure is logged and does not stop the round.
  */
 public final class ActorSupervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(ActorSupervisor.class);
   public static final String NAME = "toygres.actor-supervisor";
   public static final String INSTANCE_ID = "toygres-actor-supervisor";
   static final String ACTIVITY = "toygres.actor-supervisor.round";
@@ -30,10 +35,35 @@ public final class ActorSupervisor {
       ActorRecovery recovery,
       Duration interval,
       boolean autoRepair) {
+    return register(b, doctor, recovery, interval, autoRepair, () -> {}, () -> {});
+  }
+
+  /**
+   * Registers the supervisor. Every round (in its activity, outside the orchestration's history)
+   * first runs {@code eachRound} (e.g. to start the pruner again), then diagnoses the fleet and,
+   * unless auto-repair is off, repairs actors and then runs {@code repairs} (e.g. to finish or roll
+   * back stuck lifecycle states).
+   */
+  public static Registry.Builder register(
+      Registry.Builder b,
+      ActorDoctor doctor,
+      ActorRecovery recovery,
+      Duration interval,
+      boolean autoRepair,
+      Runnable eachRound,
+      Runnable repairs) {
     return b.activity(
             ACTIVITY,
             Long.class,
             (ctx, round) -> {
+              try {
+                eachRound.run();
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "supervisor round {}: ensuring the other singletons failed: {}",
+                    round,
+                    e.toString());
+              }
               Map<String, Integer> found = new TreeMap<>();
               doctor.diagnose().counts().forEach((d, n) -> found.put(d.label(), n));
               int repaired = 0;
@@ -44,6 +74,7 @@ public final class ActorSupervisor {
                         recovery.recover(repairable, false, Initiator.SUPERVISOR).stream()
                             .filter(r -> !r.action().equals("skipped"))
                             .count();
+                repairs.run();
               }
               return new Round(round, found, repaired, autoRepair);
             })

@@ -12,15 +12,18 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the HTTP API serves from: the services it calls (instances; actors, the doctor and recovery,
  * each through the interface its service implements), the engine client for the orchestration
  * routes, the API users whose tokens every {@code /api/*} request must carry, the process's metrics
- * registry (shown at {@code /metrics}, and where the API records its own meters) and whether the
- * server accepts work yet ({@code /health}), the web console's sessions (null: no console login),
- * the intervals the console shows its ages against (null: not known), and the audit log every
- * state-changing request is written to (null: none kept).
+ * registry (shown at {@code /metrics}, and where the API records its own meters), the server's
+ * health as last observed ({@code /health}; it must answer at once, never waiting on the database,
+ * and while it says the metadata database is unreachable {@code /api} requests fail at once with
+ * 503), the web console's sessions (null: no console login), the intervals the console shows its
+ * ages against (null: not known), and the audit log every state-changing request is written to
+ * (null: none kept).
  */
 public record ApiContext(
     InstanceOperations instances,
@@ -30,7 +33,7 @@ public record ApiContext(
     DurableClient engine,
     ApiUsers users,
     PrometheusMeterRegistry metrics,
-    BooleanSupplier ready,
+    Supplier<HealthReport> health,
     UiSessions sessions,
     Intervals intervals,
     AuditLog audit) {
@@ -52,13 +55,13 @@ public record ApiContext(
     Objects.requireNonNull(recovery, "recovery");
     Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(ready, "ready");
+    Objects.requireNonNull(health, "health");
     Objects.requireNonNull(users, "users");
   }
 
   /**
    * A context without the web console's sessions or an audit log, whose only user is the built-in
-   * admin token (API only).
+   * admin token (API only), and whose health is the flag {@code ready} alone (no components).
    */
   public ApiContext(
       InstanceOperations instances,
@@ -77,7 +80,7 @@ public record ApiContext(
         engine,
         new ApiUsers(adminToken, null),
         metrics,
-        ready,
+        () -> HealthReport.fromFlag(ready),
         null,
         null,
         null);

@@ -8,6 +8,7 @@ import dev.toygres.controlplane.access.AuthenticationException;
 import dev.toygres.controlplane.access.NoTokenStoreException;
 import dev.toygres.controlplane.access.PermissionDeniedException;
 import dev.toygres.controlplane.cms.CmsException;
+import dev.toygres.controlplane.cms.CmsUnavailableException;
 import dev.toygres.controlplane.config.ConfigurationException;
 import dev.toygres.controlplane.dataplane.DataPlaneException;
 import dev.toygres.controlplane.dataplane.NoFreePortException;
@@ -16,8 +17,10 @@ import dev.toygres.engine.client.OrchestrationAlreadyExistsException;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationNotRunningException;
 import dev.toygres.engine.client.OrchestrationStillRunningException;
+import dev.toygres.engine.store.StoreUnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li>409 {@link ConflictException} (state conflicts, taken names), the engine's already-exists,
  *       still-running and not-running
  *   <li>501 {@link NoTokenStoreException}; 503 {@link NoFreePortException}
+ *   <li>503 with {@link #UNAVAILABLE} and {@code Retry-After}: the metadata database is out of
+ *       reach or did not answer in time ({@link CmsUnavailableException}, the engine's {@link
+ *       StoreUnavailableException}, {@link DatabaseUnavailableException} from the fail-fast filter,
+ *       a pool timeout anywhere in the causes)
  *   <li>500 with their message: the other control plane errors ({@link DataPlaneException}, {@link
  *       SecretException})
  *   <li>500 with {@link #INTERNAL}: {@link CmsException}, {@link ConfigurationException} and any
@@ -47,6 +54,15 @@ final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
   static final String INTERNAL = "internal server error; see the server log";
 
+  /** Set on a request that failed because the metadata database is out of reach. */
+  static final String DATABASE_UNAVAILABLE = "toygres.database-unavailable";
+
+  static final String UNAVAILABLE =
+      "the metadata database is unavailable; nothing was changed, try again later";
+
+  /** Seconds a client is asked to wait before retrying while the metadata database is out. */
+  static final String RETRY_AFTER_SECONDS = "5";
+
   private final HttpMetrics metrics;
 
   ApiErrors(HttpMetrics metrics) {
@@ -60,6 +76,9 @@ final class ApiErrors {
     int status = status(e);
     if (e instanceof HttpResponseException) {
       return new Mapped(status, routingMessage(status));
+    }
+    if (databaseUnavailable(e)) {
+      return new Mapped(status, UNAVAILABLE);
     }
     return new Mapped(status, tellsClient(e, status) ? e.getMessage() : INTERNAL);
   }
@@ -76,7 +95,23 @@ final class ApiErrors {
             && !(e instanceof ConfigurationException));
   }
 
+  /** Whether the exception, or one of its causes, says the metadata database is out of reach. */
+  static boolean databaseUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CmsUnavailableException
+          || t instanceof StoreUnavailableException
+          || t instanceof DatabaseUnavailableException
+          || t instanceof SQLTransientConnectionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int status(Exception e) {
+    if (databaseUnavailable(e)) {
+      return 503;
+    }
     if (e instanceof BodyTooLargeException) {
       return 413;
     }
@@ -113,7 +148,16 @@ final class ApiErrors {
   /** Javalin's exception handler for every exception a handler or filter throws. */
   void handle(Exception e, Context ctx) {
     Mapped m = map(e);
-    if (m.status() >= 500) {
+    boolean unavailable = databaseUnavailable(e);
+    if (unavailable) {
+      log.warn(
+          "{} {} failed: metadata database unavailable: {}",
+          ctx.method(),
+          ctx.path(),
+          e.toString());
+      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+      ctx.attribute(DATABASE_UNAVAILABLE, true);
+    } else if (m.status() >= 500) {
       log.error("{} {} failed", ctx.method(), ctx.path(), e);
     } else {
       log.debug("{} {} -> {}: {}", ctx.method(), ctx.path(), m.status(), m.message());
@@ -125,6 +169,11 @@ final class ApiErrors {
     metrics.countError(m.status());
     AuditTrail.error(ctx, message);
     ctx.status(m.status()).json(Map.of("error", message));
+  }
+
+  /** Whether the request failed because the metadata database is out of reach. */
+  static boolean failedUnavailable(Context ctx) {
+    return Boolean.TRUE.equals(ctx.attribute(DATABASE_UNAVAILABLE));
   }
 
   private static String routingMessage(int status) {

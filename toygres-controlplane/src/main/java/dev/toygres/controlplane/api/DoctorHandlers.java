@@ -12,7 +12,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /api/actors}: the doctor's table, and recovery. */
+/**
+ * {@code /api/actors}: the doctor's table, recovery, and the control plane's own singletons ({@code
+ * GET /api/actors/singletons}).
+ */
 final class DoctorHandlers {
   private final DoctorOperations doctor;
   private final RecoveryOperations recovery;
@@ -55,6 +58,11 @@ final class DoctorHandlers {
   void list(Context ctx) {
     Set<Diagnosis> wanted = parse(ctx.queryParam("diagnosis"));
     ctx.json(doctor.diagnose().only(wanted).stream().map(FindingView::of).toList());
+  }
+
+  /** The supervisor and the pruner: status, last progress and age (database clock), healthy. */
+  void singletons(Context ctx) {
+    ctx.json(doctor.diagnose().singletons());
   }
 
   void recover(Context ctx) {

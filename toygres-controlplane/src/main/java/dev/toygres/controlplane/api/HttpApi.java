@@ -10,9 +10,12 @@ import java.util.Map;
 
 /**
  * The control plane's HTTP API (docs/api.md): JSON in and out, every {@code /api/*} route behind an
- * API token whose role allows the request, {@code /health} and {@code /metrics} public, no CORS
- * headers. Every error is {@code {"error": "..."}} with a fitting status, mapped in {@link
- * ApiErrors}. Every state-changing request leaves a row in the audit log ({@link AuditTrail}).
+ * API token whose role allows the request, {@code /health}, {@code /health/live}, {@code
+ * /health/ready} and {@code /metrics} public, no CORS headers. Every error is {@code {"error":
+ * "..."}} with a fitting status, mapped in {@link ApiErrors}. Every state-changing request leaves a
+ * row in the audit log ({@link AuditTrail}), except those refused because the metadata database is
+ * out of reach (the row could not be written either; they are logged instead). While the health
+ * report says the metadata database is unreachable, {@code /api/*} requests fail at once with 503.
  */
 public final class HttpApi implements AutoCloseable {
   /** The console runs only its own scripts and styles, and is never framed by another site. */
@@ -85,7 +88,9 @@ public final class HttpApi implements AutoCloseable {
     config.requestLogger.http(
         (c, millis) -> {
           metrics.requestDone(c, millis);
-          audit.requestDone(c);
+          if (!ApiErrors.failedUnavailable(c)) {
+            audit.requestDone(c);
+          }
         });
     config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     if (HttpApi.class.getResource("/web/index.html") != null) {
@@ -102,7 +107,7 @@ public final class HttpApi implements AutoCloseable {
   private static void routes(
       JavalinDefaultRouting r, ApiContext ctx, HttpMetrics metrics, ApiErrors errors) {
     BearerAuth auth = new BearerAuth(ctx.users(), ctx.sessions());
-    HealthHandler health = new HealthHandler(ctx.ready());
+    HealthHandler health = new HealthHandler(ctx.health());
     InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.doctor());
     ActorHandlers actors = new ActorHandlers(ctx.actors());
     OrchestrationHandlers orchestrations = new OrchestrationHandlers(ctx.engine());
@@ -112,6 +117,7 @@ public final class HttpApi implements AutoCloseable {
     // Javalin answers its own 404/405 unless a handler is registered for exactly this type.
     r.exception(HttpResponseException.class, errors::handle);
     r.before(RequestBodies::checkDeclaredLength);
+    r.before("/api/*", c -> failFast(ctx));
     r.before("/api/*", auth::check);
 
     if (ctx.sessions() != null) {
@@ -121,7 +127,9 @@ public final class HttpApi implements AutoCloseable {
       r.get("/ui/session", session::session);
       r.get("/ui/config", session::config);
     }
-    r.get("/health", health::get);
+    r.get("/health", health::ready);
+    r.get("/health/ready", health::ready);
+    r.get("/health/live", health::live);
     r.get("/metrics", metrics::scrape);
 
     r.get("/api/instances", instances::list);
@@ -139,6 +147,7 @@ public final class HttpApi implements AutoCloseable {
     r.post("/api/instances/{name}/actor/cancel", actors::cancel);
 
     r.get("/api/actors", doctor::list);
+    r.get("/api/actors/singletons", doctor::singletons);
     r.post("/api/actors/recover", doctor::recover);
     r.get("/api/orchestrations", orchestrations::list);
     r.get("/api/orchestrations/{id}", orchestrations::get);
@@ -152,5 +161,17 @@ public final class HttpApi implements AutoCloseable {
     r.post("/api/tokens", tokens::create);
     r.delete("/api/tokens/{name}", tokens::revoke);
     r.get("/api/audit", auditLog::list);
+  }
+
+  private static void failFast(ApiContext ctx) {
+    HealthReport h;
+    try {
+      h = ctx.health().get();
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (h != null && h.databaseUnreachable()) {
+      throw new DatabaseUnavailableException("the metadata database is unreachable");
+    }
   }
 }

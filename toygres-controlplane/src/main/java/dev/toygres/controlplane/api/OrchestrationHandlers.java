@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.api;
 
+import dev.toygres.controlplane.ConflictException;
 import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.api.OrchestrationViews.Accepted;
@@ -10,6 +11,7 @@ import dev.toygres.controlplane.api.OrchestrationViews.History;
 import dev.toygres.controlplane.api.OrchestrationViews.ListPage;
 import dev.toygres.controlplane.api.OrchestrationViews.RaiseBody;
 import dev.toygres.controlplane.api.OrchestrationViews.Summary;
+import dev.toygres.controlplane.instance.LifecycleOrchestrations;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
@@ -80,6 +82,17 @@ final class OrchestrationHandlers {
     if (reason != null && reason.length() > MAX_TEXT) {
       throw new InvalidRequestException(
           "reason", "field 'reason' must be at most " + MAX_TEXT + " characters");
+    }
+    InstanceInfo target = instance(id);
+    if (LifecycleOrchestrations.isLifecycle(target.name())) {
+      throw new ConflictException(
+          "orchestration '"
+              + id
+              + "' ("
+              + target.name()
+              + ") moves an instance through its lifecycle and cannot be cancelled: its cleanup"
+              + " would be skipped; "
+              + LifecycleOrchestrations.insteadOfCancel(target.name()));
     }
     engine.cancel(id, reason == null || reason.isBlank() ? "cancelled through the API" : reason);
     ctx.status(202).json(new Accepted(id, "cancel_requested"));

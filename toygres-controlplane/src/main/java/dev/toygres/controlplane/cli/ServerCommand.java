@@ -128,6 +128,47 @@ final class ServerCommand implements Callable<Integer> {
       description = "How long audit rows are kept (default ${DEFAULT-VALUE}).")
   Duration auditRetention;
 
+  @Option(
+      names = "--db-connect-timeout",
+      defaultValue = "${env:TOYGRES_DB_CONNECT_TIMEOUT:-3s}",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for a metadata database connection, new or from the pool"
+              + " (default ${DEFAULT-VALUE}).")
+  Duration dbConnectTimeout;
+
+  @Option(
+      names = "--db-socket-timeout",
+      defaultValue = "${env:TOYGRES_DB_SOCKET_TIMEOUT:-10s}",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for any reply from the metadata database; longer than the statement"
+              + " timeout (default ${DEFAULT-VALUE}).")
+  Duration dbSocketTimeout;
+
+  @Option(
+      names = "--db-statement-timeout",
+      defaultValue = "${env:TOYGRES_DB_STATEMENT_TIMEOUT:-8s}",
+      converter = DurationConverter.class,
+      description = "Longest a metadata statement may run (default ${DEFAULT-VALUE}).")
+  Duration dbStatementTimeout;
+
+  @Option(
+      names = "--db-lock-timeout",
+      defaultValue = "${env:TOYGRES_DB_LOCK_TIMEOUT:-4s}",
+      converter = DurationConverter.class,
+      description = "Longest a metadata statement waits for a lock (default ${DEFAULT-VALUE}).")
+  Duration dbLockTimeout;
+
+  @Option(
+      names = "--liveness-threshold",
+      defaultValue = "${env:TOYGRES_LIVENESS_THRESHOLD:-60s}",
+      converter = DurationConverter.class,
+      description =
+          "How long a worker loop may go without progress before GET /health/live answers 503"
+              + " (default ${DEFAULT-VALUE}).")
+  Duration livenessThreshold;
+
   @Spec CommandSpec spec;
 
   /**
@@ -185,6 +226,9 @@ final class ServerCommand implements Callable<Integer> {
         Integer.parseInt(range[1].strip()),
         workerLease,
         instanceUser,
-        auditRetention);
+        auditRetention,
+        ServerConfig.databaseTimeouts(
+            dbConnectTimeout, dbSocketTimeout, dbStatementTimeout, dbLockTimeout),
+        livenessThreshold);
   }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
       RestartCommand.class,
       PasswordCommand.class,
       HealthCommand.class,
+      StatusCommand.class,
       EventsCommand.class,
       ActorCommand.class,
       ActorsCommand.class,
@@ -47,7 +48,8 @@ public final class ToygresCli implements Runnable {
   /**
    * A command line with Toygres's parsing conventions (durations, case-insensitive enums) and exit
    * codes: 0 success; 1 a command that failed (the server's error, an unreachable server); 2 a
-   * client command used wrongly (picocli's usage errors, {@code --password}); {@value
+   * client command used wrongly (picocli's usage errors, {@code --password}); 3 {@code toygres
+   * status} when the server answered that it is not ready; {@value
    * ConfigurationException#EXIT_CODE} (EX_CONFIG) when {@code toygres server} refuses its
    * configuration, including flags picocli cannot read (their defaults come from the environment).
    */

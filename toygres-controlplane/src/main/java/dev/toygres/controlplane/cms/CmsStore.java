@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -62,6 +63,24 @@ public final class CmsStore {
    * name.
    */
   public void insert(NewInstance n) {
+    insert(n, c -> {});
+  }
+
+  /**
+   * Work that must commit in the same transaction as a CMS write, on its connection (for example
+   * starting the orchestration that carries out the intent just recorded). It must neither commit
+   * nor roll back; an exception it throws rolls the whole transaction back and is rethrown.
+   */
+  @FunctionalInterface
+  public interface SameTransaction {
+    void run(Connection tx);
+  }
+
+  /**
+   * Inserts an instance in state creating and runs {@code alsoInTx} in the same transaction: both
+   * commit or neither does. Throws {@link NameTakenException} if a live one has the name.
+   */
+  public void insert(NewInstance n, SameTransaction alsoInTx) {
     Db.tx(
         ds,
         c -> {
@@ -99,6 +118,7 @@ public final class CmsStore {
               "creating",
               "instance '" + n.userName() + "' requested (PostgreSQL " + n.postgresVersion() + ")",
               "{}");
+          alsoInTx.run(c);
           return null;
         });
   }
@@ -154,46 +174,78 @@ public final class CmsStore {
    */
   public Optional<InstanceState> transition(
       UUID id, EnumSet<InstanceState> from, InstanceState to, String message) {
+    return Db.tx(ds, c -> transition(c, id, from, to, message));
+  }
+
+  /**
+   * Moves the instance to deleting if it is in one of {@code from}, records {@code
+   * deleteOrchestrationId} as its delete orchestration and runs {@code alsoInTx} (which starts that
+   * orchestration), all in one transaction. Returns the old state, or empty if the instance was not
+   * in an allowed state (nothing written, {@code alsoInTx} not run).
+   */
+  public Optional<InstanceState> startDeleting(
+      UUID id,
+      EnumSet<InstanceState> from,
+      String deleteOrchestrationId,
+      String message,
+      SameTransaction alsoInTx) {
     return Db.tx(
         ds,
         c -> {
-          InstanceState old;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT state::text FROM toygres_cms.instances WHERE id = ? FOR UPDATE")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.<InstanceState>empty();
-              }
-              old = InstanceState.parse(rs.getString(1));
+          Optional<InstanceState> old = transition(c, id, from, InstanceState.DELETING, message);
+          if (old.isPresent()) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE toygres_cms.instances SET delete_orchestration_id = ? WHERE id = ?")) {
+              ps.setString(1, deleteOrchestrationId);
+              ps.setObject(2, id);
+              ps.executeUpdate();
             }
+            alsoInTx.run(c);
           }
-          if (!from.contains(old)) {
-            return Optional.<InstanceState>empty();
-          }
-          String stamp =
-              switch (to) {
-                case RUNNING -> ", started_at = now()";
-                case STOPPED ->
-                    ", stopped_at = now(), health_status = 'unknown', consecutive_failures = 0";
-                case DELETED -> ", deleted_at = now(), pid = NULL";
-                default -> "";
-              };
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE toygres_cms.instances SET state = ?::toygres_cms.instance_state"
-                      + stamp
-                      + " WHERE id = ?")) {
-            ps.setString(1, to.dbName());
-            ps.setObject(2, id);
-            ps.executeUpdate();
-          }
-          if (old != to) {
-            events.append(c, id, "state_changed", old.dbName(), to.dbName(), message, "{}");
-          }
-          return Optional.of(old);
+          return old;
         });
+  }
+
+  private Optional<InstanceState> transition(
+      Connection c, UUID id, EnumSet<InstanceState> from, InstanceState to, String message)
+      throws SQLException {
+    InstanceState old;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT state::text FROM toygres_cms.instances WHERE id = ? FOR UPDATE")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.<InstanceState>empty();
+        }
+        old = InstanceState.parse(rs.getString(1));
+      }
+    }
+    if (!from.contains(old)) {
+      return Optional.<InstanceState>empty();
+    }
+    String stamp =
+        switch (to) {
+          case RUNNING -> ", started_at = now()";
+          case STOPPED ->
+              ", stopped_at = now(), health_status = 'unknown', consecutive_failures = 0";
+          case DELETED -> ", deleted_at = now(), pid = NULL";
+          default -> "";
+        };
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE toygres_cms.instances SET state = ?::toygres_cms.instance_state"
+                + stamp
+                + " WHERE id = ?")) {
+      ps.setString(1, to.dbName());
+      ps.setObject(2, id);
+      ps.executeUpdate();
+    }
+    if (old != to) {
+      events.append(c, id, "state_changed", old.dbName(), to.dbName(), message, "{}");
+    }
+    return Optional.of(old);
   }
 
   /** Records where the instance's server runs and the socket directory the control plane uses. */
@@ -245,6 +297,32 @@ public final class CmsStore {
   /** Forgets the password given at create (the instance runs; the tenant owns it now). */
   public void forgetTenantPassword(UUID id) {
     update(id, "tenant_password_sealed = NULL");
+  }
+
+  /** Instances in the middle of their lifecycle ({@code creating} or {@code deleting}), by name. */
+  public List<InstanceRecord> listUnfinished() {
+    return list("state IN ('creating', 'deleting')");
+  }
+
+  /** Instances recorded {@code running}, by name. */
+  public List<InstanceRecord> listRunning() {
+    return list("state = 'running'");
+  }
+
+  /**
+   * The metadata database's clock ({@code now()}), against which every age is computed: the
+   * timestamps stored here and in the engine's schema come from it.
+   */
+  public Instant databaseNow() {
+    return Db.auto(
+        ds,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT now()");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+          }
+        });
   }
 
   /** Live instances made before tenant isolation, for their access upgrade. */

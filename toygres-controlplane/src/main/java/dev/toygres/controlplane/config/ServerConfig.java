@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.config;
 
+import dev.toygres.engine.store.DatabaseTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,11 @@ import java.util.Objects;
  * @param instanceUser the OS user instance servers run as when the control plane runs as root
  *     (created as a system account if missing); ignored otherwise, since only root can switch users
  * @param auditRetention how long audit rows are kept
+ * @param databaseTimeouts connect, socket, statement and lock timeouts on every connection to the
+ *     metadata database
+ * @param livenessThreshold how long a worker loop may go without progress before {@code GET
+ *     /health/live} answers 503; longer than the worst single round (connect + socket timeouts and
+ *     a poll interval)
  */
 public record ServerConfig(
     Path dataDir,
@@ -33,10 +39,18 @@ public record ServerConfig(
     int portRangeEnd,
     Duration workerLease,
     String instanceUser,
-    Duration auditRetention) {
+    Duration auditRetention,
+    DatabaseTimeouts databaseTimeouts,
+    Duration livenessThreshold) {
 
   /** The OS user instance servers run as when the control plane runs as root. */
   public static final String DEFAULT_INSTANCE_USER = "toygres-pg";
+
+  /** The default {@code --liveness-threshold}. */
+  public static final Duration DEFAULT_LIVENESS_THRESHOLD = Duration.ofSeconds(60);
+
+  /** The worker's idle wait between polls (the engine's default poll interval). */
+  private static final Duration POLL = Duration.ofSeconds(1);
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -50,6 +64,18 @@ public record ServerConfig(
     positive(probeTimeout, "--probe-timeout");
     positive(workerLease, "--worker-lease");
     positive(auditRetention, "--audit-retention");
+    positive(livenessThreshold, "--liveness-threshold");
+    Objects.requireNonNull(databaseTimeouts, "databaseTimeouts");
+    Duration worstRound = databaseTimeouts.connect().plus(databaseTimeouts.socket()).plus(POLL);
+    if (livenessThreshold.compareTo(worstRound) <= 0) {
+      throw new ConfigurationException(
+          "--liveness-threshold ("
+              + Durations.format(livenessThreshold)
+              + ") must be longer than the worst single round of a worker loop: --db-connect-timeout"
+              + " + --db-socket-timeout + the 1s poll interval ("
+              + Durations.format(worstRound)
+              + "), or a loop that merely waits on the database is taken for a stuck one");
+    }
     if (instanceUser == null || !instanceUser.matches("[a-z_][a-z0-9_-]{0,31}")) {
       throw new ConfigurationException(
           "--instance-user must be an OS user name (lower-case letters, digits, '_' and '-',"
@@ -67,6 +93,71 @@ public record ServerConfig(
               + "-"
               + portRangeEnd);
     }
+  }
+
+  /**
+   * The configuration of the releases before the database timeouts and the liveness threshold
+   * existed: both at their defaults.
+   */
+  public ServerConfig(
+      Path dataDir,
+      int port,
+      String databaseUrl,
+      Duration healthInterval,
+      Duration staleAfter,
+      Duration supervisorInterval,
+      boolean autoRepair,
+      int failureThreshold,
+      Duration healthRetention,
+      Duration probeTimeout,
+      int portRangeStart,
+      int portRangeEnd,
+      Duration workerLease,
+      String instanceUser,
+      Duration auditRetention) {
+    this(
+        dataDir,
+        port,
+        databaseUrl,
+        healthInterval,
+        staleAfter,
+        supervisorInterval,
+        autoRepair,
+        failureThreshold,
+        healthRetention,
+        probeTimeout,
+        portRangeStart,
+        portRangeEnd,
+        workerLease,
+        instanceUser,
+        auditRetention,
+        DatabaseTimeouts.defaults(),
+        DEFAULT_LIVENESS_THRESHOLD);
+  }
+
+  /**
+   * The database timeouts from the four {@code --db-*-timeout} flags, validated together; a refused
+   * combination names the flags.
+   */
+  public static DatabaseTimeouts databaseTimeouts(
+      Duration connect, Duration socket, Duration statement, Duration lock) {
+    positive(connect, "--db-connect-timeout");
+    positive(socket, "--db-socket-timeout");
+    positive(statement, "--db-statement-timeout");
+    positive(lock, "--db-lock-timeout");
+    if (connect.toMillis() < 250) {
+      throw new ConfigurationException(
+          "--db-connect-timeout must be at least 250ms, was " + Durations.format(connect));
+    }
+    if (socket.compareTo(statement) <= 0) {
+      throw new ConfigurationException(
+          "--db-socket-timeout ("
+              + Durations.format(socket)
+              + ") must be longer than --db-statement-timeout ("
+              + Durations.format(statement)
+              + "), or a slow statement is cut off as if the database were gone");
+    }
+    return new DatabaseTimeouts(connect, socket, statement, lock);
   }
 
   private static void positive(Duration d, String flag) {
@@ -92,6 +183,8 @@ public record ServerConfig(
         16431,
         Duration.ofSeconds(30),
         DEFAULT_INSTANCE_USER,
-        Duration.ofDays(90));
+        Duration.ofDays(90),
+        DatabaseTimeouts.defaults(),
+        DEFAULT_LIVENESS_THRESHOLD);
   }
 }

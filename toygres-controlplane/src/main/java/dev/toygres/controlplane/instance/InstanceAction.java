@@ -19,6 +19,13 @@ import java.util.Set;
  * InstanceService} refuses what its rule does not allow ({@link #refusal}), and the API lists what
  * it does allow ({@link #allowed}, the instance's {@code allowed_actions}), so the two never
  * disagree.
+ *
+ * <p>Delete has two cases the record alone cannot decide: an instance still {@code creating} whose
+ * create orchestration has ended (it will never finish) may be deleted ({@link #allows(
+ * InstanceRecord, boolean)}), and a delete of an instance already {@code deleting} is not an error
+ * but answers with the running delete ({@link InstanceService#delete}). {@link #allowed} lists
+ * neither: it assumes a creating instance's create still runs, which lasts at most one supervisor
+ * round after it ended (the lifecycle repair then makes the instance {@code failed}).
  */
 public enum InstanceAction {
   STOP("stop", EnumSet.of(RUNNING)),
@@ -51,9 +58,26 @@ public enum InstanceAction {
     return states.contains(r.state()) && (this != PASSWORD || secretsSealed(r));
   }
 
+  /**
+   * Whether the instance allows the action, knowing whether its create orchestration has ended
+   * ({@code createEnded}; only delete uses it: a {@code creating} instance whose create ended may
+   * be deleted).
+   */
+  public boolean allows(InstanceRecord r, boolean createEnded) {
+    return allows(r) || (this == DELETE && r.state() == CREATING && createEnded);
+  }
+
   /** Throws {@link #refusal} unless the instance allows the action. */
   public void check(InstanceRecord r) {
-    if (!allows(r)) {
+    check(r, false);
+  }
+
+  /**
+   * Throws {@link #refusal} unless the instance allows the action ({@link #allows(InstanceRecord,
+   * boolean)}).
+   */
+  public void check(InstanceRecord r, boolean createEnded) {
+    if (!allows(r, createEnded)) {
       throw refusal(r);
     }
   }
@@ -74,7 +98,9 @@ public enum InstanceAction {
         switch (this) {
           case DELETE ->
               state == CREATING
-                  ? is + "still being created; delete it once it is running or failed"
+                  ? is
+                      + "still being created; delete it once it is running or failed, or once"
+                      + " its create orchestration has ended"
                   : is + state.dbName() + "; it cannot be deleted now";
           case PASSWORD -> is + state.dbName() + "; its password can be changed while it runs";
           default -> is + state.dbName() + "; cannot " + label + " it";

@@ -37,6 +37,7 @@ public final class InstanceActivities {
   static final String STOP_SERVER = "toygres.instance.stop-server";
   static final String START_SERVER = "toygres.instance.start-server";
   static final String UPGRADE_ACCESS = "toygres.instance.upgrade-access";
+  static final String START_AFTER_BOOT_SERVER = "toygres.instance.start-after-boot";
 
   /** Server location as recorded (activity result). */
   public record Server(String host, int port, String dataDir, Long pid) {}
@@ -77,7 +78,8 @@ public final class InstanceActivities {
         .activity(MARK_DELETED, UUID.class, (ctx, id) -> markDeleted(id))
         .activity(STOP_SERVER, UUID.class, (ctx, id) -> stopServer(id))
         .activity(START_SERVER, UUID.class, (ctx, id) -> startServer(id))
-        .activity(UPGRADE_ACCESS, UUID.class, (ctx, id) -> upgradeAccess(id));
+        .activity(UPGRADE_ACCESS, UUID.class, (ctx, id) -> upgradeAccess(id))
+        .activity(START_AFTER_BOOT_SERVER, UUID.class, (ctx, id) -> startAfterBoot(id));
   }
 
   private InstanceRecord load(UUID id) {
@@ -90,6 +92,14 @@ public final class InstanceActivities {
 
   Server provision(UUID id) {
     InstanceRecord r = load(id);
+    if (r.state() != InstanceState.CREATING) {
+      // A late attempt after the create was rolled back or deleted must not make a server again.
+      throw new StateConflictException(
+          r.userName(),
+          r.state().dbName(),
+          "provision",
+          "instance " + r.userName() + " is " + r.state().dbName() + ", not creating");
+    }
     if (r.access().tenantPasswordSealed() == null) {
       throw new StateConflictException(
           r.userName(),
@@ -174,6 +184,30 @@ public final class InstanceActivities {
         "create failed: " + f.message());
     dataPlane.deprovision(r.k8sName());
     cms.setPid(f.instanceId(), null);
+    if (r.state() == InstanceState.CREATING) {
+      cms.event(
+          f.instanceId(), "create_rolled_back", "server and data of the failed create removed");
+    }
+    return null;
+  }
+
+  /**
+   * Starts the server of an instance the CMS records as running when it does not run (after a host
+   * or control-plane restart). Does nothing for any other state, or when the server runs.
+   */
+  Void startAfterBoot(UUID id) {
+    InstanceRecord r = load(id);
+    if (r.state() != InstanceState.RUNNING
+        || dataPlane.status(r.k8sName()).map(s -> s.pid() != null).orElse(true)) {
+      return null;
+    }
+    ServerInfo s = r.access().current() ? dataPlane.start(r.k8sName()) : upgrade(r);
+    record(id, s);
+    cms.event(
+        id,
+        "server_started_after_boot",
+        "server started after a control-plane restart found it not running (pid " + s.pid() + ")");
+    poke(r.actorId(), "started after boot");
     return null;
   }
 

@@ -14,19 +14,18 @@ import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.client.StartOptions;
+import java.sql.Connection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Instance operations behind the API: validate, record the intent in the CMS, start the
  * orchestration that carries it out, and return its id.
  */
 public final class InstanceService implements InstanceOperations {
-  private static final Logger LOG = LoggerFactory.getLogger(InstanceService.class);
   private final CmsStore cms;
   private final HealthRecorder health;
   private final DataPlane dataPlane;
@@ -59,6 +58,8 @@ public final class InstanceService implements InstanceOperations {
     UUID id = UUID.randomUUID();
     String k8sName = InstanceRequests.k8sName(name);
     String orchestrationId = "create-" + k8sName;
+    // The intent and the orchestration that carries it out commit together (docs/actor.md):
+    // a crash in between can no longer leave an instance creating with nothing to create it.
     cms.insert(
         new CmsStore.NewInstance(
             id,
@@ -70,21 +71,13 @@ public final class InstanceService implements InstanceOperations {
             secrets.encrypt(password),
             secrets.encrypt(control.superuserPassword()),
             secrets.encrypt(control.monitorPassword()),
-            orchestrationId));
-    try {
-      engine.start(
-          LifecycleOrchestrations.CREATE,
-          orchestrationId,
-          new LifecycleOrchestrations.CreateInput(id, k8sName));
-    } catch (RuntimeException e) {
-      LOG.error("could not start the create orchestration of {}: {}", name, e.getMessage());
-      cms.transition(
-          id,
-          EnumSet.of(InstanceState.CREATING),
-          InstanceState.FAILED,
-          "could not start the create orchestration: " + e.getMessage());
-      throw e;
-    }
+            orchestrationId),
+        tx ->
+            engine.start(
+                tx,
+                LifecycleOrchestrations.CREATE,
+                orchestrationId,
+                new LifecycleOrchestrations.CreateInput(id, k8sName)));
     return new CreateResult(name, k8sName, orchestrationId);
   }
 
@@ -98,22 +91,58 @@ public final class InstanceService implements InstanceOperations {
     return cms.listLive();
   }
 
+  /**
+   * {@inheritDoc} Accepted for a running, stopped or failed instance, and for one still creating
+   * whose create orchestration has ended (it will never finish); the transition to deleting, the
+   * delete orchestration's id and its start commit together. Idempotent: for an instance already
+   * deleting it answers with the id of the delete under way.
+   */
   @Override
   public String delete(String name) {
     InstanceRecord r = get(name);
-    InstanceAction.DELETE.check(r);
-    String id = "delete-" + r.k8sName();
-    if (cms.transition(
-            r.id(),
-            EnumSet.copyOf(InstanceAction.DELETE.states()),
-            InstanceState.DELETING,
-            "delete requested")
-        .isEmpty()) {
-      throw InstanceAction.DELETE.refusal(get(name));
+    if (r.state() == InstanceState.DELETING && r.deleteOrchestrationId() != null) {
+      return r.deleteOrchestrationId();
     }
-    cms.setDeleteOrchestration(r.id(), id);
-    engine.start(LifecycleOrchestrations.DELETE, id, r.id());
+    boolean createEnded = r.state() == InstanceState.CREATING && createEnded(r);
+    InstanceAction.DELETE.check(r, createEnded);
+    EnumSet<InstanceState> from = EnumSet.copyOf(InstanceAction.DELETE.states());
+    if (createEnded) {
+      from.add(InstanceState.CREATING);
+    }
+    String id = deleteOrchestrationId(r);
+    if (cms.startDeleting(
+            r.id(), from, id, "delete requested", tx -> startDelete(engine, tx, id, r.id()))
+        .isEmpty()) {
+      InstanceRecord now = get(name);
+      if (now.state() == InstanceState.DELETING && now.deleteOrchestrationId() != null) {
+        return now.deleteOrchestrationId();
+      }
+      throw InstanceAction.DELETE.refusal(now);
+    }
     return id;
+  }
+
+  /** The id of an instance's delete orchestration: one per instance, replaced if it ended. */
+  static String deleteOrchestrationId(InstanceRecord r) {
+    return r.deleteOrchestrationId() != null ? r.deleteOrchestrationId() : "delete-" + r.k8sName();
+  }
+
+  /** Starts the delete orchestration in {@code tx}, replacing an ended one under the same id. */
+  static void startDelete(DurableClient engine, Connection tx, String id, UUID instanceId) {
+    engine.start(
+        tx,
+        LifecycleOrchestrations.DELETE,
+        id,
+        instanceId,
+        StartOptions.defaults().withIfExists(StartOptions.IfExists.REPLACE_IF_ENDED));
+  }
+
+  private boolean createEnded(InstanceRecord r) {
+    return r.createOrchestrationId() == null
+        || engine
+            .getInstance(r.createOrchestrationId())
+            .map(o -> o.status().isTerminal())
+            .orElse(true);
   }
 
   @Override

@@ -8,15 +8,45 @@ import dev.toygres.engine.orchestration.RetryPolicy;
 import dev.toygres.engine.orchestration.TaskFailedException;
 import dev.toygres.engine.worker.Registry;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 
-/** The create, delete, stop, start and restart orchestrations (docs/actor.md lists them). */
+/**
+ * The create, delete, stop, start and restart orchestrations, and the repairs of the lifecycle:
+ * rolling back a create, starting a server again after a reboot (docs/actor.md lists them).
+ */
 public final class LifecycleOrchestrations {
   public static final String CREATE = "toygres.create-instance";
   public static final String DELETE = "toygres.delete-instance";
   public static final String STOP = "toygres.stop-instance";
   public static final String START = "toygres.start-instance";
   public static final String RESTART = "toygres.restart-instance";
+
+  /**
+   * Rolls back a create that will never finish (run by {@link LifecycleRepair}): removes whatever
+   * it made and marks the instance failed.
+   */
+  public static final String ROLL_BACK_CREATE = "toygres.roll-back-create";
+
+  /**
+   * Starts again the server of an instance recorded running (run by {@link BootReconciliation}).
+   */
+  public static final String START_AFTER_BOOT = "toygres.start-after-boot";
+
+  /**
+   * Every orchestration that moves an instance through its lifecycle: cancelling one would skip the
+   * steps that keep the CMS and the data plane consistent, so the API refuses it.
+   */
+  private static final Set<String> LIFECYCLE =
+      Set.of(
+          CREATE,
+          DELETE,
+          STOP,
+          START,
+          RESTART,
+          ROLL_BACK_CREATE,
+          START_AFTER_BOOT,
+          AccessUpgrades.NAME);
 
   /** Input of the create orchestration. */
   public record CreateInput(UUID instanceId, String k8sName) {}
@@ -44,7 +74,30 @@ public final class LifecycleOrchestrations {
             START,
             UUID.class,
             (ctx, id) -> step(ctx, "starting", InstanceActivities.START_SERVER, id))
-        .orchestration(RESTART, UUID.class, LifecycleOrchestrations::restart);
+        .orchestration(RESTART, UUID.class, LifecycleOrchestrations::restart)
+        .orchestration(
+            ROLL_BACK_CREATE, InstanceActivities.Failure.class, LifecycleOrchestrations::rollBack)
+        .orchestration(
+            START_AFTER_BOOT,
+            UUID.class,
+            (ctx, id) -> step(ctx, "starting", InstanceActivities.START_AFTER_BOOT_SERVER, id));
+  }
+
+  /** Whether {@code orchestrationName} is a lifecycle orchestration (not to be cancelled). */
+  public static boolean isLifecycle(String orchestrationName) {
+    return LIFECYCLE.contains(orchestrationName);
+  }
+
+  /**
+   * What to do instead of cancelling the lifecycle orchestration {@code orchestrationName}, for a
+   * person.
+   */
+  public static String insteadOfCancel(String orchestrationName) {
+    return switch (orchestrationName) {
+      case CREATE -> "delete the instance instead (a create that cannot finish is rolled back)";
+      case DELETE, ROLL_BACK_CREATE -> "wait for it: it is retried until the instance is gone";
+      default -> "wait for it to end, then stop, start or delete the instance";
+    };
   }
 
   static String create(OrchestrationContext ctx, CreateInput in) {
@@ -81,6 +134,13 @@ public final class LifecycleOrchestrations {
           .await();
       throw e;
     }
+  }
+
+  static String rollBack(OrchestrationContext ctx, InstanceActivities.Failure f) {
+    ctx.setCustomStatus("removing server and data");
+    ctx.callActivity(InstanceActivities.FAIL, f, Void.class, PROVISION).await();
+    ctx.setCustomStatus("failed");
+    return "failed";
   }
 
   static String delete(OrchestrationContext ctx, UUID id) {

@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Gauges of the fleet: instances by state and by health, read from the CMS at most every 5 s. */
+/**
+ * Gauges of the fleet: instances by state and by health, read from the CMS at most every 5 s. While
+ * the CMS cannot be read, the last values are shown (none before the first read) and the next read
+ * is tried 5 s later, so a scrape does not wait on an unreachable database every time.
+ */
 final class FleetMetrics {
   private FleetMetrics() {}
 
@@ -60,8 +64,14 @@ final class FleetMetrics {
     public synchronized T get() {
       long now = System.currentTimeMillis();
       if (value == null || now - at > ttlMillis) {
-        value = source.get();
         at = now;
+        try {
+          value = source.get();
+        } catch (RuntimeException e) {
+          if (value == null) {
+            throw e;
+          }
+        }
       }
       return value;
     }

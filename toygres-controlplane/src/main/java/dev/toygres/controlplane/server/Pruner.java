@@ -12,13 +12,14 @@ import java.time.Instant;
 /**
  * The pruner: one eternal orchestration for the whole fleet that deletes health checks older than
  * the health retention, audit rows older than the audit retention, and the engine's past executions
- * older than an hour (every actor iteration leaves one), every ten minutes.
+ * older than an hour (every actor iteration leaves one), every ten minutes. The server starts it,
+ * and starts it again whenever it has ended ({@link SingletonKeeper}).
  */
 final class Pruner {
   static final String NAME = "toygres.pruner";
   static final String INSTANCE_ID = "toygres-pruner";
   static final String ACTIVITY = "toygres.prune";
-  private static final Duration EVERY = Duration.ofMinutes(10);
+  static final Duration EVERY = Duration.ofMinutes(10);
   private static final Duration KEEP_EXECUTIONS = Duration.ofHours(1);
 
   /** What one round removed. */
@@ -56,10 +57,5 @@ final class Pruner {
     ctx.createTimer(EVERY).await();
     ctx.continueAsNew(round + 1);
     return null;
-  }
-
-  /** Starts the pruner unless it already runs (one for all servers sharing the database). */
-  static void ensureRunning(DurableClient engine) {
-    engine.startIfNotRunning(NAME, INSTANCE_ID, 0L);
   }
 }

@@ -7,7 +7,9 @@ import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActors;
+import dev.toygres.controlplane.actor.WatchedSingleton;
 import dev.toygres.controlplane.api.ApiContext;
+import dev.toygres.controlplane.api.HealthReport;
 import dev.toygres.controlplane.api.HttpApi;
 import dev.toygres.controlplane.cms.ApiTokens;
 import dev.toygres.controlplane.cms.AuditLog;
@@ -18,9 +20,11 @@ import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
 import dev.toygres.controlplane.instance.AccessUpgrades;
+import dev.toygres.controlplane.instance.BootReconciliation;
 import dev.toygres.controlplane.instance.InstanceActivities;
 import dev.toygres.controlplane.instance.InstanceService;
 import dev.toygres.controlplane.instance.LifecycleOrchestrations;
+import dev.toygres.controlplane.instance.LifecycleRepair;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.worker.DurableWorker;
@@ -32,7 +36,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -42,15 +46,24 @@ import org.slf4j.LoggerFactory;
  * One Toygres server process: the metadata database (embedded or external), one connection pool,
  * both schemas migrated, the local data plane, a durable worker running the orchestrations, the
  * pruner, and the HTTP API. Several servers may share one external database: the engine spreads the
- * work among them.
+ * work among them. A {@link HealthMonitor} probes the metadata database every second for {@code
+ * /health}, and a {@link SingletonWatch} starts the supervisor and the pruner again whenever they
+ * ended (so does every supervisor round for the pruner).
  */
 public final class ToygresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ToygresServer.class);
+  private static final String SUPERVISOR = "actor-supervisor";
+  private static final String PRUNER = "pruner";
+
+  /** How much longer than two intervals the supervisor may go quiet and still be healthy. */
+  private static final Duration QUIET_MARGIN = Duration.ofSeconds(30);
+
   private final DurableEngine engine;
   private final DurableWorker worker;
   private final HttpApi api;
+  private final HealthMonitor monitor;
+  private final SingletonWatch watch;
   private final Secrets.AdminToken token;
-  private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Thread shutdownHook = new Thread(this::close, "toygres-shutdown");
@@ -72,9 +85,12 @@ public final class ToygresServer implements AutoCloseable {
             .poolSize(ServerEngine.POOL_SIZE)
             .workerOptions(workerOptions)
             .embeddedShutdownHook(false)
+            .timeouts(cfg.databaseTimeouts())
             .start();
     DurableWorker w = null;
     HttpApi a = null;
+    HealthMonitor m = null;
+    SingletonWatch sw = null;
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
@@ -87,7 +103,26 @@ public final class ToygresServer implements AutoCloseable {
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
       ActorService actorService = new ActorService(cms, engine.client(), instances::get);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      ActorDoctor doctor = new ActorDoctor(cms, engine.client(), cfg.staleAfter(), Instant::now);
+      ActorDoctor doctor =
+          new ActorDoctor(
+              cms,
+              engine.client(),
+              cfg.staleAfter(),
+              new DatabaseClock(engine.dataSource()),
+              List.of(
+                  new WatchedSingleton(
+                      SUPERVISOR,
+                      ActorSupervisor.INSTANCE_ID,
+                      cfg.supervisorInterval().multipliedBy(2).plus(QUIET_MARGIN)),
+                  new WatchedSingleton(PRUNER, Pruner.INSTANCE_ID, Pruner.EVERY.multipliedBy(2))));
+      SingletonKeeper keeper =
+          new SingletonKeeper(
+              engine.client(),
+              metrics,
+              List.of(
+                  new SingletonKeeper.Singleton(
+                      SUPERVISOR, ActorSupervisor.NAME, ActorSupervisor.INSTANCE_ID, 0L),
+                  new SingletonKeeper.Singleton(PRUNER, Pruner.NAME, Pruner.INSTANCE_ID, 0L)));
       ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics, audit);
       Registry.Builder registry = Registry.builder();
       InstanceActors.register(
@@ -101,11 +136,23 @@ public final class ToygresServer implements AutoCloseable {
           audit,
           engine.client(),
           new Pruner.Retention(cfg.healthRetention(), cfg.auditRetention()));
+      LifecycleRepair lifecycleRepair =
+          new LifecycleRepair(cms, engine.client(), metrics, LifecycleRepair.GRACE);
       ActorSupervisor.register(
-          registry, doctor, recovery, cfg.supervisorInterval(), cfg.autoRepair());
+          registry,
+          doctor,
+          recovery,
+          cfg.supervisorInterval(),
+          cfg.autoRepair(),
+          () -> keeper.ensure(PRUNER, "the supervisor's round"),
+          lifecycleRepair::runRound);
       w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
-      Pruner.ensureRunning(engine.client());
-      ActorSupervisor.ensureRunning(engine.client());
+      keeper.ensureAll("the server's start");
+      new BootReconciliation(cms, dataPlane, engine.client()).run();
+      m =
+          new HealthMonitor(
+              new DatabaseProbe(engine.dataSource()), w::health, cfg.livenessThreshold());
+      HealthMonitor health0 = m;
       AccessUpgrades.startPending(cms, engine.client());
       FleetMetrics.bind(metrics, cms);
       a =
@@ -118,12 +165,13 @@ public final class ToygresServer implements AutoCloseable {
                   engine.client(),
                   new ApiUsers(token.value(), new ApiTokens(engine.dataSource())),
                   metrics,
-                  ready::get,
+                  health0::report,
                   new UiSessions(engine.dataSource(), Duration.ofHours(12)),
                   new ApiContext.Intervals(cfg.healthInterval(), cfg.staleAfter()),
                   audit),
               host,
               cfg.port());
+      sw = new SingletonWatch(keeper, cfg.supervisorInterval());
     } catch (RuntimeException e) {
       if (a != null) {
         a.close();
@@ -131,13 +179,18 @@ public final class ToygresServer implements AutoCloseable {
       if (w != null) {
         w.close();
       }
+      if (m != null) {
+        m.close();
+      }
       engine.close();
       throw e;
     }
     worker = w;
     api = a;
+    monitor = m;
+    watch = sw;
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    ready.set(true);
+    monitor.serving();
   }
 
   /** Blocks until the server has been closed (by {@link #close()} or on JVM exit). */
@@ -177,6 +230,11 @@ public final class ToygresServer implements AutoCloseable {
     return token.file();
   }
 
+  /** The server's health as {@code GET /health} reports it (never waits on the database). */
+  public HealthReport health() {
+    return monitor.report();
+  }
+
   /**
    * Stops the API, then the worker (gracefully), then the database, in that order; also run on JVM
    * exit (SIGTERM, Ctrl-C). Instance servers keep running. Idempotent.
@@ -193,13 +251,15 @@ public final class ToygresServer implements AutoCloseable {
         // the JVM is shutting down
       }
     }
-    ready.set(false);
+    monitor.stopping();
     try {
       api.close();
+      watch.close();
     } finally {
       try {
         worker.close();
       } finally {
+        monitor.close();
         engine.close();
         stopped.countDown();
         LOG.info("toygres server stopped; instance servers keep running");

@@ -74,7 +74,7 @@ class InstanceActionTest {
         "RESTART|FAILED|instance 'web' is failed; cannot restart it",
         "RESTART|CREATING|instance 'web' is creating; cannot restart it",
         "DELETE|CREATING|instance 'web' is still being created; delete it once it is running or"
-            + " failed",
+            + " failed, or once its create orchestration has ended",
         "DELETE|DELETING|instance 'web' is deleting; it cannot be deleted now",
         "PASSWORD|STOPPED|instance 'web' is stopped; its password can be changed while it runs",
       })
@@ -96,5 +96,18 @@ class InstanceActionTest {
     assertThat(InstanceAction.allowed(notUpgraded)).doesNotContain("password");
     assertThat(InstanceAction.PASSWORD.refusal(notUpgraded))
         .hasMessage("instance 'web' is waiting for its access upgrade; try again shortly");
+  }
+
+  @ParameterizedTest
+  @EnumSource(InstanceState.class)
+  void deleteOfACreatingInstanceIsAcceptedOnceItsCreateHasEndedAndNothingElseChanges(
+      InstanceState state) {
+    InstanceRecord r = instance(state, true);
+    for (InstanceAction a : InstanceAction.values()) {
+      boolean expected =
+          a.allows(r) || (a == InstanceAction.DELETE && state == InstanceState.CREATING);
+      assertThat(a.allows(r, true)).as(a + " in " + state).isEqualTo(expected);
+      assertThat(a.allows(r, false)).as(a + " in " + state).isEqualTo(a.allows(r));
+    }
   }
 }

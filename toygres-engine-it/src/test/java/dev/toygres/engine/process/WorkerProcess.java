@@ -118,6 +118,11 @@ public final class WorkerProcess {
     return workerId;
   }
 
+  /** The file its output goes to. */
+  public Path log() {
+    return log;
+  }
+
   public long pid() {
     return process.pid();
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.HeldLeases;
 import dev.toygres.engine.store.internal.OrchestrationWorkItem;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
@@ -13,6 +14,7 @@ import dev.toygres.testkit.EngineExtension;
 import dev.toygres.testkit.EngineFixture;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,8 +97,11 @@ class LeaseRenewalIT {
                 "SELECT count(*) FROM {s}.activity_queue WHERE locked_until < now() + interval '3 seconds'"))
         .isEqualTo(1);
 
-    store.renewLeases(List.of(), List.of(item.lockToken()), Duration.ofSeconds(120));
+    HeldLeases held =
+        store.renewLeases(List.of(), List.of(item.lockToken()), Duration.ofSeconds(120));
 
+    assertThat(held.activityItems()).containsExactly(Map.entry(item.id(), item.lockToken()));
+    assertThat(held.holdsActivity(item.id(), item.lockToken())).isTrue();
     assertThat(
             f.count(
                 "SELECT count(*) FROM {s}.activity_queue WHERE locked_until > now() + interval '110 seconds'"
@@ -111,7 +116,10 @@ class LeaseRenewalIT {
     f.client().start("long", "i", 1);
     OrchestrationWorkItem item = StoreKit.awaitOrchestration(store, "w", Duration.ofSeconds(2));
 
-    store.renewLeases(List.of(item.lockToken()), List.of(), Duration.ofSeconds(120));
+    HeldLeases held =
+        store.renewLeases(List.of(item.lockToken()), List.of(), Duration.ofSeconds(120));
+
+    assertThat(held.orchestrationTokens()).containsExactly(item.lockToken());
 
     assertThat(
             f.count(
@@ -139,11 +147,16 @@ class LeaseRenewalIT {
     ActivityWorkItem owner = StoreKit.awaitActivity(store, "w2", Duration.ofSeconds(5));
     String before = text(f, "SELECT locked_until::text FROM {s}.activity_queue");
 
-    store.renewLeases(
-        List.of(UUID.randomUUID()),
-        List.of(lost.lockToken(), UUID.randomUUID()),
-        Duration.ofMinutes(10));
+    HeldLeases held =
+        store.renewLeases(
+            List.of(UUID.randomUUID()),
+            List.of(lost.lockToken(), UUID.randomUUID()),
+            Duration.ofMinutes(10));
 
+    assertThat(held.orchestrationTokens()).as("no unknown token is reported held").isEmpty();
+    assertThat(held.activityItems())
+        .as("the item taken over by w2 is reported lost to w1")
+        .isEmpty();
     assertThat(text(f, "SELECT locked_until::text || '/' || lock_token FROM {s}.activity_queue"))
         .isEqualTo(before + "/" + owner.lockToken());
     assertThat(f.count("SELECT count(*) FROM {s}.instances WHERE locked_until > now()")).isZero();

@@ -5,6 +5,7 @@ import dev.toygres.engine.client.internal.ManagementStore;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
 import dev.toygres.engine.internal.Json;
 import dev.toygres.engine.store.PostgresStore;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -46,6 +47,37 @@ public final class DurableClient {
         options.version(),
         Json.write(input),
         options.ifExists() == StartOptions.IfExists.REPLACE_IF_ENDED);
+  }
+
+  /**
+   * Starts an orchestration as part of the caller's transaction: the instance, its first execution
+   * and its wake-up are written on {@code tx}, which must be a connection to this client's database
+   * with auto-commit off. Nothing is committed here: the orchestration exists, and runs, only once
+   * the caller commits, and a rollback leaves no trace of it. So a record of the caller's and the
+   * orchestration that acts on it commit together or not at all. Throws {@link
+   * OrchestrationAlreadyExistsException} if the id is taken (the caller should then roll back),
+   * {@link IllegalArgumentException} for a connection in auto-commit mode (nothing written), and a
+   * {@link dev.toygres.engine.store.StoreException} for a database error.
+   */
+  public void start(
+      Connection tx, String name, String instanceId, Object input, StartOptions options) {
+    Objects.requireNonNull(tx, "tx");
+    checkId(instanceId);
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("orchestration name must not be blank");
+    }
+    store.start(
+        tx,
+        instanceId,
+        name,
+        options.version(),
+        Json.write(input),
+        options.ifExists() == StartOptions.IfExists.REPLACE_IF_ENDED);
+  }
+
+  /** {@link #start(Connection, String, String, Object, StartOptions)} with the default options. */
+  public void start(Connection tx, String name, String instanceId, Object input) {
+    start(tx, name, instanceId, input, StartOptions.defaults());
   }
 
   /**

@@ -22,6 +22,11 @@ import java.util.UUID;
  * @param maxDispatchCount a work item dispatched more often than this without completing is
  *     poisoned: the activity or orchestration fails with an error saying so
  * @param shutdownTimeout how long {@code close()} waits for work in progress
+ * @param activityTimeout longest one activity attempt may run on this worker (default 10 minutes):
+ *     past it the worker interrupts the activity's thread, stops renewing its lease and records the
+ *     attempt as failed ({@code ActivityTimedOut}), so the orchestration's retry policy decides; a
+ *     result the thread returns later is dropped. A ceiling: a shorter per-call {@code
+ *     ActivityOptions.attemptTimeout} still applies (the orchestration's durable timer)
  */
 public record WorkerOptions(
     String workerId,
@@ -33,7 +38,8 @@ public record WorkerOptions(
     Duration lease,
     Duration pollInterval,
     int maxDispatchCount,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration activityTimeout) {
 
   public WorkerOptions {
     Objects.requireNonNull(workerId, "workerId");
@@ -50,6 +56,11 @@ public record WorkerOptions(
       throw new IllegalArgumentException("pollInterval must be at least 1ms, was " + pollInterval);
     }
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(activityTimeout, "activityTimeout");
+    if (activityTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "activityTimeout must be at least 1ms, was " + activityTimeout);
+    }
   }
 
   private static void positive(int v, String name) {
@@ -76,7 +87,8 @@ public record WorkerOptions(
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         10,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(10));
   }
 
   public WorkerOptions withWorkerId(String v) {
@@ -90,7 +102,8 @@ public record WorkerOptions(
         lease,
         pollInterval,
         maxDispatchCount,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
   }
 
   public WorkerOptions withMaxConcurrentActivities(int v) {
@@ -104,7 +117,8 @@ public record WorkerOptions(
         lease,
         pollInterval,
         maxDispatchCount,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
   }
 
   public WorkerOptions withActivityBatchSize(int v) {
@@ -118,7 +132,8 @@ public record WorkerOptions(
         lease,
         pollInterval,
         maxDispatchCount,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
   }
 
   public WorkerOptions withOrchestrationBatchSize(int v) {
@@ -132,7 +147,8 @@ public record WorkerOptions(
         lease,
         pollInterval,
         maxDispatchCount,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
   }
 
   public WorkerOptions withLease(Duration v) {
@@ -146,7 +162,8 @@ public record WorkerOptions(
         v,
         pollInterval,
         maxDispatchCount,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
   }
 
   public WorkerOptions withPollInterval(Duration v) {
@@ -160,7 +177,8 @@ public record WorkerOptions(
         lease,
         v,
         maxDispatchCount,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
   }
 
   public WorkerOptions withMaxDispatchCount(int v) {
@@ -174,7 +192,8 @@ public record WorkerOptions(
         lease,
         pollInterval,
         v,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
   }
 
   public WorkerOptions withShutdownTimeout(Duration v) {
@@ -188,7 +207,8 @@ public record WorkerOptions(
         lease,
         pollInterval,
         maxDispatchCount,
-        v);
+        v,
+        activityTimeout);
   }
 
   /** Sets both dispatcher counts. */
@@ -203,6 +223,22 @@ public record WorkerOptions(
         lease,
         pollInterval,
         maxDispatchCount,
-        shutdownTimeout);
+        shutdownTimeout,
+        activityTimeout);
+  }
+
+  public WorkerOptions withActivityTimeout(Duration v) {
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout,
+        v);
   }
 }

@@ -15,8 +15,10 @@ import dev.toygres.engine.store.internal.InstanceWriter;
 import dev.toygres.engine.store.internal.NewInstance;
 import dev.toygres.engine.store.internal.QueueMessage;
 import dev.toygres.engine.store.internal.Sql;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -60,6 +62,37 @@ public final class ManagementStore {
     NewInstance n = new NewInstance(instanceId, name, version, input, null, null);
     String existing =
         Sql.tx(ds, "starting " + n.instanceId(), c -> instances.create(c, n, replaceIfEnded));
+    refuseTaken(n, existing);
+  }
+
+  /**
+   * Like {@link #start} but on the caller's connection, inside the caller's transaction: nothing is
+   * committed or rolled back here.
+   */
+  public void start(
+      Connection tx,
+      String instanceId,
+      String name,
+      String version,
+      String input,
+      boolean replaceIfEnded) {
+    NewInstance n = new NewInstance(instanceId, name, version, input, null, null);
+    String existing;
+    try {
+      if (tx.getAutoCommit()) {
+        throw new IllegalArgumentException(
+            "starting "
+                + instanceId
+                + ": the connection must be in a transaction (auto-commit off)");
+      }
+      existing = instances.create(tx, n, replaceIfEnded);
+    } catch (SQLException e) {
+      throw Sql.translate("starting " + instanceId, e);
+    }
+    refuseTaken(n, existing);
+  }
+
+  private static void refuseTaken(NewInstance n, String existing) {
     if (existing != null) {
       throw new OrchestrationAlreadyExistsException(
           n.instanceId(),

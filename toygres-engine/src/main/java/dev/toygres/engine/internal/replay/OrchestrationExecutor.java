@@ -100,6 +100,7 @@ public final class OrchestrationExecutor {
         continueVersion,
         carryOver,
         ctx.customStatus(),
-        ctx.customStatusSet());
+        ctx.customStatusSet(),
+        ctx.activityTimeouts());
   }
 }

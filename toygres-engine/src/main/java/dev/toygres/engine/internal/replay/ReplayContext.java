@@ -14,7 +14,9 @@ import dev.toygres.engine.orchestration.TaskTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -29,6 +31,7 @@ final class ReplayContext implements OrchestrationContext {
   private final HistoryCursor cursor;
   private final Logger logger;
   private int nextTaskId;
+  private final Map<Integer, Duration> activityTimeouts = new HashMap<>();
   private int uuidCounter;
   private boolean sealed;
   private String customStatus;
@@ -121,8 +124,13 @@ final class ReplayContext implements OrchestrationContext {
         this,
         cursor,
         description,
-        () ->
-            schedule(new ActivityScheduled(nextTaskId++, activity, json), description, resultType),
+        () -> {
+          int id = nextTaskId++;
+          if (options.attemptTimeout() != null) {
+            activityTimeouts.put(id, options.attemptTimeout());
+          }
+          return schedule(new ActivityScheduled(id, activity, json), description, resultType);
+        },
         options.retry(),
         options.attemptTimeout());
   }
@@ -225,5 +233,13 @@ final class ReplayContext implements OrchestrationContext {
   @Override
   public Logger logger() {
     return logger;
+  }
+
+  /**
+   * The per-attempt timeouts of the activity calls scheduled so far, by task id (only calls that
+   * have one). Not history: the worker running the call reads it from the work item.
+   */
+  Map<Integer, Duration> activityTimeouts() {
+    return Map.copyOf(activityTimeouts);
   }
 }

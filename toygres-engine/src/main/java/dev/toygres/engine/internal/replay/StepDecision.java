@@ -4,12 +4,15 @@ import dev.toygres.engine.FailureDetails;
 import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
 import dev.toygres.engine.history.HistoryEvent.Scheduling;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one orchestration step decided: the events to append to history (this step's inputs, the new
  * scheduling events, and a terminal event if the execution ended), the new work, and how the
- * execution stands.
+ * execution stands. {@code activityTimeouts} holds the per-attempt timeouts of activity calls by
+ * task id; it is not history (the worker enforces them on the work items).
  */
 public record StepDecision(
     Outcome outcome,
@@ -21,7 +24,8 @@ public record StepDecision(
     String continueVersion,
     List<EventRaised> carryOver,
     String customStatus,
-    boolean customStatusSet) {
+    boolean customStatusSet,
+    Map<Integer, Duration> activityTimeouts) {
 
   /** How the execution stands after the step. */
   public enum Outcome {

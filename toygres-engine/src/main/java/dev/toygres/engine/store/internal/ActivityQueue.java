@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,6 +21,7 @@ final class ActivityQueue {
   private final String complete;
   private final String abandon;
   private final String renew;
+  private final String held;
   private final String nextVisible;
 
   ActivityQueue(String s) {
@@ -36,7 +39,8 @@ final class ActivityQueue {
         SET lock_token = ?, locked_until = now() + make_interval(secs => ?), locked_by = ?,
             dispatch_count = a.dispatch_count + 1
         FROM picked WHERE a.id = picked.id
-        RETURNING a.id, a.instance_id, a.execution_id, a.task_id, a.name, a.input, a.dispatch_count"""
+        RETURNING a.id, a.instance_id, a.execution_id, a.task_id, a.name, a.input, a.dispatch_count,
+          a.attempt_timeout_ms"""
             .formatted(s);
     complete =
         """
@@ -53,6 +57,7 @@ final class ActivityQueue {
         WHERE id = ? AND lock_token = ?"""
             .formatted(s);
     renew = Sql.renewSql(s, "activity_queue", "id");
+    held = "SELECT id, lock_token FROM %s.activity_queue WHERE lock_token = ANY(?)".formatted(s);
     nextVisible =
         "SELECT min(visible_at) FROM %s.activity_queue WHERE visible_at > now()".formatted(s);
   }
@@ -77,7 +82,8 @@ final class ActivityQueue {
                   rs.getInt(4),
                   rs.getString(5),
                   rs.getString(6),
-                  rs.getInt(7)));
+                  rs.getInt(7),
+                  rs.getObject(8) == null ? null : Duration.ofMillis(rs.getLong(8))));
         }
       }
     }
@@ -118,6 +124,23 @@ final class ActivityQueue {
 
   int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
     return Sql.renew(c, renew, tokens, lease);
+  }
+
+  /** The work items still leased under one of {@code tokens}, with their token. */
+  Map<Long, UUID> held(Connection c, Collection<UUID> tokens) throws SQLException {
+    Map<Long, UUID> out = new HashMap<>();
+    if (tokens.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(held)) {
+      ps.setArray(1, c.createArrayOf("uuid", tokens.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), rs.getObject(2, UUID.class));
+        }
+      }
+    }
+    return out;
   }
 
   Optional<Instant> nextVisibleAt(Connection c) throws SQLException {

@@ -1,8 +1,14 @@
 package dev.toygres.engine.store.internal;
 
+import java.time.Duration;
 import java.util.UUID;
 
-/** One activity call leased to a worker. */
+/**
+ * One activity call leased to a worker.
+ *
+ * @param attemptTimeout the call's per-attempt timeout ({@code ActivityOptions.attemptTimeout}), or
+ *     null if it has none
+ */
 public record ActivityWorkItem(
     long id,
     UUID lockToken,
@@ -11,4 +17,5 @@ public record ActivityWorkItem(
     int taskId,
     String name,
     String input,
-    int dispatchCount) {}
+    int dispatchCount,
+    Duration attemptTimeout) {}

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Leases orchestration instances that have messages, one step at a time. */
@@ -26,6 +28,7 @@ final class OrchestrationQueue {
   private final String readHistory;
   private final String abandon;
   private final String renew;
+  private final String held;
   private final String nextVisible;
   private final String discard;
 
@@ -80,6 +83,7 @@ final class OrchestrationQueue {
         WHERE instance_id = ? AND lock_token = ?"""
             .formatted(s);
     renew = Sql.renewSql(s, "instances", "instance_id");
+    held = "SELECT DISTINCT lock_token FROM %s.instances WHERE lock_token = ANY(?)".formatted(s);
     nextVisible =
         "SELECT min(visible_at) FROM %s.orchestrator_queue WHERE visible_at > now()".formatted(s);
   }
@@ -206,6 +210,23 @@ final class OrchestrationQueue {
 
   int renew(Connection c, Collection<UUID> tokens, Duration lease) throws SQLException {
     return Sql.renew(c, renew, tokens, lease);
+  }
+
+  /** Which of {@code tokens} some instance is still leased under. */
+  Set<UUID> held(Connection c, Collection<UUID> tokens) throws SQLException {
+    Set<UUID> out = new HashSet<>();
+    if (tokens.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(held)) {
+      ps.setArray(1, c.createArrayOf("uuid", tokens.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getObject(1, UUID.class));
+        }
+      }
+    }
+    return out;
   }
 
   Optional<Instant> nextVisibleAt(Connection c) throws SQLException {

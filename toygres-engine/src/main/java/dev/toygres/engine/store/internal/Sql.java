@@ -8,10 +8,12 @@ import dev.toygres.engine.FailureDetails;
 import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.internal.Json;
 import dev.toygres.engine.store.StoreException;
+import dev.toygres.engine.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,9 +88,49 @@ public final class Sql {
     }
   }
 
+  /**
+   * The store's error for a failed {@code what}: a {@link StoreUnavailableException} when the
+   * database could not be reached or did not answer in time (connection errors, SQLState class 08,
+   * 57P01-57P03, 53300, a statement or lock timeout 57014/55P03, no pooled connection in time),
+   * else a {@link StoreException}. The driver's messages name hosts and users, never passwords.
+   */
   public static StoreException translate(String what, SQLException e) {
-    return new StoreException(
-        what + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+    String state = e.getSQLState();
+    if (unavailable(e)) {
+      return new StoreUnavailableException(
+          what
+              + " failed: the database is unreachable or too slow ("
+              + e.getMessage()
+              + ", SQLState "
+              + state
+              + ")",
+          e);
+    }
+    return new StoreException(what + " failed: " + e.getMessage() + " (SQLState " + state + ")", e);
+  }
+
+  /** Whether {@code e} says the database is gone, overloaded or slow rather than refusing. */
+  public static boolean unavailable(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      if (x instanceof SQLTransientConnectionException || unavailableState(x.getSQLState())) {
+        return true;
+      }
+      if (x.getCause() instanceof SQLException cause && cause != x && unavailable(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean unavailableState(String state) {
+    if (state == null) {
+      return false;
+    }
+    return state.startsWith("08")
+        || switch (state) {
+          case "57P01", "57P02", "57P03", "53300", "57014", "55P03" -> true;
+          default -> false;
+        };
   }
 
   public static String eventJson(HistoryEvent e) {

@@ -4,7 +4,9 @@ import dev.toygres.engine.FailureDetails;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -35,7 +37,46 @@ public record StepCommit(
     NextExecution next,
     List<ActivityScheduled> activities,
     List<OutboundMessage> messages,
-    List<NewInstance> newInstances) {
+    List<NewInstance> newInstances,
+    Map<Integer, Duration> activityTimeouts) {
+
+  /** A step whose activity calls have no per-attempt timeout. */
+  public StepCommit(
+      String instanceId,
+      UUID lockToken,
+      int executionId,
+      int firstSeq,
+      List<HistoryEvent> appended,
+      List<Long> consumed,
+      OrchestrationStatus status,
+      String version,
+      String output,
+      FailureDetails failure,
+      String customStatus,
+      boolean customStatusSet,
+      NextExecution next,
+      List<ActivityScheduled> activities,
+      List<OutboundMessage> messages,
+      List<NewInstance> newInstances) {
+    this(
+        instanceId,
+        lockToken,
+        executionId,
+        firstSeq,
+        appended,
+        consumed,
+        status,
+        version,
+        output,
+        failure,
+        customStatus,
+        customStatusSet,
+        next,
+        activities,
+        messages,
+        newInstances,
+        Map.of());
+  }
 
   public StepCommit {
     Objects.requireNonNull(instanceId, "instanceId");
@@ -46,6 +87,7 @@ public record StepCommit(
     activities = List.copyOf(activities);
     messages = List.copyOf(messages);
     newInstances = List.copyOf(newInstances);
+    activityTimeouts = activityTimeouts == null ? Map.of() : Map.copyOf(activityTimeouts);
     if (executionId < 1 || firstSeq < 0) {
       throw new IllegalArgumentException(
           "step of '" + instanceId + "': execution " + executionId + ", first seq " + firstSeq);
@@ -114,6 +156,7 @@ public record StepCommit(
     private List<ActivityScheduled> activities = List.of();
     private List<OutboundMessage> messages = List.of();
     private List<NewInstance> newInstances = List.of();
+    private Map<Integer, Duration> activityTimeouts = Map.of();
 
     private Builder(String instanceId, UUID lockToken, int executionId, int firstSeq) {
       this.instanceId = instanceId;
@@ -150,6 +193,12 @@ public record StepCommit(
     /** The activity calls to queue. */
     public Builder activities(List<ActivityScheduled> calls) {
       this.activities = calls;
+      return this;
+    }
+
+    /** The per-attempt timeouts of some of the activity calls, by task id. */
+    public Builder activityTimeouts(Map<Integer, Duration> timeouts) {
+      this.activityTimeouts = timeouts;
       return this;
     }
 
@@ -208,7 +257,8 @@ public record StepCommit(
           next,
           activities,
           messages,
-          newInstances);
+          newInstances,
+          activityTimeouts);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,8 +44,9 @@ final class StepWriter {
             .formatted(s);
     insertActivity =
         """
-        INSERT INTO %s.activity_queue (instance_id, execution_id, task_id, name, input)
-        VALUES (?, ?, ?, ?, ?)"""
+        INSERT INTO %s.activity_queue
+          (instance_id, execution_id, task_id, name, input, attempt_timeout_ms)
+        VALUES (?, ?, ?, ?, ?, ?)"""
             .formatted(s);
     insertMessage =
         """
@@ -168,6 +170,8 @@ final class StepWriter {
         ps.setInt(3, a.taskId());
         ps.setString(4, a.name());
         ps.setString(5, a.input());
+        Duration timeout = step.activityTimeouts().get(a.taskId());
+        ps.setObject(6, timeout == null ? null : timeout.toMillis(), java.sql.Types.BIGINT);
         ps.addBatch();
       }
       ps.executeBatch();

@@ -120,15 +120,22 @@ public final class WorkQueues {
         });
   }
 
-  /** Extends the leases held under the given tokens. */
-  public void renewLeases(
+  /**
+   * Extends the leases held under the given tokens, and returns which of them are still held: a
+   * token or activity item missing from the answer was taken over by another worker after its lease
+   * expired (this process was paused or cut off), or its work ended meanwhile.
+   */
+  public HeldLeases renewLeases(
       Collection<UUID> orchestrationTokens, Collection<UUID> activityTokens, Duration lease) {
-    Sql.leaseTx(
+    return Sql.leaseTx(
         ds,
         "renewing leases",
-        c ->
-            orchestrations.renew(c, orchestrationTokens, lease)
-                + activities.renew(c, activityTokens, lease));
+        c -> {
+          orchestrations.renew(c, orchestrationTokens, lease);
+          activities.renew(c, activityTokens, lease);
+          return new HeldLeases(
+              orchestrations.held(c, orchestrationTokens), activities.held(c, activityTokens));
+        });
   }
 
   /** When the earliest future orchestration message (a timer, usually) becomes visible. */

@@ -1,5 +1,6 @@
 package dev.toygres.engine.worker.internal;
 
+import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.internal.ActivityWorkItem;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
@@ -7,8 +8,9 @@ import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ public final class ActivityDispatcher implements AutoCloseable {
   private final CompletionWriter writer;
   private final Semaphore slots;
   private final ExecutorService executor;
+  private final ActivityAttempts attempts;
   private final Thread[] pollers;
   private final Heartbeat[] heartbeats;
   private volatile boolean running = true;
@@ -47,9 +50,15 @@ public final class ActivityDispatcher implements AutoCloseable {
     this.writer = new CompletionWriter(queues, leases, onOutcomesWritten, options.workerId());
     this.slots = new Semaphore(options.maxConcurrentActivities());
     AtomicInteger n = new AtomicInteger();
+    // Not a fixed pool: a timed-out activity that ignores its interrupt keeps its thread while its
+    // slot is reused, and a fixed pool would then queue new attempts behind it, leased but unrun.
     this.executor =
-        Executors.newFixedThreadPool(
-            options.maxConcurrentActivities(),
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
             r -> {
               Thread t =
                   new Thread(
@@ -57,6 +66,7 @@ public final class ActivityDispatcher implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.attempts = new ActivityAttempts(options, leases, writer, slots::release);
     this.pollers = new Thread[options.activityDispatchers()];
     this.heartbeats = new Heartbeat[pollers.length];
     for (int i = 0; i < pollers.length; i++) {
@@ -77,25 +87,33 @@ public final class ActivityDispatcher implements AutoCloseable {
   }
 
   private void poll(Heartbeat heartbeat) {
+    String allBusy = "all " + options.maxConcurrentActivities() + " activity slots busy";
     while (running) {
       int permits = 0;
       try {
-        heartbeat.doing("waiting for a free activity slot");
-        slots.acquire();
+        // Timed, so that a worker whose slots are all busy still beats (it is not stuck), and says
+        // so in its state until a slot frees.
+        if (!slots.tryAcquire(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+          heartbeat.beat(allBusy);
+          continue;
+        }
+        permits = 1;
         heartbeat.doing("polling");
-        permits = 1 + drainUpTo(options.activityBatchSize() - 1);
+        permits += drainUpTo(options.activityBatchSize() - 1);
         long seen = signal.generation();
+        long fetchedAt = System.nanoTime();
         List<ActivityWorkItem> items =
             running
                 ? queues.fetchActivityWorkItems(options.workerId(), permits, options.lease())
                 : List.of();
         for (ActivityWorkItem item : items) {
-          leases.holdActivity(item.lockToken());
+          leases.holdActivity(item.lockToken(), fetchedAt);
         }
         slots.release(permits - items.size());
         permits = 0;
         for (ActivityWorkItem item : items) {
-          executor.execute(() -> execute(item));
+          RunningActivity run = attempts.add(item);
+          executor.execute(() -> execute(run));
         }
         if (items.isEmpty() && running) {
           heartbeat.beat("idle");
@@ -106,8 +124,8 @@ public final class ActivityDispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        LOG.warn("activity dispatcher: {}", e.getMessage());
+      } catch (Throwable e) {
+        LOG.warn("activity dispatcher: {}", e.toString());
         heartbeat.failed(e);
         sleepQuietly(500);
       } finally {
@@ -124,19 +142,56 @@ public final class ActivityDispatcher implements AutoCloseable {
     return got;
   }
 
-  private void execute(ActivityWorkItem item) {
+  private void execute(RunningActivity run) {
+    ActivityWorkItem item = run.item;
     try {
-      if (!running) {
-        queues.abandonActivity(item, Duration.ZERO);
-        leases.releaseActivity(item.lockToken());
+      if (!running || !leases.activityLeaseValid(item.lockToken())) {
+        if (running) {
+          LOG.warn(
+              "activity work item {} of '{}' is not run: its lease ran out before it could start "
+                  + "(was this process paused?); giving it back",
+              item.id(),
+              item.instanceId());
+        }
+        if (run.settle()) {
+          giveBack(run);
+        }
         return;
       }
-      writer.submit(item, runner.run(item));
+      attempts.starting(run);
+      Completion outcome;
+      try {
+        outcome = runner.run(item);
+      } finally {
+        run.finished();
+      }
+      if (run.settle()) {
+        writer.submit(item, outcome);
+        attempts.release(run);
+      } else {
+        LOG.info(
+            "activity work item {} of '{}' returned after it timed out or lost its lease; its "
+                + "result is dropped",
+            item.id(),
+            item.instanceId());
+      }
+    } catch (Throwable e) {
+      LOG.warn("activity work item {} could not be handled: {}", item.id(), e.toString());
+      if (run.settle()) {
+        leases.releaseActivity(item.lockToken());
+        attempts.release(run);
+      }
+    }
+  }
+
+  private void giveBack(RunningActivity run) {
+    try {
+      queues.abandonActivity(run.item, Duration.ZERO);
     } catch (RuntimeException e) {
-      LOG.warn("activity work item {} could not be handled: {}", item.id(), e.getMessage());
-      leases.releaseActivity(item.lockToken());
+      LOG.warn("could not give back activity work item {}: {}", run.item.id(), e.getMessage());
     } finally {
-      slots.release();
+      leases.releaseActivity(run.item.lockToken());
+      attempts.release(run);
     }
   }
 
@@ -171,6 +226,7 @@ public final class ActivityDispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    attempts.close();
     writer.close();
   }
 }

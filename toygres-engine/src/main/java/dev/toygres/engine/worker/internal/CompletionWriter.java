@@ -61,6 +61,13 @@ final class CompletionWriter implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (Throwable e) {
+        LOG.warn(
+            "could not record {} activity outcomes; they run again after their lease: {}",
+            batch.size(),
+            e.toString());
+        heartbeat.failed(e);
+        pause();
       } finally {
         batch.forEach(o -> leases.releaseActivity(o.item().lockToken()));
         batch.clear();
@@ -84,6 +91,7 @@ final class CompletionWriter implements AutoCloseable {
         onWritten.run();
         return;
       } catch (RuntimeException e) {
+        heartbeat.failed(e);
         if (attempt >= 5 || !running) {
           LOG.warn(
               "could not record {} activity outcomes; they run again after their lease: {}",
@@ -93,6 +101,14 @@ final class CompletionWriter implements AutoCloseable {
         }
         Thread.sleep(200L * attempt);
       }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

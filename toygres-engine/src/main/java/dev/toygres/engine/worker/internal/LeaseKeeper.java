@@ -1,26 +1,35 @@
 package dev.toygres.engine.worker.internal;
 
+import dev.toygres.engine.store.internal.HeldLeases;
 import dev.toygres.engine.store.internal.WorkQueues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Renews the leases of work in progress every third of the lease, in one statement per queue. */
+/**
+ * Renews the leases of work in progress every third of the lease, in one statement per queue, and
+ * tells the activity dispatcher which leases it no longer holds (fencing after a pause). Also
+ * keeps, per activity token, until when its lease is surely held by the local monotonic clock.
+ */
 public final class LeaseKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
   private final WorkQueues queues;
   private final Duration lease;
   private final Map<UUID, Integer> orchestrations = new ConcurrentHashMap<>();
   private final Map<UUID, Integer> activities = new ConcurrentHashMap<>();
+  private final Map<UUID, Long> activityDeadlines = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private final Heartbeat heartbeat = new Heartbeat("lease-keeper");
+  private volatile BiConsumer<Set<UUID>, HeldLeases> onRenewed = (asked, held) -> {};
 
   public LeaseKeeper(WorkQueues queues, Duration lease, String workerId) {
     this.queues = queues;
@@ -36,6 +45,15 @@ public final class LeaseKeeper implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Called after each successful renewal with the activity tokens it renewed and what is still held
+   * (never concurrently). Only work under those tokens can be judged: work fetched meanwhile was
+   * not asked about.
+   */
+  public void onRenewed(BiConsumer<Set<UUID>, HeldLeases> listener) {
+    this.onRenewed = listener;
+  }
+
   public void holdOrchestration(UUID token) {
     orchestrations.merge(token, 1, Integer::sum);
   }
@@ -44,12 +62,34 @@ public final class LeaseKeeper implements AutoCloseable {
     orchestrations.computeIfPresent(token, (k, n) -> n <= 1 ? null : n - 1);
   }
 
-  public void holdActivity(UUID token) {
+  /**
+   * Holds an activity token whose items were leased by a fetch sent at {@code fetchedAtNanos}
+   * ({@link System#nanoTime()}): their lease surely lasts until then plus the lease.
+   */
+  public void holdActivity(UUID token, long fetchedAtNanos) {
+    activityDeadlines.merge(token, fetchedAtNanos + lease.toNanos(), Math::max);
     activities.merge(token, 1, Integer::sum);
   }
 
   public void releaseActivity(UUID token) {
-    activities.computeIfPresent(token, (k, n) -> n <= 1 ? null : n - 1);
+    activities.computeIfPresent(
+        token,
+        (k, n) -> {
+          if (n <= 1) {
+            activityDeadlines.remove(k);
+            return null;
+          }
+          return n - 1;
+        });
+  }
+
+  /**
+   * Whether the lease under {@code token} is surely still held by the local monotonic clock: false
+   * once the lease has run out since the fetch or the last renewal (e.g. the JVM was paused).
+   */
+  public boolean activityLeaseValid(UUID token) {
+    Long deadline = activityDeadlines.get(token);
+    return deadline != null && System.nanoTime() - deadline < 0;
   }
 
   public Heartbeat heartbeat() {
@@ -57,17 +97,23 @@ public final class LeaseKeeper implements AutoCloseable {
   }
 
   private void renew() {
-    if (orchestrations.isEmpty() && activities.isEmpty()) {
-      heartbeat.beat("idle");
-      return;
-    }
+    // A task of a ScheduledExecutorService that throws is never run again: nothing may escape.
     try {
+      if (orchestrations.isEmpty() && activities.isEmpty()) {
+        heartbeat.beat("idle");
+        return;
+      }
       heartbeat.doing("renewing");
-      queues.renewLeases(
-          List.copyOf(orchestrations.keySet()), List.copyOf(activities.keySet()), lease);
+      long sent = System.nanoTime();
+      Set<UUID> asked = Set.copyOf(activities.keySet());
+      HeldLeases held = queues.renewLeases(List.copyOf(orchestrations.keySet()), asked, lease);
+      for (UUID token : held.activityTokens()) {
+        activityDeadlines.computeIfPresent(token, (k, d) -> Math.max(d, sent + lease.toNanos()));
+      }
+      onRenewed.accept(asked, held);
       heartbeat.beat("waiting");
-    } catch (RuntimeException e) {
-      LOG.warn("could not renew leases: {}", e.getMessage());
+    } catch (Throwable e) {
+      LOG.warn("could not renew leases: {}", e.toString());
       heartbeat.failed(e);
     }
   }

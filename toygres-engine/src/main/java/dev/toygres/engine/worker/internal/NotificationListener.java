@@ -1,7 +1,6 @@
 package dev.toygres.engine.worker.internal;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -21,6 +20,7 @@ public final class NotificationListener implements AutoCloseable {
   private final WorkSignal orchestrations;
   private final WorkSignal activities;
   private final Thread thread;
+  private static final long CHECK_EVERY_NANOS = 5_000_000_000L;
   private final Heartbeat heartbeat = new Heartbeat("notification-listener");
   private volatile boolean running = true;
 
@@ -55,8 +55,18 @@ public final class NotificationListener implements AutoCloseable {
         PGConnection pg = c.unwrap(PGConnection.class);
         orchestrations.signal();
         activities.signal();
+        long checked = System.nanoTime();
         while (running) {
           heartbeat.beat("listening");
+          if (System.nanoTime() - checked > CHECK_EVERY_NANOS) {
+            // getNotifications only reads what arrived: a connection cut off silently (a
+            // partition, a database paused) is only noticed by a round trip, which the socket
+            // timeout bounds.
+            try (Statement s = c.createStatement()) {
+              s.execute("SELECT 1");
+            }
+            checked = System.nanoTime();
+          }
           PGNotification[] ns = pg.getNotifications(500);
           if (ns == null) {
             continue;
@@ -69,9 +79,9 @@ public final class NotificationListener implements AutoCloseable {
             }
           }
         }
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) {
         if (running) {
-          LOG.warn("notification connection failed, polling until it is back: {}", e.getMessage());
+          LOG.warn("notification connection failed, polling until it is back: {}", e.toString());
           heartbeat.failed(e);
           sleep(1000);
         }

@@ -68,8 +68,9 @@ public final class OrchestrationDispatcher implements Runnable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        LOG.warn("orchestration dispatcher: {}", e.getMessage());
+      } catch (Throwable e) {
+        // Anything, an Error too: a dead dispatcher thread would leave the worker half alive.
+        LOG.warn("orchestration dispatcher: {}", e.toString());
         heartbeat.failed(e);
         pause();
       }

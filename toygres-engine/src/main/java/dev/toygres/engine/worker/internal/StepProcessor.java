@@ -111,6 +111,7 @@ public final class StepProcessor {
     }
     c.appending(d.appended())
         .activities(out.activities)
+        .activityTimeouts(d.activityTimeouts())
         .messages(out.messages)
         .newInstances(out.instances);
     if (d.customStatusSet()) {
