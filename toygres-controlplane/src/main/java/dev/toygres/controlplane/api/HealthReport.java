@@ -29,6 +29,11 @@ public record HealthReport(
   public static final String DATABASE = "metadata_database";
 
   /**
+   * The component that reports the embedded metadata PostgreSQL's watchdog (absent if external).
+   */
+  public static final String EMBEDDED_DATABASE = "embedded_postgres";
+
+  /**
    * One watched part of the server.
    *
    * @param name e.g. {@code metadata_database}, {@code orchestration-dispatcher-0}

@@ -169,6 +169,16 @@ final class ServerCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE}).")
   Duration livenessThreshold;
 
+  @Option(
+      names = "--activity-timeout",
+      defaultValue = "${env:TOYGRES_ACTIVITY_TIMEOUT:-10m}",
+      converter = DurationConverter.class,
+      description =
+          "Longest one attempt of an activity (a health check, a provisioning step) may run before"
+              + " the worker abandons it and its retry policy tries again (default"
+              + " ${DEFAULT-VALUE}).")
+  Duration activityTimeout;
+
   @Spec CommandSpec spec;
 
   /**
@@ -229,6 +239,7 @@ final class ServerCommand implements Callable<Integer> {
         auditRetention,
         ServerConfig.databaseTimeouts(
             dbConnectTimeout, dbSocketTimeout, dbStatementTimeout, dbLockTimeout),
-        livenessThreshold);
+        livenessThreshold,
+        activityTimeout);
   }
 }

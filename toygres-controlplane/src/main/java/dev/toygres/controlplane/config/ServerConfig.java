@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param livenessThreshold how long a worker loop may go without progress before {@code GET
  *     /health/live} answers 503; longer than the worst single round (connect + socket timeouts and
  *     a poll interval)
+ * @param activityTimeout how long one attempt of an activity (a health check, a provisioning step)
+ *     may run before the worker abandons it, stops renewing its lease and lets its retry policy try
+ *     again
  */
 public record ServerConfig(
     Path dataDir,
@@ -41,13 +44,17 @@ public record ServerConfig(
     String instanceUser,
     Duration auditRetention,
     DatabaseTimeouts databaseTimeouts,
-    Duration livenessThreshold) {
+    Duration livenessThreshold,
+    Duration activityTimeout) {
 
   /** The OS user instance servers run as when the control plane runs as root. */
   public static final String DEFAULT_INSTANCE_USER = "toygres-pg";
 
   /** The default {@code --liveness-threshold}. */
   public static final Duration DEFAULT_LIVENESS_THRESHOLD = Duration.ofSeconds(60);
+
+  /** The default {@code --activity-timeout}. */
+  public static final Duration DEFAULT_ACTIVITY_TIMEOUT = Duration.ofMinutes(10);
 
   /** The worker's idle wait between polls (the engine's default poll interval). */
   private static final Duration POLL = Duration.ofSeconds(1);
@@ -65,6 +72,7 @@ public record ServerConfig(
     positive(workerLease, "--worker-lease");
     positive(auditRetention, "--audit-retention");
     positive(livenessThreshold, "--liveness-threshold");
+    positive(activityTimeout, "--activity-timeout");
     Objects.requireNonNull(databaseTimeouts, "databaseTimeouts");
     Duration worstRound = databaseTimeouts.connect().plus(databaseTimeouts.socket()).plus(POLL);
     if (livenessThreshold.compareTo(worstRound) <= 0) {
@@ -93,46 +101,6 @@ public record ServerConfig(
               + "-"
               + portRangeEnd);
     }
-  }
-
-  /**
-   * The configuration of the releases before the database timeouts and the liveness threshold
-   * existed: both at their defaults.
-   */
-  public ServerConfig(
-      Path dataDir,
-      int port,
-      String databaseUrl,
-      Duration healthInterval,
-      Duration staleAfter,
-      Duration supervisorInterval,
-      boolean autoRepair,
-      int failureThreshold,
-      Duration healthRetention,
-      Duration probeTimeout,
-      int portRangeStart,
-      int portRangeEnd,
-      Duration workerLease,
-      String instanceUser,
-      Duration auditRetention) {
-    this(
-        dataDir,
-        port,
-        databaseUrl,
-        healthInterval,
-        staleAfter,
-        supervisorInterval,
-        autoRepair,
-        failureThreshold,
-        healthRetention,
-        probeTimeout,
-        portRangeStart,
-        portRangeEnd,
-        workerLease,
-        instanceUser,
-        auditRetention,
-        DatabaseTimeouts.defaults(),
-        DEFAULT_LIVENESS_THRESHOLD);
   }
 
   /**
@@ -185,6 +153,7 @@ public record ServerConfig(
         DEFAULT_INSTANCE_USER,
         Duration.ofDays(90),
         DatabaseTimeouts.defaults(),
-        DEFAULT_LIVENESS_THRESHOLD);
+        DEFAULT_LIVENESS_THRESHOLD,
+        DEFAULT_ACTIVITY_TIMEOUT);
   }
 }

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.server;
 
 import dev.toygres.controlplane.api.HealthReport;
 import dev.toygres.controlplane.api.HealthReport.Component;
+import dev.toygres.engine.DatabaseHealth;
 import dev.toygres.engine.worker.LoopHealth;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -38,6 +39,7 @@ final class HealthMonitor implements AutoCloseable {
 
   private final Probe probe;
   private final Supplier<List<LoopHealth>> loops;
+  private final Supplier<DatabaseHealth> embedded;
   private final Duration livenessThreshold;
   private final Thread thread;
   private volatile Instant probeStartedAt;
@@ -48,8 +50,21 @@ final class HealthMonitor implements AutoCloseable {
   private volatile boolean stopping;
 
   HealthMonitor(Probe probe, Supplier<List<LoopHealth>> loops, Duration livenessThreshold) {
+    this(probe, loops, DatabaseHealth::external, livenessThreshold);
+  }
+
+  /**
+   * As above, also reporting the watchdog of an embedded metadata database ({@code embedded} is
+   * asked on every report and must not block).
+   */
+  HealthMonitor(
+      Probe probe,
+      Supplier<List<LoopHealth>> loops,
+      Supplier<DatabaseHealth> embedded,
+      Duration livenessThreshold) {
     this.probe = probe;
     this.loops = loops;
+    this.embedded = embedded;
     this.livenessThreshold = livenessThreshold;
     probeOnce();
     this.thread = new Thread(this::run, "toygres-health-monitor");
@@ -114,6 +129,10 @@ final class HealthMonitor implements AutoCloseable {
     List<Component> components = new ArrayList<>();
     Component db = database(now);
     components.add(db);
+    DatabaseHealth watchdog = embedded.get();
+    if (watchdog.embedded()) {
+      components.add(embeddedServer(watchdog, now));
+    }
     boolean live = true;
     for (LoopHealth l : loops.get()) {
       Duration age = Duration.between(l.lastProgress(), now);
@@ -161,6 +180,25 @@ final class HealthMonitor implements AutoCloseable {
       return new Component(HealthReport.DATABASE, "unreachable", false, last, age, lastError);
     }
     return new Component(HealthReport.DATABASE, "reachable", true, last, age, null);
+  }
+
+  private static Component embeddedServer(DatabaseHealth h, Instant now) {
+    String detail =
+        h.restarts() == 0
+            ? null
+            : "restarted "
+                + h.restarts()
+                + (h.restarts() == 1 ? " time" : " times")
+                + " by the watchdog, last at "
+                + h.lastRestart()
+                + (h.lastError() == null ? "" : "; last error: " + h.lastError());
+    return new Component(
+        HealthReport.EMBEDDED_DATABASE,
+        h.state() == DatabaseHealth.State.RUNNING ? "running" : "restarting",
+        h.state() == DatabaseHealth.State.RUNNING,
+        h.lastRestart(),
+        h.lastRestart() == null ? null : seconds(Duration.between(h.lastRestart(), now)),
+        detail);
   }
 
   private static double seconds(Duration d) {

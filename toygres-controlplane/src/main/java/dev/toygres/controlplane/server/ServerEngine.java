@@ -18,11 +18,12 @@ public final class ServerEngine {
 
   /**
    * The server's worker options: the engine's defaults (two dispatchers per queue), {@link
-   * #ACTIVITY_SLOTS} activity slots and the configured worker lease.
+   * #ACTIVITY_SLOTS} activity slots, the configured worker lease and activity timeout.
    */
   public static WorkerOptions workerOptions(ServerConfig cfg) {
     return WorkerOptions.defaults()
         .withMaxConcurrentActivities(ACTIVITY_SLOTS)
-        .withLease(cfg.workerLease());
+        .withLease(cfg.workerLease())
+        .withActivityTimeout(cfg.activityTimeout());
   }
 }

@@ -151,7 +151,10 @@ public final class ToygresServer implements AutoCloseable {
       new BootReconciliation(cms, dataPlane, engine.client()).run();
       m =
           new HealthMonitor(
-              new DatabaseProbe(engine.dataSource()), w::health, cfg.livenessThreshold());
+              new DatabaseProbe(engine.dataSource()),
+              w::health,
+              engine::databaseHealth,
+              cfg.livenessThreshold());
       HealthMonitor health0 = m;
       AccessUpgrades.startPending(cms, engine.client());
       FleetMetrics.bind(metrics, cms);

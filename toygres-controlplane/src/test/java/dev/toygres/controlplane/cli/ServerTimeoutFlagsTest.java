@@ -3,6 +3,7 @@ package dev.toygres.controlplane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.server.ServerEngine;
 import dev.toygres.engine.store.DatabaseTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The database timeout flags and the liveness threshold: their defaults are the engine's, and a bad
- * value or combination is refused before anything starts, with exit code 78 and one line naming the
- * flag.
+ * The database timeout flags, the liveness threshold and the activity timeout: their defaults are
+ * the engine's, and a bad value or combination is refused before anything starts, with exit code 78
+ * and one line naming the flag.
  */
 class ServerTimeoutFlagsTest {
   @TempDir Path dataDir;
@@ -41,6 +42,8 @@ class ServerTimeoutFlagsTest {
 
     assertThat(d.databaseTimeouts()).isEqualTo(DatabaseTimeouts.defaults());
     assertThat(d.livenessThreshold()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(d.activityTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(ServerEngine.workerOptions(d).activityTimeout()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test
@@ -50,6 +53,7 @@ class ServerTimeoutFlagsTest {
         server("--db-statement-timeout", "8x"),
         "Invalid value for option '--db-statement-timeout'");
     assertRefused(server("--liveness-threshold", "soon"), "Invalid value for option");
+    assertRefused(server("--activity-timeout", "0s"), "--activity-timeout must be a positive");
   }
 
   @Test

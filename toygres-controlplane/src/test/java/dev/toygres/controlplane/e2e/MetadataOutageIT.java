@@ -227,7 +227,8 @@ class MetadataOutageIT {
         ServerConfig.DEFAULT_INSTANCE_USER,
         Duration.ofDays(90),
         DatabaseTimeouts.defaults(),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60),
+        ServerConfig.DEFAULT_ACTIVITY_TIMEOUT);
   }
 
   /** GETs a health route, asserts it answered within 2 s (and with {@code status} if given). */

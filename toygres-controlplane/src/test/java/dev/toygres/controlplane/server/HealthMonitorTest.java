@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.toygres.controlplane.api.HealthReport;
+import dev.toygres.engine.DatabaseHealth;
 import dev.toygres.engine.worker.LoopHealth;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,6 +27,8 @@ class HealthMonitorTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicReference<List<LoopHealth>> loops =
       new AtomicReference<>(List.of(loop("orchestration-dispatcher-0", Instant.now())));
+  private final AtomicReference<DatabaseHealth> embedded =
+      new AtomicReference<>(DatabaseHealth.external());
   private HealthMonitor monitor;
 
   private static LoopHealth loop(String name, Instant progress) {
@@ -53,7 +56,7 @@ class HealthMonitorTest {
           @Override
           public void close() {}
         };
-    monitor = new HealthMonitor(probe, loops::get, THRESHOLD);
+    monitor = new HealthMonitor(probe, loops::get, embedded::get, THRESHOLD);
     monitor.serving();
     return monitor;
   }
@@ -76,6 +79,30 @@ class HealthMonitorTest {
     assertThat(r.components())
         .extracting(HealthReport.Component::name)
         .containsExactly("metadata_database", "orchestration-dispatcher-0");
+  }
+
+  @Test
+  void anEmbeddedDatabaseBeingRestartedByItsWatchdogIsAnUnhealthyComponentWithItsHistory() {
+    Instant killed = Instant.now().minusSeconds(3);
+    embedded.set(
+        new DatabaseHealth(
+            true, DatabaseHealth.State.RESTARTING, 1, killed, "postmaster 4242 is gone"));
+
+    HealthReport.Component c = start().report().components().get(1);
+
+    assertThat(c.name()).isEqualTo(HealthReport.EMBEDDED_DATABASE);
+    assertThat(c.state()).isEqualTo("restarting");
+    assertThat(c.healthy()).isFalse();
+    assertThat(c.detail())
+        .isEqualTo(
+            "restarted 1 time by the watchdog, last at "
+                + killed
+                + "; last error: postmaster 4242 is gone");
+
+    embedded.set(new DatabaseHealth(true, DatabaseHealth.State.RUNNING, 1, killed, null));
+    HealthReport.Component back = monitor.report().components().get(1);
+    assertThat(back.state()).isEqualTo("running");
+    assertThat(back.healthy()).isTrue();
   }
 
   @Test

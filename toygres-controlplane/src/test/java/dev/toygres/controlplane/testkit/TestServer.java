@@ -2,6 +2,7 @@ package dev.toygres.controlplane.testkit;
 
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.server.ToygresServer;
+import dev.toygres.engine.store.DatabaseTimeouts;
 import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -76,7 +77,10 @@ public final class TestServer implements AutoCloseable {
             firstPort + 99,
             Duration.ofSeconds(10),
             ServerConfig.DEFAULT_INSTANCE_USER,
-            Duration.ofDays(90));
+            Duration.ofDays(90),
+            DatabaseTimeouts.defaults(),
+            ServerConfig.DEFAULT_LIVENESS_THRESHOLD,
+            ServerConfig.DEFAULT_ACTIVITY_TIMEOUT);
     try {
       return new TestServer(
           dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
