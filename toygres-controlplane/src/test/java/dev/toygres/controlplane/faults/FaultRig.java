@@ -133,9 +133,28 @@ final class FaultRig implements AutoCloseable {
     pausedServers.remove(pid);
   }
 
+  /**
+   * Keeps the servers' log in {@code target/fault-logs/} (the test's directory is removed when the
+   * test JVM exits), for a failure to be read. Servers on one data directory share one log file.
+   */
+  private void keepLogs() throws IOException {
+    if (!servers.isEmpty()) {
+      Path logs = Files.createDirectories(Path.of("target", "fault-logs"));
+      Files.writeString(logs.resolve(root.getFileName() + "-servers.log"), servers.get(0).output());
+    }
+  }
+
   @Override
   public void close() {
     pausedServers.forEach(pid -> Signals.send(pid, "CONT"));
+    quietly(
+        () -> {
+          try {
+            keepLogs();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
     for (ServerProcess s : servers) {
       quietly(
           () -> {

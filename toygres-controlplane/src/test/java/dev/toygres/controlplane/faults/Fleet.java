@@ -95,8 +95,8 @@ final class Fleet {
     return recorded != null && runningActors(api, name).equals(List.of(recorded));
   }
 
-  /** One health check: who wrote it and when. */
-  record Check(String actorId, Instant at) {}
+  /** One health check: who wrote it, when, its status and how long its probe took (or null). */
+  record Check(String actorId, Instant at, String status, Double responseTimeMs) {}
 
   /** The instance's health checks after {@code after}, oldest first. */
   static List<Check> checksAfter(TestHttpClient api, String name, Instant after) {
@@ -106,7 +106,13 @@ final class Fleet {
     for (JsonNode c : r.body()) {
       Instant at = Instant.parse(c.get("checked_at").asText());
       if (at.isAfter(after)) {
-        out.add(new Check(c.path("actor_id").asText(null), at));
+        JsonNode took = c.get("response_time_ms");
+        out.add(
+            new Check(
+                c.path("actor_id").asText(null),
+                at,
+                c.get("status").asText(),
+                took == null || took.isNull() ? null : took.asDouble()));
       }
     }
     out.sort((a, b) -> a.at().compareTo(b.at()));
@@ -158,7 +164,13 @@ final class Fleet {
     Duration shortest = shortestGap(api, name, after);
     assertThat(shortest).as("checks of " + name + " since " + after).isNotNull();
     assertThat(shortest)
-        .as("shortest time between two checks of " + name + " since " + after)
+        .as(
+            "shortest time between two checks of "
+                + name
+                + " since "
+                + after
+                + "; the checks: "
+                + checksAfter(api, name, after))
         .isGreaterThanOrEqualTo(healthInterval.dividedBy(2));
   }
 

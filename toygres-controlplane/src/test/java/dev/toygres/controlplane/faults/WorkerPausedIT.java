@@ -21,6 +21,7 @@ class WorkerPausedIT {
   private static final Duration LEASE = Duration.ofSeconds(10);
   private static final Duration PAUSE = LEASE.multipliedBy(3);
   private static final Duration WATCH_AFTER_RESUME = LEASE.multipliedBy(2);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   private static final List<String> NAMES = List.of("lease-a", "lease-b");
 
   @Test
@@ -35,18 +36,30 @@ class WorkerPausedIT {
         "5s"
       };
       ServerProcess first = rig.startServer(flags);
-      ServerProcess second = rig.startServer(flags);
-      TestHttpClient api = second.api();
       Fleet.createHealthy(first.api(), NAMES);
       Map<Path, Long> postmasters = Fleet.instancePostmasters(rig.instancesDir());
       assertThat(postmasters).hasSize(NAMES.size());
       Map<Path, FileTime> files = Fleet.instanceFiles(rig.instancesDir());
       assertThat(files).hasSize(2 * NAMES.size());
 
-      Instant pausedAt = Instant.now();
-      long pausedNanos = System.nanoTime();
-      rig.pause(first);
-      // The second server keeps every instance checked once the first's lease runs out.
+      // Make sure the first server holds work when it stops: with the instance servers' postmasters
+      // stopped for longer than the health interval (shorter than the probe timeout), every
+      // actor's probe is in flight, blocked on its connection, in the only server there is.
+      postmasters.values().forEach(pid -> Signals.send(pid, "STOP"));
+      Instant pausedAt;
+      long pausedNanos;
+      try {
+        Thread.sleep(FaultRig.HEALTH_INTERVAL.multipliedBy(3).dividedBy(2).toMillis());
+        pausedAt = Instant.now();
+        pausedNanos = System.nanoTime();
+        rig.pause(first);
+      } finally {
+        postmasters.values().forEach(pid -> Signals.send(pid, "CONT"));
+      }
+      // The second server, sharing the database and the data directory, takes over once the
+      // first's lease runs out, and keeps every instance checked.
+      ServerProcess second = rig.startServer(flags);
+      TestHttpClient api = second.api();
       await()
           .atMost(PAUSE)
           .pollInterval(Duration.ofMillis(500))
@@ -66,6 +79,15 @@ class WorkerPausedIT {
       for (String n : NAMES) {
         assertThat(Fleet.hasExactlyOneActor(api, n)).as("one actor watches " + n).isTrue();
         Fleet.assertCheckedOnceAtATime(api, n, resumedAt, FaultRig.HEALTH_INTERVAL);
+        // A probe the first server held across its pause would end unhealthy (timed out) or
+        // report the pause as its response time: neither may be recorded.
+        assertThat(Fleet.checksAfter(api, n, resumedAt))
+            .as("checks of " + n + " since the first server resumed")
+            .allSatisfy(
+                c -> {
+                  assertThat(c.status()).isEqualTo("healthy");
+                  assertThat(c.responseTimeMs()).isLessThan((double) PROBE_TIMEOUT.toMillis());
+                });
       }
       assertThat(Fleet.allCheckedAfter(first.api(), NAMES, resumedAt))
           .as("the resumed server serves the same, current view")
