@@ -67,7 +67,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     Health next = seen.after(probed.status(), failureThreshold);
     HealthRecorder.Expected expected =
         new HealthRecorder.Expected(in.actorId(), ActorFence.WATCHED, seen);
-    if (recorder.record(r.id(), expected, next, probed)) {
+    if (recorder.record(r.id(), expected, next, probed, ctx.lease())) {
       return new Result(false, null, next.status().dbName(), next.consecutiveFailures());
     }
     InstanceRecord now = cms.findById(r.id()).orElse(null);

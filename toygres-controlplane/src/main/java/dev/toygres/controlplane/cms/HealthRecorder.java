@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.cms;
 
+import dev.toygres.engine.activity.LeaseFence;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,15 +55,20 @@ public final class HealthRecorder {
   /**
    * Records {@code probe} for the instance if its row holds what is {@code expected}: the new
    * health and {@code last_health_check = now()} (one conditional update), the health-check row,
-   * and a {@code health_changed} event when the status changes, in one transaction.
+   * and a {@code health_changed} event when the status changes, in one transaction, which first
+   * makes sure through {@code lease} that the calling worker still holds the check's activity call
+   * (a worker paused past its lease and resumed must not record a check another worker now owns).
    *
    * @return whether it was recorded; false when the row no longer holds what was expected (nothing
    *     is written)
+   * @throws dev.toygres.engine.activity.LeaseLostException if the lease is gone (nothing written)
    */
-  public boolean record(UUID instanceId, Expected expected, Health next, ProbeResult probe) {
+  public boolean record(
+      UUID instanceId, Expected expected, Health next, ProbeResult probe, LeaseFence lease) {
     return Db.tx(
         ds,
         c -> {
+          lease.ensureHeldIn(c, "recording the health check of instance " + instanceId);
           if (!update(c, instanceId, expected, next)) {
             return false;
           }

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.cms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toygres.engine.activity.LeaseFence;
 import dev.toygres.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -87,7 +88,12 @@ class HealthRecorderIT {
     Health next = seen.after(HealthStatus.HEALTHY, 2);
 
     boolean recorded =
-        recorder.record(id, new HealthRecorder.Expected("actor-a", WATCHED, seen), next, healthy());
+        recorder.record(
+            id,
+            new HealthRecorder.Expected("actor-a", WATCHED, seen),
+            next,
+            healthy(),
+            LeaseFence.UNCHECKED);
 
     assertThat(recorded).isTrue();
     assertThat(health(id)).isEqualTo(new Health(HealthStatus.HEALTHY, 0));
@@ -100,7 +106,8 @@ class HealthRecorderIT {
         id,
         new HealthRecorder.Expected("actor-a", WATCHED, again),
         again.after(HealthStatus.HEALTHY, 2),
-        healthy());
+        healthy(),
+        LeaseFence.UNCHECKED);
     assertThat(checks(id)).isEqualTo(2);
     assertThat(healthEvents(id)).as("no change, no event").isEqualTo(1);
   }
@@ -116,7 +123,8 @@ class HealthRecorderIT {
             id,
             new HealthRecorder.Expected("actor-old", WATCHED, seen),
             seen.after(HealthStatus.UNHEALTHY, 1),
-            FAILED);
+            FAILED,
+            LeaseFence.UNCHECKED);
 
     assertThat(recorded).isFalse();
     assertThat(health(id)).isEqualTo(seen);
@@ -134,7 +142,8 @@ class HealthRecorderIT {
                 off,
                 new HealthRecorder.Expected("actor-off", WATCHED, seen),
                 seen.after(HealthStatus.HEALTHY, 2),
-                healthy()))
+                healthy(),
+                LeaseFence.UNCHECKED))
         .isFalse();
 
     UUID deleting = running("rec-deleting", "actor-del");
@@ -145,7 +154,8 @@ class HealthRecorderIT {
                 deleting,
                 new HealthRecorder.Expected("actor-del", WATCHED, seenToo),
                 seenToo.after(HealthStatus.HEALTHY, 2),
-                healthy()))
+                healthy(),
+                LeaseFence.UNCHECKED))
         .isFalse();
     assertThat(checks(off) + checks(deleting)).isZero();
   }
@@ -158,14 +168,16 @@ class HealthRecorderIT {
         id,
         new HealthRecorder.Expected("actor-r", WATCHED, seen),
         seen.after(HealthStatus.UNHEALTHY, 1),
-        FAILED);
+        FAILED,
+        LeaseFence.UNCHECKED);
     // The actor still holds the health it read before that write.
     assertThat(
             recorder.record(
                 id,
                 new HealthRecorder.Expected("actor-r", WATCHED, seen),
                 seen.after(HealthStatus.HEALTHY, 1),
-                healthy()))
+                healthy(),
+                LeaseFence.UNCHECKED))
         .isFalse();
     assertThat(health(id)).isEqualTo(new Health(HealthStatus.UNHEALTHY, 1));
     assertThat(checks(id)).isEqualTo(1);
@@ -182,10 +194,16 @@ class HealthRecorderIT {
           busy,
           new HealthRecorder.Expected("actor-busy", WATCHED, h),
           h.after(i % 2 == 0 ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY, 9),
-          i % 2 == 0 ? healthy() : FAILED);
+          i % 2 == 0 ? healthy() : FAILED,
+          LeaseFence.UNCHECKED);
     }
     Health g = health(gone);
-    recorder.record(gone, new HealthRecorder.Expected("actor-gone", WATCHED, g), g, healthy());
+    recorder.record(
+        gone,
+        new HealthRecorder.Expected("actor-gone", WATCHED, g),
+        g,
+        healthy(),
+        LeaseFence.UNCHECKED);
     cms.transition(gone, EnumSet.of(InstanceState.RUNNING), InstanceState.DELETED, "test");
 
     Map<UUID, List<RecentCheck>> recent = recorder.recent(3);

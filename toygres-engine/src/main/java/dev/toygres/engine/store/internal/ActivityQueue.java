@@ -22,6 +22,7 @@ final class ActivityQueue {
   private final String abandon;
   private final String renew;
   private final String held;
+  private final String fence;
   private final String nextVisible;
 
   ActivityQueue(String s) {
@@ -58,6 +59,12 @@ final class ActivityQueue {
             .formatted(s);
     renew = Sql.renewSql(s, "activity_queue", "id");
     held = "SELECT id, lock_token FROM %s.activity_queue WHERE lock_token = ANY(?)".formatted(s);
+    // FOR SHARE: a takeover (FOR UPDATE SKIP LOCKED) passes the row by until the caller commits.
+    fence =
+        """
+        SELECT 1 FROM %s.activity_queue
+        WHERE id = ? AND lock_token = ? AND locked_until > now() FOR SHARE"""
+            .formatted(s);
     nextVisible =
         "SELECT min(visible_at) FROM %s.activity_queue WHERE visible_at > now()".formatted(s);
   }
@@ -119,6 +126,16 @@ final class ActivityQueue {
       ps.setLong(2, item.id());
       ps.setObject(3, item.lockToken());
       ps.executeUpdate();
+    }
+  }
+
+  boolean holds(Connection c, long id, UUID token) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(fence)) {
+      ps.setLong(1, id);
+      ps.setObject(2, token);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.toygres.engine.store.internal;
 
+import dev.toygres.engine.activity.LeaseFence;
 import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.PostgresStore;
 import java.time.Duration;
@@ -110,6 +111,15 @@ public final class WorkQueues {
   }
 
   /** Gives an activity call back unrun; it is visible again after {@code delay}. */
+  /**
+   * The fence of a leased activity call: true in a caller's transaction while this worker still
+   * holds {@code item}'s lease, which it then keeps from being taken over until that transaction
+   * ends.
+   */
+  public LeaseFence fenceOf(ActivityWorkItem item) {
+    return tx -> activities.holds(tx, item.id(), item.lockToken());
+  }
+
   public void abandonActivity(ActivityWorkItem item, Duration delay) {
     Sql.auto(
         ds,

@@ -46,7 +46,7 @@ public final class ActivityDispatcher implements AutoCloseable {
     this.signal = signal;
     this.leases = leases;
     this.options = options;
-    this.runner = new ActivityRunner(registry, options.maxDispatchCount());
+    this.runner = new ActivityRunner(registry, options.maxDispatchCount(), queues::fenceOf);
     this.writer = new CompletionWriter(queues, leases, onOutcomesWritten, options.workerId());
     this.slots = new Semaphore(options.maxConcurrentActivities());
     AtomicInteger n = new AtomicInteger();

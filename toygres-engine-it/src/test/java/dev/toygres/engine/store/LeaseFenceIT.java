@@ -1,0 +1,92 @@
+package dev.toygres.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.toygres.engine.activity.LeaseFence;
+import dev.toygres.engine.activity.LeaseLostException;
+import dev.toygres.engine.store.internal.ActivityWorkItem;
+import dev.toygres.engine.store.internal.WorkQueues;
+import dev.toygres.engine.worker.Registry;
+import dev.toygres.testkit.EngineExtension;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An activity's lease fence holds, inside the activity's own transaction, for the worker that holds
+ * the call and for no other; while it holds, the call cannot be taken over.
+ */
+class LeaseFenceIT {
+  @RegisterExtension final EngineExtension f = EngineExtension.perMethod().withPoolSize(8);
+  private WorkQueues store;
+  private Registry registry;
+
+  @BeforeEach
+  void setUp() {
+    store = WorkQueues.of(f.store());
+    registry =
+        Registry.builder()
+            .activity("echo", String.class, (ctx, in) -> in)
+            .orchestration(
+                "one",
+                String.class,
+                (ctx, in) -> ctx.callActivity("echo", in, String.class).await())
+            .build();
+    f.client().start("one", "i", "x");
+    StoreKit.runNextStep(store, registry);
+  }
+
+  private boolean holds(LeaseFence fence) throws Exception {
+    try (Connection c = f.store().dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        return fence.holdsIn(c);
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  @Test
+  void fenceHoldsForTheHolderUntilItsLeaseIsTakenOverThenOnlyForTheNewHolder() throws Exception {
+    ActivityWorkItem first = StoreKit.awaitActivity(store, "paused", Duration.ofMillis(500));
+    assertThat(holds(store.fenceOf(first))).isTrue();
+
+    StoreKit.sleep(700);
+    assertThat(holds(store.fenceOf(first))).as("lease ran out").isFalse();
+    ActivityWorkItem second = StoreKit.awaitActivity(store, "other", StoreKit.LONG_LEASE);
+
+    assertThat(second.id()).isEqualTo(first.id());
+    assertThat(holds(store.fenceOf(first))).as("taken over").isFalse();
+    assertThat(holds(store.fenceOf(second))).isTrue();
+    try (Connection c = f.store().dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      assertThatThrownBy(() -> store.fenceOf(first).ensureHeldIn(c, "recording x"))
+          .isInstanceOf(LeaseLostException.class)
+          .hasMessageStartingWith("recording x: this worker no longer holds the activity call");
+      c.rollback();
+    }
+  }
+
+  @Test
+  void whileTheHoldersTransactionIsOpenItsExpiredCallIsNotTakenOver() throws Exception {
+    ActivityWorkItem first = StoreKit.awaitActivity(store, "holder", Duration.ofSeconds(1));
+    try (Connection c = f.store().dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      assertThat(store.fenceOf(first).holdsIn(c)).isTrue();
+      StoreKit.sleep(1300);
+
+      List<ActivityWorkItem> taken = store.fetchActivityWorkItems("other", 10, StoreKit.LONG_LEASE);
+
+      assertThat(taken).as("locked by the holder's open transaction").isEmpty();
+      c.commit();
+    }
+    assertThat(store.fetchActivityWorkItems("other", 10, StoreKit.LONG_LEASE))
+        .extracting(ActivityWorkItem::id)
+        .containsExactly(first.id());
+  }
+}

@@ -1,0 +1,38 @@
+package dev.toygres.engine.activity;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Proof, inside a transaction of the caller, that this worker still holds the lease on the activity
+ * call it runs. A worker that was paused (SIGSTOP, a long GC, a frozen VM) past its lease may wake
+ * up while another worker runs the same call again; an activity whose effect is a database write
+ * makes that write conditional on {@link #holdsIn}, in the same transaction, so only the current
+ * holder's write commits (docs/engine.md#faults-and-timeouts).
+ *
+ * <p>The store's schema must live in the database {@code tx} is connected to.
+ */
+@FunctionalInterface
+public interface LeaseFence {
+  /** A fence that always holds: for activities run outside a worker (tests, tools). */
+  LeaseFence UNCHECKED = tx -> true;
+
+  /**
+   * Whether this worker still holds the call's lease (its work item exists, carries this worker's
+   * lock token, and the lease has not run out by the database's clock). When it does, the work item
+   * is locked against takeover until {@code tx} ends, so a write committed in {@code tx} after a
+   * {@code true} is the holder's. Write nothing in {@code tx} after a {@code false}.
+   */
+  boolean holdsIn(Connection tx) throws SQLException;
+
+  /**
+   * {@link #holdsIn}, or a {@link LeaseLostException} naming {@code what} when the lease is gone
+   * (roll {@code tx} back then).
+   */
+  default void ensureHeldIn(Connection tx, String what) throws SQLException {
+    if (!holdsIn(tx)) {
+      throw new LeaseLostException(
+          what + ": this worker no longer holds the activity call (another worker took it over)");
+    }
+  }
+}
