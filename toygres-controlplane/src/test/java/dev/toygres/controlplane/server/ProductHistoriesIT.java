@@ -9,6 +9,7 @@ import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.instance.AccessUpgrades;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
@@ -67,7 +68,7 @@ class ProductHistoriesIT {
   @Test
   void historiesOfEveryProductOrchestrationFromARealServerReplayWithTheCurrentCode()
       throws Exception {
-    Path dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "histories-");
+    Path dataDir = TestDirectories.create("histories");
     Map<String, List<HistoryEvent>> recordings = new LinkedHashMap<>();
     try {
       record(dataDir, recordings);

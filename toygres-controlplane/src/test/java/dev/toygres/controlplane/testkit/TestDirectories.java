@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,11 +27,16 @@ public final class TestDirectories {
 
   private TestDirectories() {}
 
-  /** A new directory {@code target/<name>-<random>}, removed at the JVM's exit. */
+  /**
+   * A new directory {@code target/<name>-<random>}, removed at the JVM's exit. It is searchable by
+   * others (0711, like a control plane's data directory under root), so that instance servers run
+   * as another OS user keep their data under it instead of in {@code /var/lib/toygres}.
+   */
   public static Path create(String name) throws IOException {
     Path dir =
         Files.createTempDirectory(
             Files.createDirectories(Path.of("target").toAbsolutePath()), name + "-");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     CREATED.add(dir);
     return dir;
   }
