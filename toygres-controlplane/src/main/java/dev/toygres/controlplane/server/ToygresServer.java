@@ -7,6 +7,7 @@ import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActors;
+import dev.toygres.controlplane.actor.RestartPolicy;
 import dev.toygres.controlplane.actor.WatchedSingleton;
 import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HealthReport;
@@ -126,7 +127,18 @@ public final class ToygresServer implements AutoCloseable {
       ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics, audit);
       Registry.Builder registry = Registry.builder();
       InstanceActors.register(
-          registry, cfg.healthInterval(), cms, health, secrets, probe, cfg.failureThreshold());
+          registry,
+          new InstanceActors.Settings(
+              cfg.healthInterval(),
+              cfg.failureThreshold(),
+              cfg.probeRetryDelay(),
+              RestartPolicy.DEFAULT.withBackoff(cfg.restartBackoff())),
+          cms,
+          health,
+          secrets,
+          probe,
+          dataPlane,
+          metrics);
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
       AccessUpgrades.register(registry);
