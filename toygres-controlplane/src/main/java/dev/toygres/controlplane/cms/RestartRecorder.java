@@ -166,7 +166,7 @@ public final class RestartRecorder {
                 "server_restart_failed",
                 null,
                 null,
-                "restart attempt " + number + " failed: " + why,
+                "restart attempt " + number + " failed: " + why + " (" + reasonIfFailed + ")",
                 Db.json(Map.of("attempt", number, "actor_id", actorId)));
             return new Attempt(number, null, why);
           }
