@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * finds down, with a back-off, reports a crash loop, and never starts a stopped instance.
  */
 class CrashRestartIT {
-  private static final Duration INTERVAL = Duration.ofSeconds(3);
+  /** The health interval ServerProcess starts servers with. */
+  private static final Duration INTERVAL = Duration.ofSeconds(1);
+
   private Path dataDir;
   private ServerProcess server;
   private final List<Path> instanceDirs = new ArrayList<>();
@@ -55,10 +57,7 @@ class CrashRestartIT {
 
   private TestHttpClient start(String... flags) throws Exception {
     dataDir = TestDirectories.create("crash-restart");
-    List<String> all = new ArrayList<>(List.of("--health-interval", "3s"));
-    all.addAll(List.of(flags));
-    server =
-        ServerProcess.start(dataDir, ServerProcess.freePort(), 42632, all.toArray(String[]::new));
+    server = ServerProcess.start(dataDir, ServerProcess.freePort(), 42632, flags);
     return server.api();
   }
 
@@ -75,11 +74,11 @@ class CrashRestartIT {
   @Test
   void aServerKilledWithSigkillIsHealthyAgainByItselfWithANewPidAndARestartEvent()
       throws Exception {
-    TestHttpClient api = start();
+    TestHttpClient api = start("--probe-retry-delay", "500ms");
     createHealthy(api, "crash-a");
     long killed = killServer(api, "crash-a");
     Instant at = Instant.now();
-    // interval x threshold + the first back-off (0) + a start: 2 x 3 s + 0 + 30 s at most
+    // interval x threshold + the first back-off (0) + a start: 2 x 1 s + 0 + 30 s at most
     Duration bound = INTERVAL.multipliedBy(2).plus(Duration.ofSeconds(30));
     Instant[] unhealthy = new Instant[1];
     await()
@@ -106,7 +105,7 @@ class CrashRestartIT {
             "toygres_instance_restarts_total\\{[^}]*name=\"crash-a\"[^}]*outcome=\"started\"[^}]*\\} 1\\.0");
     System.out.printf(
         "crash restart: healthy again %d ms after SIGKILL (health interval %s, threshold 2,"
-            + " retry delay 2s, first back-off 0)%n",
+            + " retry delay 500ms, first back-off 0)%n",
         recovered.toMillis(), INTERVAL);
   }
 
