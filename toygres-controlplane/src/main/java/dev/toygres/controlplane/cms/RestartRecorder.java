@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -223,6 +224,28 @@ public final class RestartRecorder {
             ps.setObject(3, id);
             return ps.executeUpdate();
           }
+        });
+  }
+
+  /**
+   * The health reason of every instance that has one (a server down and being restarted, a crash
+   * loop), by instance id: one query for the whole fleet.
+   */
+  public Map<UUID, String> healthReasons() {
+    return Db.auto(
+        ds,
+        c -> {
+          Map<UUID, String> out = new HashMap<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, health_reason FROM toygres_cms.instances"
+                          + " WHERE health_reason IS NOT NULL AND state <> 'deleted'");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put((UUID) rs.getObject(1), rs.getString(2));
+            }
+          }
+          return out;
         });
   }
 

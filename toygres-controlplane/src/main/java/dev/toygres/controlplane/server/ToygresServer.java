@@ -16,6 +16,7 @@ import dev.toygres.controlplane.cms.ApiTokens;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.RestartRecorder;
 import dev.toygres.controlplane.cms.Settings;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
@@ -115,7 +116,8 @@ public final class ToygresServer implements AutoCloseable {
                       SUPERVISOR,
                       ActorSupervisor.INSTANCE_ID,
                       cfg.supervisorInterval().multipliedBy(2).plus(QUIET_MARGIN)),
-                  new WatchedSingleton(PRUNER, Pruner.INSTANCE_ID, Pruner.EVERY.multipliedBy(2))));
+                  new WatchedSingleton(PRUNER, Pruner.INSTANCE_ID, Pruner.EVERY.multipliedBy(2))),
+              new RestartRecorder(engine.dataSource())::healthReasons);
       SingletonKeeper keeper =
           new SingletonKeeper(
               engine.client(),

@@ -131,6 +131,10 @@ class CrashRestartIT {
     assertThat(i.get("state").asText()).isEqualTo("running");
     assertThat(i.get("health_status").asText()).isEqualTo("unhealthy");
     assertThat(countEvents(api, "crash-loop", "server restarted")).isZero();
+    // the instance (its detail, which `toygres get` prints) and the doctor say so
+    assertThat(i.get("actor").get("reason").asText()).contains("instance server: crash loop: ");
+    assertThat(ActorAsserts.finding(api, "crash-loop").get("reason").asText())
+        .contains("instance server: crash loop: ");
 
     Files.writeString(conf, original);
     await()
@@ -141,6 +145,8 @@ class CrashRestartIT {
                 assertThat(instance(api, "crash-loop").get("health_status").asText())
                     .isEqualTo("healthy"));
     assertThat(countEvents(api, "crash-loop", "server restarted")).isEqualTo(1);
+    assertThat(instance(api, "crash-loop").get("actor").get("reason").asText())
+        .doesNotContain("crash loop");
     System.out.printf(
         "crash loop: reported %d ms after the kill; %d attempts in the first 30 s%n",
         toLoop.toMillis(), attempts);
