@@ -21,9 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crash restart (issue 11): the instance actor starts again the server of a running instance it
@@ -71,11 +74,20 @@ class CrashRestartIT {
     return pid;
   }
 
-  @Test
-  void aServerKilledWithSigkillIsHealthyAgainByItselfWithANewPidAndARestartEvent()
+  @ParameterizedTest
+  @ValueSource(strings = {"18", "15"})
+  void aServerKilledWithSigkillIsHealthyAgainByItselfWithANewPidAndARestartEvent(String version)
       throws Exception {
     TestHttpClient api = start("--probe-retry-delay", "500ms");
-    createHealthy(api, "crash-a");
+    TestHttpClient.Response created =
+        api.post(
+            "/api/instances",
+            Map.of("name", "crash-a", "password", "crash-a-secret-1", "postgres_version", version));
+    assertThat(created.status()).as(created.raw()).isEqualTo(202);
+    await()
+        .atMost(CREATE_WAIT)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> "healthy".equals(instance(api, "crash-a").get("health_status").asText()));
     long killed = killServer(api, "crash-a");
     Instant at = Instant.now();
     // interval x threshold + the first back-off (0) + a start: 2 x 1 s + 0 + 30 s at most
@@ -104,9 +116,9 @@ class CrashRestartIT {
         .containsPattern(
             "toygres_instance_restarts_total\\{[^}]*name=\"crash-a\"[^}]*outcome=\"started\"[^}]*\\} 1\\.0");
     System.out.printf(
-        "crash restart: healthy again %d ms after SIGKILL (health interval %s, threshold 2,"
-            + " retry delay 500ms, first back-off 0)%n",
-        recovered.toMillis(), INTERVAL);
+        "crash restart (PostgreSQL %s): healthy again %d ms after SIGKILL (health interval %s,"
+            + " threshold 2, retry delay 500ms, first back-off 0)%n",
+        version, recovered.toMillis(), INTERVAL);
   }
 
   @Test
