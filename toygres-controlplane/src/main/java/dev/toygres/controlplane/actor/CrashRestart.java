@@ -46,7 +46,7 @@ final class CrashRestart {
       Duration quickLook,
       LeaseFence lease) {
     if (r.state() != InstanceState.RUNNING) {
-      restarts.forget(r.id());
+      forget(r);
       return Optional.empty();
     }
     if (probed == HealthStatus.HEALTHY) {
@@ -94,6 +94,25 @@ final class CrashRestart {
             a.started() ? "started" : "failed")
         .increment();
     return Optional.of(a.started() ? quickLook : retryIn);
+  }
+
+  /**
+   * Forgets the restarts of an instance no longer running. A stop that raced a restart (it found
+   * the server down, then the restart started it, then it recorded the instance stopped) leaves a
+   * stopped instance with a running server: that server, started by a restart, is stopped here.
+   */
+  private void forget(InstanceRecord r) {
+    RestartRecorder.State s = restarts.read(r.id());
+    if (s.attempts() == 0 && s.nextRestartAt() == null && s.healthReason() == null) {
+      return;
+    }
+    String message = null;
+    boolean runs = dataPlane.status(r.k8sName()).map(i -> i.pid() != null).orElse(false);
+    if (r.state() == InstanceState.STOPPED && s.lastRestartAt() != null && runs) {
+      dataPlane.stop(r.k8sName());
+      message = "server started by a restart that raced the stop was stopped again";
+    }
+    restarts.forget(r.id(), "server_stopped_after_restart", message);
   }
 
   private boolean serverRuns(InstanceRecord r) {

@@ -249,14 +249,20 @@ public final class RestartRecorder {
         });
   }
 
-  /** An instance no longer running (stopped by a person, say): its restart state is forgotten. */
-  public void forget(UUID id) {
-    Db.auto(
+  /**
+   * An instance no longer running (stopped by a person, say): its restart state is forgotten, with
+   * an event of type {@code eventType} saying {@code message} when that is not null.
+   */
+  public void forget(UUID id, String eventType, String message) {
+    Db.tx(
         ds,
         c -> {
           try (PreparedStatement ps = c.prepareStatement(FORGET)) {
             ps.setObject(1, id);
-            return ps.executeUpdate();
+            if (ps.executeUpdate() == 1 && message != null) {
+              events.append(c, id, eventType, null, null, message, "{}");
+            }
+            return null;
           }
         });
   }

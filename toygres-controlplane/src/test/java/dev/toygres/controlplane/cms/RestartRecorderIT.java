@@ -147,11 +147,11 @@ class RestartRecorderIT {
 
     UUID stopped = running("stops", "actor-4");
     restarts.schedule(stopped, "actor-4", 0, Duration.ofMinutes(1), "down", LeaseFence.UNCHECKED);
-    restarts.forget(stopped);
+    restarts.forget(stopped, "x", null);
     assertThat(restarts.read(stopped).nextRestartAt()).isNotNull();
     cms.transition(
         stopped, EnumSet.of(InstanceState.RUNNING), InstanceState.STOPPED, "stopped by test");
-    restarts.forget(stopped);
+    restarts.forget(stopped, "x", null);
     assertThat(restarts.read(stopped).nextRestartAt()).isNull();
     assertThat(restarts.read(stopped).healthReason()).isNull();
   }
