@@ -38,6 +38,7 @@ class CrashRestartIT {
 
   private Path dataDir;
   private ServerProcess server;
+  private int serverPort;
   private final List<Path> instanceDirs = new ArrayList<>();
 
   @AfterEach
@@ -60,7 +61,8 @@ class CrashRestartIT {
 
   private TestHttpClient start(String... flags) throws Exception {
     dataDir = TestDirectories.create("crash-restart");
-    server = ServerProcess.start(dataDir, ServerProcess.freePort(), 42632, flags);
+    serverPort = ServerProcess.freePort();
+    server = ServerProcess.start(dataDir, serverPort, 42632, flags);
     return server.api();
   }
 
@@ -162,6 +164,43 @@ class CrashRestartIT {
     System.out.printf(
         "crash loop: reported %d ms after the kill; %d attempts in the first 30 s%n",
         toLoop.toMillis(), attempts);
+  }
+
+  @Test
+  void theBackOffOfACrashLoopSurvivesAControlPlaneRestart() throws Exception {
+    String[] flags = {"--restart-backoff", "0s,1m"};
+    TestHttpClient api = start(flags);
+    createHealthy(api, "crash-durable");
+    Path data = Path.of(instance(api, "crash-durable").get("data_plane").get("data_dir").asText());
+    Path conf = data.resolve("postgresql.auto.conf");
+    String original = Files.readString(conf);
+    Files.writeString(conf, "no_such_setting_at_all = on\n", StandardOpenOption.APPEND);
+    killServer(api, "crash-durable");
+    awaitEvent(api, "crash-durable", Duration.ofSeconds(30), "restart attempt 1 failed");
+    server.kill();
+    server = ServerProcess.start(dataDir, serverPort, 42632, flags);
+    TestHttpClient again = server.api();
+    Instant restarted = Instant.now();
+    // the new server's actor keeps the back-off: attempt 2 is a minute after attempt 1, not now
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                Instant.parse(instance(again, "crash-durable").get("last_health_check").asText())
+                    .isAfter(restarted.plusSeconds(3)));
+    assertThat(countEvents(again, "crash-durable", "restart attempt")).isEqualTo(1);
+    assertThat(instance(again, "crash-durable").get("actor").get("reason").asText())
+        .contains("restart attempt 2 in");
+    // Fixed, it runs again: by the actor's attempt 2, or by the new server's start after boot
+    // (docs/actor.md#after-a-restart-boot-reconciliation), whichever comes first.
+    Files.writeString(conf, original);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> "healthy".equals(instance(again, "crash-durable").get("health_status").asText()));
+    assertThat(countEvents(again, "crash-durable", "restart attempt 1 ")).isEqualTo(1);
   }
 
   @Test
