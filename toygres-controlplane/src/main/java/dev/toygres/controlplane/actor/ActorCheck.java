@@ -3,6 +3,7 @@ package dev.toygres.controlplane.actor;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.Health;
 import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.controlplane.cms.ProbeResult;
@@ -10,6 +11,7 @@ import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.activity.Activity;
 import dev.toygres.engine.activity.ActivityContext;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,10 +31,19 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
   /** Which instance, and which actor asks. */
   public record Input(UUID instanceId, String actorId) {}
 
-  /** Either the actor must stop ({@code stop} with a reason), or the instance's health now. */
-  public record Result(boolean stop, String reason, String healthStatus, int consecutiveFailures) {
+  /**
+   * Either the actor must stop ({@code stop} with a reason), or the instance's health now, and how
+   * soon to look again: {@code lookAgainMillis} (after a failed probe below the threshold, or when
+   * a restart is due) or null for the actor's interval (and in results recorded before it existed).
+   */
+  public record Result(
+      boolean stop,
+      String reason,
+      String healthStatus,
+      int consecutiveFailures,
+      Long lookAgainMillis) {
     static Result stop(String why) {
-      return new Result(true, why, null, 0);
+      return new Result(true, why, null, 0, null);
     }
   }
 
@@ -41,18 +52,28 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
   private final SecretBox secrets;
   private final HealthProbe probe;
   private final int failureThreshold;
+  private final Duration retryDelay;
+  private final CrashRestart restart;
 
-  public ActorCheck(
+  /**
+   * @param retryDelay how soon to probe again after a failed probe below the threshold
+   * @param restart the crash restart, or null for an actor that only watches
+   */
+  ActorCheck(
       CmsStore cms,
       HealthRecorder recorder,
       SecretBox secrets,
       HealthProbe probe,
-      int failureThreshold) {
+      int failureThreshold,
+      Duration retryDelay,
+      CrashRestart restart) {
     this.cms = cms;
     this.recorder = recorder;
     this.secrets = secrets;
     this.probe = probe;
     this.failureThreshold = failureThreshold;
+    this.retryDelay = retryDelay;
+    this.restart = restart;
   }
 
   @Override
@@ -68,14 +89,36 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     HealthRecorder.Expected expected =
         new HealthRecorder.Expected(in.actorId(), ActorFence.WATCHED, seen);
     if (recorder.record(r.id(), expected, next, probed, ctx.lease())) {
-      return new Result(false, null, next.status().dbName(), next.consecutiveFailures());
+      return new Result(
+          false,
+          null,
+          next.status().dbName(),
+          next.consecutiveFailures(),
+          lookAgain(ctx, r, in.actorId(), probed, next));
     }
     InstanceRecord now = cms.findById(r.id()).orElse(null);
     Optional<String> why = ActorFence.reason(r.id(), now, in.actorId());
     if (why.isPresent()) {
       return Result.stop(why.get());
     }
-    return new Result(false, null, now.healthStatus().dbName(), now.consecutiveFailures());
+    return new Result(false, null, now.healthStatus().dbName(), now.consecutiveFailures(), null);
+  }
+
+  private Long lookAgain(
+      ActivityContext ctx, InstanceRecord r, String actorId, ProbeResult probed, Health next) {
+    boolean confirmedDown =
+        probed.status() == HealthStatus.UNHEALTHY && next.consecutiveFailures() >= failureThreshold;
+    if (restart != null) {
+      Optional<Duration> soon =
+          restart.after(r, actorId, probed.status(), confirmedDown, retryDelay, ctx.lease());
+      if (soon.isPresent()) {
+        return soon.get().toMillis();
+      }
+    }
+    if (probed.status() == HealthStatus.UNHEALTHY && !confirmedDown) {
+      return retryDelay.toMillis();
+    }
+    return null;
   }
 
   private ProbeResult probe(InstanceRecord r) {

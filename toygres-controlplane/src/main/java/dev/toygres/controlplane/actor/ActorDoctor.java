@@ -37,6 +37,7 @@ public final class ActorDoctor implements DoctorOperations {
   private final Duration staleAfter;
   private final Supplier<Instant> clock;
   private final List<WatchedSingleton> singletons;
+  private final Supplier<Map<UUID, String>> healthReasons;
 
   /** A doctor that watches no singletons. */
   public ActorDoctor(
@@ -44,21 +45,54 @@ public final class ActorDoctor implements DoctorOperations {
     this(cms, engine, staleAfter, clock, List.of());
   }
 
-  /**
-   * @param clock the time ages are measured to: the metadata database's {@code now()} in a server
-   * @param singletons the control plane's own singletons to report on
-   */
+  /** A doctor that does not report the instances' health reasons. */
   public ActorDoctor(
       CmsStore cms,
       DurableClient engine,
       Duration staleAfter,
       Supplier<Instant> clock,
       List<WatchedSingleton> singletons) {
+    this(cms, engine, staleAfter, clock, singletons, Map::of);
+  }
+
+  /**
+   * @param clock the time ages are measured to: the metadata database's {@code now()} in a server
+   * @param singletons the control plane's own singletons to report on
+   * @param healthReasons the health reason of every instance that has one (a server down, a crash
+   *     loop: docs/actor.md#crash-restart), added to its finding's reason
+   */
+  public ActorDoctor(
+      CmsStore cms,
+      DurableClient engine,
+      Duration staleAfter,
+      Supplier<Instant> clock,
+      List<WatchedSingleton> singletons,
+      Supplier<Map<UUID, String>> healthReasons) {
     this.cms = cms;
     this.engine = engine;
     this.staleAfter = staleAfter;
     this.clock = clock;
     this.singletons = List.copyOf(singletons);
+    this.healthReasons = Objects.requireNonNull(healthReasons, "healthReasons");
+  }
+
+  /** {@code f} with the instance's health reason, if it has one, after its own reason. */
+  private static Finding withHealth(Finding f, Map<UUID, String> reasons) {
+    String why = f.instanceId() == null ? null : reasons.get(f.instanceId());
+    if (why == null) {
+      return f;
+    }
+    return new Finding(
+        f.instanceId(),
+        f.instanceName(),
+        f.k8sName(),
+        f.state(),
+        f.actorId(),
+        f.actorStatus(),
+        f.lastHealthCheck(),
+        f.actorProgressAt(),
+        f.diagnosis(),
+        f.reason() + "; instance server: " + why);
   }
 
   public Duration staleAfter() {
@@ -86,6 +120,7 @@ public final class ActorDoctor implements DoctorOperations {
             : engine.getInstances(
                 singletons.stream().map(WatchedSingleton::orchestrationId).toList());
     Instant now = clock.get();
+    Map<UUID, String> reasons = healthReasons.get();
     List<Finding> findings = new ArrayList<>();
     Map<String, InstanceRecord> byActor = new HashMap<>();
     for (InstanceRecord r : live) {
@@ -93,7 +128,9 @@ public final class ActorDoctor implements DoctorOperations {
         byActor.put(r.actorId(), r);
       }
       if (ActorFence.WATCHED.contains(r.state())) {
-        findings.add(diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now));
+        findings.add(
+            withHealth(
+                diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now), reasons));
       }
     }
     Map<String, InstanceRecord> byK8s = new HashMap<>();
@@ -177,7 +214,7 @@ public final class ActorDoctor implements DoctorOperations {
   @Override
   public Finding diagnose(InstanceRecord r) {
     InstanceInfo actor = r.actorId() == null ? null : engine.getInstance(r.actorId()).orElse(null);
-    return diagnose(r, actor, clock.get());
+    return withHealth(diagnose(r, actor, clock.get()), healthReasons.get());
   }
 
   /** Diagnoses each of {@code instances} (the instance list); one engine query. */
@@ -193,9 +230,13 @@ public final class ActorDoctor implements DoctorOperations {
     Map<String, InstanceInfo> actors =
         recorded.isEmpty() ? Map.of() : engine.getInstances(recorded);
     Instant now = clock.get();
+    Map<UUID, String> reasons = healthReasons.get();
     Map<UUID, Finding> out = new HashMap<>();
     for (InstanceRecord r : instances) {
-      out.put(r.id(), diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now));
+      out.put(
+          r.id(),
+          withHealth(
+              diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now), reasons));
     }
     return out;
   }

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The instance actor (docs/actor.md): check the instance, then wait for the health interval or a
+ * The instance actor (docs/actor.md): check the instance, then wait for the health interval (or
+ * less when the check asks to look again sooner: a failed probe to confirm, a restart due) or a
  * message, then continue as new, forever. It ends by itself when its check says to stop (instance
  * gone or deleting, superseded, monitoring off). A failed check (the CMS unreachable, say) is
  * logged and the loop goes on: the actor never dies of a transient error. Messages ({@link
@@ -34,6 +35,7 @@ public final class InstanceActor implements Orchestration<InstanceActor.Input, S
 
   @Override
   public String run(OrchestrationContext ctx, Input in) {
+    Duration wait = interval;
     try {
       ActorCheck.Result r =
           ctx.callActivity(
@@ -51,6 +53,9 @@ public final class InstanceActor implements Orchestration<InstanceActor.Input, S
         return "stopped: " + r.reason();
       }
       ctx.setCustomStatus(new Status(in.iteration(), r.healthStatus(), r.consecutiveFailures()));
+      if (r.lookAgainMillis() != null) {
+        wait = Duration.ofMillis(Math.max(0, Math.min(r.lookAgainMillis(), interval.toMillis())));
+      }
     } catch (TaskFailedException e) {
       ctx.logger()
           .warn(
@@ -58,7 +63,7 @@ public final class InstanceActor implements Orchestration<InstanceActor.Input, S
               ctx.instanceId(),
               e.failure());
     }
-    Task<Void> timer = ctx.createTimer(interval);
+    Task<Void> timer = ctx.createTimer(wait);
     Task<String> message = ctx.waitForEvent(MESSAGE, String.class);
     ctx.anyOf(timer, message).await();
     ctx.continueAsNew(new Input(in.instanceId(), in.iteration() + 1));

@@ -2,8 +2,11 @@ package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.RestartRecorder;
+import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.worker.Registry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,10 +16,39 @@ import java.util.Objects;
  * #register}, so what the benchmark measures is what the server runs.
  */
 public final class InstanceActors {
+  /** The default {@code --probe-retry-delay}. */
+  public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(2);
+
   private InstanceActors() {}
 
   /**
-   * Adds the instance actor and its check to {@code registry}.
+   * How the actors watch and heal: the health interval, the failed probes that make an instance
+   * unhealthy, how soon a failed probe is retried, and how a crashed server is restarted.
+   *
+   * @param healthInterval how long an actor waits between two checks (unless a message wakes it)
+   * @param failureThreshold consecutive failed probes that turn an instance unhealthy (at least 1)
+   * @param retryDelay how soon a failed probe below the threshold is retried (positive)
+   * @param restart how a crashed server is restarted
+   */
+  public record Settings(
+      Duration healthInterval, int failureThreshold, Duration retryDelay, RestartPolicy restart) {
+    public Settings {
+      Objects.requireNonNull(healthInterval, "healthInterval");
+      Objects.requireNonNull(retryDelay, "retryDelay");
+      Objects.requireNonNull(restart, "restart");
+      if (failureThreshold < 1) {
+        throw new IllegalArgumentException(
+            "failureThreshold must be at least 1, was " + failureThreshold);
+      }
+      if (retryDelay.isNegative() || retryDelay.isZero()) {
+        throw new IllegalArgumentException("retryDelay must be positive, was " + retryDelay);
+      }
+    }
+  }
+
+  /**
+   * Adds the instance actor and its check to {@code registry}, for actors that watch and do not
+   * restart (the fleet benchmark, whose instances are not on a data plane).
    *
    * @param healthInterval how long an actor waits between two checks (unless a message wakes it)
    * @param probe the health probe the check runs against a running instance
@@ -31,17 +63,50 @@ public final class InstanceActors {
       SecretBox secrets,
       HealthProbe probe,
       int failureThreshold) {
-    Objects.requireNonNull(healthInterval, "healthInterval");
-    if (failureThreshold < 1) {
-      throw new IllegalArgumentException(
-          "failureThreshold must be at least 1, was " + failureThreshold);
-    }
+    Settings s =
+        new Settings(healthInterval, failureThreshold, DEFAULT_RETRY_DELAY, RestartPolicy.DEFAULT);
+    return add(
+        registry,
+        s,
+        new ActorCheck(cms, health, secrets, probe, failureThreshold, s.retryDelay(), null));
+  }
+
+  /**
+   * Adds the instance actor and its check to {@code registry}, for actors that also restart a
+   * crashed server on {@code dataPlane} (docs/actor.md#crash-restart), counting each attempt in
+   * {@code metrics}.
+   *
+   * @return {@code registry}, for chaining
+   */
+  public static Registry.Builder register(
+      Registry.Builder registry,
+      Settings settings,
+      CmsStore cms,
+      HealthRecorder health,
+      SecretBox secrets,
+      HealthProbe probe,
+      DataPlane dataPlane,
+      MeterRegistry metrics) {
+    CrashRestart restart =
+        new CrashRestart(
+            new RestartRecorder(cms.dataSource()), dataPlane, settings.restart(), metrics);
+    return add(
+        registry,
+        settings,
+        new ActorCheck(
+            cms,
+            health,
+            secrets,
+            probe,
+            settings.failureThreshold(),
+            settings.retryDelay(),
+            restart));
+  }
+
+  private static Registry.Builder add(Registry.Builder registry, Settings s, ActorCheck check) {
     return registry
         .orchestration(
-            InstanceActor.NAME, InstanceActor.Input.class, new InstanceActor(healthInterval))
-        .activity(
-            ActorCheck.NAME,
-            ActorCheck.Input.class,
-            new ActorCheck(cms, health, secrets, probe, failureThreshold));
+            InstanceActor.NAME, InstanceActor.Input.class, new InstanceActor(s.healthInterval()))
+        .activity(ActorCheck.NAME, ActorCheck.Input.class, check);
   }
 }

@@ -85,6 +85,25 @@ final class ServerCommand implements Callable<Integer> {
   int failureThreshold;
 
   @Option(
+      names = "--probe-retry-delay",
+      defaultValue = "${env:TOYGRES_PROBE_RETRY_DELAY:-2s}",
+      converter = DurationConverter.class,
+      description =
+          "How soon a failed probe is retried, until --failure-threshold probes failed or one"
+              + " succeeds (default ${DEFAULT-VALUE}).")
+  Duration probeRetryDelay;
+
+  @Option(
+      names = "--restart-backoff",
+      defaultValue = "${env:TOYGRES_RESTART_BACKOFF:-0s,10s,30s,1m,5m}",
+      split = ",",
+      converter = DurationConverter.class,
+      description =
+          "Waits before each restart of a crashed instance server; the last is repeated"
+              + " (default ${DEFAULT-VALUE}).")
+  java.util.List<Duration> restartBackoff;
+
+  @Option(
       names = "--probe-timeout",
       defaultValue = "${env:TOYGRES_PROBE_TIMEOUT:-5s}",
       converter = DurationConverter.class,
@@ -240,6 +259,8 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig.databaseTimeouts(
             dbConnectTimeout, dbSocketTimeout, dbStatementTimeout, dbLockTimeout),
         livenessThreshold,
-        activityTimeout);
+        activityTimeout,
+        probeRetryDelay,
+        restartBackoff);
   }
 }

@@ -3,6 +3,7 @@ package dev.toygres.controlplane.config;
 import dev.toygres.engine.store.DatabaseTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,10 @@ import java.util.Objects;
  * @param livenessThreshold how long a worker loop may go without progress before {@code GET
  *     /health/live} answers 503; longer than the worst single round (connect + socket timeouts and
  *     a poll interval)
+ * @param probeRetryDelay how soon an actor probes again after a failed probe, until the failure
+ *     threshold is reached or a probe succeeds
+ * @param restartBackoff the waits before the actor's restarts of a crashed server: the first before
+ *     the first attempt, the last repeated once the list is used up (only the first may be zero)
  * @param activityTimeout how long one attempt of an activity (a health check, a provisioning step)
  *     may run before the worker abandons it, stops renewing its lease and lets its retry policy try
  *     again
@@ -45,7 +50,21 @@ public record ServerConfig(
     Duration auditRetention,
     DatabaseTimeouts databaseTimeouts,
     Duration livenessThreshold,
-    Duration activityTimeout) {
+    Duration activityTimeout,
+    Duration probeRetryDelay,
+    List<Duration> restartBackoff) {
+
+  /** The default {@code --probe-retry-delay}. */
+  public static final Duration DEFAULT_PROBE_RETRY_DELAY = Duration.ofSeconds(2);
+
+  /** The default {@code --restart-backoff}: immediately, 10 s, 30 s, 1 min, then 5 min. */
+  public static final List<Duration> DEFAULT_RESTART_BACKOFF =
+      List.of(
+          Duration.ZERO,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(5));
 
   /** The OS user instance servers run as when the control plane runs as root. */
   public static final String DEFAULT_INSTANCE_USER = "toygres-pg";
@@ -73,6 +92,17 @@ public record ServerConfig(
     positive(auditRetention, "--audit-retention");
     positive(livenessThreshold, "--liveness-threshold");
     positive(activityTimeout, "--activity-timeout");
+    positive(probeRetryDelay, "--probe-retry-delay");
+    restartBackoff = List.copyOf(restartBackoff);
+    if (restartBackoff.isEmpty()) {
+      throw new ConfigurationException("--restart-backoff needs at least one duration");
+    }
+    for (int i = 1; i < restartBackoff.size(); i++) {
+      positive(restartBackoff.get(i), "--restart-backoff (every entry after the first)");
+    }
+    if (restartBackoff.get(0).isNegative()) {
+      throw new ConfigurationException("--restart-backoff: the first entry must not be negative");
+    }
     Objects.requireNonNull(databaseTimeouts, "databaseTimeouts");
     Duration worstRound = databaseTimeouts.connect().plus(databaseTimeouts.socket()).plus(POLL);
     if (livenessThreshold.compareTo(worstRound) <= 0) {
@@ -101,6 +131,49 @@ public record ServerConfig(
               + "-"
               + portRangeEnd);
     }
+  }
+
+  /** The configuration before crash restart: the default retry delay and back-off. */
+  public ServerConfig(
+      Path dataDir,
+      int port,
+      String databaseUrl,
+      Duration healthInterval,
+      Duration staleAfter,
+      Duration supervisorInterval,
+      boolean autoRepair,
+      int failureThreshold,
+      Duration healthRetention,
+      Duration probeTimeout,
+      int portRangeStart,
+      int portRangeEnd,
+      Duration workerLease,
+      String instanceUser,
+      Duration auditRetention,
+      DatabaseTimeouts databaseTimeouts,
+      Duration livenessThreshold,
+      Duration activityTimeout) {
+    this(
+        dataDir,
+        port,
+        databaseUrl,
+        healthInterval,
+        staleAfter,
+        supervisorInterval,
+        autoRepair,
+        failureThreshold,
+        healthRetention,
+        probeTimeout,
+        portRangeStart,
+        portRangeEnd,
+        workerLease,
+        instanceUser,
+        auditRetention,
+        databaseTimeouts,
+        livenessThreshold,
+        activityTimeout,
+        DEFAULT_PROBE_RETRY_DELAY,
+        DEFAULT_RESTART_BACKOFF);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActors;
+import dev.toygres.controlplane.actor.RestartPolicy;
 import dev.toygres.controlplane.actor.WatchedSingleton;
 import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HealthReport;
@@ -15,6 +16,7 @@ import dev.toygres.controlplane.cms.ApiTokens;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
+import dev.toygres.controlplane.cms.RestartRecorder;
 import dev.toygres.controlplane.cms.Settings;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
@@ -114,7 +116,8 @@ public final class ToygresServer implements AutoCloseable {
                       SUPERVISOR,
                       ActorSupervisor.INSTANCE_ID,
                       cfg.supervisorInterval().multipliedBy(2).plus(QUIET_MARGIN)),
-                  new WatchedSingleton(PRUNER, Pruner.INSTANCE_ID, Pruner.EVERY.multipliedBy(2))));
+                  new WatchedSingleton(PRUNER, Pruner.INSTANCE_ID, Pruner.EVERY.multipliedBy(2))),
+              new RestartRecorder(engine.dataSource())::healthReasons);
       SingletonKeeper keeper =
           new SingletonKeeper(
               engine.client(),
@@ -126,7 +129,18 @@ public final class ToygresServer implements AutoCloseable {
       ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics, audit);
       Registry.Builder registry = Registry.builder();
       InstanceActors.register(
-          registry, cfg.healthInterval(), cms, health, secrets, probe, cfg.failureThreshold());
+          registry,
+          new InstanceActors.Settings(
+              cfg.healthInterval(),
+              cfg.failureThreshold(),
+              cfg.probeRetryDelay(),
+              RestartPolicy.DEFAULT.withBackoff(cfg.restartBackoff())),
+          cms,
+          health,
+          secrets,
+          probe,
+          dataPlane,
+          metrics);
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
       AccessUpgrades.register(registry);
