@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -46,6 +47,47 @@ class ReplicationIT extends DataPlaneTestSupport {
     assertThat(members.get(1).lagBytes()).isNotNull().isGreaterThanOrEqualTo(0L);
     assertThat(members.get(1).timeline()).isEqualTo(1);
     assertThat(members.get(1).slot()).isEqualTo("standby_1");
+  }
+
+  @Test
+  void aStandbyOfPostgres17StreamsAndTheTenantCannotReadItsReplicationPassword() throws Exception {
+    LocalDataPlane plane = plane();
+    ServerInfo primary = provision(plane, "rep17", 17);
+    Member standby = track(plane.provisionStandby("rep17", 1, SECRETS));
+    Jdbc.execute(primary, USER, PASSWORD, "CREATE TABLE t AS SELECT generate_series(1, 10) v");
+    awaitCount(standby, "SELECT count(*) FROM t", 10);
+    assertThat(query(standby, "SHOW server_version")).startsWith("17.");
+
+    assertThatThrownBy(() -> query(standby, "SHOW primary_conninfo"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("primary_conninfo");
+    assertThatThrownBy(() -> query(standby, "SELECT pg_read_file('postgresql.auto.conf')"))
+        .isInstanceOf(SQLException.class);
+    assertThat(
+            query(standby, "SELECT count(*) FROM pg_stat_wal_receiver WHERE conninfo IS NOT NULL"))
+        .isEqualTo("0");
+    String autoConf = Files.readString(standby.dataDir().resolve("postgresql.auto.conf"));
+    assertThat(autoConf).contains("primary_slot_name = 'standby_1'", "user=toygres_replicator");
+    assertThat(
+            java.nio.file.Files.getPosixFilePermissions(
+                standby.dataDir().resolve("postgresql.auto.conf")))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    for (Long pid : processTree(standby.pid())) {
+      String cmdline =
+          Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+      assertThat(cmdline).doesNotContain(SECRETS.replicatorPassword());
+    }
+    assertThat(Files.readString(tmp.resolve("instances/rep17/standby-1/postgres.log")))
+        .doesNotContain(SECRETS.replicatorPassword());
+  }
+
+  private static List<Long> processTree(long pid) {
+    ProcessHandle p = ProcessHandle.of(pid).orElseThrow();
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants())
+        .map(ProcessHandle::pid)
+        .toList();
   }
 
   @Test
