@@ -252,6 +252,31 @@ public final class InstanceService implements InstanceOperations {
         || r.access().monitorPasswordSealed() == null) {
       return List.of();
     }
+    if (cms.members().list(r.id()).isEmpty()) {
+      // No standbys: the primary as recorded, with the actor's last verdict, so a GET opens no
+      // connection of the monitoring role (whose few connections the actor's probes need).
+      return dataPlane
+          .status(r.k8sName())
+          .map(
+              s ->
+                  List.of(
+                      new Member(
+                          Member.PRIMARY,
+                          r.k8sName(),
+                          0,
+                          s.host(),
+                          s.port(),
+                          s.pid(),
+                          s.dataDir(),
+                          null,
+                          s.pid() == null
+                              ? "stopped"
+                              : r.healthStatus() == null ? "unknown" : r.healthStatus().dbName(),
+                          null,
+                          null,
+                          null)))
+          .orElse(List.of());
+    }
     return dataPlane.members(r.k8sName(), control(r));
   }
 

@@ -160,6 +160,28 @@ class ReplicasApiIT {
   }
 
   @Test
+  void anInstanceWithoutReplicasListsItsPrimaryAloneAndKeepsItsSingleHostString() throws Exception {
+    create("{\"name\":\"rep-zero\",\"postgres_version\":18,");
+    JsonNode d = detail("rep-zero");
+    assertThat(roles(d.get("members"))).containsExactly("primary");
+    JsonNode primary = d.get("members").get(0);
+    assertThat(primary.get("pid").asLong()).isEqualTo(d.get("data_plane").get("pid").asLong());
+    assertThat(primary.get("port").asInt()).isEqualTo(d.get("data_plane").get("port").asInt());
+    assertThat(primary.get("health").asText()).isIn("healthy", "unknown");
+    assertThat(d.get("connection_string").asText())
+        .isEqualTo(
+            "postgresql://postgres:****@127.0.0.1:"
+                + d.get("data_plane").get("port").asInt()
+                + "/postgres");
+    assertThat(d.get("read_only_connection_string").isNull()).isTrue();
+    assertError(client.post("/api/instances/rep-zero/scale", "{}"), 400);
+    assertError(client.post("/api/instances/rep-zero/scale", "{\"replicas\":6}"), 400);
+    completes(lifecycle("rep-zero", "stop"));
+    assertThat(assertError(client.post("/api/instances/rep-zero/scale", "{\"replicas\":1}"), 409))
+        .contains("stopped");
+  }
+
+  @Test
   void replicasOutOfRangeAndSynchronousWithoutReplicasAreRefused() throws Exception {
     assertThat(
             assertError(
