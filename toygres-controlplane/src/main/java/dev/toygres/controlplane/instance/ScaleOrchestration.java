@@ -3,6 +3,7 @@ package dev.toygres.controlplane.instance;
 import dev.toygres.engine.orchestration.ActivityOptions;
 import dev.toygres.engine.orchestration.OrchestrationContext;
 import dev.toygres.engine.orchestration.RetryPolicy;
+import dev.toygres.engine.orchestration.TaskFailedException;
 import dev.toygres.engine.worker.Registry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,15 @@ public final class ScaleOrchestration {
     List<Integer> remaining = new ArrayList<>(plan.keep());
     for (int i : plan.add()) {
       ctx.setCustomStatus("making standby " + i);
-      add(ctx, in.instanceId(), i);
+      try {
+        add(ctx, in.instanceId(), i);
+      } catch (TaskFailedException e) {
+        // A standby that could not be made must not keep its slot, which would hold the
+        // primary's WAL for ever.
+        ctx.setCustomStatus("removing the standby that could not be made");
+        remove(ctx, in.instanceId(), i);
+        throw e;
+      }
       remaining.add(i);
     }
     if (plan.synchronous() || !plan.remove().isEmpty()) {
@@ -64,12 +73,7 @@ public final class ScaleOrchestration {
     }
     for (int i : plan.remove()) {
       ctx.setCustomStatus("removing standby " + i);
-      ctx.callActivity(
-              ReplicaActivities.REMOVE_STANDBY,
-              new ReplicaActivities.StandbyRef(in.instanceId(), i),
-              Void.class,
-              STANDBY)
-          .await();
+      remove(ctx, in.instanceId(), i);
     }
     ctx.setCustomStatus("done");
     return in.replicas() + " replicas";
@@ -78,6 +82,15 @@ public final class ScaleOrchestration {
   private static void add(OrchestrationContext ctx, UUID id, int ordinal) {
     ctx.callActivity(
             ReplicaActivities.ADD_STANDBY,
+            new ReplicaActivities.StandbyRef(id, ordinal),
+            Void.class,
+            STANDBY)
+        .await();
+  }
+
+  private static void remove(OrchestrationContext ctx, UUID id, int ordinal) {
+    ctx.callActivity(
+            ReplicaActivities.REMOVE_STANDBY,
             new ReplicaActivities.StandbyRef(id, ordinal),
             Void.class,
             STANDBY)

@@ -157,6 +157,17 @@ class ReplicasApiIT {
     assertThat(query(url, "SHOW synchronous_standby_names"))
         .isEqualTo("ANY 1 (standby_1, standby_2)");
     assertThat(query(url, "SHOW server_version")).startsWith("15.");
+    try (Connection c = DriverManager.getConnection(url, "postgres", PASSWORD);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE synced AS SELECT generate_series(1, 50) AS v");
+    }
+    for (int i = 1; i <= 2; i++) {
+      String standby =
+          "jdbc:postgresql://127.0.0.1:"
+              + d.get("members").get(i).get("port").asInt()
+              + "/postgres";
+      await().atMost(WAIT).until(() -> "50".equals(query(standby, "SELECT count(*) FROM synced")));
+    }
   }
 
   @Test
