@@ -16,7 +16,7 @@ import java.util.Map;
  * server's timeline.
  */
 final class MemberProbe {
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
+  static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   private MemberProbe() {}
 
