@@ -45,6 +45,7 @@ export function render(main, {name}) {
   const chartStats = h('p', {id: 'chart-stats', class: 'muted small'});
   const events = h('ol', {id: 'events', class: 'timeline'});
   const details = h('div', {id: 'details-body'});
+  const members = h('div', {id: 'members-body'});
   const goneNote = h('p', {id: 'instance-gone', class: 'empty', hidden: true});
 
   fill(main,
@@ -54,6 +55,7 @@ export function render(main, {name}) {
     h('div', {class: 'grid two'},
       panel('Connection', 'connection', connection),
       panel('Actor', 'actor-panel', actor, actorButtons)),
+    panel('Members', 'members-panel', members),
     panel('Health-check history', 'health-panel',
       h('div', {class: 'panel-tools'}, windowButtons,
         h('span', {class: 'legend'}, h('span', {class: 'swatch ok'}), ' response time ',
@@ -180,7 +182,11 @@ export function render(main, {name}) {
       ]),
       h('div', {class: 'copy-row'},
         h('code', {id: 'conn-string', class: 'mono'}, conn || 'no connection yet'), copyBtn),
+      i.read_only_connection_string ? h('p', {class: 'small'}, 'Read-only (prefers a standby): ',
+        h('code', {id: 'conn-string-ro', class: 'mono'}, i.read_only_connection_string)) : null,
       h('p', {class: 'muted small'}, 'The password is never sent back by the server: replace **** with yours.'));
+
+    drawMembers(i.members || []);
 
     const a = i.actor || {};
     const age = ageSeconds(i.last_health_check);
@@ -211,6 +217,28 @@ export function render(main, {name}) {
       i.delete_orchestration_id ? ['Delete orchestration',
         h('a', {href: orchestrationHref(i.delete_orchestration_id), class: 'mono'}, i.delete_orchestration_id)] : null,
     ]));
+  }
+
+  /** The primary and its streaming standbys, with health, lag and timeline read live. */
+  function drawMembers(list) {
+    if (list.length < 2) {
+      fill(members, h('p', {class: 'muted small', id: 'members-none'},
+        'No standbys. Add some with: toygres scale ', name, ' --replicas N'));
+      return;
+    }
+    const lag = (m) => (m.lag_bytes == null ? '—'
+      : `${m.lag_bytes} B${m.lag_seconds != null ? ` · ${formatMs(m.lag_seconds * 1000)}` : ''}`);
+    fill(members, h('table', {class: 'table compact', id: 'members-table'},
+      h('thead', null, h('tr', null, ['Role', 'Name', 'Address', 'Pid', 'Health', 'Lag', 'Timeline']
+        .map((t) => h('th', {scope: 'col'}, t)))),
+      h('tbody', null, list.map((m) => h('tr', {dataset: {role: m.role}},
+        h('td', null, m.role),
+        h('td', {class: 'mono'}, m.name || ''),
+        h('td', {class: 'mono'}, `${m.host}:${m.port}`),
+        h('td', {class: 'mono'}, m.pid != null ? String(m.pid) : 'not running'),
+        h('td', null, badge(m.health)),
+        h('td', null, m.role === 'primary' ? '—' : lag(m)),
+        h('td', null, m.timeline != null ? String(m.timeline) : '—'))))));
   }
 
   function drawEvents(list) {

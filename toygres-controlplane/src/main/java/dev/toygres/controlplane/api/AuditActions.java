@@ -49,7 +49,9 @@ final class AuditActions {
         if (n == 3 && delete) {
           return new Action("instance.delete", s.get(2));
         }
-        if (n == 4 && post && List.of("stop", "start", "restart", "password").contains(s.get(3))) {
+        if (n == 4
+            && post
+            && List.of("stop", "start", "restart", "password", "scale").contains(s.get(3))) {
           return new Action("instance." + s.get(3), s.get(2));
         }
         if (n == 5

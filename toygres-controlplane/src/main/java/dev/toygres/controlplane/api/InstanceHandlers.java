@@ -11,6 +11,7 @@ import dev.toygres.controlplane.api.InstanceViews.EventView;
 import dev.toygres.controlplane.api.InstanceViews.HealthCheckView;
 import dev.toygres.controlplane.api.InstanceViews.OrchestrationRef;
 import dev.toygres.controlplane.api.InstanceViews.PasswordBody;
+import dev.toygres.controlplane.api.InstanceViews.ScaleBody;
 import dev.toygres.controlplane.api.InstanceViews.Summary;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.RecentCheck;
@@ -71,6 +72,8 @@ final class InstanceHandlers {
         Detail.of(
             r,
             instances.maskedConnectionString(r),
+            instances.maskedReadOnlyConnectionString(r),
+            instances.members(r),
             actor,
             AllowedActions.of(BearerAuth.caller(ctx), r, actor)));
   }
@@ -89,6 +92,15 @@ final class InstanceHandlers {
 
   void restart(Context ctx) {
     lifecycle(ctx, instances::restart);
+  }
+
+  void scale(Context ctx) {
+    String name = Params.instanceName(ctx);
+    ScaleBody b = RequestBodies.read(ctx, ScaleBody.class);
+    if (b.replicas() == null) {
+      throw new InvalidRequestException("replicas", "field 'replicas' is required");
+    }
+    ctx.status(202).json(new OrchestrationRef(instances.scale(name, b.replicas())));
   }
 
   void changePassword(Context ctx) {
@@ -127,7 +139,13 @@ final class InstanceHandlers {
       throw new InvalidRequestException("password", "field 'password' is required");
     }
     return new CreateRequest(
-        b.name(), b.password(), version(b.postgresVersion()), b.storageSizeGb(), b.user());
+        b.name(),
+        b.password(),
+        version(b.postgresVersion()),
+        b.storageSizeGb(),
+        b.user(),
+        b.replicas(),
+        b.synchronous());
   }
 
   private static String version(JsonNode v) {

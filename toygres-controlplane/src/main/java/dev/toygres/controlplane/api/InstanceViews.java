@@ -7,6 +7,7 @@ import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.RecentCheck;
+import dev.toygres.controlplane.dataplane.Member;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,10 +23,55 @@ final class InstanceViews {
    * {@code user} names the tenant's role (default postgres).
    */
   record CreateBody(
-      String name, String password, JsonNode postgresVersion, Integer storageSizeGb, String user) {
+      String name,
+      String password,
+      JsonNode postgresVersion,
+      Integer storageSizeGb,
+      String user,
+      Integer replicas,
+      Boolean synchronous) {
     @Override
     public String toString() {
-      return "CreateBody[" + name + ", version " + postgresVersion + ", user " + user + "]";
+      return "CreateBody["
+          + name
+          + ", version "
+          + postgresVersion
+          + ", user "
+          + user
+          + ", replicas "
+          + replicas
+          + "]";
+    }
+  }
+
+  /** Body of {@code POST /api/instances/{name}/scale}. */
+  record ScaleBody(Integer replicas) {}
+
+  /**
+   * One server of an instance in {@code GET /api/instances/{name}}: health, lag and timeline read
+   * live from the servers.
+   */
+  record MemberView(
+      String role,
+      String name,
+      String host,
+      int port,
+      Long pid,
+      String health,
+      Long lagBytes,
+      Double lagSeconds,
+      Integer timeline) {
+    static MemberView of(Member m) {
+      return new MemberView(
+          m.role(),
+          m.name(),
+          m.host(),
+          m.port(),
+          m.pid(),
+          m.health(),
+          m.lagBytes(),
+          m.lagSeconds(),
+          m.timeline());
     }
   }
 
@@ -114,11 +160,18 @@ final class InstanceViews {
       Instant stoppedAt,
       Instant deletedAt,
       String connectionString,
+      String readOnlyConnectionString,
+      List<MemberView> members,
       Actor actor,
       DataPlane dataPlane,
       List<String> allowedActions) {
     static Detail of(
-        InstanceRecord r, String connectionString, Finding actor, List<String> allowedActions) {
+        InstanceRecord r,
+        String connectionString,
+        String readOnlyConnectionString,
+        List<Member> members,
+        Finding actor,
+        List<String> allowedActions) {
       return new Detail(
           r.id() == null ? null : r.id().toString(),
           r.userName(),
@@ -141,6 +194,8 @@ final class InstanceViews {
           r.stoppedAt(),
           r.deletedAt(),
           connectionString,
+          readOnlyConnectionString,
+          members.stream().map(MemberView::of).toList(),
           new Actor(r.actorId(), actor.actorStatus(), actor.diagnosis().label(), actor.reason()),
           new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()),
           allowedActions);

@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
       "characters) comes from --password-stdin, else env TOYGRES_PASSWORD, else",
       "a prompt on the terminal.",
       "With --wait, prints the connection string, with the password, once it runs",
-      "(with --wait --json: the instance as GET /api/instances/NAME returns it)."
+      "(with --wait --json: the instance as GET /api/instances/NAME returns it).",
+      "--replicas N makes N streaming standbys; --synchronous makes every commit",
+      "wait for one of them (see docs/replication.md)."
     })
 final class CreateCommand extends ClientCommand {
   @Parameters(
@@ -48,6 +50,17 @@ final class CreateCommand extends ClientCommand {
       description = "The instance's user (role) to log in as (default: postgres).")
   String user;
 
+  @Option(
+      names = "--replicas",
+      paramLabel = "N",
+      description = "Streaming standbys to make, 0 to 5 (default 0).")
+  Integer replicas;
+
+  @Option(
+      names = "--synchronous",
+      description = "Every commit waits for one standby to confirm it (needs --replicas >= 1).")
+  boolean synchronous;
+
   @Mixin WaitOptions waitOptions;
 
   @Override
@@ -64,6 +77,12 @@ final class CreateCommand extends ClientCommand {
     }
     if (user != null) {
       body.put("user", user);
+    }
+    if (replicas != null) {
+      body.put("replicas", replicas);
+    }
+    if (synchronous) {
+      body.put("synchronous", true);
     }
     ApiClient.Response r = api().post("/api/instances", body);
     JsonNode created = r.json();
@@ -98,6 +117,9 @@ final class CreateCommand extends ClientCommand {
     if ("running".equals(state)) {
       kv.add(
           "connection", ConnectionStrings.withPassword(JsonText.text(i, "connection_string"), pw));
+      kv.add(
+          "read-only connection",
+          ConnectionStrings.withPassword(JsonText.text(i, "read_only_connection_string"), pw));
     }
     return print(kv.render());
   }

@@ -22,41 +22,64 @@ final class GetCommand extends ClientCommand {
     JsonNode dp = i.path("data_plane");
     String storage = JsonText.text(i, "storage_size_gb");
     return new KeyValues()
-        .add("name", JsonText.text(i, "name"))
-        .add("id", JsonText.text(i, "id"))
-        .add("k8s name", JsonText.text(i, "k8s_name"))
-        .add("namespace", JsonText.text(i, "namespace"))
-        .add("state", JsonText.text(i, "state"))
-        .add("health", JsonText.text(i, "health_status"))
-        .add("last check", Times.stamp(JsonText.text(i, "last_health_check"), now))
-        .add("consecutive failures", JsonText.text(i, "consecutive_failures"))
-        .add("postgres version", JsonText.text(i, "postgres_version"))
-        .add("storage", storage == null ? null : storage + " GB")
-        .add("user", JsonText.text(i, "user"))
-        .add("connection", JsonText.text(i, "connection_string"))
-        .add("monitoring", onOff(i.get("monitoring_enabled")))
-        .section("actor")
-        .add("id", JsonText.text(actor, "id"))
-        .add("status", JsonText.text(actor, "status"))
-        .add("diagnosis", JsonText.text(actor, "diagnosis"))
-        .add("reason", JsonText.text(actor, "reason"))
-        .end()
-        .section("data plane")
-        .add("kind", JsonText.text(dp, "kind"))
-        .add("host", JsonText.text(dp, "host"))
-        .add("port", JsonText.text(dp, "port"))
-        .add("data dir", JsonText.text(dp, "data_dir"))
-        .add("pid", JsonText.text(dp, "pid"))
-        .end()
-        .section("orchestrations")
-        .add("create", JsonText.text(i, "create_orchestration_id"))
-        .add("delete", JsonText.text(i, "delete_orchestration_id"))
-        .end()
-        .add("created", Times.stamp(JsonText.text(i, "created_at"), now))
-        .add("updated", Times.stamp(JsonText.text(i, "updated_at"), now))
-        .add("started", Times.stamp(JsonText.text(i, "started_at"), now))
-        .add("stopped", Times.stamp(JsonText.text(i, "stopped_at"), now))
-        .render();
+            .add("name", JsonText.text(i, "name"))
+            .add("id", JsonText.text(i, "id"))
+            .add("k8s name", JsonText.text(i, "k8s_name"))
+            .add("namespace", JsonText.text(i, "namespace"))
+            .add("state", JsonText.text(i, "state"))
+            .add("health", JsonText.text(i, "health_status"))
+            .add("last check", Times.stamp(JsonText.text(i, "last_health_check"), now))
+            .add("consecutive failures", JsonText.text(i, "consecutive_failures"))
+            .add("postgres version", JsonText.text(i, "postgres_version"))
+            .add("storage", storage == null ? null : storage + " GB")
+            .add("user", JsonText.text(i, "user"))
+            .add("connection", JsonText.text(i, "connection_string"))
+            .add("read-only connection", JsonText.text(i, "read_only_connection_string"))
+            .add("monitoring", onOff(i.get("monitoring_enabled")))
+            .section("actor")
+            .add("id", JsonText.text(actor, "id"))
+            .add("status", JsonText.text(actor, "status"))
+            .add("diagnosis", JsonText.text(actor, "diagnosis"))
+            .add("reason", JsonText.text(actor, "reason"))
+            .end()
+            .section("data plane")
+            .add("kind", JsonText.text(dp, "kind"))
+            .add("host", JsonText.text(dp, "host"))
+            .add("port", JsonText.text(dp, "port"))
+            .add("data dir", JsonText.text(dp, "data_dir"))
+            .add("pid", JsonText.text(dp, "pid"))
+            .end()
+            .section("orchestrations")
+            .add("create", JsonText.text(i, "create_orchestration_id"))
+            .add("delete", JsonText.text(i, "delete_orchestration_id"))
+            .end()
+            .add("created", Times.stamp(JsonText.text(i, "created_at"), now))
+            .add("updated", Times.stamp(JsonText.text(i, "updated_at"), now))
+            .add("started", Times.stamp(JsonText.text(i, "started_at"), now))
+            .add("stopped", Times.stamp(JsonText.text(i, "stopped_at"), now))
+            .render()
+        + members(i.path("members"));
+  }
+
+  /** The instance's servers as a table, when it has standbys; empty otherwise. */
+  static String members(JsonNode members) {
+    if (!members.isArray() || members.size() < 2) {
+      return "";
+    }
+    Table t = new Table("ROLE", "NAME", "ADDRESS", "PID", "HEALTH", "LAG", "TIMELINE");
+    for (JsonNode m : members) {
+      String bytes = JsonText.text(m, "lag_bytes");
+      String secs = JsonText.text(m, "lag_seconds");
+      t.row(
+          JsonText.text(m, "role"),
+          JsonText.text(m, "name"),
+          JsonText.text(m, "host") + ":" + JsonText.text(m, "port"),
+          JsonText.text(m, "pid"),
+          JsonText.text(m, "health"),
+          bytes == null ? "" : bytes + " B" + (secs == null ? "" : ", " + secs + " s"),
+          JsonText.text(m, "timeline"));
+    }
+    return "\nmembers\n" + t.render();
   }
 
   private static String onOff(JsonNode v) {

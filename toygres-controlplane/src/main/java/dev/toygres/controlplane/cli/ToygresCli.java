@@ -26,6 +26,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
       StopCommand.class,
       StartCommand.class,
       RestartCommand.class,
+      ScaleCommand.class,
       PasswordCommand.class,
       HealthCommand.class,
       StatusCommand.class,

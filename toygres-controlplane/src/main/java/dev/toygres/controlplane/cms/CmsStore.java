@@ -21,10 +21,17 @@ public final class CmsStore {
   public static final String SCHEMA = "toygres_cms";
   private final DataSource ds;
   private final EventLog events;
+  private final Members members;
 
   public CmsStore(DataSource ds) {
     this.ds = ds;
     this.events = new EventLog();
+    this.members = new Members(ds);
+  }
+
+  /** The instances' desired replication and recorded servers. */
+  public Members members() {
+    return members;
   }
 
   /** Creates or upgrades the CMS schema (safe when several servers start at once). */

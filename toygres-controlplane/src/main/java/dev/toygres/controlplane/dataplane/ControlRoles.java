@@ -19,6 +19,12 @@ public final class ControlRoles {
   /** The monitoring role health probes log in as. */
   public static final String MONITOR = "toygres_monitor";
 
+  /**
+   * The replication role standbys stream from their primary as (through the primary's Unix socket
+   * only); its password is {@link ControlSecrets#replicatorPassword()}.
+   */
+  public static final String REPLICATOR = "toygres_replicator";
+
   /** The database the control plane's roles connect to; the tenant cannot drop or alter it. */
   public static final String DATABASE = "toygres";
 

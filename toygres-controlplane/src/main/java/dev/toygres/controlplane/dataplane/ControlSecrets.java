@@ -1,8 +1,12 @@
 package dev.toygres.controlplane.dataplane;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The passwords of the control plane's own roles in one instance: its superuser ({@link
@@ -20,6 +24,22 @@ public record ControlSecrets(String superuserPassword, String monitorPassword) {
   /** Two fresh random passwords (32 random bytes each, base64url). */
   public static ControlSecrets generate() {
     return new ControlSecrets(randomPassword(), randomPassword());
+  }
+
+  /**
+   * The password of the replication role ({@link ControlRoles#REPLICATOR}): an HMAC-SHA256 of the
+   * role's name keyed by the superuser's password, so it is as secret as that password, sealed with
+   * it in the CMS, and reveals nothing about it.
+   */
+  public String replicatorPassword() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(superuserPassword.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] d = mac.doFinal(ControlRoles.REPLICATOR.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** 32 random bytes as unpadded base64url: 43 characters, safe in any connection string. */

@@ -10,6 +10,9 @@ import java.util.Optional;
  * the control plane process that started them.
  */
 public interface DataPlane {
+  /** The most streaming standbys one instance may have. */
+  int MAX_REPLICAS = 5;
+
   /** {@code local} or {@code kubernetes}. */
   String kind();
 
@@ -49,4 +52,29 @@ public interface DataPlane {
 
   /** Sets the password of the tenant's role, as the control plane's superuser. */
   void setTenantPassword(String k8sName, String password, ControlSecrets secrets);
+
+  /**
+   * Makes standby {@code ordinal} (1 to {@link #MAX_REPLICAS}) of the instance, a streaming replica
+   * of its primary with its own server, data and port, and starts it (starting the primary first if
+   * needed). Idempotent: a standby made earlier is started and returned.
+   */
+  Member provisionStandby(String k8sName, int ordinal, ControlSecrets secrets);
+
+  /**
+   * Stops standby {@code ordinal}, removes its data and drops its slot on the primary. No-op for a
+   * standby that does not exist.
+   */
+  void removeStandby(String k8sName, int ordinal, ControlSecrets secrets);
+
+  /**
+   * Makes every commit on the primary wait for one of the standbys {@code ordinals} to confirm it
+   * ({@code synchronous_standby_names = 'ANY 1 (...)'}); empty makes replication asynchronous.
+   */
+  void setSynchronous(String k8sName, List<Integer> ordinals, ControlSecrets secrets);
+
+  /**
+   * The instance's servers, primary first, then its standbys by ordinal, with their health, lag and
+   * timeline read now through the monitoring role. Empty if the instance is not provisioned.
+   */
+  List<Member> members(String k8sName, ControlSecrets secrets);
 }

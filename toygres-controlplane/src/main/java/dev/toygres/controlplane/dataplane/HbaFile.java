@@ -14,7 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * and cannot change it). The control plane's roles log in only through the Unix socket, whose
  * directory only the server's OS user (and root) can enter, and are refused over TCP, so no other
  * process on the host can pose as the server and be handed their passwords. Tenants log in over TCP
- * on 127.0.0.1 with SCRAM.
+ * on 127.0.0.1 with SCRAM. Standbys stream from the primary as {@link ControlRoles#REPLICATOR},
+ * also only through the socket; no other role may open a replication connection.
  */
 final class HbaFile {
   static final String FILE = "pg_hba.conf";
@@ -27,12 +28,17 @@ final class HbaFile {
       # TYPE  DATABASE  USER                            ADDRESS       METHOD
       local   %3$-8s  %2$-30s                scram-sha-256
       local   all       %1$-30s                scram-sha-256
+      local   replication %4$-28s                scram-sha-256
       local   all       all                                           reject
       host    all       %1$s,%2$s   all           reject
       host    all       all                             127.0.0.1/32  scram-sha-256
       host    all       all                             ::1/128       scram-sha-256
       """
-          .formatted(ControlRoles.SUPERUSER, ControlRoles.MONITOR, ControlRoles.DATABASE);
+          .formatted(
+              ControlRoles.SUPERUSER,
+              ControlRoles.MONITOR,
+              ControlRoles.DATABASE,
+              ControlRoles.REPLICATOR);
 
   /**
    * While an instance made before tenant isolation is upgraded: no TCP at all, and the socket

@@ -25,12 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class LocalDataPlane implements DataPlane {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalDataPlane.class);
+  private static final int MAX_STANDBYS = DataPlane.MAX_REPLICAS;
 
   private final Path root;
   private final Path legacyRoot;
   private final VersionCatalog versions;
   private final InstanceLayout layout;
   private final Provisioner provisioner;
+  private final Standbys standbys;
 
   /**
    * Creates a local data plane with every PostgreSQL installation found on this machine.
@@ -69,7 +71,9 @@ public final class LocalDataPlane implements DataPlane {
             : legacyRoot.toAbsolutePath().normalize();
     this.versions = new VersionCatalog(installations);
     this.layout = new InstanceLayout(this.root, runAs);
-    this.provisioner = new Provisioner(new PortAllocator(this.root, first, last), layout);
+    PortAllocator ports = new PortAllocator(this.root, first, last);
+    this.provisioner = new Provisioner(ports, layout);
+    this.standbys = new Standbys(layout, ports);
   }
 
   /**
@@ -173,15 +177,26 @@ public final class LocalDataPlane implements DataPlane {
             "instance", k8sName, "No provisioned instance '" + k8sName + "'");
       }
       InstanceServers.stop(dir, k8sName);
+      for (Standbys.Standby sb : Standbys.list(dir)) {
+        InstanceServers.stop(sb.dir(), sb.metadata().name());
+      }
     }
   }
 
-  /** {@inheritDoc} Removes the instance directory; does nothing if it is missing. */
+  /**
+   * {@inheritDoc} Removes the instance directory, its standbys' (stopped after the primary) and
+   * their socket directories; does nothing if it is missing.
+   */
   @Override
   public void deprovision(String k8sName) {
     InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       InstanceServers.stop(dir, k8sName);
+      for (java.nio.file.Path p : Standbys.dirs(dir.path())) {
+        String name = Standbys.name(k8sName, Standbys.ordinal(p));
+        InstanceServers.stop(new InstanceDir(p), name);
+        layout.removeSocketDir(name);
+      }
       dir.delete();
       layout.removeSocketDir(k8sName);
     }
@@ -255,6 +270,123 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
+   * {@inheritDoc} Idempotent: a standby made earlier is started if needed. A standby whose making
+   * did not finish is made again from scratch.
+   */
+  @Override
+  public Member provisionStandby(String k8sName, int ordinal, ControlSecrets secrets) {
+    requireOrdinal(ordinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      PostgresInstallation inst = versions.forExisting(meta.name(), meta.majorVersion());
+      startLocked(dir, meta);
+      for (Standbys.Standby sb : Standbys.list(dir)) {
+        if (sb.ordinal() == ordinal) {
+          standbys.start(sb, inst);
+          return memberOf(sb, null, null);
+        }
+      }
+      return memberOf(standbys.provision(dir, meta, inst, ordinal, secrets), null, null);
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public void removeStandby(String k8sName, int ordinal, ControlSecrets secrets) {
+    requireOrdinal(ordinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      standbys.remove(dir, meta, ordinal, secrets);
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public void setSynchronous(String k8sName, List<Integer> ordinals, ControlSecrets secrets) {
+    ordinals.forEach(LocalDataPlane::requireOrdinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      standbys.setSynchronous(meta, ordinals, secrets);
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public List<Member> members(String k8sName, ControlSecrets secrets) {
+    InstanceDir dir = dir(k8sName);
+    Optional<InstanceMetadata> found = dir.readMetadata().filter(InstanceMetadata::initialized);
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    InstanceMetadata meta = found.get();
+    Long pid = InstanceServers.running(dir).map(PostgresServer::pid).orElse(null);
+    MemberProbe.Primary view =
+        pid == null
+            ? null
+            : MemberProbe.primary(
+                layout.socketDir(meta.name()), meta.port(), secrets.monitorPassword());
+    List<Member> out = new java.util.ArrayList<>();
+    out.add(
+        new Member(
+            Member.PRIMARY,
+            meta.name(),
+            0,
+            PostgresServer.HOST,
+            meta.port(),
+            pid,
+            dir.dataDir(),
+            null,
+            pid == null ? "stopped" : view == null ? "unreachable" : "healthy",
+            null,
+            null,
+            view == null ? null : view.timeline()));
+    for (Standbys.Standby sb : Standbys.list(dir)) {
+      out.add(memberOf(sb, view, secrets));
+    }
+    return out;
+  }
+
+  private Member memberOf(Standbys.Standby sb, MemberProbe.Primary view, ControlSecrets secrets) {
+    InstanceMetadata m = sb.metadata();
+    Long pid = InstanceServers.running(sb.dir()).map(PostgresServer::pid).orElse(null);
+    MemberProbe.Standby own =
+        pid == null || secrets == null
+            ? null
+            : MemberProbe.standby(layout.socketDir(m.name()), m.port(), secrets.monitorPassword());
+    MemberProbe.Streaming streaming =
+        view == null ? null : view.standbys().get(Standbys.slot(sb.ordinal()));
+    String health =
+        pid == null
+            ? "stopped"
+            : secrets == null
+                ? "starting"
+                : own == null ? "unreachable" : own.streaming() ? "healthy" : "not streaming";
+    return new Member(
+        Member.STANDBY,
+        m.name(),
+        sb.ordinal(),
+        PostgresServer.HOST,
+        m.port(),
+        pid,
+        sb.dir().dataDir(),
+        Standbys.slot(sb.ordinal()),
+        health,
+        streaming == null ? null : streaming.lagBytes(),
+        streaming == null ? null : streaming.lagSeconds(),
+        own == null ? null : own.timeline());
+  }
+
+  private static void requireOrdinal(int ordinal) {
+    if (ordinal < 1 || ordinal > MAX_STANDBYS) {
+      throw new dev.toygres.controlplane.InvalidRequestException(
+          "replicas", "standby ordinal must be 1 to " + MAX_STANDBYS + ", was " + ordinal);
+    }
+  }
+
+  /**
    * Lists the instance directories on disk, including ones whose provisioning did not finish (so
    * that they can be cleaned up with {@link #deprovision(String)}).
    *
@@ -324,6 +456,9 @@ public final class LocalDataPlane implements DataPlane {
   private ServerInfo startLocked(InstanceDir dir, InstanceMetadata meta) {
     Optional<PostgresServer> running = InstanceServers.running(dir);
     if (running.isPresent()) {
+      if (meta.upgraded()) {
+        startStandbys(dir, versions.forExisting(meta.name(), meta.majorVersion()));
+      }
       return info(dir, meta, running.get().pid());
     }
     if (!meta.upgraded()) {
@@ -340,7 +475,14 @@ public final class LocalDataPlane implements DataPlane {
     PostgresInstallation inst = versions.forExisting(meta.name(), meta.majorVersion());
     PostgresServer server = InstanceServers.start(dir, meta, inst, layout, null);
     LOG.info("Started instance '{}' on port {}, pid {}", meta.name(), meta.port(), server.pid());
+    startStandbys(dir, inst);
     return info(dir, meta, server.pid());
+  }
+
+  private void startStandbys(InstanceDir dir, PostgresInstallation inst) {
+    for (Standbys.Standby sb : Standbys.list(dir)) {
+      standbys.start(sb, inst);
+    }
   }
 
   private ServerInfo info(InstanceDir dir, InstanceMetadata meta, Long pid) {

@@ -96,7 +96,10 @@ final class PortAllocator {
     }
   }
 
-  /** The ports of the range recorded by instance directories other than {@code exceptName}'s. */
+  /**
+   * The ports of the range recorded by instance directories (and their standbys' directories) other
+   * than {@code exceptName}'s.
+   */
   private Set<Integer> recordedPorts(String exceptName) throws IOException {
     Set<Integer> ports = new HashSet<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(instancesRoot, Files::isDirectory)) {
@@ -104,17 +107,25 @@ final class PortAllocator {
         if (dir.getFileName().toString().equals(exceptName)) {
           continue;
         }
-        try {
-          InstanceDir.read(dir.resolve(InstanceDir.METADATA_FILE))
-              .filter(m -> m.port() >= first && m.port() <= last)
-              .ifPresent(m -> ports.add(m.port()));
-        } catch (DataPlaneException e) {
-          LOG.warn(
-              "Ignoring unreadable instance metadata while choosing a port: {}", e.getMessage());
+        addRecorded(dir, ports);
+        for (Path standby : Standbys.dirs(dir)) {
+          if (!standby.getFileName().toString().equals(exceptName)) {
+            addRecorded(standby, ports);
+          }
         }
       }
     }
     return ports;
+  }
+
+  private void addRecorded(Path dir, Set<Integer> ports) {
+    try {
+      InstanceDir.read(dir.resolve(InstanceDir.METADATA_FILE))
+          .filter(m -> m.port() >= first && m.port() <= last)
+          .ifPresent(m -> ports.add(m.port()));
+    } catch (DataPlaneException e) {
+      LOG.warn("Ignoring unreadable instance metadata while choosing a port: {}", e.getMessage());
+    }
   }
 
   /** Whether {@code port} can be bound on 127.0.0.1 right now. */

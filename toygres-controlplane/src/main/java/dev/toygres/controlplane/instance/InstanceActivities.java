@@ -53,6 +53,7 @@ public final class InstanceActivities {
   private final SecretBox secrets;
   private final DurableClient engine;
   private final HealthProbe probe;
+  private final ReplicaActivities replicas;
 
   public InstanceActivities(
       CmsStore cms,
@@ -65,10 +66,12 @@ public final class InstanceActivities {
     this.secrets = secrets;
     this.engine = engine;
     this.probe = probe;
+    this.replicas = new ReplicaActivities(cms, dataPlane, secrets);
   }
 
   /** Registers every lifecycle activity. */
   public Registry.Builder register(Registry.Builder b) {
+    replicas.register(b);
     return b.activity(PROVISION, UUID.class, (ctx, id) -> provision(id))
         .activity(WAIT_READY, UUID.class, (ctx, id) -> waitReady(id))
         .activity(MARK_RUNNING, MarkRunning.class, (ctx, m) -> markRunning(m))
@@ -184,6 +187,7 @@ public final class InstanceActivities {
         "create failed: " + f.message());
     dataPlane.deprovision(r.k8sName());
     cms.setPid(f.instanceId(), null);
+    cms.members().removeAll(f.instanceId());
     if (r.state() == InstanceState.CREATING) {
       cms.event(
           f.instanceId(), "create_rolled_back", "server and data of the failed create removed");
@@ -226,6 +230,7 @@ public final class InstanceActivities {
 
   Void deprovision(UUID id) {
     dataPlane.deprovision(load(id).k8sName());
+    cms.members().removeAll(id);
     return null;
   }
 
@@ -242,6 +247,7 @@ public final class InstanceActivities {
     InstanceRecord r = load(id);
     dataPlane.stop(r.k8sName());
     cms.setPid(id, null);
+    cms.members().setAllStates(id, "stopped");
     cms.transition(
             id,
             EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED),
@@ -256,6 +262,7 @@ public final class InstanceActivities {
     InstanceRecord r = load(id);
     ServerInfo s = r.access().current() ? dataPlane.start(r.k8sName()) : upgrade(r);
     record(id, s);
+    replicas.recordMembers(r);
     cms.transition(
             id,
             EnumSet.of(InstanceState.STOPPED, InstanceState.RUNNING),

@@ -22,10 +22,24 @@ public interface InstanceOperations {
 
   /**
    * A create request as the user sent it; nulls take defaults. {@code user} names the tenant's role
-   * (default {@code postgres}), which gets {@code password}.
+   * (default {@code postgres}), which gets {@code password}. {@code replicas} (default 0) streaming
+   * standbys are made; with {@code synchronous} (default false, needs a replica) every commit waits
+   * for one of them.
    */
   record CreateRequest(
-      String name, String password, String postgresVersion, Integer storageSizeGb, String user) {
+      String name,
+      String password,
+      String postgresVersion,
+      Integer storageSizeGb,
+      String user,
+      Integer replicas,
+      Boolean synchronous) {
+    /** A request without replicas. */
+    public CreateRequest(
+        String name, String password, String postgresVersion, Integer storageSizeGb, String user) {
+      this(name, password, postgresVersion, storageSizeGb, user, null, null);
+    }
+
     @Override
     public String toString() {
       return "CreateRequest["
@@ -36,6 +50,9 @@ public interface InstanceOperations {
           + storageSizeGb
           + " GB, user "
           + user
+          + ", replicas "
+          + replicas
+          + (Boolean.TRUE.equals(synchronous) ? " synchronous" : "")
           + "]";
     }
   }
@@ -87,9 +104,30 @@ public interface InstanceOperations {
 
   /**
    * {@code postgresql://<tenant user>:****@host:port/postgres}, or null before the server has a
-   * port.
+   * port. With standbys, every server is listed ({@code host1:port1,host2:port2}) with {@code
+   * target_session_attrs=read-write}, so libpq connects to whichever takes writes.
    */
   String maskedConnectionString(InstanceRecord instance);
+
+  /**
+   * Makes or removes streaming standbys until the instance has {@code replicas} (0 to 5); returns
+   * the scale orchestration's id. {@link InvalidRequestException} for a count out of range, {@link
+   * StateConflictException} unless the instance runs.
+   */
+  String scale(String name, Integer replicas);
+
+  /**
+   * The instance's servers, primary first, with their health, lag and timeline read now from the
+   * servers (empty before it has a server).
+   */
+  List<dev.toygres.controlplane.dataplane.Member> members(InstanceRecord instance);
+
+  /**
+   * With standbys, a libpq multi-host string over every server with {@code
+   * target_session_attrs=prefer-standby}: it reaches a standby when one answers, else the primary;
+   * null without standbys.
+   */
+  String maskedReadOnlyConnectionString(InstanceRecord instance);
 
   /** The major versions that can be created, newest first. */
   List<Integer> availableVersions();

@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.instance;
 
 import dev.toygres.controlplane.InvalidRequestException;
+import dev.toygres.controlplane.dataplane.DataPlane;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -81,6 +82,28 @@ final class InstanceRequests {
           "storage_size_gb", "storage_size_gb must be between 1 and 1024, was " + gb);
     }
     return gb;
+  }
+
+  /** 0 to {@link DataPlane#MAX_REPLICAS} streaming standbys (0 when null). */
+  static int replicas(Integer replicas) {
+    if (replicas == null) {
+      return 0;
+    }
+    if (replicas < 0 || replicas > DataPlane.MAX_REPLICAS) {
+      throw new InvalidRequestException(
+          "replicas",
+          "replicas must be between 0 and " + DataPlane.MAX_REPLICAS + ", was " + replicas);
+    }
+    return replicas;
+  }
+
+  /** Synchronous replication needs a standby to wait for. */
+  static boolean synchronous(Boolean synchronous, int replicas) {
+    if (Boolean.TRUE.equals(synchronous) && replicas < 1) {
+      throw new InvalidRequestException(
+          "synchronous", "synchronous replication needs at least one replica (replicas >= 1)");
+    }
+    return Boolean.TRUE.equals(synchronous);
   }
 
   static int limit(int limit) {

@@ -1,21 +1,27 @@
 package dev.toygres.controlplane.instance;
 
+import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.NotFoundException;
+import dev.toygres.controlplane.StateConflictException;
+import dev.toygres.controlplane.cms.CmsException;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
+import dev.toygres.controlplane.cms.Members;
 import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
+import dev.toygres.controlplane.dataplane.Member;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.StartOptions;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +60,8 @@ public final class InstanceService implements InstanceOperations {
             req.postgresVersion(), dataPlane.availableVersions(), dataPlane.defaultVersion());
     int storage = InstanceRequests.storage(req.storageSizeGb());
     String user = ControlRoles.tenantUser(req.user());
+    int replicas = InstanceRequests.replicas(req.replicas());
+    boolean synchronous = InstanceRequests.synchronous(req.synchronous(), replicas);
     ControlSecrets control = ControlSecrets.generate();
     UUID id = UUID.randomUUID();
     String k8sName = InstanceRequests.k8sName(name);
@@ -72,12 +80,18 @@ public final class InstanceService implements InstanceOperations {
             secrets.encrypt(control.superuserPassword()),
             secrets.encrypt(control.monitorPassword()),
             orchestrationId),
-        tx ->
-            engine.start(
-                tx,
-                LifecycleOrchestrations.CREATE,
-                orchestrationId,
-                new LifecycleOrchestrations.CreateInput(id, k8sName)));
+        tx -> {
+          if (replicas > 0) {
+            setReplication(tx, id, new Members.Replication(replicas, synchronous));
+          }
+          engine.start(
+              tx,
+              LifecycleOrchestrations.CREATE,
+              orchestrationId,
+              replicas > 0
+                  ? new LifecycleOrchestrations.CreateInput(id, k8sName, replicas, synchronous)
+                  : new LifecycleOrchestrations.CreateInput(id, k8sName));
+        });
     return new CreateResult(name, k8sName, orchestrationId);
   }
 
@@ -204,12 +218,114 @@ public final class InstanceService implements InstanceOperations {
     return cms.events(get(name).id(), InstanceRequests.limit(limit));
   }
 
+  private void setReplication(Connection tx, UUID id, Members.Replication r) {
+    try {
+      cms.members().setReplication(tx, id, r);
+    } catch (SQLException e) {
+      throw new CmsException("cannot record the replication of instance " + id + ": " + e, e);
+    }
+  }
+
+  @Override
+  public String scale(String name, Integer replicas) {
+    if (replicas == null) {
+      throw new InvalidRequestException("replicas", "field 'replicas' is required");
+    }
+    int target = InstanceRequests.replicas(replicas);
+    InstanceRecord r = get(name);
+    if (r.state() != InstanceState.RUNNING) {
+      throw new StateConflictException(
+          r.userName(),
+          r.state().dbName(),
+          "scale",
+          "instance '" + r.userName() + "' is " + r.state().dbName() + "; scale it while it runs");
+    }
+    String id = "scale-" + r.k8sName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    engine.start(ScaleOrchestration.NAME, id, new ScaleOrchestration.Input(r.id(), target));
+    return id;
+  }
+
+  @Override
+  public List<Member> members(InstanceRecord r) {
+    if (r.host() == null
+        || r.access().superuserPasswordSealed() == null
+        || r.access().monitorPasswordSealed() == null) {
+      return List.of();
+    }
+    if (cms.members().list(r.id()).isEmpty()) {
+      // No standbys: the primary as recorded, with the actor's last verdict, so a GET opens no
+      // connection of the monitoring role (whose few connections the actor's probes need).
+      return dataPlane
+          .status(r.k8sName())
+          .map(
+              s ->
+                  List.of(
+                      new Member(
+                          Member.PRIMARY,
+                          r.k8sName(),
+                          0,
+                          s.host(),
+                          s.port(),
+                          s.pid(),
+                          s.dataDir(),
+                          null,
+                          s.pid() == null
+                              ? "stopped"
+                              : r.healthStatus() == null ? "unknown" : r.healthStatus().dbName(),
+                          null,
+                          null,
+                          null)))
+          .orElse(List.of());
+    }
+    return dataPlane.members(r.k8sName(), control(r));
+  }
+
   @Override
   public String maskedConnectionString(InstanceRecord r) {
     if (r.host() == null || r.port() == null) {
       return null;
     }
-    return "postgresql://" + r.tenantUser() + ":****@" + r.host() + ":" + r.port() + "/postgres";
+    List<Members.Row> rows = cms.members().list(r.id());
+    if (rows.size() < 2) {
+      return "postgresql://" + r.tenantUser() + ":****@" + r.host() + ":" + r.port() + "/postgres";
+    }
+    return multiHost(r, rows, "read-write");
+  }
+
+  @Override
+  public String maskedReadOnlyConnectionString(InstanceRecord r) {
+    if (r.host() == null || r.port() == null) {
+      return null;
+    }
+    List<Members.Row> rows = cms.members().list(r.id());
+    return rows.size() < 2 ? null : multiHost(r, rows, "prefer-standby");
+  }
+
+  /** Every recorded server, the one recorded as primary first. */
+  private static String multiHost(InstanceRecord r, List<Members.Row> rows, String attrs) {
+    String hosts =
+        rows.stream()
+            .filter(m -> m.port() != null)
+            .sorted(
+                (a, b) -> Boolean.compare(!a.role().equals("primary"), !b.role().equals("primary")))
+            .map(m -> r.host() + ":" + m.port())
+            .collect(java.util.stream.Collectors.joining(","));
+    return "postgresql://"
+        + r.tenantUser()
+        + ":****@"
+        + hosts
+        + "/postgres?target_session_attrs="
+        + attrs;
+  }
+
+  private ControlSecrets control(InstanceRecord r) {
+    InstanceRecord.Access a = r.access();
+    try {
+      return new ControlSecrets(
+          secrets.decrypt(a.superuserPasswordSealed()), secrets.decrypt(a.monitorPasswordSealed()));
+    } catch (SecretException e) {
+      throw new SecretException("instance '" + r.userName() + "': " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -21,6 +21,7 @@ public final class LifecycleOrchestrations {
   public static final String STOP = "toygres.stop-instance";
   public static final String START = "toygres.start-instance";
   public static final String RESTART = "toygres.restart-instance";
+  public static final String SCALE = ScaleOrchestration.NAME;
 
   /**
    * Rolls back a create that will never finish (run by {@link LifecycleRepair}): removes whatever
@@ -44,12 +45,21 @@ public final class LifecycleOrchestrations {
           STOP,
           START,
           RESTART,
+          SCALE,
           ROLL_BACK_CREATE,
           START_AFTER_BOOT,
           AccessUpgrades.NAME);
 
-  /** Input of the create orchestration. */
-  public record CreateInput(UUID instanceId, String k8sName) {}
+  /**
+   * Input of the create orchestration. {@code replicas} and {@code synchronous} are absent (0,
+   * false) from inputs recorded before replicas existed, whose histories replay unchanged.
+   */
+  public record CreateInput(UUID instanceId, String k8sName, int replicas, boolean synchronous) {
+    /** A create without replicas. */
+    public CreateInput(UUID instanceId, String k8sName) {
+      this(instanceId, k8sName, 0, false);
+    }
+  }
 
   private static final ActivityOptions CMS =
       ActivityOptions.retry(
@@ -64,6 +74,7 @@ public final class LifecycleOrchestrations {
   private LifecycleOrchestrations() {}
 
   public static Registry.Builder register(Registry.Builder b) {
+    ScaleOrchestration.register(b);
     return b.orchestration(CREATE, CreateInput.class, LifecycleOrchestrations::create)
         .orchestration(DELETE, UUID.class, LifecycleOrchestrations::delete)
         .orchestration(
@@ -112,6 +123,9 @@ public final class LifecycleOrchestrations {
               .await();
       ctx.setCustomStatus("waiting for connections on port " + s.port());
       ctx.callActivity(InstanceActivities.WAIT_READY, in.instanceId(), Void.class, READY).await();
+      if (in.replicas() > 0) {
+        ScaleOrchestration.provision(ctx, in.instanceId(), in.replicas(), in.synchronous());
+      }
       ctx.setCustomStatus("starting actor");
       String actorId = ActorIds.fresh(in.k8sName(), ctx.newUuid());
       ctx.callActivity(

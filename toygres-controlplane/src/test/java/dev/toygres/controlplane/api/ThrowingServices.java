@@ -135,6 +135,21 @@ final class ThrowingServices {
     }
 
     @Override
+    public String scale(String name, Integer replicas) {
+      throw called();
+    }
+
+    @Override
+    public List<dev.toygres.controlplane.dataplane.Member> members(InstanceRecord instance) {
+      throw called();
+    }
+
+    @Override
+    public String maskedReadOnlyConnectionString(InstanceRecord instance) {
+      throw called();
+    }
+
+    @Override
     public List<Integer> availableVersions() {
       throw called();
     }
