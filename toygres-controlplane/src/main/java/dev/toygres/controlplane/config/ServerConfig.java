@@ -133,49 +133,6 @@ public record ServerConfig(
     }
   }
 
-  /** The configuration before crash restart: the default retry delay and back-off. */
-  public ServerConfig(
-      Path dataDir,
-      int port,
-      String databaseUrl,
-      Duration healthInterval,
-      Duration staleAfter,
-      Duration supervisorInterval,
-      boolean autoRepair,
-      int failureThreshold,
-      Duration healthRetention,
-      Duration probeTimeout,
-      int portRangeStart,
-      int portRangeEnd,
-      Duration workerLease,
-      String instanceUser,
-      Duration auditRetention,
-      DatabaseTimeouts databaseTimeouts,
-      Duration livenessThreshold,
-      Duration activityTimeout) {
-    this(
-        dataDir,
-        port,
-        databaseUrl,
-        healthInterval,
-        staleAfter,
-        supervisorInterval,
-        autoRepair,
-        failureThreshold,
-        healthRetention,
-        probeTimeout,
-        portRangeStart,
-        portRangeEnd,
-        workerLease,
-        instanceUser,
-        auditRetention,
-        databaseTimeouts,
-        livenessThreshold,
-        activityTimeout,
-        DEFAULT_PROBE_RETRY_DELAY,
-        DEFAULT_RESTART_BACKOFF);
-  }
-
   /**
    * The database timeouts from the four {@code --db-*-timeout} flags, validated together; a refused
    * combination names the flags.
@@ -227,6 +184,8 @@ public record ServerConfig(
         Duration.ofDays(90),
         DatabaseTimeouts.defaults(),
         DEFAULT_LIVENESS_THRESHOLD,
-        DEFAULT_ACTIVITY_TIMEOUT);
+        DEFAULT_ACTIVITY_TIMEOUT,
+        DEFAULT_PROBE_RETRY_DELAY,
+        DEFAULT_RESTART_BACKOFF);
   }
 }

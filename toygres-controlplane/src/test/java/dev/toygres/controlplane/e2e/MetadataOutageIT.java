@@ -228,7 +228,9 @@ class MetadataOutageIT {
         Duration.ofDays(90),
         DatabaseTimeouts.defaults(),
         Duration.ofSeconds(60),
-        ServerConfig.DEFAULT_ACTIVITY_TIMEOUT);
+        ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
+        ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
+        ServerConfig.DEFAULT_RESTART_BACKOFF);
   }
 
   /** GETs a health route, asserts it answered within 2 s (and with {@code status} if given). */

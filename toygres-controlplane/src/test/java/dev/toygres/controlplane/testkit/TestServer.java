@@ -80,7 +80,9 @@ public final class TestServer implements AutoCloseable {
             Duration.ofDays(90),
             DatabaseTimeouts.defaults(),
             ServerConfig.DEFAULT_LIVENESS_THRESHOLD,
-            ServerConfig.DEFAULT_ACTIVITY_TIMEOUT);
+            ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
+            ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
+            ServerConfig.DEFAULT_RESTART_BACKOFF);
     try {
       return new TestServer(
           dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
