@@ -46,12 +46,15 @@ class ConsoleBrowserIT {
   static void start() throws Exception {
     Browser.requireInstalled();
     // Health every second, stale after 6 s, and no auto-repair: the doctor page does the repairs.
+    // The actor's first crash restart waits 10 min, so a killed server stays down until the page
+    // restarts it.
     server =
         TestServer.start(
             "console",
             41432,
             new TestServer.Settings(
-                Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(60), false));
+                    Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(60), false)
+                .withRestartBackoff(List.of(Duration.ofMinutes(10))));
     api = server.api();
     base = "http://127.0.0.1:" + server.server().port();
     browser = Browser.start(Path.of("target", "screenshots").toAbsolutePath());

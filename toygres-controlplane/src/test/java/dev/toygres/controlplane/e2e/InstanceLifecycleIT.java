@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,13 @@ class InstanceLifecycleIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start("lifecycle", 27432);
+    // The actor's first crash restart waits 10 min: a killed server stays down until restarted here
+    // (CrashRestartIT covers the actor's own restarts).
+    server =
+        TestServer.start(
+            "lifecycle",
+            27432,
+            TestServer.Settings.defaults().withRestartBackoff(List.of(Duration.ofMinutes(10))));
     api = server.api();
   }
 

@@ -7,6 +7,7 @@ import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A real Toygres server in the test JVM, on a fresh data directory under {@code target/}, with
@@ -23,11 +24,33 @@ public final class TestServer implements AutoCloseable {
       Duration healthInterval,
       Duration staleAfter,
       Duration supervisorInterval,
-      boolean autoRepair) {
+      boolean autoRepair,
+      List<Duration> restartBackoff) {
+    /** With the server's default crash-restart back-off. */
+    public Settings(
+        Duration healthInterval,
+        Duration staleAfter,
+        Duration supervisorInterval,
+        boolean autoRepair) {
+      this(
+          healthInterval,
+          staleAfter,
+          supervisorInterval,
+          autoRepair,
+          ServerConfig.DEFAULT_RESTART_BACKOFF);
+    }
+
     /** Health interval 1 s; the doctor's defaults, so the supervisor stays out of the way. */
     public static Settings defaults() {
       return new Settings(
           Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofSeconds(60), true);
+    }
+
+    /**
+     * The same with another crash-restart back-off (e.g. a long one, to keep a killed server down).
+     */
+    public Settings withRestartBackoff(List<Duration> backoff) {
+      return new Settings(healthInterval, staleAfter, supervisorInterval, autoRepair, backoff);
     }
   }
 
@@ -82,7 +105,7 @@ public final class TestServer implements AutoCloseable {
             ServerConfig.DEFAULT_LIVENESS_THRESHOLD,
             ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
             ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
-            ServerConfig.DEFAULT_RESTART_BACKOFF);
+            s.restartBackoff());
     try {
       return new TestServer(
           dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
