@@ -51,7 +51,8 @@ final class AuditActions {
         }
         if (n == 4
             && post
-            && List.of("stop", "start", "restart", "password", "scale").contains(s.get(3))) {
+            && List.of("stop", "start", "restart", "password", "scale", "switchover")
+                .contains(s.get(3))) {
           return new Action("instance." + s.get(3), s.get(2));
         }
         if (n == 5

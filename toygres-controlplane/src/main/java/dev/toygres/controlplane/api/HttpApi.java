@@ -141,6 +141,7 @@ public final class HttpApi implements AutoCloseable {
     r.post("/api/instances/{name}/restart", instances::restart);
     r.post("/api/instances/{name}/password", instances::changePassword);
     r.post("/api/instances/{name}/scale", instances::scale);
+    r.post("/api/instances/{name}/switchover", instances::switchover);
     r.get("/api/instances/{name}/health-checks", instances::healthChecks);
     r.get("/api/instances/{name}/events", instances::events);
     r.post("/api/instances/{name}/actor/start", actors::start);

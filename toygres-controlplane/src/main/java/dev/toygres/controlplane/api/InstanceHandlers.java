@@ -13,6 +13,7 @@ import dev.toygres.controlplane.api.InstanceViews.OrchestrationRef;
 import dev.toygres.controlplane.api.InstanceViews.PasswordBody;
 import dev.toygres.controlplane.api.InstanceViews.ScaleBody;
 import dev.toygres.controlplane.api.InstanceViews.Summary;
+import dev.toygres.controlplane.api.InstanceViews.SwitchoverBody;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.instance.InstanceOperations;
@@ -101,6 +102,15 @@ final class InstanceHandlers {
       throw new InvalidRequestException("replicas", "field 'replicas' is required");
     }
     ctx.status(202).json(new OrchestrationRef(instances.scale(name, b.replicas())));
+  }
+
+  void switchover(Context ctx) {
+    String name = Params.instanceName(ctx);
+    SwitchoverBody b =
+        ctx.body().isBlank()
+            ? new SwitchoverBody(null)
+            : RequestBodies.read(ctx, SwitchoverBody.class);
+    ctx.status(202).json(new OrchestrationRef(instances.switchover(name, b.to())));
   }
 
   void changePassword(Context ctx) {

@@ -47,6 +47,9 @@ final class InstanceViews {
   /** Body of {@code POST /api/instances/{name}/scale}. */
   record ScaleBody(Integer replicas) {}
 
+  /** Body of {@code POST /api/instances/{name}/switchover} (optional): the member to promote. */
+  record SwitchoverBody(String to) {}
+
   /**
    * One server of an instance in {@code GET /api/instances/{name}}: health, lag and timeline read
    * live from the servers.

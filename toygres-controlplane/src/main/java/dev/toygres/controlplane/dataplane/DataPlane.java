@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.dataplane;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -77,4 +78,55 @@ public interface DataPlane {
    * timeline read now through the monitoring role. Empty if the instance is not provisioned.
    */
   List<Member> members(String k8sName, ControlSecrets secrets);
+
+  /**
+   * Stops server {@code ordinal} of the instance for good, whatever state it is in (a frozen or
+   * unresponsive server is killed, with every process it started), and marks it fenced on disk: no
+   * start, restart or crash restart starts it again until {@link #rebuildStandby} makes it a
+   * standby of the current primary or {@link #unfence} lifts the fence. After it returns, no
+   * process of that server runs. Idempotent.
+   */
+  void fence(String k8sName, int ordinal);
+
+  /** Lifts the fence of server {@code ordinal} (an aborted switchover). No-op if not fenced. */
+  void unfence(String k8sName, int ordinal);
+
+  /**
+   * Stops the current primary with a clean (fast) shutdown, which sends its last WAL, up to its
+   * shutdown checkpoint, to the standbys that stream; fences it; and returns the LSN of that
+   * shutdown checkpoint (read from its {@code global/pg_control}). Idempotent: a primary already
+   * stopped cleanly and fenced returns its checkpoint again.
+   */
+  long stopPrimaryCleanly(String k8sName);
+
+  /**
+   * How far each running, reachable standby has WAL: the larger of {@code
+   * pg_last_wal_receive_lsn()} and {@code pg_last_wal_replay_lsn()}, by ordinal. Fenced servers and
+   * standbys that do not answer are absent.
+   */
+  Map<Integer, Long> standbyPositions(String k8sName, ControlSecrets secrets);
+
+  /**
+   * Makes standby {@code ordinal} the primary. The current primary must be fenced and not running
+   * ({@link dev.toygres.controlplane.StateConflictException} otherwise). Creates on the standby the
+   * slots of every other server, promotes it (waiting for the promotion), records it as the primary
+   * on disk, and sets its {@code synchronous_standby_names} to {@code ANY 1} of {@code
+   * synchronousOrdinals} (empty: asynchronous). Idempotent: if {@code ordinal} is already the
+   * primary, only the commit rule is set. Returns the new primary.
+   */
+  Member promote(
+      String k8sName, int ordinal, List<Integer> synchronousOrdinals, ControlSecrets secrets);
+
+  /**
+   * Points standby {@code ordinal} at the current primary (its socket and port, the standby's slot)
+   * and reloads it, starting it if it is stopped. Idempotent.
+   */
+  Member repoint(String k8sName, int ordinal, ControlSecrets secrets);
+
+  /**
+   * Makes server {@code ordinal} (a fenced former primary, or a standby that cannot follow) a fresh
+   * standby of the current primary: stops it, replaces its data with a new base backup, configures
+   * and starts it, and lifts its fence. Idempotent: running it again makes it again.
+   */
+  Member rebuildStandby(String k8sName, int ordinal, ControlSecrets secrets);
 }

@@ -349,6 +349,42 @@ public final class LocalDataPlane implements DataPlane {
     return out;
   }
 
+  @Override
+  public void fence(String k8sName, int ordinal) {
+    throw new UnsupportedOperationException("fence: not yet");
+  }
+
+  @Override
+  public void unfence(String k8sName, int ordinal) {
+    throw new UnsupportedOperationException("unfence: not yet");
+  }
+
+  @Override
+  public long stopPrimaryCleanly(String k8sName) {
+    throw new UnsupportedOperationException("stopPrimaryCleanly: not yet");
+  }
+
+  @Override
+  public java.util.Map<Integer, Long> standbyPositions(String k8sName, ControlSecrets secrets) {
+    throw new UnsupportedOperationException("standbyPositions: not yet");
+  }
+
+  @Override
+  public Member promote(
+      String k8sName, int ordinal, List<Integer> synchronousOrdinals, ControlSecrets secrets) {
+    throw new UnsupportedOperationException("promote: not yet");
+  }
+
+  @Override
+  public Member repoint(String k8sName, int ordinal, ControlSecrets secrets) {
+    throw new UnsupportedOperationException("repoint: not yet");
+  }
+
+  @Override
+  public Member rebuildStandby(String k8sName, int ordinal, ControlSecrets secrets) {
+    throw new UnsupportedOperationException("rebuildStandby: not yet");
+  }
+
   private Member memberOf(Standbys.Standby sb, MemberProbe.Primary view, ControlSecrets secrets) {
     InstanceMetadata m = sb.metadata();
     Long pid = InstanceServers.running(sb.dir()).map(PostgresServer::pid).orElse(null);

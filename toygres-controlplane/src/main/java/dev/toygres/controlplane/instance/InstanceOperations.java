@@ -117,6 +117,15 @@ public interface InstanceOperations {
   String scale(String name, Integer replicas);
 
   /**
+   * Makes a standby the primary in a planned, clean role change (no acknowledged write lost):
+   * {@code to} names the member (its name or ordinal), or null for the most advanced standby;
+   * returns the switchover orchestration's id. {@link InvalidRequestException} for an unknown
+   * member or the primary itself, {@link StateConflictException} unless the instance runs with a
+   * standby and no other operation.
+   */
+  String switchover(String name, String to);
+
+  /**
    * The instance's servers, primary first, with their health, lag and timeline read now from the
    * servers (empty before it has a server).
    */

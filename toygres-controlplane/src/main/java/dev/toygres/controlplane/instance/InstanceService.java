@@ -246,6 +246,11 @@ public final class InstanceService implements InstanceOperations {
   }
 
   @Override
+  public String switchover(String name, String to) {
+    throw new UnsupportedOperationException("switchover: not yet");
+  }
+
+  @Override
   public List<Member> members(InstanceRecord r) {
     if (r.host() == null
         || r.access().superuserPasswordSealed() == null

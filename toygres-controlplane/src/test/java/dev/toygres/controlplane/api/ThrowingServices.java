@@ -140,6 +140,11 @@ final class ThrowingServices {
     }
 
     @Override
+    public String switchover(String name, String to) {
+      throw called();
+    }
+
+    @Override
     public List<dev.toygres.controlplane.dataplane.Member> members(InstanceRecord instance) {
       throw called();
     }
