@@ -54,10 +54,12 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
   private final int failureThreshold;
   private final Duration retryDelay;
   private final CrashRestart restart;
+  private final AutoFailover failover;
 
   /**
    * @param retryDelay how soon to probe again after a failed probe below the threshold
    * @param restart the crash restart, or null for an actor that only watches
+   * @param failover the automatic failover, or null for an actor that only watches
    */
   ActorCheck(
       CmsStore cms,
@@ -66,7 +68,8 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
       HealthProbe probe,
       int failureThreshold,
       Duration retryDelay,
-      CrashRestart restart) {
+      CrashRestart restart,
+      AutoFailover failover) {
     this.cms = cms;
     this.recorder = recorder;
     this.secrets = secrets;
@@ -74,6 +77,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     this.failureThreshold = failureThreshold;
     this.retryDelay = retryDelay;
     this.restart = restart;
+    this.failover = failover;
   }
 
   @Override
@@ -108,6 +112,18 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
       ActivityContext ctx, InstanceRecord r, String actorId, ProbeResult probed, Health next) {
     boolean confirmedDown =
         probed.status() == HealthStatus.UNHEALTHY && next.consecutiveFailures() >= failureThreshold;
+    if (failover != null) {
+      String reason =
+          "the primary failed "
+              + next.consecutiveFailures()
+              + " probe(s) in a row"
+              + (probed.errorMessage() == null ? "" : ": " + probed.errorMessage());
+      Optional<Duration> handled =
+          failover.after(r, probed.status(), confirmedDown, reason, retryDelay, ctx.lease());
+      if (handled.isPresent()) {
+        return handled.get().toMillis();
+      }
+    }
     if (restart != null) {
       Optional<Duration> soon =
           restart.after(r, actorId, probed.status(), confirmedDown, retryDelay, ctx.lease());

@@ -3,8 +3,10 @@ package dev.toygres.controlplane.actor;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.RestartRecorder;
+import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
+import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.worker.Registry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -29,11 +31,17 @@ public final class InstanceActors {
    * @param failureThreshold consecutive failed probes that turn an instance unhealthy (at least 1)
    * @param retryDelay how soon a failed probe below the threshold is retried (positive)
    * @param restart how a crashed server is restarted
+   * @param failoverCooldown how long after a failover completed no other starts automatically
    */
   public record Settings(
-      Duration healthInterval, int failureThreshold, Duration retryDelay, RestartPolicy restart) {
+      Duration healthInterval,
+      int failureThreshold,
+      Duration retryDelay,
+      RestartPolicy restart,
+      Duration failoverCooldown) {
     public Settings {
       Objects.requireNonNull(healthInterval, "healthInterval");
+      Objects.requireNonNull(failoverCooldown, "failoverCooldown");
       Objects.requireNonNull(retryDelay, "retryDelay");
       Objects.requireNonNull(restart, "restart");
       if (failureThreshold < 1) {
@@ -64,17 +72,23 @@ public final class InstanceActors {
       HealthProbe probe,
       int failureThreshold) {
     Settings s =
-        new Settings(healthInterval, failureThreshold, DEFAULT_RETRY_DELAY, RestartPolicy.DEFAULT);
+        new Settings(
+            healthInterval,
+            failureThreshold,
+            DEFAULT_RETRY_DELAY,
+            RestartPolicy.DEFAULT,
+            ServerConfig.DEFAULT_FAILOVER_COOLDOWN);
     return add(
         registry,
         s,
-        new ActorCheck(cms, health, secrets, probe, failureThreshold, s.retryDelay(), null));
+        new ActorCheck(cms, health, secrets, probe, failureThreshold, s.retryDelay(), null, null));
   }
 
   /**
    * Adds the instance actor and its check to {@code registry}, for actors that also restart a
    * crashed server on {@code dataPlane} (docs/actor.md#crash-restart), counting each attempt in
-   * {@code metrics}.
+   * {@code metrics}, and fail an instance with replicas over to a standby through {@code engine}
+   * (docs/replication.md#failover).
    *
    * @return {@code registry}, for chaining
    */
@@ -86,6 +100,7 @@ public final class InstanceActors {
       SecretBox secrets,
       HealthProbe probe,
       DataPlane dataPlane,
+      DurableClient engine,
       MeterRegistry metrics) {
     CrashRestart restart =
         new CrashRestart(
@@ -100,7 +115,9 @@ public final class InstanceActors {
             probe,
             settings.failureThreshold(),
             settings.retryDelay(),
-            restart));
+            restart,
+            new AutoFailover(
+                cms, dataPlane, secrets, engine, settings.failoverCooldown(), metrics)));
   }
 
   private static Registry.Builder add(Registry.Builder registry, Settings s, ActorCheck check) {

@@ -104,6 +104,15 @@ final class ServerCommand implements Callable<Integer> {
   java.util.List<Duration> restartBackoff;
 
   @Option(
+      names = "--failover-cooldown",
+      defaultValue = "${env:TOYGRES_FAILOVER_COOLDOWN:-5m}",
+      converter = DurationConverter.class,
+      description =
+          "After a failover of an instance completed, how long no other starts by itself (its"
+              + " primary is restarted instead) (default ${DEFAULT-VALUE}).")
+  Duration failoverCooldown;
+
+  @Option(
       names = "--probe-timeout",
       defaultValue = "${env:TOYGRES_PROBE_TIMEOUT:-5s}",
       converter = DurationConverter.class,
@@ -261,6 +270,7 @@ final class ServerCommand implements Callable<Integer> {
         livenessThreshold,
         activityTimeout,
         probeRetryDelay,
-        restartBackoff);
+        restartBackoff,
+        failoverCooldown);
   }
 }

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param activityTimeout how long one attempt of an activity (a health check, a provisioning step)
  *     may run before the worker abandons it, stops renewing its lease and lets its retry policy try
  *     again
+ * @param failoverCooldown how long after a completed failover of an instance no other failover of
+ *     it starts by itself (its primary is then restarted instead)
  */
 public record ServerConfig(
     Path dataDir,
@@ -52,7 +54,11 @@ public record ServerConfig(
     Duration livenessThreshold,
     Duration activityTimeout,
     Duration probeRetryDelay,
-    List<Duration> restartBackoff) {
+    List<Duration> restartBackoff,
+    Duration failoverCooldown) {
+
+  /** The default {@code --failover-cooldown}. */
+  public static final Duration DEFAULT_FAILOVER_COOLDOWN = Duration.ofMinutes(5);
 
   /** The default {@code --probe-retry-delay}. */
   public static final Duration DEFAULT_PROBE_RETRY_DELAY = Duration.ofSeconds(2);
@@ -93,6 +99,10 @@ public record ServerConfig(
     positive(livenessThreshold, "--liveness-threshold");
     positive(activityTimeout, "--activity-timeout");
     positive(probeRetryDelay, "--probe-retry-delay");
+    if (failoverCooldown == null || failoverCooldown.isNegative()) {
+      throw new ConfigurationException(
+          "--failover-cooldown must be a duration of 0 or more (e.g. 0s, 5m)");
+    }
     restartBackoff = List.copyOf(restartBackoff);
     if (restartBackoff.isEmpty()) {
       throw new ConfigurationException("--restart-backoff needs at least one duration");
@@ -186,6 +196,7 @@ public record ServerConfig(
         DEFAULT_LIVENESS_THRESHOLD,
         DEFAULT_ACTIVITY_TIMEOUT,
         DEFAULT_PROBE_RETRY_DELAY,
-        DEFAULT_RESTART_BACKOFF);
+        DEFAULT_RESTART_BACKOFF,
+        DEFAULT_FAILOVER_COOLDOWN);
   }
 }

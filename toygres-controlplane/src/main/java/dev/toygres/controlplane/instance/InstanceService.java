@@ -16,6 +16,7 @@ import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.dataplane.Member;
+import dev.toygres.controlplane.failover.FailoverOrchestrations;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.client.DurableClient;
@@ -25,6 +26,7 @@ import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -177,6 +179,7 @@ public final class InstanceService implements InstanceOperations {
   private String lifecycle(String name, String orchestration, InstanceAction action) {
     InstanceRecord r = get(name);
     action.check(r);
+    refuseDuringFailover(r, action.label());
     String id =
         action.label() + "-" + r.k8sName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     engine.start(orchestration, id, r.id());
@@ -240,14 +243,132 @@ public final class InstanceService implements InstanceOperations {
           "scale",
           "instance '" + r.userName() + "' is " + r.state().dbName() + "; scale it while it runs");
     }
+    refuseDuringFailover(r, "scale");
     String id = "scale-" + r.k8sName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     engine.start(ScaleOrchestration.NAME, id, new ScaleOrchestration.Input(r.id(), target));
     return id;
   }
 
+  /** A stop, start, restart or scale waits until a failover or switchover of the instance ended. */
+  private void refuseDuringFailover(InstanceRecord r, String operation) {
+    Members.ReplicationState st = cms.members().state(r.id());
+    if (st.operation() != null) {
+      throw new StateConflictException(
+          r.userName(),
+          st.operation().equals("failover") ? "failing over" : "switching over",
+          operation,
+          "instance '"
+              + r.userName()
+              + "' is in a "
+              + st.operation()
+              + " ("
+              + st.operationId()
+              + "); "
+              + operation
+              + " it once that ended");
+    }
+  }
+
   @Override
   public String switchover(String name, String to) {
-    throw new UnsupportedOperationException("switchover: not yet");
+    InstanceRecord r = get(name);
+    if (r.state() != InstanceState.RUNNING) {
+      throw new StateConflictException(
+          r.userName(),
+          r.state().dbName(),
+          "switchover",
+          "instance '"
+              + r.userName()
+              + "' is "
+              + r.state().dbName()
+              + "; switch over while it runs");
+    }
+    if (cms.members().replication(r.id()).replicas() == 0) {
+      throw new StateConflictException(
+          r.userName(),
+          "without standbys",
+          "switchover",
+          "instance '"
+              + r.userName()
+              + "' has no standby to switch over to; add one with toygres scale "
+              + r.userName()
+              + " --replicas 1");
+    }
+    List<Member> servers = dataPlane.members(r.k8sName(), control(r));
+    Integer target = null;
+    if (to != null && !to.isBlank()) {
+      Member m =
+          servers.stream()
+              .filter(
+                  s ->
+                      s.name().equals(to.strip()) || String.valueOf(s.ordinal()).equals(to.strip()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new InvalidRequestException(
+                          "to",
+                          "instance '"
+                              + r.userName()
+                              + "' has no member '"
+                              + to
+                              + "'; its members: "
+                              + servers.stream()
+                                  .map(s -> s.ordinal() + " (" + s.name() + ", " + s.role() + ")")
+                                  .toList()));
+      if (m.role().equals(Member.PRIMARY)) {
+        throw new InvalidRequestException(
+            "to", "member '" + to + "' of instance '" + r.userName() + "' is already the primary");
+      }
+      if (!m.health().equals("healthy")) {
+        throw new StateConflictException(
+            r.userName(),
+            "standby " + m.ordinal() + " " + m.health(),
+            "switchover",
+            "standby "
+                + m.ordinal()
+                + " of instance '"
+                + r.userName()
+                + "' is "
+                + m.health()
+                + "; switch over to a streaming standby");
+      }
+      target = m.ordinal();
+    } else if (servers.stream()
+        .noneMatch(s -> s.role().equals(Member.STANDBY) && s.health().equals("healthy"))) {
+      throw new StateConflictException(
+          r.userName(),
+          "no streaming standby",
+          "switchover",
+          "instance '" + r.userName() + "' has no streaming standby to switch over to");
+    }
+    String id = "switchover-" + r.k8sName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    FailoverOrchestrations.SwitchoverInput input =
+        new FailoverOrchestrations.SwitchoverInput(r.id(), target);
+    Optional<String> busy =
+        cms.members()
+            .claimSwitchover(
+                r.id(),
+                id,
+                (tx, claimed) ->
+                    engine.start(tx, FailoverOrchestrations.SWITCHOVER, claimed, input));
+    if (busy.isPresent()) {
+      throw new StateConflictException(
+          r.userName(),
+          "failing over",
+          "switchover",
+          "instance '"
+              + r.userName()
+              + "' is in another failover or switchover ("
+              + busy.get()
+              + "); wait for it to end");
+    }
+    cms.event(
+        r.id(),
+        "switchover_requested",
+        id
+            + ": switch over to "
+            + (target == null ? "the most advanced standby" : "standby " + target));
+    return id;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.instance;
 
 import dev.toygres.controlplane.actor.ActorIds;
 import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.failover.FailoverOrchestrations;
 import dev.toygres.engine.orchestration.ActivityOptions;
 import dev.toygres.engine.orchestration.OrchestrationContext;
 import dev.toygres.engine.orchestration.RetryPolicy;
@@ -48,7 +49,9 @@ public final class LifecycleOrchestrations {
           SCALE,
           ROLL_BACK_CREATE,
           START_AFTER_BOOT,
-          AccessUpgrades.NAME);
+          AccessUpgrades.NAME,
+          FailoverOrchestrations.FAILOVER,
+          FailoverOrchestrations.SWITCHOVER);
 
   /**
    * Input of the create orchestration. {@code replicas} and {@code synchronous} are absent (0,

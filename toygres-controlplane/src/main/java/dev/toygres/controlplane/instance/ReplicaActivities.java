@@ -7,6 +7,7 @@ import dev.toygres.controlplane.cms.Members;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.dataplane.Member;
+import dev.toygres.controlplane.failover.MemberRecords;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.worker.Registry;
 import java.util.ArrayList;
@@ -99,17 +100,35 @@ final class ReplicaActivities {
     Members.Replication now = cms.members().replication(r.id());
     boolean sync = now.synchronous() && in.replicas() > 0;
     cms.members().setReplication(r.id(), new Members.Replication(in.replicas(), sync));
+    List<Member> servers = dataPlane.members(r.k8sName(), control(r));
+    return plan(servers, in.replicas(), sync);
+  }
+
+  /**
+   * Which standbys to keep, make and remove so that {@code replicas} remain: the standbys there are
+   * (ordinal 0, a former primary, kept first, then by ordinal) are kept up to the count, the rest
+   * removed; missing ones are made on the free ordinals, lowest first (the primary may sit on any
+   * ordinal after a failover).
+   */
+  static ScalePlan plan(List<Member> servers, int replicas, boolean sync) {
     List<Integer> have =
-        dataPlane.members(r.k8sName(), control(r)).stream()
+        servers.stream()
             .filter(m -> m.role().equals(Member.STANDBY))
             .map(Member::ordinal)
+            .sorted()
             .toList();
+    List<Integer> used = servers.stream().map(Member::ordinal).toList();
+    List<Integer> keep = new ArrayList<>(have.subList(0, Math.min(replicas, have.size())));
+    List<Integer> remove = new ArrayList<>(have.subList(keep.size(), have.size()));
     List<Integer> add = new ArrayList<>();
-    List<Integer> keep = new ArrayList<>();
-    for (int i = 1; i <= in.replicas(); i++) {
-      (have.contains(i) ? keep : add).add(i);
+    for (int i = 1; i <= DataPlane.MAX_REPLICAS && keep.size() + add.size() < replicas; i++) {
+      if (!used.contains(i)) {
+        add.add(i);
+      }
     }
-    List<Integer> remove = have.stream().filter(i -> i > in.replicas()).toList();
+    if (keep.size() + add.size() < replicas && !used.contains(0)) {
+      add.add(0);
+    }
     return new ScalePlan(add, keep, remove, sync);
   }
 
@@ -121,20 +140,7 @@ final class ReplicaActivities {
   }
 
   private void record(InstanceRecord r, List<Member> members) {
-    for (Member m : members) {
-      cms.members()
-          .upsert(
-              new Members.Row(
-                  r.id(),
-                  m.ordinal(),
-                  m.role(),
-                  m.name(),
-                  m.port(),
-                  m.pid(),
-                  m.dataDir() == null ? null : m.dataDir().toString(),
-                  m.slot(),
-                  m.pid() == null ? "stopped" : "running"));
-    }
+    MemberRecords.record(cms, r, members);
   }
 
   private InstanceRecord load(UUID id) {
@@ -146,8 +152,6 @@ final class ReplicaActivities {
   }
 
   private ControlSecrets control(InstanceRecord r) {
-    return new ControlSecrets(
-        secrets.decrypt(r.access().superuserPasswordSealed()),
-        secrets.decrypt(r.access().monitorPasswordSealed()));
+    return MemberRecords.control(r, secrets);
   }
 }

@@ -21,6 +21,7 @@ import dev.toygres.controlplane.cms.Settings;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
+import dev.toygres.controlplane.failover.FailoverOrchestrations;
 import dev.toygres.controlplane.instance.AccessUpgrades;
 import dev.toygres.controlplane.instance.BootReconciliation;
 import dev.toygres.controlplane.instance.InstanceActivities;
@@ -134,13 +135,16 @@ public final class ToygresServer implements AutoCloseable {
               cfg.healthInterval(),
               cfg.failureThreshold(),
               cfg.probeRetryDelay(),
-              RestartPolicy.DEFAULT.withBackoff(cfg.restartBackoff())),
+              RestartPolicy.DEFAULT.withBackoff(cfg.restartBackoff()),
+              cfg.failoverCooldown()),
           cms,
           health,
           secrets,
           probe,
           dataPlane,
+          engine.client(),
           metrics);
+      FailoverOrchestrations.register(registry, cms, dataPlane, secrets, metrics);
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
       AccessUpgrades.register(registry);

@@ -230,7 +230,8 @@ class MetadataOutageIT {
         Duration.ofSeconds(60),
         ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
         ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
-        ServerConfig.DEFAULT_RESTART_BACKOFF);
+        ServerConfig.DEFAULT_RESTART_BACKOFF,
+        ServerConfig.DEFAULT_FAILOVER_COOLDOWN);
   }
 
   /** GETs a health route, asserts it answered within 2 s (and with {@code status} if given). */

@@ -105,7 +105,8 @@ public final class TestServer implements AutoCloseable {
             ServerConfig.DEFAULT_LIVENESS_THRESHOLD,
             ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
             ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
-            s.restartBackoff());
+            s.restartBackoff(),
+            ServerConfig.DEFAULT_FAILOVER_COOLDOWN);
     try {
       return new TestServer(
           dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
