@@ -5,6 +5,7 @@ import dev.toygres.postgres.internal.Processes;
 import dev.toygres.postgres.internal.ServerSpec;
 import dev.toygres.postgres.internal.ServerStarter;
 import dev.toygres.postgres.internal.Stopper;
+import dev.toygres.postgres.internal.Terminator;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -117,6 +118,40 @@ public final class PostgresServer implements AutoCloseable {
       throw new PostgresException("PostgreSQL (pid " + pid + ") on " + dataDir + " did not stop");
     }
     process = null;
+  }
+
+  /**
+   * Ends the server on {@code dataDir} for good, whichever process started it and whatever state it
+   * is in: a fast shutdown (SIGINT) if its postmaster is not frozen, SIGKILL if it is (SIGSTOP) or
+   * if the fast shutdown takes longer than {@code grace}; then SIGKILL for every postgres process
+   * still running in that data directory (a killed postmaster's children outlive it for a moment,
+   * or longer when frozen). Only postgres processes whose working directory is {@code dataDir} are
+   * signalled. Nothing happens if none runs.
+   *
+   * @param dataDir the server's data directory
+   * @param grace how long the fast shutdown may take
+   * @throws PostgresException if a process of the server is still there afterwards
+   */
+  public static void terminate(Path dataDir, Duration grace) {
+    if (!Terminator.terminate(dataDir, grace)) {
+      throw new PostgresException(
+          "PostgreSQL on "
+              + dataDir
+              + " did not end: processes "
+              + Terminator.processesIn(dataDir.toAbsolutePath().normalize())
+              + " survive SIGKILL");
+    }
+  }
+
+  /**
+   * The pids of the postgres processes running in {@code dataDir} (the postmaster and its children,
+   * including children of a postmaster that died).
+   *
+   * @param dataDir a server's data directory
+   * @return the pids, empty if none
+   */
+  public static java.util.List<Long> processes(Path dataDir) {
+    return Terminator.processesIn(dataDir.toAbsolutePath().normalize());
   }
 
   /**

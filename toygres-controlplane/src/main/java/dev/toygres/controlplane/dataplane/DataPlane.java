@@ -55,15 +55,18 @@ public interface DataPlane {
   void setTenantPassword(String k8sName, String password, ControlSecrets secrets);
 
   /**
-   * Makes standby {@code ordinal} (1 to {@link #MAX_REPLICAS}) of the instance, a streaming replica
-   * of its primary with its own server, data and port, and starts it (starting the primary first if
-   * needed). Idempotent: a standby made earlier is started and returned.
+   * Makes standby {@code ordinal} (1 to {@link #MAX_REPLICAS}; or 0, the instance's first server,
+   * once a failover made it a standby) of the instance, a streaming replica of its current primary
+   * with its own server, data and port, and starts it (starting the primary first if needed).
+   * Idempotent: a standby made earlier is started and returned. The primary's own ordinal is an
+   * {@link dev.toygres.controlplane.InvalidRequestException}.
    */
   Member provisionStandby(String k8sName, int ordinal, ControlSecrets secrets);
 
   /**
    * Stops standby {@code ordinal}, removes its data and drops its slot on the primary. No-op for a
-   * standby that does not exist.
+   * standby that does not exist. The primary's own ordinal is an {@link
+   * dev.toygres.controlplane.InvalidRequestException}.
    */
   void removeStandby(String k8sName, int ordinal, ControlSecrets secrets);
 

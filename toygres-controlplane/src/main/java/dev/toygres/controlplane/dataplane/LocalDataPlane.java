@@ -9,6 +9,7 @@ import dev.toygres.postgres.PostgresInstallations;
 import dev.toygres.postgres.PostgresServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public final class LocalDataPlane implements DataPlane {
   private final InstanceLayout layout;
   private final Provisioner provisioner;
   private final Standbys standbys;
+  private final Members members;
+  private final Failovers failovers;
 
   /**
    * Creates a local data plane with every PostgreSQL installation found on this machine.
@@ -74,6 +77,8 @@ public final class LocalDataPlane implements DataPlane {
     PortAllocator ports = new PortAllocator(this.root, first, last);
     this.provisioner = new Provisioner(ports, layout);
     this.standbys = new Standbys(layout, ports);
+    this.members = new Members(layout);
+    this.failovers = new Failovers(layout, standbys, members);
   }
 
   /**
@@ -176,9 +181,15 @@ public final class LocalDataPlane implements DataPlane {
         throw new NotFoundException(
             "instance", k8sName, "No provisioned instance '" + k8sName + "'");
       }
-      InstanceServers.stop(dir, k8sName);
-      for (Standbys.Standby sb : Standbys.list(dir)) {
-        InstanceServers.stop(sb.dir(), sb.metadata().name());
+      InstanceMetadata meta = dir.readMetadata().get();
+      if (!meta.initialized()) {
+        InstanceServers.stop(dir, k8sName);
+        return;
+      }
+      Topology t = Topology.read(dir, meta);
+      InstanceServers.stop(t.primary().dir(), t.primary().name());
+      for (Server s : t.servers()) {
+        InstanceServers.stop(s.dir(), s.name());
       }
     }
   }
@@ -191,6 +202,11 @@ public final class LocalDataPlane implements DataPlane {
   public void deprovision(String k8sName) {
     InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
+      ServerRoles roles = ServerRoles.read(dir);
+      if (roles.primary() != 0) {
+        InstanceServers.stop(
+            Standbys.dir(dir, roles.primary()), Standbys.name(k8sName, roles.primary()));
+      }
       InstanceServers.stop(dir, k8sName);
       for (java.nio.file.Path p : Standbys.dirs(dir.path())) {
         String name = Standbys.name(k8sName, Standbys.ordinal(p));
@@ -203,12 +219,19 @@ public final class LocalDataPlane implements DataPlane {
     LOG.info("Deprovisioned instance '{}'", k8sName);
   }
 
+  /** {@inheritDoc} The current primary's (after a failover, the promoted standby's). */
   @Override
   public Optional<ServerInfo> status(String k8sName) {
     InstanceDir dir = dir(k8sName);
     return dir.readMetadata()
         .filter(InstanceMetadata::initialized)
-        .map(m -> info(dir, m, InstanceServers.running(dir).map(PostgresServer::pid).orElse(null)));
+        .map(m -> Topology.read(dir, m).primary())
+        .map(
+            p ->
+                info(
+                    p.dir(),
+                    p.metadata(),
+                    InstanceServers.running(p.dir()).map(PostgresServer::pid).orElse(null)));
   }
 
   /**
@@ -258,20 +281,23 @@ public final class LocalDataPlane implements DataPlane {
             "password",
             "Instance '" + k8sName + "' is waiting for its access upgrade; try again shortly");
       }
-      if (InstanceServers.running(dir).isEmpty()) {
+      Server primary = Topology.read(dir, meta).primary();
+      if (InstanceServers.running(primary.dir()).isEmpty()) {
         throw new StateConflictException(
             k8sName,
             "stopped",
             "password",
             "Instance '" + k8sName + "' is not running; start it to change its password");
       }
-      InstanceAccess.setTenantPassword(layout, meta, password, secrets);
+      InstanceAccess.setTenantPassword(layout, primary.metadata(), password, secrets);
     }
   }
 
   /**
    * {@inheritDoc} Idempotent: a standby made earlier is started if needed. A standby whose making
-   * did not finish is made again from scratch.
+   * did not finish, or that is fenced or was removed, is made again from scratch. Ordinal 0 (the
+   * instance directory's own server) may be made again once it is no longer the primary; the
+   * primary's ordinal is an {@link dev.toygres.controlplane.InvalidRequestException}.
    */
   @Override
   public Member provisionStandby(String k8sName, int ordinal, ControlSecrets secrets) {
@@ -280,40 +306,70 @@ public final class LocalDataPlane implements DataPlane {
     synchronized (InstanceNames.lock(dir)) {
       InstanceMetadata meta = dir.requireProvisioned(k8sName);
       PostgresInstallation inst = versions.forExisting(meta.name(), meta.majorVersion());
+      Topology t = Topology.read(dir, meta);
+      requireNotPrimary(t, k8sName, ordinal);
       startLocked(dir, meta);
-      for (Standbys.Standby sb : Standbys.list(dir)) {
-        if (sb.ordinal() == ordinal) {
-          standbys.start(sb, inst);
-          return memberOf(sb, null, null);
-        }
+      Optional<Server> existing = t.server(ordinal);
+      if (existing.isPresent()
+          && !t.isFenced(ordinal)
+          && !t.roles().isRemoved(ordinal)
+          && existing.get().dir().hasCluster()) {
+        standbys.start(existing.get(), inst);
+        return members.of(t, existing.get(), null);
       }
-      return memberOf(standbys.provision(dir, meta, inst, ordinal, secrets), null, null);
+      if (ordinal == 0 || existing.isPresent()) {
+        return failovers.rebuild(t, k8sName, ordinal, inst, secrets);
+      }
+      Server made = standbys.provision(dir, k8sName, t.primary(), inst, ordinal, secrets);
+      return members.of(Topology.read(dir, meta), made, null);
     }
   }
 
-  /** {@inheritDoc} */
+  /**
+   * {@inheritDoc} For ordinal 0 (the instance directory's own server, a standby since a failover)
+   * only its data directory goes, and it is recorded as removed until {@link #provisionStandby}
+   * makes it again. The primary's ordinal is an {@link
+   * dev.toygres.controlplane.InvalidRequestException}.
+   */
   @Override
   public void removeStandby(String k8sName, int ordinal, ControlSecrets secrets) {
     requireOrdinal(ordinal);
     InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      standbys.remove(dir, meta, ordinal, secrets);
+      Topology t = Topology.read(dir, meta);
+      requireNotPrimary(t, k8sName, ordinal);
+      if (ordinal == 0) {
+        t.roles().withRemoved(0, true).write(dir);
+        InstanceServers.stop(dir, k8sName);
+        dir.deleteDataDir();
+        standbys.dropSlot(k8sName, t.primary(), 0, secrets);
+        LOG.info("Removed server 0 of '{}' (its data; it may be made again)", k8sName);
+      } else {
+        standbys.remove(dir, k8sName, t.primary(), ordinal, secrets);
+      }
+      if (t.isFenced(ordinal)) {
+        ServerRoles.read(dir).withFenced(ordinal, false).write(dir);
+      }
     }
   }
 
-  /** {@inheritDoc} */
+  /** {@inheritDoc} On the current primary. */
   @Override
   public void setSynchronous(String k8sName, List<Integer> ordinals, ControlSecrets secrets) {
     ordinals.forEach(LocalDataPlane::requireOrdinal);
     InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      standbys.setSynchronous(meta, ordinals, secrets);
+      standbys.setSynchronous(Topology.read(dir, meta).primary(), ordinals, secrets);
     }
   }
 
-  /** {@inheritDoc} */
+  /**
+   * {@inheritDoc} The first is the current primary (ordinal 0 until a failover); a fenced server
+   * has health {@code fenced} (role {@code standby}, or {@code primary} while it is the fenced
+   * primary of a failover or switchover under way); a removed ordinal 0 is not listed.
+   */
   @Override
   public List<Member> members(String k8sName, ControlSecrets secrets) {
     InstanceDir dir = dir(k8sName);
@@ -321,104 +377,130 @@ public final class LocalDataPlane implements DataPlane {
     if (found.isEmpty()) {
       return List.of();
     }
-    InstanceMetadata meta = found.get();
-    Long pid = InstanceServers.running(dir).map(PostgresServer::pid).orElse(null);
-    MemberProbe.Primary view =
-        pid == null
-            ? null
-            : MemberProbe.primary(
-                layout.socketDir(meta.name()), meta.port(), secrets.monitorPassword());
-    List<Member> out = new java.util.ArrayList<>();
-    out.add(
-        new Member(
-            Member.PRIMARY,
-            meta.name(),
-            0,
-            PostgresServer.HOST,
-            meta.port(),
-            pid,
-            dir.dataDir(),
-            null,
-            pid == null ? "stopped" : view == null ? "unreachable" : "healthy",
-            null,
-            null,
-            view == null ? null : view.timeline()));
-    for (Standbys.Standby sb : Standbys.list(dir)) {
-      out.add(memberOf(sb, view, secrets));
-    }
-    return out;
+    return members.list(Topology.read(dir, found.get()), secrets);
   }
 
+  /**
+   * {@inheritDoc} The fence is recorded in {@code roles.json} before anything is stopped; the
+   * server gets {@link Failovers#FENCE_GRACE} for a fast shutdown, then SIGKILL (also when frozen
+   * by SIGSTOP), then every postgres process still running in its data directory is killed.
+   */
   @Override
   public void fence(String k8sName, int ordinal) {
-    throw new UnsupportedOperationException("fence: not yet");
+    requireOrdinal(ordinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      failovers.fence(Topology.read(dir, meta), k8sName, ordinal);
+    }
   }
 
   @Override
   public void unfence(String k8sName, int ordinal) {
-    throw new UnsupportedOperationException("unfence: not yet");
+    requireOrdinal(ordinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      failovers.unfence(Topology.read(dir, meta), ordinal);
+    }
   }
 
+  /**
+   * {@inheritDoc} A {@link StateConflictException} if the primary's {@code pg_control} does not say
+   * it shut down cleanly (it crashed, or its fast shutdown had to be escalated): then a failover is
+   * the way.
+   */
   @Override
   public long stopPrimaryCleanly(String k8sName) {
-    throw new UnsupportedOperationException("stopPrimaryCleanly: not yet");
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      return failovers.stopPrimaryCleanly(Topology.read(dir, meta), k8sName);
+    }
   }
 
+  /** {@inheritDoc} Each standby gets {@link MemberProbe#TIMEOUT} to answer. */
   @Override
-  public java.util.Map<Integer, Long> standbyPositions(String k8sName, ControlSecrets secrets) {
-    throw new UnsupportedOperationException("standbyPositions: not yet");
+  public Map<Integer, Long> standbyPositions(String k8sName, ControlSecrets secrets) {
+    InstanceDir dir = dir(k8sName);
+    InstanceMetadata meta = dir.requireProvisioned(k8sName);
+    return failovers.positions(Topology.read(dir, meta), secrets);
   }
 
+  /**
+   * {@inheritDoc} Safe to run again after a crash at any point: a standby already out of recovery
+   * is not promoted again, slots already made are kept. The promoted server's own standby settings
+   * are removed from its {@code postgresql.auto.conf}.
+   */
   @Override
   public Member promote(
       String k8sName, int ordinal, List<Integer> synchronousOrdinals, ControlSecrets secrets) {
-    throw new UnsupportedOperationException("promote: not yet");
+    requireOrdinal(ordinal);
+    synchronousOrdinals.forEach(LocalDataPlane::requireOrdinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      return failovers.promote(
+          Topology.read(dir, meta),
+          k8sName,
+          ordinal,
+          synchronousOrdinals,
+          versions.forExisting(meta.name(), meta.majorVersion()),
+          secrets);
+    }
   }
 
+  /**
+   * {@inheritDoc} The primary must run; the standby's {@code postgresql.auto.conf} is edited (the
+   * replication password never travels in a statement) and reloaded. A fenced server, or one that
+   * is not a standby, is a {@link StateConflictException}: rebuild it.
+   */
   @Override
   public Member repoint(String k8sName, int ordinal, ControlSecrets secrets) {
-    throw new UnsupportedOperationException("repoint: not yet");
+    requireOrdinal(ordinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      return failovers.repoint(
+          Topology.read(dir, meta),
+          k8sName,
+          ordinal,
+          versions.forExisting(meta.name(), meta.majorVersion()),
+          secrets);
+    }
   }
 
+  /**
+   * {@inheritDoc} A fresh copy (no {@code pg_rewind}: the Maven-delivered binaries lack it): the
+   * server's processes are ended, its data directory deleted (for ordinal 0 only {@code pgdata/}),
+   * and a base backup of the current primary, which must run, takes its place.
+   */
   @Override
   public Member rebuildStandby(String k8sName, int ordinal, ControlSecrets secrets) {
-    throw new UnsupportedOperationException("rebuildStandby: not yet");
-  }
-
-  private Member memberOf(Standbys.Standby sb, MemberProbe.Primary view, ControlSecrets secrets) {
-    InstanceMetadata m = sb.metadata();
-    Long pid = InstanceServers.running(sb.dir()).map(PostgresServer::pid).orElse(null);
-    MemberProbe.Standby own =
-        pid == null || secrets == null
-            ? null
-            : MemberProbe.standby(layout.socketDir(m.name()), m.port(), secrets.monitorPassword());
-    MemberProbe.Streaming streaming =
-        view == null ? null : view.standbys().get(Standbys.slot(sb.ordinal()));
-    String health =
-        pid == null
-            ? "stopped"
-            : secrets == null
-                ? "starting"
-                : own == null ? "unreachable" : own.streaming() ? "healthy" : "not streaming";
-    return new Member(
-        Member.STANDBY,
-        m.name(),
-        sb.ordinal(),
-        PostgresServer.HOST,
-        m.port(),
-        pid,
-        sb.dir().dataDir(),
-        Standbys.slot(sb.ordinal()),
-        health,
-        streaming == null ? null : streaming.lagBytes(),
-        streaming == null ? null : streaming.lagSeconds(),
-        own == null ? null : own.timeline());
+    requireOrdinal(ordinal);
+    InstanceDir dir = dir(k8sName);
+    synchronized (InstanceNames.lock(dir)) {
+      InstanceMetadata meta = dir.requireProvisioned(k8sName);
+      return failovers.rebuild(
+          Topology.read(dir, meta),
+          k8sName,
+          ordinal,
+          versions.forExisting(meta.name(), meta.majorVersion()),
+          secrets);
+    }
   }
 
   private static void requireOrdinal(int ordinal) {
-    if (ordinal < 1 || ordinal > MAX_STANDBYS) {
+    if (ordinal < 0 || ordinal > MAX_STANDBYS) {
       throw new dev.toygres.controlplane.InvalidRequestException(
-          "replicas", "standby ordinal must be 1 to " + MAX_STANDBYS + ", was " + ordinal);
+          "replicas", "server ordinal must be 0 to " + MAX_STANDBYS + ", was " + ordinal);
+    }
+  }
+
+  private static void requireNotPrimary(Topology t, String k8sName, int ordinal) {
+    if (t.isPrimary(ordinal)) {
+      throw new dev.toygres.controlplane.InvalidRequestException(
+          "replicas", "server " + ordinal + " is the primary of '" + k8sName + "', not a standby");
     }
   }
 
@@ -490,12 +572,23 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   private ServerInfo startLocked(InstanceDir dir, InstanceMetadata meta) {
-    Optional<PostgresServer> running = InstanceServers.running(dir);
+    Topology t = Topology.read(dir, meta);
+    Server p = t.primary();
+    if (t.isFenced(p.ordinal())) {
+      throw new StateConflictException(
+          meta.name(),
+          "fenced",
+          "start",
+          "Instance '"
+              + meta.name()
+              + "' cannot start: its primary is fenced: a failover or switchover is under way");
+    }
+    Optional<PostgresServer> running = InstanceServers.running(p.dir());
     if (running.isPresent()) {
       if (meta.upgraded()) {
-        startStandbys(dir, versions.forExisting(meta.name(), meta.majorVersion()));
+        startStandbys(t, versions.forExisting(meta.name(), meta.majorVersion()));
       }
-      return info(dir, meta, running.get().pid());
+      return info(p.dir(), p.metadata(), running.get().pid());
     }
     if (!meta.upgraded()) {
       throw new StateConflictException(
@@ -506,18 +599,37 @@ public final class LocalDataPlane implements DataPlane {
               + meta.name()
               + "' was created before tenant isolation; it starts through its access upgrade");
     }
-    dir.requireCluster(meta.name());
-    HbaFile.write(dir.dataDir(), HbaFile.MANAGED, layout.runAs());
+    p.dir().requireCluster(p.name());
+    HbaFile.write(p.dir().dataDir(), HbaFile.MANAGED, layout.runAs());
     PostgresInstallation inst = versions.forExisting(meta.name(), meta.majorVersion());
-    PostgresServer server = InstanceServers.start(dir, meta, inst, layout, null);
-    LOG.info("Started instance '{}' on port {}, pid {}", meta.name(), meta.port(), server.pid());
-    startStandbys(dir, inst);
-    return info(dir, meta, server.pid());
+    PostgresServer server = InstanceServers.start(p.dir(), p.metadata(), inst, layout, null);
+    LOG.info(
+        "Started instance '{}' (server {}) on port {}, pid {}",
+        meta.name(),
+        p.ordinal(),
+        p.metadata().port(),
+        server.pid());
+    startStandbys(t, inst);
+    return info(p.dir(), p.metadata(), server.pid());
   }
 
-  private void startStandbys(InstanceDir dir, PostgresInstallation inst) {
-    for (Standbys.Standby sb : Standbys.list(dir)) {
-      standbys.start(sb, inst);
+  /**
+   * Starts every standby that may run: not fenced, not removed, and a standby on disk ({@code
+   * standby.signal}), so that a former primary never starts as a second primary.
+   */
+  private void startStandbys(Topology t, PostgresInstallation inst) {
+    for (Server s : t.others()) {
+      if (t.isFenced(s.ordinal()) || !s.dir().hasCluster()) {
+        continue;
+      }
+      if (!java.nio.file.Files.exists(s.dir().dataDir().resolve("standby.signal"))) {
+        LOG.warn(
+            "Server {} ({}) is not the primary but has no standby.signal: not starting it",
+            s.ordinal(),
+            s.name());
+        continue;
+      }
+      standbys.start(s, inst);
     }
   }
 

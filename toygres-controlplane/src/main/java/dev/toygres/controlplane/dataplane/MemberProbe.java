@@ -13,7 +13,9 @@ import java.util.Map;
  * Reads replication state live from an instance's servers, as the monitoring role through each
  * server's socket: {@code pg_stat_replication} on the primary (lag per standby, by {@code
  * application_name}), {@code pg_stat_wal_receiver} on a standby (whether it streams), and each
- * server's timeline.
+ * server's timeline: a primary's is the one it writes WAL on (read from its current WAL file's
+ * name, so it is right at once after a promotion, before any checkpoint), a standby's the one it
+ * last received WAL on (else its last restartpoint's).
  */
 final class MemberProbe {
   static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -42,7 +44,12 @@ final class MemberProbe {
           standbys.put(rs.getString(1), new Streaming(lag, rs.wasNull() ? null : secs));
         }
       }
-      return new Primary(timeline(s), standbys);
+      return new Primary(
+          timeline(
+              s,
+              "SELECT ('x' || substr(pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()),"
+                  + " 1, 8))::bit(32)::int"),
+          standbys);
     } catch (SQLException e) {
       return null;
     }
@@ -62,7 +69,12 @@ final class MemberProbe {
         rs.next();
         streaming = rs.getLong(1) > 0;
       }
-      return new Standby(timeline(s), streaming);
+      return new Standby(
+          timeline(
+              s,
+              "SELECT coalesce((SELECT received_tli FROM pg_catalog.pg_stat_wal_receiver),"
+                  + " (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()))"),
+          streaming);
     } catch (SQLException e) {
       return null;
     }
@@ -71,9 +83,8 @@ final class MemberProbe {
   /** A standby's view. */
   record Standby(Integer timeline, boolean streaming) {}
 
-  private static Integer timeline(Statement s) throws SQLException {
-    try (ResultSet rs =
-        s.executeQuery("SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()")) {
+  private static Integer timeline(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getInt(1) : null;
     }
   }

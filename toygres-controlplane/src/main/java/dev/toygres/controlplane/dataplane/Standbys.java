@@ -3,10 +3,8 @@ package dev.toygres.controlplane.dataplane;
 import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,10 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The streaming standbys of a local instance. Standby {@code n} lives in {@code <instance
  * dir>/standby-<n>/} (its own {@code pgdata/}, {@code postgres.log}, {@code instance.json} with its
- * own port), runs as the same OS user with its own socket directory, and streams from the primary's
- * Unix socket as {@link ControlRoles#REPLICATOR} through the physical slot {@code standby_<n>}
- * (also its {@code application_name}). It is made by a {@link BaseBackup}. The caller holds the
- * primary's lock.
+ * own port), runs as the same OS user with its own socket directory, and streams from the current
+ * primary's Unix socket as {@link ControlRoles#REPLICATOR} through the physical slot {@code
+ * standby_<n>} (also its {@code application_name}); after a failover ordinal 0 (the instance
+ * directory's own server) can be a standby too, as {@code standby_0}. It is made by a {@link
+ * BaseBackup}. The caller holds the instance's lock.
  */
 final class Standbys {
   private static final Logger LOG = LoggerFactory.getLogger(Standbys.class);
@@ -70,33 +69,32 @@ final class Standbys {
     return "standby_" + ordinal;
   }
 
-  /** The provisioned standbys of {@code primary}, by ordinal, with their metadata. */
-  static List<Standby> list(InstanceDir primary) {
-    List<Standby> out = new ArrayList<>();
-    for (Path p : dirs(primary.path())) {
+  /** The provisioned standby directories of {@code instance}, by ordinal, with their metadata. */
+  static List<Server> list(InstanceDir instance) {
+    List<Server> out = new ArrayList<>();
+    for (Path p : dirs(instance.path())) {
       InstanceDir d = new InstanceDir(p);
       d.readMetadata()
           .filter(InstanceMetadata::initialized)
-          .ifPresent(m -> out.add(new Standby(ordinal(p), d, m)));
+          .ifPresent(m -> out.add(new Server(ordinal(p), d, m)));
     }
     return out;
   }
 
-  /** A provisioned standby. */
-  record Standby(int ordinal, InstanceDir dir, InstanceMetadata metadata) {}
-
   /**
-   * Makes standby {@code ordinal} of the running primary and starts it. Anything left by an attempt
-   * that did not finish is wiped first (a standby holds no data of its own).
+   * Makes {@code standby-<ordinal>} of instance {@code k8sName} from the running {@code primary}
+   * and starts it. Anything left by an attempt that did not finish is wiped first (a standby holds
+   * no data of its own).
    */
-  Standby provision(
-      InstanceDir primaryDir,
-      InstanceMetadata primary,
+  Server provision(
+      InstanceDir instance,
+      String k8sName,
+      Server primary,
       PostgresInstallation inst,
       int ordinal,
       ControlSecrets secrets) {
-    InstanceDir dir = dir(primaryDir, ordinal);
-    String name = name(primary.name(), ordinal);
+    InstanceDir dir = dir(instance, ordinal);
+    String name = name(k8sName, ordinal);
     InstanceServers.stop(dir, name);
     dir.delete();
     layout.prepare(dir);
@@ -107,16 +105,35 @@ final class Standbys {
               InstanceMetadata m =
                   new InstanceMetadata(
                       name,
-                      primary.majorVersion(),
+                      primary.metadata().majorVersion(),
                       port,
                       ControlRoles.SUPERUSER,
                       false,
                       Instant.now().toString(),
-                      primary.tenant(),
+                      primary.metadata().tenant(),
                       InstanceMetadata.ACCESS_VERSION);
               dir.writeMetadata(m);
               return m;
             });
+    Server made = new Server(ordinal, dir, meta);
+    copyAndStart(k8sName, primary, made, inst, secrets);
+    InstanceMetadata done = meta.asInitialized();
+    dir.writeMetadata(done);
+    return new Server(ordinal, dir, done);
+  }
+
+  /**
+   * Makes {@code target} (stopped, its data directory absent or empty) a fresh standby of the
+   * running {@code primary}: a base backup through the slot {@code standby_<n>} (created if
+   * missing), the standby settings, then a start.
+   */
+  void copyAndStart(
+      String k8sName,
+      Server primary,
+      Server target,
+      PostgresInstallation inst,
+      ControlSecrets secrets) {
+    layout.prepare(target.dir());
     try (Connection c = superuser(primary, secrets)) {
       InstanceRoles.upsertRole(
           c,
@@ -129,37 +146,49 @@ final class Standbys {
               + InstanceRoles.ident(ControlRoles.REPLICATOR)
               + " PASSWORD "
               + InstanceRoles.verifier(secrets.replicatorPassword()));
-      HbaFile.write(primaryDir.dataDir(), HbaFile.MANAGED, layout.runAs());
-      InstanceServers.reload(primaryDir, primary.name());
-      if (!InstanceRoles.exists(
-          c, "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?", slot(ordinal))) {
-        try (PreparedStatement ps =
-            c.prepareStatement("SELECT pg_catalog.pg_create_physical_replication_slot(?, true)")) {
-          ps.setString(1, slot(ordinal));
-          ps.execute();
-        }
-      }
-      BaseBackup.take(c, primaryDir.dataDir(), dir.dataDir(), "toygres " + name, layout.runAs());
+      HbaFile.write(primary.dir().dataDir(), HbaFile.MANAGED, layout.runAs());
+      InstanceServers.reload(primary.dir(), primary.name());
+      ensureSlot(c, target.ordinal());
+      BaseBackup.take(
+          c,
+          primary.dir().dataDir(),
+          target.dir().dataDir(),
+          "toygres " + target.name(),
+          layout.runAs());
     } catch (SQLException | IOException e) {
       throw new DataPlaneException(
-          primary.name(), "make standby " + ordinal, "Cannot make standby " + name + ": " + e, e);
+          k8sName,
+          "make standby " + target.ordinal(),
+          "Cannot make standby " + target.name() + ": " + e,
+          e);
     }
-    configure(dir, primary, ordinal, secrets);
-    HbaFile.write(dir.dataDir(), HbaFile.MANAGED, layout.runAs());
-    PostgresServer server = InstanceServers.start(dir, meta, inst, layout, null);
-    InstanceMetadata done = meta.asInitialized();
-    dir.writeMetadata(done);
+    configure(k8sName, primary, target, secrets);
+    HbaFile.write(target.dir().dataDir(), HbaFile.MANAGED, layout.runAs());
+    PostgresServer server =
+        InstanceServers.start(target.dir(), target.metadata(), inst, layout, null);
     LOG.info(
-        "Standby {} of '{}' streams on 127.0.0.1:{}, pid {}",
-        ordinal,
+        "Standby {} of '{}' streams from {} on 127.0.0.1:{}, pid {}",
+        target.ordinal(),
+        k8sName,
         primary.name(),
-        meta.port(),
+        target.metadata().port(),
         server.pid());
-    return new Standby(ordinal, dir, done);
+  }
+
+  /** Creates the physical slot of standby {@code ordinal} (reserving WAL now) if it is missing. */
+  static void ensureSlot(Connection c, int ordinal) throws SQLException {
+    if (!InstanceRoles.exists(
+        c, "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?", slot(ordinal))) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT pg_catalog.pg_create_physical_replication_slot(?, true)")) {
+        ps.setString(1, slot(ordinal));
+        ps.execute();
+      }
+    }
   }
 
   /** Starts a provisioned standby if it is not running. */
-  Long start(Standby s, PostgresInstallation inst) {
+  Long start(Server s, PostgresInstallation inst) {
     var running = InstanceServers.running(s.dir());
     if (running.isPresent()) {
       return running.get().pid();
@@ -169,18 +198,26 @@ final class Standbys {
   }
 
   /**
-   * Stops standby {@code ordinal}, deletes its directory and socket directory, and drops its slot
-   * on the primary (when the primary runs; a stopped primary keeps the slot until the next
-   * removal). No-op for a standby that does not exist.
+   * Stops {@code standby-<ordinal>}, deletes its directory and socket directory, and drops its slot
+   * on the primary. No-op for a standby that does not exist.
    */
   void remove(
-      InstanceDir primaryDir, InstanceMetadata primary, int ordinal, ControlSecrets secrets) {
-    InstanceDir dir = dir(primaryDir, ordinal);
-    String name = name(primary.name(), ordinal);
+      InstanceDir instance, String k8sName, Server primary, int ordinal, ControlSecrets secrets) {
+    InstanceDir dir = dir(instance, ordinal);
+    String name = name(k8sName, ordinal);
     InstanceServers.stop(dir, name);
     dir.delete();
     layout.removeSocketDir(name);
-    if (InstanceServers.running(primaryDir).isEmpty()) {
+    dropSlot(k8sName, primary, ordinal, secrets);
+    LOG.info("Removed standby {} of '{}'", ordinal, k8sName);
+  }
+
+  /**
+   * Drops the slot of standby {@code ordinal} on the primary when the primary runs (a stopped
+   * primary keeps the slot until the next removal).
+   */
+  void dropSlot(String k8sName, Server primary, int ordinal, ControlSecrets secrets) {
+    if (InstanceServers.running(primary.dir()).isEmpty()) {
       return;
     }
     try (Connection c = superuser(primary, secrets);
@@ -192,16 +229,15 @@ final class Standbys {
       ps.execute();
     } catch (SQLException e) {
       throw new DataPlaneException(
-          primary.name(), "drop slot", "Cannot drop the slot of standby " + name + ": " + e, e);
+          k8sName, "drop slot", "Cannot drop the slot of standby " + ordinal + ": " + e, e);
     }
-    LOG.info("Removed standby {} of '{}'", ordinal, primary.name());
   }
 
   /**
    * Sets {@code synchronous_standby_names} on the primary: {@code ANY 1 (standby_1, ...)} over the
    * given ordinals, or empty (asynchronous) when {@code ordinals} is empty.
    */
-  void setSynchronous(InstanceMetadata primary, List<Integer> ordinals, ControlSecrets secrets) {
+  void setSynchronous(Server primary, List<Integer> ordinals, ControlSecrets secrets) {
     String value =
         ordinals.isEmpty()
             ? ""
@@ -216,49 +252,58 @@ final class Standbys {
     }
   }
 
-  /** Writes {@code standby.signal} and the standby's primary_conninfo and slot. */
-  private void configure(
-      InstanceDir dir, InstanceMetadata primary, int ordinal, ControlSecrets secrets) {
+  /**
+   * Writes {@code standby.signal} (if missing) and points the standby at {@code primary}: its
+   * primary_conninfo (the primary's socket and port, the replicator, application name {@code
+   * standby_<n>}) and slot, replacing the ones written before.
+   */
+  void configure(String k8sName, Server primary, Server standby, ControlSecrets secrets) {
     String conninfo =
         "host=%s port=%d user=%s password=%s application_name=%s"
             .formatted(
                 layout.socketDir(primary.name()),
-                primary.port(),
+                primary.metadata().port(),
                 ControlRoles.REPLICATOR,
                 secrets.replicatorPassword(),
-                slot(ordinal));
-    String settings =
-        "\n# Written by Toygres: this server is standby %d of %s.\nprimary_conninfo = %s\nprimary_slot_name = %s\n"
-            .formatted(
-                ordinal,
-                primary.name(),
-                InstanceRoles.literal(conninfo),
-                InstanceRoles.literal(slot(ordinal)));
+                standby.slot());
     try {
-      BaseBackup.write(dir.dataDir().resolve("standby.signal"), "", layout.runAs());
-      Files.writeString(
-          dir.dataDir().resolve("postgresql.auto.conf"),
-          settings,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      Path signal = standby.dir().dataDir().resolve("standby.signal");
+      if (!Files.exists(signal)) {
+        BaseBackup.write(signal, "", layout.runAs());
+      }
+      AutoConf.setStandby(
+          standby.dir().dataDir(),
+          "\n" + AutoConf.standbySettings(standby.ordinal(), k8sName, conninfo, standby.slot()),
+          layout.runAs());
     } catch (IOException e) {
       throw new DataPlaneException(
-          primary.name(),
+          k8sName,
           "configure standby",
-          "Cannot configure standby " + dir.path() + ": " + e,
+          "Cannot configure standby " + standby.dir().path() + ": " + e,
           e);
     }
   }
 
-  private Connection superuser(InstanceMetadata primary, ControlSecrets secrets)
-      throws SQLException {
-    return InstanceConnections.open(
-        layout.socketDir(primary.name()),
-        primary.port(),
-        ControlRoles.DATABASE,
-        ControlRoles.SUPERUSER,
-        secrets.superuserPassword(),
-        InstanceAccess.ADMIN_TIMEOUT);
+  /**
+   * A session of the control plane's superuser on {@code server} whose commits do not wait for a
+   * synchronous standby: the control plane's own writes (the replicator's role) must not hang on
+   * the standby being made, or one that is gone.
+   */
+  Connection superuser(Server server, ControlSecrets secrets) throws SQLException {
+    Connection c =
+        InstanceConnections.open(
+            layout.socketDir(server.name()),
+            server.metadata().port(),
+            ControlRoles.DATABASE,
+            ControlRoles.SUPERUSER,
+            secrets.superuserPassword(),
+            InstanceAccess.ADMIN_TIMEOUT);
+    try {
+      InstanceRoles.execute(c, "SET synchronous_commit = local");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 }

@@ -12,6 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,6 +79,68 @@ abstract class DataPlaneTestSupport {
       pids.add(info.pid());
     }
     return info;
+  }
+
+  Member track(Member m) {
+    if (m.pid() != null) {
+      track(
+          new ServerInfo(m.host(), m.port(), m.dataDir(), null, m.pid(), String.valueOf(m.role())));
+    }
+    return m;
+  }
+
+  static final Duration CATCH_UP = Duration.ofSeconds(60);
+
+  /** Waits until the instance has {@code standbys} standbys and every member is healthy. */
+  static List<Member> awaitStreaming(LocalDataPlane plane, String name, int standbys)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(CATCH_UP);
+    List<Member> members = plane.members(name, SECRETS);
+    while (Instant.now().isBefore(deadline)) {
+      members = plane.members(name, SECRETS);
+      if (members.size() == standbys + 1
+          && members.stream().allMatch(m -> m.health().equals("healthy"))
+          && members.stream().skip(1).allMatch(m -> m.lagBytes() != null)) {
+        return members;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("standbys not streaming within " + CATCH_UP + ": " + members);
+  }
+
+  /** Waits until {@code sql} returns {@code expected} on member {@code m}, as the tenant. */
+  static void awaitCount(Member m, String sql, long expected) throws Exception {
+    Instant deadline = Instant.now().plus(CATCH_UP);
+    String last = null;
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        last = query(m, sql);
+        if (String.valueOf(expected).equals(last)) {
+          return;
+        }
+      } catch (SQLException e) {
+        last = e.getMessage();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(m.name() + " did not reach " + expected + " for " + sql + ": " + last);
+  }
+
+  /** The first column of the first row of {@code sql} on member {@code m}, as the tenant. */
+  static String query(Member m, String sql) throws SQLException {
+    String url = "jdbc:postgresql://" + m.host() + ":" + m.port() + "/postgres?connectTimeout=10";
+    try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** Sends signal {@code sig} (a name: KILL, STOP, CONT) to each process with the kill command. */
+  static void signal(String sig, List<ProcessHandle> processes) throws Exception {
+    for (ProcessHandle p : processes) {
+      new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor();
+    }
   }
 
   @AfterEach

@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +15,6 @@ import org.junit.jupiter.api.Test;
 
 /** Streaming standbys made by the local data plane, against real PostgreSQL servers. */
 class ReplicationIT extends DataPlaneTestSupport {
-
-  private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
   @Test
   void rowsWrittenOnThePrimaryAppearOnItsStandbyOnPostgres18() throws Exception {
@@ -176,56 +168,6 @@ class ReplicationIT extends DataPlaneTestSupport {
     awaitCount(two, "SELECT count(*) FROM s", 1);
   }
 
-  private Member track(Member m) {
-    if (m.pid() != null) {
-      track(
-          new ServerInfo(m.host(), m.port(), m.dataDir(), null, m.pid(), String.valueOf(m.role())));
-    }
-    return m;
-  }
-
-  private static List<Member> awaitStreaming(LocalDataPlane plane, String name, int standbys)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(CATCH_UP);
-    List<Member> members = plane.members(name, SECRETS);
-    while (Instant.now().isBefore(deadline)) {
-      members = plane.members(name, SECRETS);
-      if (members.size() == standbys + 1
-          && members.stream().allMatch(m -> m.health().equals("healthy"))
-          && members.stream().skip(1).allMatch(m -> m.lagBytes() != null)) {
-        return members;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("standbys not streaming within " + CATCH_UP + ": " + members);
-  }
-
-  private static void awaitCount(Member m, String sql, long expected) throws Exception {
-    Instant deadline = Instant.now().plus(CATCH_UP);
-    String last = null;
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        last = query(m, sql);
-        if (String.valueOf(expected).equals(last)) {
-          return;
-        }
-      } catch (SQLException e) {
-        last = e.getMessage();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(m.name() + " did not reach " + expected + " for " + sql + ": " + last);
-  }
-
-  private static String query(Member m, String sql) throws SQLException {
-    String url = "jdbc:postgresql://" + m.host() + ":" + m.port() + "/postgres?connectTimeout=10";
-    try (Connection c = DriverManager.getConnection(url, USER, PASSWORD);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
   private static String slots(ServerInfo primary) throws SQLException {
     // The tenant is not a superuser but may read pg_replication_slots.
     return Jdbc.query(
@@ -243,11 +185,5 @@ class ReplicationIT extends DataPlaneTestSupport {
               return java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants());
             })
         .toList();
-  }
-
-  private static void signal(String sig, List<ProcessHandle> processes) throws Exception {
-    for (ProcessHandle p : processes) {
-      new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor();
-    }
   }
 }

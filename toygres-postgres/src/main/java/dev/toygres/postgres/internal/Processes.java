@@ -29,6 +29,18 @@ public final class Processes {
     }
   }
 
+  /** Whether process {@code pid} is stopped (by SIGSTOP or a tracer). */
+  public static boolean isStopped(long pid) {
+    try {
+      String stat =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      String afterComm = stat.substring(stat.lastIndexOf(')') + 1).trim();
+      return !afterComm.isEmpty() && (afterComm.charAt(0) == 'T' || afterComm.charAt(0) == 't');
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /**
    * Whether process {@code pid} is alive and is a postgres server (its argv[0] is named "postgres")
    * running on {@code dataDir} (its "-D" argument resolves to the same directory).
@@ -93,7 +105,7 @@ public final class Processes {
   }
 
   /** Sleeps; returns false (with the interrupt flag set again) if interrupted. */
-  static boolean sleep(Duration duration) {
+  public static boolean sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
       return true;
