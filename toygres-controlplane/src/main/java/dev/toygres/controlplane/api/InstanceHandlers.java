@@ -107,9 +107,7 @@ final class InstanceHandlers {
   void switchover(Context ctx) {
     String name = Params.instanceName(ctx);
     SwitchoverBody b =
-        ctx.body().isBlank()
-            ? new SwitchoverBody(null)
-            : RequestBodies.read(ctx, SwitchoverBody.class);
+        RequestBodies.readOptional(ctx, SwitchoverBody.class, new SwitchoverBody(null));
     ctx.status(202).json(new OrchestrationRef(instances.switchover(name, b.to())));
   }
 
