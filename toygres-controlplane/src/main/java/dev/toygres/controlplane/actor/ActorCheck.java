@@ -54,10 +54,12 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
   private final int failureThreshold;
   private final Duration retryDelay;
   private final CrashRestart restart;
+  private final MemberWatch members;
 
   /**
    * @param retryDelay how soon to probe again after a failed probe below the threshold
    * @param restart the crash restart, or null for an actor that only watches
+   * @param members the watch of the instance's servers, or null for an actor that only probes
    */
   ActorCheck(
       CmsStore cms,
@@ -66,7 +68,8 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
       HealthProbe probe,
       int failureThreshold,
       Duration retryDelay,
-      CrashRestart restart) {
+      CrashRestart restart,
+      MemberWatch members) {
     this.cms = cms;
     this.recorder = recorder;
     this.secrets = secrets;
@@ -74,6 +77,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     this.failureThreshold = failureThreshold;
     this.retryDelay = retryDelay;
     this.restart = restart;
+    this.members = members;
   }
 
   @Override
@@ -83,7 +87,8 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     if (fenced.isPresent()) {
       return Result.stop(fenced.get());
     }
-    ProbeResult probed = probe(r);
+    ProbeResult probed =
+        members == null ? probe(r) : members.look(r, in.actorId(), probe(r), ctx.lease());
     Health seen = Health.of(r);
     Health next = seen.after(probed.status(), failureThreshold);
     HealthRecorder.Expected expected =

@@ -68,13 +68,14 @@ public final class InstanceActors {
     return add(
         registry,
         s,
-        new ActorCheck(cms, health, secrets, probe, failureThreshold, s.retryDelay(), null));
+        new ActorCheck(cms, health, secrets, probe, failureThreshold, s.retryDelay(), null, null));
   }
 
   /**
    * Adds the instance actor and its check to {@code registry}, for actors that also restart a
-   * crashed server on {@code dataPlane} (docs/actor.md#crash-restart), counting each attempt in
-   * {@code metrics}.
+   * crashed server on {@code dataPlane} (docs/actor.md#crash-restart) and watch every server of an
+   * instance with standbys, restarting a stopped standby (docs/actor.md#watching-the-members),
+   * counting each attempt in {@code metrics}.
    *
    * @return {@code registry}, for chaining
    */
@@ -100,7 +101,8 @@ public final class InstanceActors {
             probe,
             settings.failureThreshold(),
             settings.retryDelay(),
-            restart));
+            restart,
+            new MemberWatch(dataPlane, secrets, health, metrics)));
   }
 
   private static Registry.Builder add(Registry.Builder registry, Settings s, ActorCheck check) {

@@ -89,10 +89,15 @@ final class InstanceViews {
   /** The id of the orchestration a lifecycle request started. */
   record OrchestrationRef(String orchestrationId) {}
 
-  /** One of the newest checks in a line of {@code GET /api/instances} (its sparkline). */
-  record RecentCheckView(Instant checkedAt, String status, Double responseTimeMs) {
+  /**
+   * One of the newest checks in a line of {@code GET /api/instances} (its sparkline); {@code
+   * members} as in {@link HealthCheckView}.
+   */
+  record RecentCheckView(
+      Instant checkedAt, String status, Double responseTimeMs, JsonNode members) {
     static RecentCheckView of(RecentCheck c) {
-      return new RecentCheckView(c.checkedAt(), health(c.status()), c.responseTimeMs());
+      return new RecentCheckView(
+          c.checkedAt(), health(c.status()), c.responseTimeMs(), storedMembers(c.members()));
     }
   }
 
@@ -205,7 +210,11 @@ final class InstanceViews {
     }
   }
 
-  /** One row of {@code GET /api/instances/{name}/health-checks}. */
+  /**
+   * One row of {@code GET /api/instances/{name}/health-checks}; {@code members} is what the check
+   * saw of every server of an instance with standbys ({@code [{ordinal, role, port, pid, health,
+   * lag_bytes, lag_seconds, timeline}]}, primary first), null for one without.
+   */
   record HealthCheckView(
       long id,
       String status,
@@ -214,7 +223,8 @@ final class InstanceViews {
       String errorMessage,
       JsonNode details,
       String actorId,
-      Instant checkedAt) {
+      Instant checkedAt,
+      JsonNode members) {
     static HealthCheckView of(HealthCheck h) {
       return new HealthCheckView(
           h.id(),
@@ -224,7 +234,8 @@ final class InstanceViews {
           h.errorMessage(),
           ApiJson.parseStored(h.details()),
           h.actorId(),
-          h.checkedAt());
+          h.checkedAt(),
+          storedMembers(h.members()));
     }
   }
 
@@ -247,6 +258,10 @@ final class InstanceViews {
           ApiJson.parseStored(e.metadata()),
           e.createdAt());
     }
+  }
+
+  private static JsonNode storedMembers(String stored) {
+    return stored == null ? null : ApiJson.parseStored(stored);
   }
 
   private static String health(HealthStatus s) {
