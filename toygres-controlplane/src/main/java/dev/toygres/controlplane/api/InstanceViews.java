@@ -89,15 +89,10 @@ final class InstanceViews {
   /** The id of the orchestration a lifecycle request started. */
   record OrchestrationRef(String orchestrationId) {}
 
-  /**
-   * One of the newest checks in a line of {@code GET /api/instances} (its sparkline); {@code
-   * members} as in {@link HealthCheckView}.
-   */
-  record RecentCheckView(
-      Instant checkedAt, String status, Double responseTimeMs, JsonNode members) {
+  /** One of the newest checks in a line of {@code GET /api/instances} (its sparkline). */
+  record RecentCheckView(Instant checkedAt, String status, Double responseTimeMs) {
     static RecentCheckView of(RecentCheck c) {
-      return new RecentCheckView(
-          c.checkedAt(), health(c.status()), c.responseTimeMs(), storedMembers(c.members()));
+      return new RecentCheckView(c.checkedAt(), health(c.status()), c.responseTimeMs());
     }
   }
 

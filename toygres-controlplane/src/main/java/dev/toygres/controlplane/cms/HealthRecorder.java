@@ -243,10 +243,10 @@ public final class HealthRecorder {
           try (PreparedStatement ps =
               c.prepareStatement(
                   """
-          SELECT i.id, h.checked_at, h.status, h.response_time_ms, h.members::text
+          SELECT i.id, h.checked_at, h.status, h.response_time_ms
           FROM toygres_cms.instances i
           CROSS JOIN LATERAL (
-            SELECT checked_at, status, response_time_ms, members, id
+            SELECT checked_at, status, response_time_ms, id
             FROM toygres_cms.instance_health_checks
             WHERE instance_id = i.id
             ORDER BY checked_at DESC, id DESC
@@ -263,8 +263,7 @@ public final class HealthRecorder {
                         new RecentCheck(
                             CmsRows.instant(rs.getTimestamp(2)),
                             HealthStatus.parse(rs.getString(3)),
-                            responseTime,
-                            rs.getString(5)));
+                            responseTime));
               }
             }
           }

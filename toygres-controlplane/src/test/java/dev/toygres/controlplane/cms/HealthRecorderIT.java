@@ -222,6 +222,105 @@ class HealthRecorderIT {
         .containsExactlyElementsOf(three.stream().map(RecentCheck::checkedAt).toList());
   }
 
+  @Test
+  void whatACheckSawOfTheMembersIsRecordedWithItAndReadBack() {
+    UUID id = running("rec-members", "actor-m");
+    Health h = health(id);
+    List<MemberCheck> seen =
+        List.of(
+            new MemberCheck(0, "primary", 5433, 11L, "healthy", null, null, 1),
+            new MemberCheck(1, "standby", 5434, null, "stopped", null, null, null));
+    recorder.record(
+        id,
+        new HealthRecorder.Expected("actor-m", WATCHED, h),
+        h.after(HealthStatus.HEALTHY, 2),
+        healthy().withMembers(seen),
+        LeaseFence.UNCHECKED);
+    Health h2 = health(id);
+    recorder.record(
+        id,
+        new HealthRecorder.Expected("actor-m", WATCHED, h2),
+        h2.after(HealthStatus.HEALTHY, 2),
+        healthy(),
+        LeaseFence.UNCHECKED);
+
+    List<HealthCheck> checks = recorder.list(id, 5);
+
+    assertThat(checks).hasSize(2);
+    assertThat(checks.get(0).members()).as("a check without members").isNull();
+    assertThat(checks.get(1).members())
+        .contains("\"ordinal\": 0", "\"role\": \"primary\"", "\"pid\": 11", "\"timeline\": 1")
+        .contains("\"ordinal\": 1", "\"health\": \"stopped\"", "\"lag_bytes\": null");
+  }
+
+  @Test
+  void aStandbyRestartRunsWhileTheRowHoldsItsRunningInstanceAndRecordsOneEventPerStandby()
+      throws Exception {
+    UUID id = running("rec-standby", "actor-s");
+
+    var done =
+        recorder.restartStandbys(
+            id,
+            "actor-s",
+            LeaseFence.UNCHECKED,
+            () ->
+                List.of(
+                    new HealthRecorder.StandbyRestart(1, 4242L, null),
+                    new HealthRecorder.StandbyRestart(2, null, "no space left on device")));
+
+    assertThat(done).isPresent();
+    assertThat(done.get())
+        .extracting(HealthRecorder.StandbyRestart::started)
+        .containsExactly(true, false);
+    assertThat(
+            count(
+                "SELECT count(*) FROM toygres_cms.instance_events WHERE instance_id = '"
+                    + id
+                    + "' AND event_type = 'standby_restarted'"
+                    + " AND message = 'standby 1 restarted, pid 4242'"))
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM toygres_cms.instance_events WHERE instance_id = '"
+                    + id
+                    + "' AND event_type = 'standby_restart_failed'"
+                    + " AND message LIKE 'standby 2 %no space left on device'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aStandbyRestartIsNotMadeForASupersededActorOrAStoppedInstance() throws Exception {
+    UUID superseded = running("rec-standby-old", "actor-old-s");
+    assertThat(cms.recordActor(superseded, "actor-old-s", "actor-new-s", "test")).isTrue();
+    UUID stopped = running("rec-standby-stopped", "actor-st");
+    cms.transition(stopped, EnumSet.of(InstanceState.RUNNING), InstanceState.STOPPED, "test");
+    int[] runs = {0};
+
+    for (var c : List.of(Map.entry(superseded, "actor-old-s"), Map.entry(stopped, "actor-st"))) {
+      var done =
+          recorder.restartStandbys(
+              c.getKey(),
+              c.getValue(),
+              LeaseFence.UNCHECKED,
+              () -> {
+                runs[0]++;
+                return List.of(new HealthRecorder.StandbyRestart(1, 1L, null));
+              });
+      assertThat(done).isEmpty();
+    }
+
+    assertThat(runs[0]).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM toygres_cms.instance_events WHERE event_type LIKE 'standby%'"
+                    + " AND instance_id IN ('"
+                    + superseded
+                    + "', '"
+                    + stopped
+                    + "')"))
+        .isZero();
+  }
+
   private static ProbeResult healthy() {
     return new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 3.5, null, Map.of());
   }
