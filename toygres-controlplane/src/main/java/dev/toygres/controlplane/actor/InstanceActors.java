@@ -3,6 +3,7 @@ package dev.toygres.controlplane.actor;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.RestartRecorder;
+import dev.toygres.controlplane.cms.StandbyRestarts;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.worker.Registry;
@@ -102,7 +103,7 @@ public final class InstanceActors {
             settings.failureThreshold(),
             settings.retryDelay(),
             restart,
-            new MemberWatch(dataPlane, secrets, health, metrics)));
+            new MemberWatch(dataPlane, secrets, new StandbyRestarts(cms.dataSource()), metrics)));
   }
 
   private static Registry.Builder add(Registry.Builder registry, Settings s, ActorCheck check) {

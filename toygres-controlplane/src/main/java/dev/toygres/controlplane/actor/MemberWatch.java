@@ -1,12 +1,12 @@
 package dev.toygres.controlplane.actor;
 
-import dev.toygres.controlplane.cms.HealthRecorder;
-import dev.toygres.controlplane.cms.HealthRecorder.StandbyRestart;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
 import dev.toygres.controlplane.cms.MemberCheck;
 import dev.toygres.controlplane.cms.ProbeResult;
+import dev.toygres.controlplane.cms.StandbyRestarts;
+import dev.toygres.controlplane.cms.StandbyRestarts.Outcome;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.dataplane.Member;
@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * The members part of an actor's check (docs/actor.md#watching-the-members): for a {@code running}
  * instance with standbys whose primary answered the probe, reads every server of the instance
  * (role, pid, health, lag, timeline) to record with the check, and starts again a standby found
- * stopped, while the instance's row is held ({@link HealthRecorder#restartStandbys}), counting each
- * in {@code toygres_instance_restarts_total{name,outcome}}. At most one restart per standby per
- * check, so never more often than the actor looks. Never acts on an instance in another state, on
- * one whose primary is down (that is the crash restart's and the failover's business), or on a
- * fenced server.
+ * stopped, while the instance's row is held ({@link StandbyRestarts#restart}), counting each in
+ * {@code toygres_instance_restarts_total{name,outcome}}. At most one restart per standby per check,
+ * so never more often than the actor looks. Never acts on an instance in another state, on one
+ * whose primary is down (that is the crash restart's and the failover's business), or on a fenced
+ * server.
  */
 final class MemberWatch {
   private static final Logger LOG = LoggerFactory.getLogger(MemberWatch.class);
@@ -37,14 +37,14 @@ final class MemberWatch {
 
   private final DataPlane dataPlane;
   private final SecretBox secrets;
-  private final HealthRecorder recorder;
+  private final StandbyRestarts restarts;
   private final MeterRegistry metrics;
 
   MemberWatch(
-      DataPlane dataPlane, SecretBox secrets, HealthRecorder recorder, MeterRegistry metrics) {
+      DataPlane dataPlane, SecretBox secrets, StandbyRestarts restarts, MeterRegistry metrics) {
     this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
-    this.recorder = Objects.requireNonNull(recorder, "recorder");
+    this.restarts = Objects.requireNonNull(restarts, "restarts");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
@@ -86,11 +86,9 @@ final class MemberWatch {
       List<Integer> down,
       ControlSecrets control,
       LeaseFence lease) {
-    List<StandbyRestart> done =
-        recorder
-            .restartStandbys(r.id(), actorId, lease, () -> start(r, down, control))
-            .orElse(List.of());
-    for (StandbyRestart s : done) {
+    List<Outcome> done =
+        restarts.restart(r.id(), actorId, lease, () -> start(r, down, control)).orElse(List.of());
+    for (Outcome s : done) {
       if (s.started()) {
         LOG.info(
             "Restarted standby {} of instance '{}' (pid {})", s.ordinal(), r.userName(), s.pid());
@@ -117,7 +115,7 @@ final class MemberWatch {
    * standby of a running primary that is not fenced), unless the primary no longer runs (a stop
    * that stopped the servers and has not recorded it yet: starting would bring them back).
    */
-  private List<StandbyRestart> start(InstanceRecord r, List<Integer> down, ControlSecrets control) {
+  private List<Outcome> start(InstanceRecord r, List<Integer> down, ControlSecrets control) {
     boolean primaryRuns = dataPlane.status(r.k8sName()).map(s -> s.pid() != null).orElse(false);
     if (!primaryRuns) {
       return List.of();
@@ -126,7 +124,7 @@ final class MemberWatch {
       dataPlane.start(r.k8sName());
     } catch (RuntimeException e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      return down.stream().map(o -> new StandbyRestart(o, null, why)).toList();
+      return down.stream().map(o -> new Outcome(o, null, why)).toList();
     }
     Map<Integer, Member> now =
         dataPlane.members(r.k8sName(), control).stream()
@@ -136,8 +134,8 @@ final class MemberWatch {
             o -> {
               Member m = now.get(o);
               return m != null && m.pid() != null
-                  ? new StandbyRestart(o, m.pid(), null)
-                  : new StandbyRestart(o, null, m == null ? "it is gone" : "it is " + m.health());
+                  ? new Outcome(o, m.pid(), null)
+                  : new Outcome(o, null, m == null ? "it is gone" : "it is " + m.health());
             })
         .toList();
   }

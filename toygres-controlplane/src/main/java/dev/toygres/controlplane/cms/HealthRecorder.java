@@ -11,10 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -35,13 +33,6 @@ public final class HealthRecorder {
         (instance_id, status, postgres_version, response_time_ms, error_message, details, actor_id,
          members)
       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)""";
-
-  private static final String HOLD_WATCHED =
-      """
-      SELECT 1 FROM toygres_cms.instances
-      WHERE id = ? AND instance_actor_orchestration_id = ? AND monitoring_enabled
-        AND state = 'running'
-      FOR UPDATE""";
 
   private final DataSource ds;
   private final EventLog events = new EventLog();
@@ -142,67 +133,6 @@ public final class HealthRecorder {
               : Db.json(probe.members().stream().map(MemberCheck::toJson).toList()));
       ps.executeUpdate();
     }
-  }
-
-  /**
-   * What became of one standby an actor restarted: its new postmaster's {@code pid}, or why it is
-   * still down ({@code error}).
-   */
-  public record StandbyRestart(int ordinal, Long pid, String error) {
-    public StandbyRestart {
-      if ((pid == null) == (error == null)) {
-        throw new IllegalArgumentException("exactly one of pid and error, for standby " + ordinal);
-      }
-    }
-
-    public boolean started() {
-      return pid != null;
-    }
-  }
-
-  /**
-   * Runs {@code restart} (which starts the instance's stopped standbys) while holding the
-   * instance's row, if the row still holds a {@code running} instance watched by {@code actorId}
-   * with monitoring on, after making sure through {@code lease} that the calling worker still holds
-   * its activity call; then records one event per standby it returns, in the same transaction:
-   * {@code standby_restarted} ("standby n restarted, pid p") or {@code standby_restart_failed}. A
-   * stop or delete that changes the row waits until the restart is recorded.
-   *
-   * @return what {@code restart} returned, or empty if the row no longer holds such an instance
-   *     ({@code restart} not run, nothing written)
-   * @throws dev.toygres.engine.activity.LeaseLostException if the lease is gone (nothing done)
-   */
-  public Optional<List<StandbyRestart>> restartStandbys(
-      UUID instanceId, String actorId, LeaseFence lease, Supplier<List<StandbyRestart>> restart) {
-    return Db.tx(
-        ds,
-        c -> {
-          lease.ensureHeldIn(c, "restarting the standbys of instance " + instanceId);
-          try (PreparedStatement ps = c.prepareStatement(HOLD_WATCHED)) {
-            ps.setObject(1, instanceId);
-            ps.setString(2, actorId);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.<List<StandbyRestart>>empty();
-              }
-            }
-          }
-          List<StandbyRestart> done = List.copyOf(restart.get());
-          for (StandbyRestart s : done) {
-            String n = "standby " + s.ordinal();
-            events.append(
-                c,
-                instanceId,
-                s.started() ? "standby_restarted" : "standby_restart_failed",
-                null,
-                null,
-                s.started()
-                    ? n + " restarted, pid " + s.pid()
-                    : n + " was found down and could not be restarted: " + s.error(),
-                Db.json(Map.of("ordinal", s.ordinal(), "actor_id", actorId)));
-          }
-          return Optional.of(done);
-        });
   }
 
   /** Health checks of an instance, newest first. */
