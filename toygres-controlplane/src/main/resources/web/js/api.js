@@ -61,6 +61,8 @@ export const api = {
   createInstance: (body) => request('POST', '/api/instances', body),
   deleteInstance: (name) => request('DELETE', `/api/instances/${enc(name)}`),
   lifecycle: (name, op) => request('POST', `/api/instances/${enc(name)}/${op}`),
+  scale: (name, replicas) => request('POST', `/api/instances/${enc(name)}/scale`, {replicas}),
+  switchover: (name) => request('POST', `/api/instances/${enc(name)}/switchover`),
   healthChecks: (name, limit) => request('GET', `/api/instances/${enc(name)}/health-checks?limit=${limit}`),
   events: (name, limit) => request('GET', `/api/instances/${enc(name)}/events?limit=${limit}`),
   actor: (name, op) => request('POST', `/api/instances/${enc(name)}/actor/${op}`),

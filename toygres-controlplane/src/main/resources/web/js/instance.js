@@ -43,6 +43,7 @@ export function render(main, {name}) {
   const windowButtons = h('div', {class: 'segmented', role: 'group', 'aria-label': 'Chart window'});
   const chartBox = h('div', {class: 'chart-box'});
   const chartStats = h('p', {id: 'chart-stats', class: 'muted small'});
+  const checkMembers = h('p', {id: 'health-members', class: 'small', hidden: true});
   const events = h('ol', {id: 'events', class: 'timeline'});
   const details = h('div', {id: 'details-body'});
   const members = h('div', {id: 'members-body'});
@@ -61,7 +62,7 @@ export function render(main, {name}) {
         h('span', {class: 'legend'}, h('span', {class: 'swatch ok'}), ' response time ',
           h('span', {class: 'swatch bad'}), ' unhealthy check ',
           h('span', {class: 'swatch unknown'}), ' not probed (stopped)')),
-      chartBox, chartStats),
+      chartBox, chartStats, checkMembers),
     h('div', {class: 'grid two'},
       panel('Events', 'events-panel', events),
       panel('Details', 'details', details)));
@@ -96,6 +97,48 @@ export function render(main, {name}) {
       flash(`${verbs[op]} requested (orchestration ${r.orchestration_id})`, 'ok');
     } catch (e) {
       flash(`${verbs[op]} failed: ${e.message}`, 'error');
+    }
+    poller.now();
+  }
+
+  async function scale() {
+    const current = Math.max(0, (inst?.members || []).length - 1);
+    const replicas = h('input', {id: 'confirm-replicas', type: 'number', min: '0', max: '5', step: '1',
+      value: String(current), 'aria-label': 'Standbys'});
+    const ok = await confirmDialog({
+      title: `Scale ${name}?`,
+      body: [h('p', null, `${name} has ${current} standby${current === 1 ? '' : 's'}. A new standby is a`
+        + ' copy of the primary; a removed one loses its data and its replication slot.'),
+        h('label', {class: 'field'}, 'Standbys (0 to 5)', replicas)],
+      confirmLabel: 'Scale',
+      validate: () => (/^[0-5]$/.test(replicas.value.trim()) ? null : 'A number of standbys from 0 to 5.'),
+    });
+    if (!ok) return;
+    const n = Number(replicas.value.trim());
+    try {
+      const r = await api.scale(name, n);
+      flash(`Scale to ${n} standby${n === 1 ? '' : 's'} requested (orchestration ${r.orchestration_id})`, 'ok');
+    } catch (e) {
+      flash(`Scale failed: ${e.message}`, 'error');
+    }
+    poller.now();
+  }
+
+  async function switchover() {
+    const ok = await confirmDialog({
+      title: `Switch over ${name}?`,
+      body: h('p', null, `The most advanced standby of ${name} becomes its primary, and the primary`
+        + ' becomes a standby of it. The primary stops cleanly first, so no acknowledged write is lost;'
+        + ' clients are disconnected and reconnect through the same connection string.'),
+      confirmLabel: 'Switch over',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const r = await api.switchover(name);
+      flash(`Switchover requested (orchestration ${r.orchestration_id})`, 'ok');
+    } catch (e) {
+      flash(`Switchover failed: ${e.message}`, 'error');
     }
     poller.now();
   }
@@ -144,6 +187,8 @@ export function render(main, {name}) {
     stop: button('btn-stop', 'Stop', () => lifecycleAction('stop')),
     start: button('btn-start', 'Start', () => lifecycleAction('start')),
     restart: button('btn-restart', 'Restart', () => lifecycleAction('restart')),
+    scale: button('btn-scale', 'Scale', scale),
+    switchover: button('btn-switchover', 'Switchover', switchover),
     delete: button('btn-delete', 'Delete', deleteInstance, {kind: 'danger'}),
     'actor.start': button('actor-start', 'Start', () => actorAction('start')),
     'actor.restart': button('actor-restart', 'Restart', () => actorAction('restart'), {kind: 'primary'}),
@@ -162,7 +207,7 @@ export function render(main, {name}) {
     setTimeout(() => { copyBtn.textContent = 'Copy'; }, 2000);
   });
   copyBtn.title = 'Copy the connection string (password masked)';
-  lifecycle.append(btn.stop, btn.start, btn.restart, btn.delete);
+  lifecycle.append(btn.stop, btn.start, btn.restart, btn.scale, btn.switchover, btn.delete);
   actorButtons.append(btn['actor.start'], btn['actor.restart'], btn['actor.cancel']);
 
   function drawInstance() {
@@ -249,6 +294,30 @@ export function render(main, {name}) {
       h('span', {class: 'ev-message'}, e.message || ''))) : h('li', {class: 'muted'}, 'No events.'));
   }
 
+  /** What one check saw of each server: "primary ok · standby 1 ok, lag 0 B, timeline 1". */
+  function seenMembers(list) {
+    return list.map((m) => {
+      const who = m.role === 'primary' ? 'primary' : `standby ${m.ordinal}`;
+      const parts = [`${who} ${m.health === 'healthy' ? 'ok' : m.health}`];
+      if (m.role !== 'primary' && m.lag_bytes != null) parts.push(`lag ${m.lag_bytes} B`);
+      if (m.timeline != null) parts.push(`timeline ${m.timeline}`);
+      return parts.join(', ');
+    }).join(' · ');
+  }
+
+  /** The members the newest check saw, and how many checks in the window saw one not healthy. */
+  function drawCheckMembers(shown) {
+    const withMembers = shown.filter((c) => Array.isArray(c.members));
+    checkMembers.hidden = !withMembers.length;
+    if (!withMembers.length) return;
+    const newest = withMembers.reduce((a, b) => (Date.parse(a.checked_at) >= Date.parse(b.checked_at) ? a : b));
+    const degraded = withMembers.filter((c) => c.members.some((m) => m.health !== 'healthy')).length;
+    fill(checkMembers, 'Members at the newest check (', h('time', {datetime: newest.checked_at},
+      formatTime(newest.checked_at)), '): ', h('span', {id: 'health-members-seen'}, seenMembers(newest.members)),
+    degraded ? h('span', {class: 'muted'}, ` · ${degraded} check${degraded === 1 ? '' : 's'} in this window saw a`
+      + ' member not healthy') : null);
+  }
+
   function drawChart(checks) {
     let shown = checks;
     let opts = {};
@@ -265,6 +334,7 @@ export function render(main, {name}) {
     const ms = shown.map((c) => c.response_time_ms).filter((v) => v != null);
     const bad = shown.filter((c) => c.status === 'unhealthy').length;
     fill(chartBox, historyChart(shown, opts));
+    drawCheckMembers(shown);
     chartStats.textContent = shown.length
       ? `${shown.length} checks, ${bad} unhealthy · median ${formatMs(percentile(ms, 0.5))}`
         + ` · p95 ${formatMs(percentile(ms, 0.95))} · max ${formatMs(ms.length ? Math.max(...ms) : null)}${note}`

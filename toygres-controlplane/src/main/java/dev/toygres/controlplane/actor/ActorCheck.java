@@ -55,11 +55,13 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
   private final Duration retryDelay;
   private final CrashRestart restart;
   private final AutoFailover failover;
+  private final MemberWatch members;
 
   /**
    * @param retryDelay how soon to probe again after a failed probe below the threshold
    * @param restart the crash restart, or null for an actor that only watches
    * @param failover the automatic failover, or null for an actor that only watches
+   * @param members the watch of the instance's servers, or null for an actor that only probes
    */
   ActorCheck(
       CmsStore cms,
@@ -69,7 +71,8 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
       int failureThreshold,
       Duration retryDelay,
       CrashRestart restart,
-      AutoFailover failover) {
+      AutoFailover failover,
+      MemberWatch members) {
     this.cms = cms;
     this.recorder = recorder;
     this.secrets = secrets;
@@ -78,6 +81,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     this.retryDelay = retryDelay;
     this.restart = restart;
     this.failover = failover;
+    this.members = members;
   }
 
   @Override
@@ -87,7 +91,8 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     if (fenced.isPresent()) {
       return Result.stop(fenced.get());
     }
-    ProbeResult probed = probe(r);
+    ProbeResult probed =
+        members == null ? probe(r) : members.look(r, in.actorId(), probe(r), ctx.lease());
     Health seen = Health.of(r);
     Health next = seen.after(probed.status(), failureThreshold);
     HealthRecorder.Expected expected =

@@ -3,6 +3,7 @@ package dev.toygres.controlplane.actor;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.cms.RestartRecorder;
+import dev.toygres.controlplane.cms.StandbyRestarts;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
@@ -81,14 +82,16 @@ public final class InstanceActors {
     return add(
         registry,
         s,
-        new ActorCheck(cms, health, secrets, probe, failureThreshold, s.retryDelay(), null, null));
+        new ActorCheck(
+            cms, health, secrets, probe, failureThreshold, s.retryDelay(), null, null, null));
   }
 
   /**
    * Adds the instance actor and its check to {@code registry}, for actors that also restart a
-   * crashed server on {@code dataPlane} (docs/actor.md#crash-restart), counting each attempt in
-   * {@code metrics}, and fail an instance with replicas over to a standby through {@code engine}
-   * (docs/replication.md#failover).
+   * crashed server on {@code dataPlane} (docs/actor.md#crash-restart), watch every server of an
+   * instance with standbys, restarting a stopped standby (docs/actor.md#watching-the-members),
+   * counting each attempt in {@code metrics}, and fail an instance with replicas over to a standby
+   * through {@code engine} (docs/replication.md#failover).
    *
    * @return {@code registry}, for chaining
    */
@@ -116,8 +119,8 @@ public final class InstanceActors {
             settings.failureThreshold(),
             settings.retryDelay(),
             restart,
-            new AutoFailover(
-                cms, dataPlane, secrets, engine, settings.failoverCooldown(), metrics)));
+            new AutoFailover(cms, dataPlane, secrets, engine, settings.failoverCooldown(), metrics),
+            new MemberWatch(dataPlane, secrets, new StandbyRestarts(cms.dataSource()), metrics)));
   }
 
   private static Registry.Builder add(Registry.Builder registry, Settings s, ActorCheck check) {

@@ -205,7 +205,11 @@ final class InstanceViews {
     }
   }
 
-  /** One row of {@code GET /api/instances/{name}/health-checks}. */
+  /**
+   * One row of {@code GET /api/instances/{name}/health-checks}; {@code members} is what the check
+   * saw of every server of an instance with standbys ({@code [{ordinal, role, port, pid, health,
+   * lag_bytes, lag_seconds, timeline}]}, primary first), null for one without.
+   */
   record HealthCheckView(
       long id,
       String status,
@@ -214,7 +218,8 @@ final class InstanceViews {
       String errorMessage,
       JsonNode details,
       String actorId,
-      Instant checkedAt) {
+      Instant checkedAt,
+      JsonNode members) {
     static HealthCheckView of(HealthCheck h) {
       return new HealthCheckView(
           h.id(),
@@ -224,7 +229,8 @@ final class InstanceViews {
           h.errorMessage(),
           ApiJson.parseStored(h.details()),
           h.actorId(),
-          h.checkedAt());
+          h.checkedAt(),
+          storedMembers(h.members()));
     }
   }
 
@@ -247,6 +253,10 @@ final class InstanceViews {
           ApiJson.parseStored(e.metadata()),
           e.createdAt());
     }
+  }
+
+  private static JsonNode storedMembers(String stored) {
+    return stored == null ? null : ApiJson.parseStored(stored);
   }
 
   private static String health(HealthStatus s) {

@@ -27,6 +27,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
       StartCommand.class,
       RestartCommand.class,
       ScaleCommand.class,
+      SwitchoverCommand.class,
       PasswordCommand.class,
       HealthCommand.class,
       StatusCommand.class,

@@ -14,7 +14,11 @@ final class CmsRows {
           + " delete_orchestration_id, instance_actor_orchestration_id, data_plane, host, port, tenant_user,"
           + " access_version, data_dir, pid, created_at, updated_at, started_at, stopped_at, deleted_at,"
           + " tags::text, socket_dir, tenant_password_sealed, superuser_password_sealed,"
-          + " monitor_password_sealed";
+          + " monitor_password_sealed,"
+          // a correlated lookup rather than a join: callers' WHERE clauses name the instance's
+          // columns unqualified, and instance_replication shares some of their names
+          + " coalesce((SELECT r.replicas FROM toygres_cms.instance_replication r"
+          + " WHERE r.instance_id = instances.id), 0)";
 
   private CmsRows() {}
 
@@ -55,7 +59,8 @@ final class CmsRows {
         instant(rs.getTimestamp(24)),
         instant(rs.getTimestamp(25)),
         instant(rs.getTimestamp(26)),
-        rs.getString(27));
+        rs.getString(27),
+        rs.getInt(32));
   }
 
   static InstanceEvent event(ResultSet rs) throws SQLException {
@@ -80,6 +85,7 @@ final class CmsRows {
         rs.getString(5),
         rs.getString(6),
         rs.getString(7),
-        instant(rs.getTimestamp(8)));
+        instant(rs.getTimestamp(8)),
+        rs.getString(9));
   }
 }

@@ -30,8 +30,9 @@ public final class HealthRecorder {
   private static final String INSERT_CHECK =
       """
       INSERT INTO toygres_cms.instance_health_checks
-        (instance_id, status, postgres_version, response_time_ms, error_message, details, actor_id)
-      VALUES (?, ?, ?, ?, ?, ?::jsonb, ?)""";
+        (instance_id, status, postgres_version, response_time_ms, error_message, details, actor_id,
+         members)
+      VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)""";
 
   private final DataSource ds;
   private final EventLog events = new EventLog();
@@ -125,6 +126,11 @@ public final class HealthRecorder {
       ps.setString(5, probe.errorMessage());
       ps.setString(6, Db.json(probe.details() == null ? Map.of() : probe.details()));
       ps.setString(7, actorId);
+      ps.setString(
+          8,
+          probe.members() == null
+              ? null
+              : Db.json(probe.members().stream().map(MemberCheck::toJson).toList()));
       ps.executeUpdate();
     }
   }
@@ -138,7 +144,8 @@ public final class HealthRecorder {
           try (PreparedStatement ps =
               c.prepareStatement(
                   """
-          SELECT id, status, postgres_version, response_time_ms, error_message, details::text, actor_id, checked_at
+          SELECT id, status, postgres_version, response_time_ms, error_message, details::text, actor_id, checked_at,
+            members::text
           FROM toygres_cms.instance_health_checks WHERE instance_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?""")) {
             ps.setObject(1, instanceId);
             ps.setInt(2, limit);

@@ -7,6 +7,8 @@ import java.util.UUID;
  * One row of {@code toygres_cms.instances}. Secrets stay sealed here ({@link Access}).
  *
  * @param tenantUser the tenant's role on the instance (the user given at create)
+ * @param replicas how many streaming standbys the instance should have ({@code
+ *     toygres_cms.instance_replication}; 0 when none is recorded)
  */
 public record InstanceRecord(
     UUID id,
@@ -35,7 +37,107 @@ public record InstanceRecord(
     Instant startedAt,
     Instant stoppedAt,
     Instant deletedAt,
-    String tags) {
+    String tags,
+    int replicas) {
+
+  public InstanceRecord {
+    if (replicas < 0) {
+      throw new IllegalArgumentException("replicas must not be negative, was " + replicas);
+    }
+  }
+
+  /** An instance without standbys. */
+  public InstanceRecord(
+      UUID id,
+      String userName,
+      String k8sName,
+      String namespace,
+      String postgresVersion,
+      int storageSizeGb,
+      InstanceState state,
+      HealthStatus healthStatus,
+      Instant lastHealthCheck,
+      int consecutiveFailures,
+      boolean monitoringEnabled,
+      String createOrchestrationId,
+      String deleteOrchestrationId,
+      String actorId,
+      String dataPlane,
+      String host,
+      Integer port,
+      String tenantUser,
+      Access access,
+      String dataDir,
+      Long pid,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant startedAt,
+      Instant stoppedAt,
+      Instant deletedAt,
+      String tags) {
+    this(
+        id,
+        userName,
+        k8sName,
+        namespace,
+        postgresVersion,
+        storageSizeGb,
+        state,
+        healthStatus,
+        lastHealthCheck,
+        consecutiveFailures,
+        monitoringEnabled,
+        createOrchestrationId,
+        deleteOrchestrationId,
+        actorId,
+        dataPlane,
+        host,
+        port,
+        tenantUser,
+        access,
+        dataDir,
+        pid,
+        createdAt,
+        updatedAt,
+        startedAt,
+        stoppedAt,
+        deletedAt,
+        tags,
+        0);
+  }
+
+  /** This record with {@code n} replicas. */
+  public InstanceRecord withReplicas(int n) {
+    return new InstanceRecord(
+        id,
+        userName,
+        k8sName,
+        namespace,
+        postgresVersion,
+        storageSizeGb,
+        state,
+        healthStatus,
+        lastHealthCheck,
+        consecutiveFailures,
+        monitoringEnabled,
+        createOrchestrationId,
+        deleteOrchestrationId,
+        actorId,
+        dataPlane,
+        host,
+        port,
+        tenantUser,
+        access,
+        dataDir,
+        pid,
+        createdAt,
+        updatedAt,
+        startedAt,
+        stoppedAt,
+        deletedAt,
+        tags,
+        n);
+  }
 
   /**
    * How the control plane reaches the instance, and the secrets it keeps sealed for it.

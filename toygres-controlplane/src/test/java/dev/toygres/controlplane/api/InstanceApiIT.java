@@ -186,6 +186,7 @@ class InstanceApiIT {
             "restart",
             "delete",
             "password",
+            "scale",
             "actor.start",
             "actor.restart",
             "actor.recover");
@@ -205,7 +206,7 @@ class InstanceApiIT {
    */
   private void allowedActionsAndRecentChecksOfARunningInstance() {
     List<String> running =
-        List.of("stop", "restart", "delete", "password", "actor.restart", "actor.cancel");
+        List.of("stop", "restart", "delete", "password", "scale", "actor.restart", "actor.cancel");
     assertThat(allowed(detail("api-db1"))).containsExactlyElementsOf(running);
     int kept = client.get("/api/instances/api-db1/health-checks?limit=1000").json().size();
     JsonNode line = find(client.get("/api/instances").json(), "api-db1");

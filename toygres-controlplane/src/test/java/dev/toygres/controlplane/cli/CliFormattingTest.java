@@ -142,6 +142,39 @@ class CliFormattingTest {
   }
 
   @Test
+  void healthChecksOfAnInstanceWithStandbysShowACompactMembersColumn() throws IOException {
+    JsonNode items =
+        json(
+            """
+            [{'id':3,'status':'healthy','postgres_version':'PostgreSQL 18.1','response_time_ms':2.0,
+              'error_message':null,'actor_id':'actor-a','checked_at':'2025-11-22T09:59:58Z',
+              'members':[{'ordinal':0,'role':'primary','port':5433,'pid':11,'health':'healthy',
+                          'lag_bytes':null,'lag_seconds':null,'timeline':2},
+                         {'ordinal':1,'role':'standby','port':5434,'pid':12,'health':'healthy',
+                          'lag_bytes':0,'lag_seconds':0.001,'timeline':2},
+                         {'ordinal':2,'role':'standby','port':5435,'pid':null,'health':'stopped',
+                          'lag_bytes':null,'lag_seconds':null,'timeline':null}]},
+             {'id':2,'status':'unhealthy','postgres_version':null,'response_time_ms':null,
+              'error_message':'connection refused','actor_id':'actor-a',
+              'checked_at':'2025-11-22T09:59:28Z','members':null}]
+            """);
+
+    String t = HealthCommand.render(items, NOW);
+    String seen = "primary ok, standby 1 ok lag 0 B tl 2, standby 2 stopped";
+    int width = seen.length();
+
+    assertThat(t.lines().toList())
+        .containsExactly(
+            "CHECKED  STATUS     RESPONSE  VERSION  ACTOR    "
+                + String.format("%-" + width + "s", "MEMBERS")
+                + "  ERROR",
+            "2s ago   healthy    2.0ms     18.1     actor-a  " + seen + "  -",
+            "32s ago  unhealthy  -         -        actor-a  "
+                + String.format("%-" + width + "s", "-")
+                + "  connection refused");
+  }
+
+  @Test
   void eventsShowTheStateChange() throws IOException {
     JsonNode items =
         json(

@@ -222,6 +222,37 @@ class HealthRecorderIT {
         .containsExactlyElementsOf(three.stream().map(RecentCheck::checkedAt).toList());
   }
 
+  @Test
+  void whatACheckSawOfTheMembersIsRecordedWithItAndReadBack() {
+    UUID id = running("rec-members", "actor-m");
+    Health h = health(id);
+    List<MemberCheck> seen =
+        List.of(
+            new MemberCheck(0, "primary", 5433, 11L, "healthy", null, null, 1),
+            new MemberCheck(1, "standby", 5434, null, "stopped", null, null, null));
+    recorder.record(
+        id,
+        new HealthRecorder.Expected("actor-m", WATCHED, h),
+        h.after(HealthStatus.HEALTHY, 2),
+        healthy().withMembers(seen),
+        LeaseFence.UNCHECKED);
+    Health h2 = health(id);
+    recorder.record(
+        id,
+        new HealthRecorder.Expected("actor-m", WATCHED, h2),
+        h2.after(HealthStatus.HEALTHY, 2),
+        healthy(),
+        LeaseFence.UNCHECKED);
+
+    List<HealthCheck> checks = recorder.list(id, 5);
+
+    assertThat(checks).hasSize(2);
+    assertThat(checks.get(0).members()).as("a check without members").isNull();
+    assertThat(checks.get(1).members())
+        .contains("\"ordinal\": 0", "\"role\": \"primary\"", "\"pid\": 11", "\"timeline\": 1")
+        .contains("\"ordinal\": 1", "\"health\": \"stopped\"", "\"lag_bytes\": null");
+  }
+
   private static ProbeResult healthy() {
     return new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 3.5, null, Map.of());
   }

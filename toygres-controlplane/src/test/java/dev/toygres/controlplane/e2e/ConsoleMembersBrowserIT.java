@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The instance page's members panel in a real headless Chromium, for an instance with a replica.
+ * The instance page's members panel in a real headless Chromium, for an instance with a replica:
+ * the members, the members the health history saw, and the Scale and Switchover buttons.
  */
 @ExtendWith(Browser.Required.class)
 class ConsoleMembersBrowserIT {
@@ -42,7 +43,7 @@ class ConsoleMembersBrowserIT {
   }
 
   @Test
-  void theInstancePageShowsThePrimaryAndItsStandbyWithTheReadOnlyString() {
+  void theInstancePageShowsThePrimaryAndItsStandbyAndScalingToZeroRemovesThem() {
     TestHttpClient api = server.api();
     TestHttpClient.Response r =
         api.post(
@@ -65,7 +66,32 @@ class ConsoleMembersBrowserIT {
     assertThat(browser.text("#members-table tr[data-role=primary]")).contains("primary");
     assertThat(browser.text("#conn-string")).contains(",127.0.0.1:", "read-write");
     assertThat(browser.text("#conn-string-ro")).contains("prefer-standby");
+    browser.until(
+        SLOW,
+        "the health history shows the members",
+        d ->
+            browser.isShown("#health-members-seen")
+                && browser.text("#health-members-seen").contains("standby 1 ok"));
+    assertThat(browser.text("#health-members-seen")).contains("primary ok", "timeline 1");
+    browser.until(
+        SLOW,
+        "scale and switchover are offered",
+        d -> browser.isShown("#btn-scale") && browser.isShown("#btn-switchover"));
     browser.screenshot("members-01-instance");
+
+    browser.click("#btn-scale");
+    browser.visible("#confirm-dialog[open] #confirm-replicas");
+    browser.type("#confirm-replicas", "0");
+    browser.click("#confirm-ok");
+    browser.until(
+        SLOW,
+        "the standby is removed",
+        d -> browser.isShown("#members-none") && !browser.isShown("#members-table"));
+    browser.until(
+        SLOW,
+        "switchover is no longer offered",
+        d -> !browser.isShown("#btn-switchover") && browser.isShown("#btn-scale"));
+    browser.screenshot("members-02-scaled-to-zero");
     assertThat(browser.scriptErrors()).isEmpty();
   }
 }

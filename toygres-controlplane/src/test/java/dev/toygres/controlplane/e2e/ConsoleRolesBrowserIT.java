@@ -36,13 +36,19 @@ class ConsoleRolesBrowserIT {
           "#btn-stop",
           "#btn-start",
           "#btn-restart",
+          "#btn-scale",
+          "#btn-switchover",
           "#btn-delete",
           "#actor-start",
           "#actor-restart",
           "#actor-cancel");
 
-  /** What a running instance with a running actor does not allow (the server would refuse). */
-  private static final List<String> REFUSED_WHILE_RUNNING = List.of("#btn-start", "#actor-start");
+  /**
+   * What a running instance without standbys, with a running actor, does not allow (the server
+   * would refuse).
+   */
+  private static final List<String> REFUSED_WHILE_RUNNING =
+      List.of("#btn-start", "#btn-switchover", "#actor-start");
 
   private static final List<String> DOCTOR_WRITES = List.of("#recover-selected", "#recover-all");
   private static final List<String> ORCHESTRATION_WRITES = List.of("#orch-cancel", "#raise-panel");
