@@ -167,6 +167,10 @@ final class Failovers {
           }
         }
         if (inRecovery(c)) {
+          // The commit rule must hold from the promotion's first commit on: set it while the
+          // standby is still read-only (ALTER SYSTEM writes only a file, which recovery allows)
+          // and wait until a new session sees it, so no commit is acknowledged unprotected.
+          requireCommitRule(target, sync, secrets);
           long started = System.nanoTime();
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -299,6 +303,36 @@ final class Failovers {
 
   private static Topology reread(Topology t) {
     return Topology.read(t.dir(), t.servers().get(0).metadata());
+  }
+
+  /** Sets the commit rule on a standby and waits until a new session sees it in force. */
+  private void requireCommitRule(Server target, List<Integer> sync, ControlSecrets secrets)
+      throws SQLException {
+    String rule = Standbys.commitRule(sync);
+    standbys.setSynchronous(target, sync, secrets);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try (Connection fresh = standbys.superuser(target, secrets);
+          Statement st = fresh.createStatement();
+          ResultSet rs = st.executeQuery("SHOW synchronous_standby_names")) {
+        rs.next();
+        if (rule.equals(rs.getString(1))) {
+          return;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DataPlaneException(
+            target.name(),
+            "promote",
+            "The commit rule '" + rule + "' did not take effect on " + target.name() + " in 10 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DataPlaneException(target.name(), "promote", "interrupted", e);
+      }
+    }
   }
 
   private static boolean inRecovery(Connection c) throws SQLException {

@@ -237,11 +237,15 @@ final class Standbys {
    * Sets {@code synchronous_standby_names} on the primary: {@code ANY 1 (standby_1, ...)} over the
    * given ordinals, or empty (asynchronous) when {@code ordinals} is empty.
    */
+  /** {@code synchronous_standby_names} for commits waiting for one of {@code ordinals}. */
+  static String commitRule(List<Integer> ordinals) {
+    return ordinals.isEmpty()
+        ? ""
+        : "ANY 1 (" + String.join(", ", ordinals.stream().map(Standbys::slot).toList()) + ")";
+  }
+
   void setSynchronous(Server primary, List<Integer> ordinals, ControlSecrets secrets) {
-    String value =
-        ordinals.isEmpty()
-            ? ""
-            : "ANY 1 (" + String.join(", ", ordinals.stream().map(Standbys::slot).toList()) + ")";
+    String value = commitRule(ordinals);
     try (Connection c = superuser(primary, secrets)) {
       InstanceRoles.execute(
           c, "ALTER SYSTEM SET synchronous_standby_names = " + InstanceRoles.literal(value));

@@ -49,6 +49,20 @@ class FailoverDataPlaneIT extends DataPlaneTestSupport {
     measured("promote (PostgreSQL 18)", started);
     assertThat(promoted.role()).isEqualTo(Member.PRIMARY);
     assertThat(promoted.ordinal()).isEqualTo(1);
+    // From its first commit on, the new primary waits for a standby: with server 0 fenced and not
+    // rebuilt yet, a commit waits (SyncRep) instead of being acknowledged unprotected.
+    ServerInfo newPrimary = plane.status("fo18").orElseThrow();
+    java.util.concurrent.CompletableFuture<Void> waiting =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                Jdbc.execute(newPrimary, USER, PASSWORD, "INSERT INTO t VALUES (1000)");
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    awaitCount(promoted, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'", 1);
+    assertThat(waiting).isNotDone();
     // A control plane that crashed after pg_promote but before recording it runs promote again.
     Path roles = tmp.resolve("instances/fo18/roles.json");
     assertThat(Files.readString(roles)).contains("\"primary\" : 1");
@@ -59,19 +73,20 @@ class FailoverDataPlaneIT extends DataPlaneTestSupport {
     Member rebuilt = track(plane.rebuildStandby("fo18", 0, SECRETS));
     measured("rebuild of server 0 as a standby (PostgreSQL 18, fresh instance)", started);
     assertThat(rebuilt.dataDir()).isEqualTo(tmp.resolve("instances/fo18/pgdata"));
+    waiting.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
     ServerInfo now = plane.status("fo18").orElseThrow();
     assertThat(now.port()).isEqualTo(promoted.port());
     assertThat(now.pid()).isEqualTo(promoted.pid());
     assertThat(Jdbc.query(now, USER, PASSWORD, "SELECT count(*) FROM t"))
-        .isEqualTo(String.valueOf(acked));
+        .isEqualTo(String.valueOf(acked + 1));
     Jdbc.execute(now, USER, PASSWORD, "INSERT INTO t VALUES (201)"); // waits for standby_0
     List<Member> members = awaitStreaming(plane, "fo18", 1);
     assertThat(members).extracting(Member::ordinal).containsExactly(1, 0);
     assertThat(members).extracting(Member::role).containsExactly("primary", "standby");
     assertThat(members).extracting(Member::timeline).containsExactly(2, 2);
     assertThat(members.get(1).slot()).isEqualTo("standby_0");
-    awaitCount(members.get(1), "SELECT count(*) FROM t", 201);
+    awaitCount(members.get(1), "SELECT count(*) FROM t", acked + 2);
     assertThat(query(members.get(1), "SELECT pg_is_in_recovery()::text")).isEqualTo("true");
     assertThat(Files.readString(promoted.dataDir().resolve("postgresql.auto.conf")))
         .doesNotContain("primary_conninfo")
@@ -96,7 +111,7 @@ class FailoverDataPlaneIT extends DataPlaneTestSupport {
     assertThatThrownBy(() -> plane.provisionStandby("fo18", 1, SECRETS))
         .isInstanceOf(dev.toygres.controlplane.InvalidRequestException.class);
     Member back = track(plane.provisionStandby("fo18", 0, SECRETS));
-    awaitCount(back, "SELECT count(*) FROM t", 201);
+    awaitCount(back, "SELECT count(*) FROM t", acked + 2);
     awaitStreaming(plane, "fo18", 1);
   }
 
