@@ -388,21 +388,23 @@ public final class LocalDataPlane implements DataPlane {
   @Override
   public void fence(String k8sName, int ordinal) {
     requireOrdinal(ordinal);
-    InstanceDir dir = dir(k8sName);
-    synchronized (InstanceNames.lock(dir)) {
-      InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      failovers.fence(Topology.read(dir, meta), k8sName, ordinal);
-    }
+    locked(
+        k8sName,
+        (t, meta) -> {
+          failovers.fence(t, k8sName, ordinal);
+          return null;
+        });
   }
 
   @Override
   public void unfence(String k8sName, int ordinal) {
     requireOrdinal(ordinal);
-    InstanceDir dir = dir(k8sName);
-    synchronized (InstanceNames.lock(dir)) {
-      InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      failovers.unfence(Topology.read(dir, meta), ordinal);
-    }
+    locked(
+        k8sName,
+        (t, meta) -> {
+          failovers.unfence(t, ordinal);
+          return null;
+        });
   }
 
   /**
@@ -412,11 +414,7 @@ public final class LocalDataPlane implements DataPlane {
    */
   @Override
   public long stopPrimaryCleanly(String k8sName) {
-    InstanceDir dir = dir(k8sName);
-    synchronized (InstanceNames.lock(dir)) {
-      InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      return failovers.stopPrimaryCleanly(Topology.read(dir, meta), k8sName);
-    }
+    return locked(k8sName, (t, meta) -> failovers.stopPrimaryCleanly(t, k8sName));
   }
 
   /** {@inheritDoc} Each standby gets {@link MemberProbe#TIMEOUT} to answer. */
@@ -437,17 +435,11 @@ public final class LocalDataPlane implements DataPlane {
       String k8sName, int ordinal, List<Integer> synchronousOrdinals, ControlSecrets secrets) {
     requireOrdinal(ordinal);
     synchronousOrdinals.forEach(LocalDataPlane::requireOrdinal);
-    InstanceDir dir = dir(k8sName);
-    synchronized (InstanceNames.lock(dir)) {
-      InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      return failovers.promote(
-          Topology.read(dir, meta),
-          k8sName,
-          ordinal,
-          synchronousOrdinals,
-          versions.forExisting(meta.name(), meta.majorVersion()),
-          secrets);
-    }
+    return locked(
+        k8sName,
+        (t, meta) ->
+            failovers.promote(
+                t, k8sName, ordinal, synchronousOrdinals, installation(meta), secrets));
   }
 
   /**
@@ -458,16 +450,8 @@ public final class LocalDataPlane implements DataPlane {
   @Override
   public Member repoint(String k8sName, int ordinal, ControlSecrets secrets) {
     requireOrdinal(ordinal);
-    InstanceDir dir = dir(k8sName);
-    synchronized (InstanceNames.lock(dir)) {
-      InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      return failovers.repoint(
-          Topology.read(dir, meta),
-          k8sName,
-          ordinal,
-          versions.forExisting(meta.name(), meta.majorVersion()),
-          secrets);
-    }
+    return locked(
+        k8sName, (t, meta) -> failovers.repoint(t, k8sName, ordinal, installation(meta), secrets));
   }
 
   /**
@@ -478,16 +462,29 @@ public final class LocalDataPlane implements DataPlane {
   @Override
   public Member rebuildStandby(String k8sName, int ordinal, ControlSecrets secrets) {
     requireOrdinal(ordinal);
+    return locked(
+        k8sName, (t, meta) -> failovers.rebuild(t, k8sName, ordinal, installation(meta), secrets));
+  }
+
+  /** Work on an instance's servers, done under its lock. */
+  private interface LockedWork<T> {
+    T run(Topology topology, InstanceMetadata meta);
+  }
+
+  /**
+   * Runs {@code work} on the instance's servers as recorded now, holding the instance's lock; a
+   * {@link NotFoundException} if it is not provisioned.
+   */
+  private <T> T locked(String k8sName, LockedWork<T> work) {
     InstanceDir dir = dir(k8sName);
     synchronized (InstanceNames.lock(dir)) {
       InstanceMetadata meta = dir.requireProvisioned(k8sName);
-      return failovers.rebuild(
-          Topology.read(dir, meta),
-          k8sName,
-          ordinal,
-          versions.forExisting(meta.name(), meta.majorVersion()),
-          secrets);
+      return work.run(Topology.read(dir, meta), meta);
     }
+  }
+
+  private PostgresInstallation installation(InstanceMetadata meta) {
+    return versions.forExisting(meta.name(), meta.majorVersion());
   }
 
   private static void requireOrdinal(int ordinal) {

@@ -328,11 +328,7 @@ final class FailoverActivities {
   }
 
   private InstanceRecord load(UUID id) {
-    return cms.findById(id)
-        .orElseThrow(
-            () ->
-                new NotFoundException(
-                    "instance", id.toString(), "instance " + id + " is not in the CMS"));
+    return MemberRecords.load(cms, id);
   }
 
   private ControlSecrets control(InstanceRecord r) {

@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.failover;
 
+import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.Members;
@@ -7,10 +8,11 @@ import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.Member;
 import dev.toygres.controlplane.secret.SecretBox;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Recording an instance's servers, as the data plane sees them, in the CMS's members (role, port,
- * pid, data directory, slot), and the control plane's secrets of an instance.
+ * pid, data directory, slot); loading an instance and its control-plane secrets for a step.
  */
 public final class MemberRecords {
   private MemberRecords() {}
@@ -31,6 +33,15 @@ public final class MemberRecords {
                   m.slot(),
                   m.pid() == null ? "stopped" : "running"));
     }
+  }
+
+  /** The instance {@code id} as the CMS has it; {@link NotFoundException} if it is gone. */
+  public static InstanceRecord load(CmsStore cms, UUID id) {
+    return cms.findById(id)
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "instance", id.toString(), "instance " + id + " is not in the CMS"));
   }
 
   /** The control plane's superuser and monitoring passwords of {@code r}, decrypted. */

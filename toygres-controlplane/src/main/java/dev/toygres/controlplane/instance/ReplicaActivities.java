@@ -1,6 +1,5 @@
 package dev.toygres.controlplane.instance;
 
-import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.Members;
@@ -144,11 +143,7 @@ final class ReplicaActivities {
   }
 
   private InstanceRecord load(UUID id) {
-    return cms.findById(id)
-        .orElseThrow(
-            () ->
-                new NotFoundException(
-                    "instance", id.toString(), "instance " + id + " is not in the CMS"));
+    return MemberRecords.load(cms, id);
   }
 
   private ControlSecrets control(InstanceRecord r) {
