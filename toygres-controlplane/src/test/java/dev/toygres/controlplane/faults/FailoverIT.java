@@ -32,8 +32,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * external metadata database), instances with real standbys, a tenant's client inserting rows in a
  * loop through the connection string the API gave, and the primary's server killed with SIGKILL.
  * Every acknowledged row must survive a synchronous failover and a switchover; an asynchronous
- * failover's losses are counted and printed; a control plane killed in the middle of a failover
- * finishes it on restart with one primary and one failover.
+ * failover's losses are counted and printed; without a standby that answers the crash restart
+ * brings the primary back; a control plane killed in the middle of a failover finishes it on
+ * restart with one primary and one failover.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
@@ -160,6 +161,24 @@ class FailoverIT {
 
   @Test
   @Order(5)
+  void withoutAStandbyThatAnswersTheCrashRestartBringsThePrimaryBack() throws Exception {
+    JsonNode created = create("fo-none", 1, false, "18");
+    String k8s = created.get("k8s_name").asText();
+    ProcessHandle standby =
+        ProcessHandle.of(member(created, k8s + "-s1").get("pid").asLong()).orElseThrow();
+    standby.destroyForcibly();
+    standby.onExit().get();
+    killPrimary("fo-none");
+    JsonNode after = awaitAllHealthy("fo-none", 2);
+    assertThat(primaryName(after)).isEqualTo(k8s);
+    assertThat(eventTypes("fo-none"))
+        .contains("server_restarted")
+        .doesNotContain("failover_started");
+    assertThat(failoverOrchestrations(k8s)).isEmpty();
+  }
+
+  @Test
+  @Order(6)
   void aControlPlaneKilledInTheMiddleOfAFailoverFinishesItWithOnePrimary() throws Exception {
     JsonNode created = create("fo-crash", 1, true, "18");
     String k8s = created.get("k8s_name").asText();
@@ -235,8 +254,8 @@ class FailoverIT {
         SqlClient.Writer fast = client.startWritingFast("f")) {
       await().atMost(WAIT).until(() -> w.ackedCount() >= 30 && fast.ackedCount() >= 1000);
       killed = killPrimary(name);
-      await().atMost(WAIT).until(() -> w.firstAckAfter(killed) != null);
-      back = w.firstAckAfter(killed);
+      await().atMost(WAIT).until(() -> w.backAfterOutageFrom(killed) != null);
+      back = w.backAfterOutageFrom(killed);
       int before = w.ackedCount();
       await().atMost(WAIT).until(() -> w.ackedCount() >= before + 20);
       w.close();

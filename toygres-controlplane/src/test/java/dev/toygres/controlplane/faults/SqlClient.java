@@ -119,8 +119,8 @@ final class SqlClient {
     private final Thread thread;
     private final List<Integer> acked = new ArrayList<>();
     private final List<Instant> ackedAt = new ArrayList<>();
+    private final List<Instant> failedAt = new ArrayList<>();
     private volatile boolean stop;
-    private volatile int failures;
 
     private Writer(String name, Insert insert) {
       thread =
@@ -134,7 +134,9 @@ final class SqlClient {
                         ackedAt.add(Instant.now());
                       }
                     } else {
-                      failures++;
+                      synchronized (acked) {
+                        failedAt.add(Instant.now());
+                      }
                       Thread.sleep(20);
                     }
                   } catch (InterruptedException e) {
@@ -168,21 +170,16 @@ final class SqlClient {
       }
     }
 
-    /** The last acknowledgement before {@code t}, or null. */
-    Instant lastAckBefore(Instant t) {
+    /**
+     * When the first insert acknowledged after an insert failed after {@code t} was (the service
+     * back after an outage that began at {@code t}), or null if none yet. An insert in flight at
+     * {@code t} may still be acknowledged after it; it does not count.
+     */
+    Instant backAfterOutageFrom(Instant t) {
       synchronized (acked) {
-        Instant last = null;
-        for (Instant a : ackedAt) {
-          if (a.isBefore(t)) {
-            last = a;
-          }
-        }
-        return last;
+        Instant failed = failedAt.stream().filter(f -> f.isAfter(t)).findFirst().orElse(null);
+        return failed == null ? null : firstAckAfter(failed);
       }
-    }
-
-    int failures() {
-      return failures;
     }
 
     /** The longest time between two consecutive acknowledgements. */
