@@ -69,7 +69,9 @@ final class AutoFailover {
       String reason,
       Duration quickLook,
       LeaseFence lease) {
-    if (r.state() != InstanceState.RUNNING || probed != HealthStatus.UNHEALTHY) {
+    if (r.state() != InstanceState.RUNNING
+        || probed != HealthStatus.UNHEALTHY
+        || r.replicas() == 0) {
       return Optional.empty();
     }
     Members.ReplicationState st = cms.members().state(r.id());

@@ -10,6 +10,7 @@ import dev.toygres.controlplane.cms.StandbyRestarts.Outcome;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.dataplane.Member;
+import dev.toygres.controlplane.failover.MemberRecords;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.activity.LeaseFence;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -141,9 +142,7 @@ final class MemberWatch {
   }
 
   private ControlSecrets control(InstanceRecord r) {
-    return new ControlSecrets(
-        secrets.decrypt(r.access().superuserPasswordSealed()),
-        secrets.decrypt(r.access().monitorPasswordSealed()));
+    return MemberRecords.control(r, secrets);
   }
 
   private static MemberCheck check(Member m) {
