@@ -113,6 +113,14 @@ final class ServerCommand implements Callable<Integer> {
   Duration failoverCooldown;
 
   @Option(
+      names = "--backup-dir",
+      defaultValue = "${env:TOYGRES_BACKUP_DIR}",
+      description =
+          "Where base backups and archived WAL are kept: a directory, local or mounted (default"
+              + " <data dir>/backups; env TOYGRES_BACKUP_DIR).")
+  Path backupDir;
+
+  @Option(
       names = "--probe-timeout",
       defaultValue = "${env:TOYGRES_PROBE_TIMEOUT:-5s}",
       converter = DurationConverter.class,
@@ -271,6 +279,7 @@ final class ServerCommand implements Callable<Integer> {
         activityTimeout,
         probeRetryDelay,
         restartBackoff,
-        failoverCooldown);
+        failoverCooldown,
+        backupDir == null ? null : backupDir.toAbsolutePath());
   }
 }

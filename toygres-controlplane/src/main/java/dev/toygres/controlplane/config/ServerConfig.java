@@ -33,6 +33,8 @@ import java.util.Objects;
  *     again
  * @param failoverCooldown how long after a completed failover of an instance no other failover of
  *     it starts by itself (its primary is then restarted instead)
+ * @param backupDir where base backups and archived WAL are kept ({@code --backup-dir}), or null for
+ *     {@code <dataDir>/backups}
  */
 public record ServerConfig(
     Path dataDir,
@@ -55,7 +57,8 @@ public record ServerConfig(
     Duration activityTimeout,
     Duration probeRetryDelay,
     List<Duration> restartBackoff,
-    Duration failoverCooldown) {
+    Duration failoverCooldown,
+    Path backupDir) {
 
   /** The default {@code --failover-cooldown}. */
   public static final Duration DEFAULT_FAILOVER_COOLDOWN = Duration.ofMinutes(5);
@@ -168,6 +171,16 @@ public record ServerConfig(
     return new DatabaseTimeouts(connect, socket, statement, lock);
   }
 
+  /**
+   * Where base backups and archived WAL are kept: {@code --backup-dir}, else {@code
+   * <dataDir>/backups}.
+   */
+  public Path backupRoot() {
+    return (backupDir != null ? backupDir : dataDir.resolve("backups"))
+        .toAbsolutePath()
+        .normalize();
+  }
+
   private static void positive(Duration d, String flag) {
     if (d == null || d.isZero() || d.isNegative()) {
       throw new ConfigurationException(flag + " must be a positive duration (e.g. 500ms, 2s, 5m)");
@@ -197,6 +210,7 @@ public record ServerConfig(
         DEFAULT_ACTIVITY_TIMEOUT,
         DEFAULT_PROBE_RETRY_DELAY,
         DEFAULT_RESTART_BACKOFF,
-        DEFAULT_FAILOVER_COOLDOWN);
+        DEFAULT_FAILOVER_COOLDOWN,
+        null);
   }
 }

@@ -132,4 +132,51 @@ public interface DataPlane {
    * and starts it, and lifts its fence. Idempotent: running it again makes it again.
    */
   Member rebuildStandby(String k8sName, int ordinal, ControlSecrets secrets);
+
+  /**
+   * Takes an online base backup of the instance's current primary into the backup store under
+   * {@code backupId} (files, backup label, and a manifest with every file's size and SHA-256), and
+   * returns what it took. Every instance archives its WAL continuously into the same store, so the
+   * backup plus the WAL archived after it restore to any later point. Idempotent: a backup of that
+   * id that did not finish is wiped and taken again; a finished one is returned as it is.
+   */
+  BackupResult takeBaseBackup(String k8sName, String backupId, ControlSecrets secrets);
+
+  /**
+   * Checks the files of base backup {@code backupId} of {@code k8sName} against its manifest (each
+   * file there, its size and SHA-256); returns the problems found, empty when the backup is intact.
+   * Works after the instance was deleted (its backups outlive it).
+   */
+  List<String> verifyBackup(String k8sName, String backupId);
+
+  /**
+   * Provisions a new instance {@code spec} from base backup {@code source.backupId()} of instance
+   * {@code source.k8sName()} (which may have been deleted), replaying its archived WAL up to the
+   * source's target (all of it when none), then promoting it: the new instance has its own port,
+   * the control plane's roles get {@code spec}'s secrets, the tenant's role {@code spec}'s user and
+   * password, and it archives its own WAL from then on. Idempotent like {@link #provision}: an
+   * attempt that did not finish is wiped and made again; a finished one is started and returned. An
+   * {@link dev.toygres.controlplane.InvalidRequestException} for a target before the backup's end
+   * or after the last archived WAL.
+   */
+  ServerInfo restore(ProvisionSpec spec, RestoreSource source);
+
+  /** Removes base backup {@code backupId} of {@code k8sName} from the store (no-op if missing). */
+  void deleteBackup(String k8sName, String backupId);
+
+  /**
+   * Removes the archived WAL of {@code k8sName} that no restore from base backup {@code
+   * oldestKeptBackupId} (or a later one) needs: segments before that backup's start segment
+   * (history files are kept). Returns how many files were removed.
+   */
+  int pruneArchive(String k8sName, String oldestKeptBackupId);
+
+  /** Removes every base backup and all the archived WAL of {@code k8sName} from the store. */
+  void purgeBackups(String k8sName);
+
+  /**
+   * The base backups the store holds for {@code k8sName}, oldest first, read from their manifests
+   * (so a second control plane on the same store sees them); unfinished ones are absent.
+   */
+  List<BackupResult> storedBackups(String k8sName);
 }

@@ -466,6 +466,41 @@ public final class LocalDataPlane implements DataPlane {
         k8sName, (t, meta) -> failovers.rebuild(t, k8sName, ordinal, installation(meta), secrets));
   }
 
+  @Override
+  public BackupResult takeBaseBackup(String k8sName, String backupId, ControlSecrets secrets) {
+    throw new UnsupportedOperationException("takeBaseBackup: not yet");
+  }
+
+  @Override
+  public List<String> verifyBackup(String k8sName, String backupId) {
+    throw new UnsupportedOperationException("verifyBackup: not yet");
+  }
+
+  @Override
+  public ServerInfo restore(ProvisionSpec spec, RestoreSource source) {
+    throw new UnsupportedOperationException("restore: not yet");
+  }
+
+  @Override
+  public void deleteBackup(String k8sName, String backupId) {
+    throw new UnsupportedOperationException("deleteBackup: not yet");
+  }
+
+  @Override
+  public int pruneArchive(String k8sName, String oldestKeptBackupId) {
+    throw new UnsupportedOperationException("pruneArchive: not yet");
+  }
+
+  @Override
+  public void purgeBackups(String k8sName) {
+    throw new UnsupportedOperationException("purgeBackups: not yet");
+  }
+
+  @Override
+  public List<BackupResult> storedBackups(String k8sName) {
+    throw new UnsupportedOperationException("storedBackups: not yet");
+  }
+
   /** Work on an instance's servers, done under its lock. */
   private interface LockedWork<T> {
     T run(Topology topology, InstanceMetadata meta);

@@ -231,7 +231,8 @@ class MetadataOutageIT {
         ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
         ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
         ServerConfig.DEFAULT_RESTART_BACKOFF,
-        ServerConfig.DEFAULT_FAILOVER_COOLDOWN);
+        ServerConfig.DEFAULT_FAILOVER_COOLDOWN,
+        null);
   }
 
   /** GETs a health route, asserts it answered within 2 s (and with {@code status} if given). */

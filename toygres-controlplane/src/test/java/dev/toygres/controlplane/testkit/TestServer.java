@@ -106,7 +106,8 @@ public final class TestServer implements AutoCloseable {
             ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
             ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
             s.restartBackoff(),
-            ServerConfig.DEFAULT_FAILOVER_COOLDOWN);
+            ServerConfig.DEFAULT_FAILOVER_COOLDOWN,
+            null);
     try {
       return new TestServer(
           dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
