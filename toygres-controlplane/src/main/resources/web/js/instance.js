@@ -47,6 +47,7 @@ export function render(main, {name}) {
   const events = h('ol', {id: 'events', class: 'timeline'});
   const details = h('div', {id: 'details-body'});
   const members = h('div', {id: 'members-body'});
+  const archive = h('div', {id: 'archive-body'});
   const goneNote = h('p', {id: 'instance-gone', class: 'empty', hidden: true});
 
   fill(main,
@@ -57,6 +58,7 @@ export function render(main, {name}) {
       panel('Connection', 'connection', connection),
       panel('Actor', 'actor-panel', actor, actorButtons)),
     panel('Members', 'members-panel', members),
+    panel('WAL archive', 'archive-panel', archive),
     panel('Health-check history', 'health-panel',
       h('div', {class: 'panel-tools'}, windowButtons,
         h('span', {class: 'legend'}, h('span', {class: 'swatch ok'}), ' response time ',
@@ -232,6 +234,7 @@ export function render(main, {name}) {
       h('p', {class: 'muted small'}, 'The password is never sent back by the server: replace **** with yours.'));
 
     drawMembers(i.members || []);
+    drawArchive(i.archive || {status: 'none'});
 
     const a = i.actor || {};
     const age = ageSeconds(i.last_health_check);
@@ -284,6 +287,29 @@ export function render(main, {name}) {
         h('td', null, badge(m.health)),
         h('td', null, m.role === 'primary' ? '—' : lag(m)),
         h('td', null, m.timeline != null ? String(m.timeline) : '—'))))));
+  }
+
+  /** The primary's WAL archiving as the last health check read it (docs/backups.md). */
+  function drawArchive(a) {
+    const wal = (file, at) => (file
+      ? h('span', null, h('code', {class: 'mono'}, file), ' ', h('span', {class: 'muted', title: formatTime(at)},
+        formatAge(ageSeconds(at))))
+      : 'none');
+    const lag = a.lag_segments == null ? '—'
+      : `${a.lag_segments} finished segment${a.lag_segments === 1 ? '' : 's'} waiting`;
+    fill(archive,
+      facts([
+        ['Status', badge(a.status, {id: 'archive-status'}), 'archive-status-row'],
+        ['Last archived', wal(a.last_archived_wal, a.last_archived_at), 'archive-last'],
+        ['Lag', lag, 'archive-lag'],
+        ['Failed attempts', a.failed_count == null ? '—' : String(a.failed_count), 'archive-failures'],
+        a.last_failed_wal ? ['Last failure', wal(a.last_failed_wal, a.last_failed_at), 'archive-last-failed'] : null,
+        ['Current WAL file', a.current_wal ? h('code', {class: 'mono'}, a.current_wal) : '—', 'archive-current'],
+        ['Read', a.checked_at ? formatTime(a.checked_at) : 'not yet', 'archive-checked'],
+      ]),
+      a.status === 'none' ? h('p', {class: 'muted small', id: 'archive-none'},
+        'Nothing archived yet: the first WAL segment is archived when it is finished (at most a minute after writes begin).')
+        : null);
   }
 
   function drawEvents(list) {

@@ -76,10 +76,14 @@ public final class ActorDoctor implements DoctorOperations {
     this.healthReasons = Objects.requireNonNull(healthReasons, "healthReasons");
   }
 
-  /** {@code f} with the instance's health reason, if it has one, after its own reason. */
-  private static Finding withHealth(Finding f, Map<UUID, String> reasons) {
+  /**
+   * {@code f} with the instance's health reason, if it has one, and a failing or lagging WAL
+   * archive (docs/backups.md#the-archives-health), after its own reason.
+   */
+  private static Finding withHealth(Finding f, Map<UUID, String> reasons, InstanceRecord r) {
     String why = f.instanceId() == null ? null : reasons.get(f.instanceId());
-    if (why == null) {
+    String archive = ArchiveReason.of(r.archive());
+    if (why == null && archive == null) {
       return f;
     }
     return new Finding(
@@ -92,7 +96,9 @@ public final class ActorDoctor implements DoctorOperations {
         f.lastHealthCheck(),
         f.actorProgressAt(),
         f.diagnosis(),
-        f.reason() + "; instance server: " + why);
+        f.reason()
+            + (why == null ? "" : "; instance server: " + why)
+            + (archive == null ? "" : "; " + archive));
   }
 
   public Duration staleAfter() {
@@ -130,7 +136,9 @@ public final class ActorDoctor implements DoctorOperations {
       if (ActorFence.WATCHED.contains(r.state())) {
         findings.add(
             withHealth(
-                diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now), reasons));
+                diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now),
+                reasons,
+                r));
       }
     }
     Map<String, InstanceRecord> byK8s = new HashMap<>();
@@ -214,7 +222,7 @@ public final class ActorDoctor implements DoctorOperations {
   @Override
   public Finding diagnose(InstanceRecord r) {
     InstanceInfo actor = r.actorId() == null ? null : engine.getInstance(r.actorId()).orElse(null);
-    return withHealth(diagnose(r, actor, clock.get()), healthReasons.get());
+    return withHealth(diagnose(r, actor, clock.get()), healthReasons.get(), r);
   }
 
   /** Diagnoses each of {@code instances} (the instance list); one engine query. */
@@ -236,7 +244,7 @@ public final class ActorDoctor implements DoctorOperations {
       out.put(
           r.id(),
           withHealth(
-              diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now), reasons));
+              diagnose(r, r.actorId() == null ? null : actors.get(r.actorId()), now), reasons, r));
     }
     return out;
   }

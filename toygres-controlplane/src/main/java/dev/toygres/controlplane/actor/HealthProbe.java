@@ -2,21 +2,25 @@ package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.ProbeResult;
+import dev.toygres.controlplane.cms.WalArchive;
 import dev.toygres.controlplane.dataplane.InstanceConnections;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Connects to an instance as the control plane's monitoring role, through the instance's Unix
- * socket, and asks it how it is: version, recovery, uptime, connections. The tenant's password is
- * never used, so a tenant changing it changes nothing here. The response time is measured here,
- * around the connection and the queries.
+ * socket, and asks it how it is: version, recovery, uptime, connections, and how its WAL archiving
+ * goes ({@code pg_stat_archiver} and, on a primary, the WAL file being written), all in one query.
+ * The tenant's password is never used, so a tenant changing it changes nothing here. The response
+ * time is measured here, around the connection and the queries.
  */
 public final class HealthProbe {
   private static final String QUERY =
@@ -24,7 +28,13 @@ public final class HealthProbe {
       SELECT pg_catalog.version(), pg_catalog.pg_is_in_recovery(),
              extract(epoch FROM pg_catalog.now() - pg_catalog.pg_postmaster_start_time())::bigint,
              (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'),
-             pg_catalog.current_setting('max_connections')::int""";
+             pg_catalog.current_setting('max_connections')::int,
+             a.archived_count, a.last_archived_wal, a.last_archived_time,
+             a.failed_count, a.last_failed_wal, a.last_failed_time,
+             CASE WHEN NOT pg_catalog.pg_is_in_recovery()
+               THEN pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()) END,
+             pg_catalog.now()
+      FROM pg_catalog.pg_stat_archiver a""";
 
   private final Duration timeout;
 
@@ -49,7 +59,7 @@ public final class HealthProbe {
       details.put("uptime_seconds", rs.getLong(3));
       details.put("connections", rs.getInt(4));
       details.put("max_connections", rs.getInt(5));
-      return new ProbeResult(HealthStatus.HEALTHY, rs.getString(1), ms, null, details);
+      return new ProbeResult(HealthStatus.HEALTHY, rs.getString(1), ms, null, details, archive(rs));
     } catch (SQLException e) {
       double ms = (System.nanoTime() - start) / 1e6;
       String msg =
@@ -61,5 +71,21 @@ public final class HealthProbe {
           msg,
           Map.of("sql_state", String.valueOf(e.getSQLState())));
     }
+  }
+
+  private static WalArchive archive(ResultSet rs) throws SQLException {
+    return new WalArchive(
+        rs.getLong(6),
+        rs.getString(7),
+        instant(rs.getTimestamp(8)),
+        rs.getLong(9),
+        rs.getString(10),
+        instant(rs.getTimestamp(11)),
+        rs.getString(12),
+        instant(rs.getTimestamp(13)));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
   }
 }

@@ -2,11 +2,13 @@ package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
+import dev.toygres.controlplane.cms.ArchiveStatus;
 import dev.toygres.controlplane.cms.HealthCheck;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceEvent;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.RecentCheck;
+import dev.toygres.controlplane.cms.WalArchive;
 import dev.toygres.controlplane.dataplane.Member;
 import java.time.Instant;
 import java.util.List;
@@ -140,6 +142,41 @@ final class InstanceViews {
   /** Where the server runs. */
   record DataPlane(String kind, String host, Integer port, String dataDir, Long pid) {}
 
+  /**
+   * The instance's WAL archiving, as its last health check read it from the primary
+   * (docs/backups.md#the-archives-health): {@code status} {@code ok}, {@code lagging}, {@code
+   * failing} or {@code none}; {@code lag_segments} finished segments not archived yet (null when it
+   * cannot be told); {@code checked_at} when it was read (the instance's clock). All null but
+   * {@code status none} before a check read it.
+   */
+  record ArchiveView(
+      String lastArchivedWal,
+      Instant lastArchivedAt,
+      Long failedCount,
+      String lastFailedWal,
+      Instant lastFailedAt,
+      Long lagSegments,
+      String currentWal,
+      Instant checkedAt,
+      String status) {
+    static ArchiveView of(WalArchive a) {
+      if (a == null) {
+        return new ArchiveView(
+            null, null, null, null, null, null, null, null, ArchiveStatus.NONE.dbName());
+      }
+      return new ArchiveView(
+          a.lastArchivedWal(),
+          a.lastArchivedAt(),
+          a.failedCount(),
+          a.lastFailedWal(),
+          a.lastFailedAt(),
+          a.lagSegments(),
+          a.currentWal(),
+          a.observedAt(),
+          a.status().dbName());
+    }
+  }
+
   /** {@code GET /api/instances/{name}}. */
   record Detail(
       String id,
@@ -167,6 +204,7 @@ final class InstanceViews {
       List<MemberView> members,
       Actor actor,
       DataPlane dataPlane,
+      ArchiveView archive,
       List<String> allowedActions) {
     static Detail of(
         InstanceRecord r,
@@ -201,6 +239,7 @@ final class InstanceViews {
           members.stream().map(MemberView::of).toList(),
           new Actor(r.actorId(), actor.actorStatus(), actor.diagnosis().label(), actor.reason()),
           new DataPlane(r.dataPlane(), r.host(), r.port(), r.dataDir(), r.pid()),
+          ArchiveView.of(r.archive()),
           allowedActions);
     }
   }

@@ -36,6 +36,7 @@ final class GetCommand extends ClientCommand {
             .add("connection", JsonText.text(i, "connection_string"))
             .add("read-only connection", JsonText.text(i, "read_only_connection_string"))
             .add("monitoring", onOff(i.get("monitoring_enabled")))
+            .add("archive", archive(i.path("archive"), now))
             .section("actor")
             .add("id", JsonText.text(actor, "id"))
             .add("status", JsonText.text(actor, "status"))
@@ -80,6 +81,43 @@ final class GetCommand extends ClientCommand {
           JsonText.text(m, "timeline"));
     }
     return "\nmembers\n" + t.render();
+  }
+
+  /**
+   * The WAL archive in one line: {@code ok; last 000000010000000000000003 (12s ago); lag 0
+   * segments}, followed by {@code ; 3 failures, last 000000010000000000000004 (5s ago)} when any
+   * attempt failed; null when the server sent no archive.
+   */
+  static String archive(JsonNode a, Instant now) {
+    String status = JsonText.text(a, "status");
+    if (status == null) {
+      return null;
+    }
+    StringBuilder line = new StringBuilder(status);
+    String last = JsonText.text(a, "last_archived_wal");
+    if (last != null) {
+      line.append("; last ")
+          .append(last)
+          .append(" (")
+          .append(Times.ago(JsonText.text(a, "last_archived_at"), now))
+          .append(")");
+    }
+    String lag = JsonText.text(a, "lag_segments");
+    if (lag != null) {
+      line.append("; lag ").append(lag).append("1".equals(lag) ? " segment" : " segments");
+    }
+    String failed = JsonText.text(a, "failed_count");
+    if (failed != null && !"0".equals(failed)) {
+      line.append("; ")
+          .append(failed)
+          .append("1".equals(failed) ? " failure" : " failures")
+          .append(", last ")
+          .append(JsonText.text(a, "last_failed_wal"))
+          .append(" (")
+          .append(Times.ago(JsonText.text(a, "last_failed_at"), now))
+          .append(")");
+    }
+    return line.toString();
   }
 
   private static String onOff(JsonNode v) {

@@ -18,7 +18,10 @@ final class CmsRows {
           // a correlated lookup rather than a join: callers' WHERE clauses name the instance's
           // columns unqualified, and instance_replication shares some of their names
           + " coalesce((SELECT r.replicas FROM toygres_cms.instance_replication r"
-          + " WHERE r.instance_id = instances.id), 0)";
+          + " WHERE r.instance_id = instances.id), 0),"
+          + " archive_archived_count, archive_last_wal, archive_last_archived_at,"
+          + " archive_failed_count, archive_last_failed_wal, archive_last_failed_at,"
+          + " archive_current_wal, archive_checked_at";
 
   private CmsRows() {}
 
@@ -60,7 +63,25 @@ final class CmsRows {
         instant(rs.getTimestamp(25)),
         instant(rs.getTimestamp(26)),
         rs.getString(27),
-        rs.getInt(32));
+        rs.getInt(32),
+        archive(rs));
+  }
+
+  /** The archive state recorded by the last health check that read it (columns 33-40), or null. */
+  private static WalArchive archive(ResultSet rs) throws SQLException {
+    Timestamp observed = rs.getTimestamp(40);
+    if (observed == null) {
+      return null;
+    }
+    return new WalArchive(
+        rs.getLong(33),
+        rs.getString(34),
+        instant(rs.getTimestamp(35)),
+        rs.getLong(36),
+        rs.getString(37),
+        instant(rs.getTimestamp(38)),
+        rs.getString(39),
+        observed.toInstant());
   }
 
   static InstanceEvent event(ResultSet rs) throws SQLException {

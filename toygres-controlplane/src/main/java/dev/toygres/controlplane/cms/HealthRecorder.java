@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,9 +25,15 @@ public final class HealthRecorder {
   private static final String RECORD =
       """
       UPDATE toygres_cms.instances
-      SET health_status = ?, consecutive_failures = ?, last_health_check = now()
+      SET health_status = ?, consecutive_failures = ?, last_health_check = now()%s
       WHERE id = ? AND instance_actor_orchestration_id = ? AND monitoring_enabled
         AND state::text = ANY (?) AND health_status = ? AND consecutive_failures = ?""";
+  private static final String SET_ARCHIVE =
+      """
+      ,
+        archive_archived_count = ?, archive_last_wal = ?, archive_last_archived_at = ?,
+        archive_failed_count = ?, archive_last_failed_wal = ?, archive_last_failed_at = ?,
+        archive_current_wal = ?, archive_checked_at = ?""";
   private static final String INSERT_CHECK =
       """
       INSERT INTO toygres_cms.instance_health_checks
@@ -55,10 +62,11 @@ public final class HealthRecorder {
 
   /**
    * Records {@code probe} for the instance if its row holds what is {@code expected}: the new
-   * health and {@code last_health_check = now()} (one conditional update), the health-check row,
-   * and a {@code health_changed} event when the status changes, in one transaction, which first
-   * makes sure through {@code lease} that the calling worker still holds the check's activity call
-   * (a worker paused past its lease and resumed must not record a check another worker now owns).
+   * health, {@code last_health_check = now()} and, when the probe read it, the WAL archive's state
+   * (one conditional update), the health-check row, and a {@code health_changed} event when the
+   * status changes, in one transaction, which first makes sure through {@code lease} that the
+   * calling worker still holds the check's activity call (a worker paused past its lease and
+   * resumed must not record a check another worker now owns).
    *
    * @return whether it was recorded; false when the row no longer holds what was expected (nothing
    *     is written)
@@ -70,7 +78,7 @@ public final class HealthRecorder {
         ds,
         c -> {
           lease.ensureHeldIn(c, "recording the health check of instance " + instanceId);
-          if (!update(c, instanceId, expected, next)) {
+          if (!update(c, instanceId, expected, next, probe.archive())) {
             return false;
           }
           insertCheck(c, instanceId, expected.actorId(), probe);
@@ -100,20 +108,37 @@ public final class HealthRecorder {
         });
   }
 
-  private static boolean update(Connection c, UUID instanceId, Expected expected, Health next)
+  private static boolean update(
+      Connection c, UUID instanceId, Expected expected, Health next, WalArchive archive)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-      ps.setString(1, next.status().dbName());
-      ps.setInt(2, next.consecutiveFailures());
-      ps.setObject(3, instanceId);
-      ps.setString(4, expected.actorId());
+    String sql = RECORD.formatted(archive == null ? "" : SET_ARCHIVE);
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 0;
+      ps.setString(++i, next.status().dbName());
+      ps.setInt(++i, next.consecutiveFailures());
+      if (archive != null) {
+        ps.setLong(++i, archive.archivedCount());
+        ps.setString(++i, archive.lastArchivedWal());
+        ps.setTimestamp(++i, timestamp(archive.lastArchivedAt()));
+        ps.setLong(++i, archive.failedCount());
+        ps.setString(++i, archive.lastFailedWal());
+        ps.setTimestamp(++i, timestamp(archive.lastFailedAt()));
+        ps.setString(++i, archive.currentWal());
+        ps.setTimestamp(++i, timestamp(archive.observedAt()));
+      }
+      ps.setObject(++i, instanceId);
+      ps.setString(++i, expected.actorId());
       ps.setArray(
-          5,
+          ++i,
           c.createArrayOf("text", expected.states().stream().map(InstanceState::dbName).toArray()));
-      ps.setString(6, expected.health().status().dbName());
-      ps.setInt(7, expected.health().consecutiveFailures());
+      ps.setString(++i, expected.health().status().dbName());
+      ps.setInt(++i, expected.health().consecutiveFailures());
       return ps.executeUpdate() == 1;
     }
+  }
+
+  private static Timestamp timestamp(Instant t) {
+    return t == null ? null : Timestamp.from(t);
   }
 
   private static void insertCheck(Connection c, UUID instanceId, String actorId, ProbeResult probe)

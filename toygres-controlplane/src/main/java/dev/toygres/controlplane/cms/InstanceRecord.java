@@ -9,6 +9,8 @@ import java.util.UUID;
  * @param tenantUser the tenant's role on the instance (the user given at create)
  * @param replicas how many streaming standbys the instance should have ({@code
  *     toygres_cms.instance_replication}; 0 when none is recorded)
+ * @param archive the WAL archiving the last health check read from the primary, or null when none
+ *     has (docs/backups.md#the-archives-health)
  */
 public record InstanceRecord(
     UUID id,
@@ -38,7 +40,8 @@ public record InstanceRecord(
     Instant stoppedAt,
     Instant deletedAt,
     String tags,
-    int replicas) {
+    int replicas,
+    WalArchive archive) {
 
   public InstanceRecord {
     if (replicas < 0) {
@@ -103,7 +106,70 @@ public record InstanceRecord(
         stoppedAt,
         deletedAt,
         tags,
-        0);
+        0,
+        null);
+  }
+
+  /** An instance whose WAL archiving no health check has read yet. */
+  public InstanceRecord(
+      UUID id,
+      String userName,
+      String k8sName,
+      String namespace,
+      String postgresVersion,
+      int storageSizeGb,
+      InstanceState state,
+      HealthStatus healthStatus,
+      Instant lastHealthCheck,
+      int consecutiveFailures,
+      boolean monitoringEnabled,
+      String createOrchestrationId,
+      String deleteOrchestrationId,
+      String actorId,
+      String dataPlane,
+      String host,
+      Integer port,
+      String tenantUser,
+      Access access,
+      String dataDir,
+      Long pid,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant startedAt,
+      Instant stoppedAt,
+      Instant deletedAt,
+      String tags,
+      int replicas) {
+    this(
+        id,
+        userName,
+        k8sName,
+        namespace,
+        postgresVersion,
+        storageSizeGb,
+        state,
+        healthStatus,
+        lastHealthCheck,
+        consecutiveFailures,
+        monitoringEnabled,
+        createOrchestrationId,
+        deleteOrchestrationId,
+        actorId,
+        dataPlane,
+        host,
+        port,
+        tenantUser,
+        access,
+        dataDir,
+        pid,
+        createdAt,
+        updatedAt,
+        startedAt,
+        stoppedAt,
+        deletedAt,
+        tags,
+        replicas,
+        null);
   }
 
   /** This record with {@code n} replicas. */
@@ -136,7 +202,8 @@ public record InstanceRecord(
         stoppedAt,
         deletedAt,
         tags,
-        n);
+        n,
+        archive);
   }
 
   /**

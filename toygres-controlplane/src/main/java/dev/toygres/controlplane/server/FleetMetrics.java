@@ -7,19 +7,23 @@ import dev.toygres.controlplane.cms.InstanceState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Gauges of the fleet: instances by state and by health, read from the CMS at most every 5 s. While
  * the CMS cannot be read, the last values are shown (none before the first read) and the next read
- * is tried 5 s later, so a scrape does not wait on an unreachable database every time.
+ * is tried 5 s later, so a scrape does not wait on an unreachable database every time. Each live
+ * instance's WAL archive has gauges of its own ({@link ArchiveMetrics}).
  */
 final class FleetMetrics {
   private FleetMetrics() {}
 
   static void bind(MeterRegistry registry, CmsStore cms) {
-    Supplier<List<InstanceRecord>> fleet = new Cached<>(cms::listLive, 5_000);
+    Cached<List<InstanceRecord>> fleet = new Cached<>(cms::listLive, 5_000);
+    ArchiveMetrics archive = new ArchiveMetrics(registry, fleet);
+    fleet.onRead(archive::renew);
     for (InstanceState s : InstanceState.values()) {
       if (s != InstanceState.DELETED) {
         gauge(registry, "toygres_instances", "state", s.dbName(), fleet, r -> r.state() == s);
@@ -52,12 +56,18 @@ final class FleetMetrics {
   private static final class Cached<T> implements Supplier<T> {
     private final Supplier<T> source;
     private final long ttlMillis;
+    private Consumer<T> onRead = v -> {};
     private T value;
     private long at;
 
     Cached(Supplier<T> source, long ttlMillis) {
       this.source = source;
       this.ttlMillis = ttlMillis;
+    }
+
+    /** Also gives every fresh value to {@code listener}, as it is read. */
+    synchronized void onRead(Consumer<T> listener) {
+      onRead = listener;
     }
 
     @Override
@@ -67,6 +77,7 @@ final class FleetMetrics {
         at = now;
         try {
           value = source.get();
+          onRead.accept(value);
         } catch (RuntimeException e) {
           if (value == null) {
             throw e;
