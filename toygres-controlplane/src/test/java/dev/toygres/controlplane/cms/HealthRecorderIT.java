@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +252,63 @@ class HealthRecorderIT {
     assertThat(checks.get(1).members())
         .contains("\"ordinal\": 0", "\"role\": \"primary\"", "\"pid\": 11", "\"timeline\": 1")
         .contains("\"ordinal\": 1", "\"health\": \"stopped\"", "\"lag_bytes\": null");
+  }
+
+  @Test
+  void theArchiveReadByAProbeIsRecordedByTheSameWriteAndKeptByAProbeThatReadNone() {
+    UUID id = running("rec-archive", "actor-w");
+    assertThat(cms.findById(id).orElseThrow().archive()).as("never read").isNull();
+    Instant at = Instant.parse("2026-11-30T10:00:00Z");
+    WalArchive read =
+        new WalArchive(
+            7,
+            "000000010000000000000006",
+            at.minusSeconds(30),
+            2,
+            "000000010000000000000005",
+            at.minusSeconds(90),
+            "000000010000000000000007",
+            at);
+    Health seen = health(id);
+    ProbeResult probe =
+        new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 3.5, null, Map.of(), read);
+
+    assertThat(
+            recorder.record(
+                id,
+                new HealthRecorder.Expected("actor-w", WATCHED, seen),
+                seen.after(HealthStatus.HEALTHY, 2),
+                probe,
+                LeaseFence.UNCHECKED))
+        .isTrue();
+    assertThat(cms.findById(id).orElseThrow().archive()).isEqualTo(read);
+
+    Health now = health(id);
+    assertThat(
+            recorder.record(
+                id,
+                new HealthRecorder.Expected("actor-w", WATCHED, now),
+                now.after(HealthStatus.UNHEALTHY, 2),
+                FAILED,
+                LeaseFence.UNCHECKED))
+        .isTrue();
+    InstanceRecord after = cms.findById(id).orElseThrow();
+    assertThat(after.consecutiveFailures()).isEqualTo(1);
+    assertThat(after.archive()).as("a failed probe read no archive").isEqualTo(read);
+
+    Health later = health(id);
+    WalArchive fenced = new WalArchive(8, "000000010000000000000007", at, 2, null, null, null, at);
+    assertThat(
+            recorder.record(
+                id,
+                new HealthRecorder.Expected("another-actor", WATCHED, later),
+                later.after(HealthStatus.HEALTHY, 2),
+                new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 1.0, null, Map.of(), fenced),
+                LeaseFence.UNCHECKED))
+        .isFalse();
+    assertThat(cms.findById(id).orElseThrow().archive())
+        .as("a fenced write writes nothing")
+        .isEqualTo(read);
   }
 
   private static ProbeResult healthy() {
