@@ -43,8 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * health sees.
  */
 class ArchiveHealthIT {
-  private static final String NAME = "arc";
-  private static final String PASSWORD = "arc-secret-1";
+  static final String NAME = "arc";
+  static final String PASSWORD = "arc-secret-1";
   private static final Pattern SEGMENT = Pattern.compile("^[0-9A-F]{24}$");
 
   private TestServer server;
@@ -71,8 +71,8 @@ class ArchiveHealthIT {
             "/api/instances",
             Map.of("name", NAME, "password", PASSWORD, "postgres_version", version));
     assertThat(created.status()).as(created.raw()).isEqualTo(202);
-    JsonNode off = awaitArchive(api, CREATE_WAIT, a -> !a.path("checked_at").isNull());
-    if (off.path("last_archived_wal").isNull() && off.path("failed_count").asLong() == 0) {
+    JsonNode off = awaitArchive(api, CREATE_WAIT, a -> a.hasNonNull("checked_at"));
+    if (!off.hasNonNull("last_archived_wal") && off.path("failed_count").asLong() == 0) {
       assertThat(off.get("status").asText()).as(off.toString()).isEqualTo("none");
     }
 
@@ -130,7 +130,7 @@ class ArchiveHealthIT {
   }
 
   /** Waits until the instance's {@code archive} object satisfies {@code ok}; returns it. */
-  private static JsonNode awaitArchive(TestHttpClient api, Duration wait, Predicate<JsonNode> ok) {
+  static JsonNode awaitArchive(TestHttpClient api, Duration wait, Predicate<JsonNode> ok) {
     AtomicReference<JsonNode> seen = new AtomicReference<>();
     await()
         .atMost(wait)
@@ -144,7 +144,7 @@ class ArchiveHealthIT {
     return seen.get();
   }
 
-  private static long awaitRunningWithNewPid(TestHttpClient api, long before) {
+  static long awaitRunningWithNewPid(TestHttpClient api, long before) {
     AtomicReference<Long> pid = new AtomicReference<>();
     await()
         .atMost(CREATE_WAIT)
@@ -162,7 +162,7 @@ class ArchiveHealthIT {
   }
 
   /** Appends settings to postgresql.auto.conf, which the server reads last (later lines win). */
-  private static void appendSettings(Path dataDir, String... lines) throws IOException {
+  static void appendSettings(Path dataDir, String... lines) throws IOException {
     Files.writeString(
         dataDir.resolve("postgresql.auto.conf"),
         "\n" + String.join("\n", lines) + "\n",
@@ -170,7 +170,7 @@ class ArchiveHealthIT {
   }
 
   /** Writes about 25 MB of rows (1 kB each, too small to be compressed): a 16 MB segment fills. */
-  private static void fillASegment(int port) throws SQLException {
+  static void fillASegment(int port) throws SQLException {
     try (Connection c =
             DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", PASSWORD);
