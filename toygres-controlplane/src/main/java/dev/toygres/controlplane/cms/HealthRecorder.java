@@ -30,8 +30,7 @@ public final class HealthRecorder {
         AND state::text = ANY (?) AND health_status = ? AND consecutive_failures = ?""";
   private static final String SET_ARCHIVE =
       """
-      ,
-        archive_archived_count = ?, archive_last_wal = ?, archive_last_archived_at = ?,
+      , archive_archived_count = ?, archive_last_wal = ?, archive_last_archived_at = ?,
         archive_failed_count = ?, archive_last_failed_wal = ?, archive_last_failed_at = ?,
         archive_current_wal = ?, archive_checked_at = ?""";
   private static final String INSERT_CHECK =
