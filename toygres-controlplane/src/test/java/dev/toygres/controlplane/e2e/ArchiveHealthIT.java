@@ -85,6 +85,7 @@ class ArchiveHealthIT {
     long pid = awaitRunningWithNewPid(api, before);
     int port = instance(api, NAME).get("data_plane").get("port").asInt();
 
+    long written = System.nanoTime();
     fillASegment(port);
     JsonNode failing =
         awaitArchive(
@@ -92,6 +93,7 @@ class ArchiveHealthIT {
             WAIT,
             a ->
                 "failing".equals(a.path("status").asText()) && a.path("failed_count").asLong() > 0);
+    long failingMs = (System.nanoTime() - written) / 1_000_000;
     String failedWal = failing.get("last_failed_wal").asText();
     assertThat(failedWal).matches(SEGMENT);
     assertThat(failing.get("last_failed_at").isNull()).isFalse();
@@ -103,6 +105,7 @@ class ArchiveHealthIT {
         .contains("WAL archive failing");
 
     appendSettings(dataDir, "archive_command = '/bin/true'");
+    long reloaded = System.nanoTime();
     assertThat(sighup(pid)).isTrue();
     JsonNode ok =
         awaitArchive(
@@ -113,6 +116,11 @@ class ArchiveHealthIT {
                     && SEGMENT.matcher(a.path("last_archived_wal").asText()).matches()
                     && a.path("last_archived_wal").asText().compareTo(failedWal) >= 0
                     && a.path("lag_segments").asLong(-1) == 0);
+    long okMs = (System.nanoTime() - reloaded) / 1_000_000;
+    System.out.printf(
+        "archive health (PostgreSQL %s, health interval 1 s): failing in the API %d ms after the"
+            + " 25 MB write began, ok %d ms after the SIGHUP; probe response times: %s%n",
+        version, failingMs, okMs, responseTimes(api));
     assertThat(ok.get("failed_count").asLong())
         .as("failures count since the statistics began")
         .isPositive();
@@ -127,6 +135,24 @@ class ArchiveHealthIT {
             });
     assertThat(instance(api, NAME).get("actor").get("reason").asText())
         .doesNotContain("WAL archive");
+  }
+
+  /** Median and max response time of the last 20 checks (the probe, archive query included). */
+  private static String responseTimes(TestHttpClient api) {
+    java.util.List<Double> ms = new java.util.ArrayList<>();
+    api.get("/api/instances/" + NAME + "/health-checks?limit=20")
+        .body()
+        .forEach(
+            c -> {
+              if (c.hasNonNull("response_time_ms")) {
+                ms.add(c.get("response_time_ms").asDouble());
+              }
+            });
+    java.util.Collections.sort(ms);
+    return ms.isEmpty()
+        ? "none"
+        : String.format(
+            "median %.1f ms, max %.1f ms", ms.get(ms.size() / 2), ms.get(ms.size() - 1));
   }
 
   /** Waits until the instance's {@code archive} object satisfies {@code ok}; returns it. */
