@@ -83,7 +83,7 @@ final class ArchiveMetrics {
                 .orElse(Double.NaN);
     return names.stream()
         .sorted()
-        .<MultiGauge.Row<?>>map(n -> MultiGauge.Row.of(Tags.of("instance", n), n, read))
+        .<MultiGauge.Row<?>>map(n -> MultiGauge.Row.of(Tags.of("name", n), n, read))
         .toList();
   }
 }

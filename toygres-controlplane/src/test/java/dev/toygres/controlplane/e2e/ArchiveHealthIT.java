@@ -223,7 +223,7 @@ class ArchiveHealthIT {
   private static double metric(TestHttpClient api, String name) {
     String text = api.get("/metrics").raw();
     Matcher m =
-        Pattern.compile("(?m)^" + name + "\\{[^}]*instance=\"" + NAME + "\"[^}]*\\}\\s+(\\S+)$")
+        Pattern.compile("(?m)^" + name + "\\{[^}]*name=\"" + NAME + "\"[^}]*\\}\\s+(\\S+)$")
             .matcher(text);
     assertThat(m.find()).as(name + " for " + NAME + " in /metrics").isTrue();
     return Double.parseDouble(m.group(1));
