@@ -4,6 +4,7 @@ import dev.toygres.controlplane.cms.BackupPolicies;
 import dev.toygres.controlplane.cms.BackupRow;
 import dev.toygres.controlplane.cms.Backups;
 import dev.toygres.controlplane.cms.CmsStore;
+import dev.toygres.controlplane.config.Durations;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.engine.client.DurableClient;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,12 @@ final class BackupRound {
           dataPlane.deleteBackup(h.k8sName(), b.id());
           cms.backups()
               .markDeleted(
-                  b.id(), "backup " + b.id() + " removed by retention (" + h.retention() + ")");
+                  b.id(),
+                  "backup "
+                      + b.id()
+                      + " removed by retention ("
+                      + Durations.format(h.retention())
+                      + ")");
           removed++;
         }
         if (plan.oldestKept() != null) {

@@ -10,6 +10,7 @@ import dev.toygres.controlplane.cms.Backups;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
+import dev.toygres.controlplane.config.Durations;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.client.DurableClient;
@@ -122,7 +123,7 @@ public final class BackupService implements BackupOperations {
               + " is the base of the restore window of instance '"
               + b.instanceName()
               + "' (retention "
-              + p.retention()
+              + Durations.format(p.retention())
               + "): without it that window could no longer be restored; pass force to delete it"
               + " anyway");
     }
@@ -138,12 +139,13 @@ public final class BackupService implements BackupOperations {
       String name, Duration every, boolean off, Duration retention) {
     if (every != null && (every.compareTo(MIN_SCHEDULE) < 0 || every.compareTo(MAX_DURATION) > 0)) {
       throw new InvalidRequestException(
-          "every", "the schedule must be between 1m and 3650d, was " + every);
+          "every", "the schedule must be between 1m and 3650d, was " + Durations.format(every));
     }
     if (retention != null
         && (retention.compareTo(MIN_SCHEDULE) < 0 || retention.compareTo(MAX_DURATION) > 0)) {
       throw new InvalidRequestException(
-          "retention", "the retention must be between 1m and 3650d, was " + retention);
+          "retention",
+          "the retention must be between 1m and 3650d, was " + Durations.format(retention));
     }
     InstanceRecord r = live(name);
     BackupPolicies.Policy p = cms.backups().policies().set(r.id(), every, off, retention);
@@ -151,9 +153,9 @@ public final class BackupService implements BackupOperations {
         r.id(),
         "backup_policy_changed",
         "backups "
-            + (p.schedule() == null ? "not scheduled" : "every " + p.schedule())
+            + (p.schedule() == null ? "not scheduled" : "every " + Durations.format(p.schedule()))
             + ", kept "
-            + p.retention());
+            + Durations.format(p.retention()));
     return p;
   }
 
