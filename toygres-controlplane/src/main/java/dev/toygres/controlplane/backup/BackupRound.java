@@ -83,6 +83,10 @@ final class BackupRound {
   }
 
   private boolean startScheduled(BackupPolicies.Due d, Instant now) {
+    if (cms.backups().list(d.instanceId()).stream()
+        .anyMatch(b -> BackupRow.RUNNING.equals(b.status()))) {
+      return false; // still due: started at the first round after the running one ended
+    }
     String id = scheduledId(d.k8sName(), d.due());
     BackupOrchestration.Input input = new BackupOrchestration.Input(d.instanceId(), id);
     try {

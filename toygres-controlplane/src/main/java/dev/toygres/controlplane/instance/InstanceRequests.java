@@ -76,7 +76,15 @@ final class InstanceRequests {
   /**
    * A restored instance runs the major version of its backup; a requested version must be that one.
    */
-  static int restoredVersion(String requested, int backupVersion) {
+  static int restoredVersion(String requested, int backupVersion, List<Integer> available) {
+    if (!available.contains(backupVersion)) {
+      throw new InvalidRequestException(
+          "restore.from",
+          "the backup is of PostgreSQL "
+              + backupVersion
+              + ", which this server does not offer; available: "
+              + available.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+    }
     if (requested == null || requested.isBlank()) {
       return backupVersion;
     }

@@ -67,7 +67,8 @@ public final class InstanceService implements InstanceOperations {
         restore == null
             ? InstanceRequests.version(
                 req.postgresVersion(), dataPlane.availableVersions(), dataPlane.defaultVersion())
-            : InstanceRequests.restoredVersion(req.postgresVersion(), restore.majorVersion());
+            : InstanceRequests.restoredVersion(
+                req.postgresVersion(), restore.majorVersion(), dataPlane.availableVersions());
     int storage = InstanceRequests.storage(req.storageSizeGb());
     String user = ControlRoles.tenantUser(req.user());
     int replicas = InstanceRequests.replicas(req.replicas());

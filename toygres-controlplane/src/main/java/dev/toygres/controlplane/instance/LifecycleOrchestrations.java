@@ -2,6 +2,7 @@ package dev.toygres.controlplane.instance;
 
 import dev.toygres.controlplane.actor.ActorIds;
 import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.backup.BackupOrchestration;
 import dev.toygres.controlplane.dataplane.RestoreSource;
 import dev.toygres.controlplane.failover.FailoverOrchestrations;
 import dev.toygres.engine.orchestration.ActivityOptions;
@@ -52,7 +53,8 @@ public final class LifecycleOrchestrations {
           START_AFTER_BOOT,
           AccessUpgrades.NAME,
           FailoverOrchestrations.FAILOVER,
-          FailoverOrchestrations.SWITCHOVER);
+          FailoverOrchestrations.SWITCHOVER,
+          BackupOrchestration.NAME);
 
   /**
    * Input of the create orchestration. {@code replicas} and {@code synchronous} are absent (0,
@@ -119,6 +121,8 @@ public final class LifecycleOrchestrations {
     return switch (orchestrationName) {
       case CREATE -> "delete the instance instead (a create that cannot finish is rolled back)";
       case DELETE, ROLL_BACK_CREATE -> "wait for it: it is retried until the instance is gone";
+      case BackupOrchestration.NAME ->
+          "wait for it: it ends completed or failed, then delete the backup if it is not wanted";
       default -> "wait for it to end, then stop, start or delete the instance";
     };
   }

@@ -22,15 +22,16 @@ class BackupScheduleIT {
   void aNewInstanceGetsOneScheduledBackupAndTheNextIsDueOneScheduleLater() throws Exception {
     try (TestServer server =
         TestServer.start(
-            "backup-schedule", 48432, TestServer.Settings.defaults().withBackupCheckInterval(EVERY))) {
+            "backup-schedule",
+            48432,
+            TestServer.Settings.defaults().withBackupCheckInterval(EVERY))) {
       TestHttpClient api = server.api();
       try {
-        assertThat(api.post("/api/instances", Map.of("name", "sched", "password", "sched-secret"))
-                .status())
+        assertThat(
+                api.post("/api/instances", Map.of("name", "sched", "password", "sched-secret"))
+                    .status())
             .isEqualTo(202);
-        await()
-            .atMost(WAIT)
-            .until(() -> api.get("/api/backups?instance=sched").body().size() == 1);
+        await().atMost(WAIT).until(() -> api.get("/api/backups?instance=sched").body().size() == 1);
         JsonNode b = api.get("/api/backups?instance=sched").body().get(0);
         assertThat(b.get("kind").asText()).isEqualTo("scheduled");
         assertThat(b.get("id").asText()).startsWith("backup-sched-");
@@ -42,7 +43,10 @@ class BackupScheduleIT {
             .atMost(WAIT)
             .until(
                 () ->
-                    api.get("/api/orchestrations/toygres-backup-scheduler").body().get("input").asInt()
+                    api.get("/api/orchestrations/toygres-backup-scheduler")
+                            .body()
+                            .get("input")
+                            .asInt()
                         >= rounds + 3);
         assertThat(api.get("/api/backups?instance=sched").body()).hasSize(1);
         JsonNode policy = api.get("/api/instances/sched").body().get("backups").get("policy");
