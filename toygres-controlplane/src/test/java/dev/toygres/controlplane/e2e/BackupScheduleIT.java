@@ -38,14 +38,14 @@ class BackupScheduleIT {
 
         // Several more rounds: none starts it again.
         JsonNode scheduler = api.get("/api/orchestrations/toygres-backup-scheduler").body();
-        int rounds = scheduler.get("input").asInt();
+        int rounds = scheduler.get("execution_id").asInt();
         await()
             .atMost(WAIT)
             .until(
                 () ->
                     api.get("/api/orchestrations/toygres-backup-scheduler")
                             .body()
-                            .get("input")
+                            .get("execution_id")
                             .asInt()
                         >= rounds + 3);
         assertThat(api.get("/api/backups?instance=sched").body()).hasSize(1);
