@@ -150,6 +150,22 @@ class BackupApiIT {
     assertThat(api.delete("/api/backups/backup-nosuch-1").status()).isEqualTo(404);
     assertThat(api.post("/api/instances/nosuch/backups", null).status()).isEqualTo(404);
     assertThat(api.delete("/api/instances/src?backups=maybe").status()).isEqualTo(400);
+    assertThat(api.get("/api/backups/Not_An_Id").status()).isEqualTo(400);
+    assertThat(api.delete("/api/backups/backup-nosuch-1?force=maybe").status()).isEqualTo(400);
+    assertThat(api.get("/api/backups?instance=nosuch").body()).isEmpty();
+    TestHttpClient.Response version =
+        api.post(
+            "/api/instances",
+            Map.of(
+                "name",
+                "r-bad",
+                "password",
+                PASSWORD,
+                "postgres_version",
+                "1",
+                "restore",
+                Map.of("from", "nosuch")));
+    assertRefused(version, "r-bad", "no backup with id 'nosuch'");
   }
 
   @Test
