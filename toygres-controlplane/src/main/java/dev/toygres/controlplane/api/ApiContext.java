@@ -4,6 +4,7 @@ import dev.toygres.controlplane.access.ApiUsers;
 import dev.toygres.controlplane.actor.ActorOperations;
 import dev.toygres.controlplane.actor.DoctorOperations;
 import dev.toygres.controlplane.actor.RecoveryOperations;
+import dev.toygres.controlplane.backup.BackupOperations;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.UiSessions;
 import dev.toygres.controlplane.instance.InstanceOperations;
@@ -22,8 +23,8 @@ import java.util.function.Supplier;
  * health as last observed ({@code /health}; it must answer at once, never waiting on the database,
  * and while it says the metadata database is unreachable {@code /api} requests fail at once with
  * 503), the web console's sessions (null: no console login), the intervals the console shows its
- * ages against (null: not known), and the audit log every state-changing request is written to
- * (null: none kept).
+ * ages against (null: not known), the audit log every state-changing request is written to (null:
+ * none kept), and the backup operations (null: no backup routes).
  */
 public record ApiContext(
     InstanceOperations instances,
@@ -36,7 +37,8 @@ public record ApiContext(
     Supplier<HealthReport> health,
     UiSessions sessions,
     Intervals intervals,
-    AuditLog audit) {
+    AuditLog audit,
+    BackupOperations backups) {
 
   /**
    * The health interval and the stale threshold the server runs with, for {@code GET /ui/config}.
@@ -46,6 +48,24 @@ public record ApiContext(
       Objects.requireNonNull(healthInterval, "healthInterval");
       Objects.requireNonNull(staleAfter, "staleAfter");
     }
+  }
+
+  /** A context without the backup routes. */
+  public ApiContext(
+      InstanceOperations instances,
+      ActorOperations actors,
+      DoctorOperations doctor,
+      RecoveryOperations recovery,
+      DurableClient engine,
+      ApiUsers users,
+      PrometheusMeterRegistry metrics,
+      Supplier<HealthReport> health,
+      UiSessions sessions,
+      Intervals intervals,
+      AuditLog audit) {
+    this(
+        instances, actors, doctor, recovery, engine, users, metrics, health, sessions, intervals,
+        audit, null);
   }
 
   public ApiContext {
@@ -81,6 +101,7 @@ public record ApiContext(
         new ApiUsers(adminToken, null),
         metrics,
         () -> HealthReport.fromFlag(ready),
+        null,
         null,
         null,
         null);

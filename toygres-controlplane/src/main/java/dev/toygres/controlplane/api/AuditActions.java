@@ -55,11 +55,22 @@ final class AuditActions {
                 .contains(s.get(3))) {
           return new Action("instance." + s.get(3), s.get(2));
         }
+        if (n == 4 && post && s.get(3).equals("backups")) {
+          return new Action("backup.create", s.get(2));
+        }
+        if (n == 4 && method.equals("PUT") && s.get(3).equals("backup-policy")) {
+          return new Action("backup.policy", s.get(2));
+        }
         if (n == 5
             && post
             && s.get(3).equals("actor")
             && List.of("start", "restart", "cancel").contains(s.get(4))) {
           return new Action("actor." + s.get(4), s.get(2));
+        }
+      }
+      case "backups" -> {
+        if (n == 3 && delete) {
+          return new Action("backup.delete", s.get(2));
         }
       }
       case "actors" -> {

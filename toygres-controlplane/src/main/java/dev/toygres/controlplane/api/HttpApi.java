@@ -108,7 +108,7 @@ public final class HttpApi implements AutoCloseable {
       JavalinDefaultRouting r, ApiContext ctx, HttpMetrics metrics, ApiErrors errors) {
     BearerAuth auth = new BearerAuth(ctx.users(), ctx.sessions());
     HealthHandler health = new HealthHandler(ctx.health());
-    InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.doctor());
+    InstanceHandlers instances = new InstanceHandlers(ctx.instances(), ctx.doctor(), ctx.backups());
     ActorHandlers actors = new ActorHandlers(ctx.actors());
     OrchestrationHandlers orchestrations = new OrchestrationHandlers(ctx.engine());
     DoctorHandlers doctor = new DoctorHandlers(ctx.doctor(), ctx.recovery());
@@ -147,6 +147,15 @@ public final class HttpApi implements AutoCloseable {
     r.post("/api/instances/{name}/actor/start", actors::start);
     r.post("/api/instances/{name}/actor/restart", actors::restart);
     r.post("/api/instances/{name}/actor/cancel", actors::cancel);
+    if (ctx.backups() != null) {
+      BackupHandlers backups = new BackupHandlers(ctx.backups());
+      r.post("/api/instances/{name}/backups", backups::create);
+      r.get("/api/instances/{name}/backup-policy", backups::policy);
+      r.put("/api/instances/{name}/backup-policy", backups::setPolicy);
+      r.get("/api/backups", backups::list);
+      r.get("/api/backups/{id}", backups::get);
+      r.delete("/api/backups/{id}", backups::delete);
+    }
 
     r.get("/api/actors", doctor::list);
     r.get("/api/actors/singletons", doctor::singletons);

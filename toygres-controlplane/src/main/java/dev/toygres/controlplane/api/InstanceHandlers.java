@@ -1,10 +1,12 @@
 package dev.toygres.controlplane.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.access.Caller;
 import dev.toygres.controlplane.actor.DoctorOperations;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
+import dev.toygres.controlplane.api.BackupViews.InstanceBackups;
 import dev.toygres.controlplane.api.InstanceViews.CreateBody;
 import dev.toygres.controlplane.api.InstanceViews.Detail;
 import dev.toygres.controlplane.api.InstanceViews.EventView;
@@ -14,6 +16,7 @@ import dev.toygres.controlplane.api.InstanceViews.PasswordBody;
 import dev.toygres.controlplane.api.InstanceViews.ScaleBody;
 import dev.toygres.controlplane.api.InstanceViews.Summary;
 import dev.toygres.controlplane.api.InstanceViews.SwitchoverBody;
+import dev.toygres.controlplane.backup.BackupOperations;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.RecentCheck;
 import dev.toygres.controlplane.instance.InstanceOperations;
@@ -36,10 +39,14 @@ final class InstanceHandlers {
 
   private final InstanceOperations instances;
   private final DoctorOperations doctor;
+  private final BackupOperations backups;
 
-  InstanceHandlers(InstanceOperations instances, DoctorOperations doctor) {
+  /** {@code backups} null: no backup window and policy in the instance's detail. */
+  InstanceHandlers(
+      InstanceOperations instances, DoctorOperations doctor, BackupOperations backups) {
     this.instances = instances;
     this.doctor = doctor;
+    this.backups = backups;
   }
 
   /** Every instance with its allowed actions and recent checks: three queries for the fleet. */
@@ -69,18 +76,34 @@ final class InstanceHandlers {
   void get(Context ctx) {
     InstanceRecord r = instances.get(Params.instanceName(ctx));
     Finding actor = doctor.diagnose(r);
-    ctx.json(
+    Detail d =
         Detail.of(
             r,
             instances.maskedConnectionString(r),
             instances.maskedReadOnlyConnectionString(r),
             instances.members(r),
             actor,
-            AllowedActions.of(BearerAuth.caller(ctx), r, actor)));
+            AllowedActions.of(BearerAuth.caller(ctx), r, actor));
+    if (backups == null) {
+      ctx.json(d);
+      return;
+    }
+    ObjectNode json = ApiJson.MAPPER.valueToTree(d);
+    json.set(
+        "backups",
+        ApiJson.MAPPER.valueToTree(
+            InstanceBackups.of(backups.window(r), backups.policy(r.userName()))));
+    ctx.json(json);
   }
 
   void delete(Context ctx) {
-    lifecycle(ctx, instances::delete);
+    String choice = Params.optionalQuery(ctx, "backups");
+    if (choice != null && !choice.equals("keep") && !choice.equals("delete")) {
+      throw new InvalidRequestException(
+          "backups", "backups must be keep (the default) or delete, was '" + choice + "'");
+    }
+    boolean deleteBackups = "delete".equals(choice);
+    lifecycle(ctx, name -> instances.delete(name, deleteBackups));
   }
 
   void stop(Context ctx) {
@@ -153,7 +176,11 @@ final class InstanceHandlers {
         b.storageSizeGb(),
         b.user(),
         b.replicas(),
-        b.synchronous());
+        b.synchronous(),
+        b.restore() == null
+            ? null
+            : new InstanceOperations.RestoreRequest(
+                b.restore().from(), b.restore().toTime(), b.restore().toLsn()));
   }
 
   private static String version(JsonNode v) {

@@ -22,7 +22,8 @@ final class InstanceViews {
 
   /**
    * Body of {@code POST /api/instances}; {@code postgresVersion} may be a string or a number;
-   * {@code user} names the tenant's role (default postgres).
+   * {@code user} names the tenant's role (default postgres); {@code restore} makes it from a
+   * backup.
    */
   record CreateBody(
       String name,
@@ -31,7 +32,8 @@ final class InstanceViews {
       Integer storageSizeGb,
       String user,
       Integer replicas,
-      Boolean synchronous) {
+      Boolean synchronous,
+      BackupViews.RestoreBody restore) {
     @Override
     public String toString() {
       return "CreateBody["
@@ -42,6 +44,7 @@ final class InstanceViews {
           + user
           + ", replicas "
           + replicas
+          + (restore != null ? ", " + restore : "")
           + "]";
     }
   }

@@ -6,6 +6,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -24,7 +25,9 @@ import picocli.CommandLine.Parameters;
       "With --wait, prints the connection string, with the password, once it runs",
       "(with --wait --json: the instance as GET /api/instances/NAME returns it).",
       "--replicas N makes N streaming standbys; --synchronous makes every commit",
-      "wait for one of them (see docs/replication.md)."
+      "wait for one of them (see docs/replication.md).",
+      "--from NAME|BACKUP_ID [--to-time T | --to-lsn L] restores a backup and its",
+      "archived WAL into the new instance (see docs/backups.md)."
     })
 final class CreateCommand extends ClientCommand {
   @Parameters(
@@ -61,10 +64,37 @@ final class CreateCommand extends ClientCommand {
       description = "Every commit waits for one standby to confirm it (needs --replicas >= 1).")
   boolean synchronous;
 
+  @Option(
+      names = "--from",
+      paramLabel = "NAME|BACKUP_ID",
+      description =
+          "Restore from a backup: a backup id, or an instance name (live, or deleted with"
+              + " backups left), whose newest backup before the target is used.")
+  String from;
+
+  @Option(
+      names = "--to-time",
+      paramLabel = "T",
+      description = "With --from: replay the WAL up to this RFC 3339 time (default: all of it).")
+  String toTime;
+
+  @Option(
+      names = "--to-lsn",
+      paramLabel = "LSN",
+      description = "With --from: replay the WAL up to this LSN, e.g. 0/3000060.")
+  String toLsn;
+
   @Mixin WaitOptions waitOptions;
 
   @Override
   public Integer call() {
+    if (from == null && (toTime != null || toLsn != null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--to-time and --to-lsn need --from (the backup to restore from)");
+    }
+    if (toTime != null && toLsn != null) {
+      throw new ParameterException(spec.commandLine(), "give --to-time or --to-lsn, not both");
+    }
     String pw = password.read("Password for " + name + " (at least 8 characters): ");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
@@ -83,6 +113,17 @@ final class CreateCommand extends ClientCommand {
     }
     if (synchronous) {
       body.put("synchronous", true);
+    }
+    if (from != null) {
+      Map<String, Object> restore = new LinkedHashMap<>();
+      restore.put("from", from);
+      if (toTime != null) {
+        restore.put("to_time", toTime);
+      }
+      if (toLsn != null) {
+        restore.put("to_lsn", toLsn);
+      }
+      body.put("restore", restore);
     }
     ApiClient.Response r = api().post("/api/instances", body);
     JsonNode created = r.json();

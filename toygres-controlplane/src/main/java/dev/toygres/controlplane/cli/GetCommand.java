@@ -21,7 +21,8 @@ final class GetCommand extends ClientCommand {
     JsonNode actor = i.path("actor");
     JsonNode dp = i.path("data_plane");
     String storage = JsonText.text(i, "storage_size_gb");
-    return new KeyValues()
+    KeyValues kv =
+        new KeyValues()
             .add("name", JsonText.text(i, "name"))
             .add("id", JsonText.text(i, "id"))
             .add("k8s name", JsonText.text(i, "k8s_name"))
@@ -49,8 +50,9 @@ final class GetCommand extends ClientCommand {
             .add("port", JsonText.text(dp, "port"))
             .add("data dir", JsonText.text(dp, "data_dir"))
             .add("pid", JsonText.text(dp, "pid"))
-            .end()
-            .section("orchestrations")
+            .end();
+    backups(kv, i.path("backups"), now);
+    return kv.section("orchestrations")
             .add("create", JsonText.text(i, "create_orchestration_id"))
             .add("delete", JsonText.text(i, "delete_orchestration_id"))
             .end()
@@ -118,6 +120,29 @@ final class GetCommand extends ClientCommand {
           .append(")");
     }
     return line.toString();
+  }
+
+  /** The restore window and the backup policy, when the server sends them. */
+  private static void backups(KeyValues kv, JsonNode b, Instant now) {
+    if (b.isMissingNode() || b.isNull()) {
+      return;
+    }
+    JsonNode p = b.path("policy");
+    kv.section("backups")
+        .add("earliest restorable", Times.stamp(JsonText.text(b, "earliest_restorable"), now))
+        .add("latest restorable", Times.stamp(JsonText.text(b, "latest_restorable"), now))
+        .add("schedule", schedule(p))
+        .add("retention", JsonText.text(p, "retention"))
+        .add("next backup", Times.stamp(JsonText.text(p, "next_backup_at"), now))
+        .end();
+  }
+
+  private static String schedule(JsonNode policy) {
+    if (policy.isMissingNode()) {
+      return null;
+    }
+    String every = JsonText.text(policy, "schedule");
+    return every == null ? "off" : "every " + every;
   }
 
   private static String onOff(JsonNode v) {

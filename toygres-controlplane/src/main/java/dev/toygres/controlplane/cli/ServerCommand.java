@@ -121,6 +121,15 @@ final class ServerCommand implements Callable<Integer> {
   Path backupDir;
 
   @Option(
+      names = "--backup-check-interval",
+      defaultValue = "${env:TOYGRES_BACKUP_CHECK_INTERVAL:-1m}",
+      converter = DurationConverter.class,
+      description =
+          "How often scheduled backups that are due are started and retention is applied"
+              + " (default ${DEFAULT-VALUE}).")
+  Duration backupCheckInterval;
+
+  @Option(
       names = "--probe-timeout",
       defaultValue = "${env:TOYGRES_PROBE_TIMEOUT:-5s}",
       converter = DurationConverter.class,
@@ -280,6 +289,7 @@ final class ServerCommand implements Callable<Integer> {
         probeRetryDelay,
         restartBackoff,
         failoverCooldown,
-        backupDir == null ? null : backupDir.toAbsolutePath());
+        backupDir == null ? null : backupDir.toAbsolutePath(),
+        backupCheckInterval);
   }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
       RestartCommand.class,
       ScaleCommand.class,
       SwitchoverCommand.class,
+      BackupCommand.class,
       PasswordCommand.class,
       HealthCommand.class,
       StatusCommand.class,

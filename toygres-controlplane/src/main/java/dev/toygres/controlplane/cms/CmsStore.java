@@ -22,16 +22,23 @@ public final class CmsStore {
   private final DataSource ds;
   private final EventLog events;
   private final Members members;
+  private final Backups backups;
 
   public CmsStore(DataSource ds) {
     this.ds = ds;
     this.events = new EventLog();
     this.members = new Members(ds);
+    this.backups = new Backups(ds);
   }
 
   /** The instances' desired replication and recorded servers. */
   public Members members() {
     return members;
+  }
+
+  /** The backup catalogue and the instances' backup policies. */
+  public Backups backups() {
+    return backups;
   }
 
   /** Creates or upgrades the CMS schema (safe when several servers start at once). */

@@ -35,6 +35,8 @@ import java.util.Objects;
  *     it starts by itself (its primary is then restarted instead)
  * @param backupDir where base backups and archived WAL are kept ({@code --backup-dir}), or null for
  *     {@code <dataDir>/backups}
+ * @param backupCheckInterval how often the backup scheduler starts the scheduled backups that are
+ *     due and applies retention ({@code --backup-check-interval})
  */
 public record ServerConfig(
     Path dataDir,
@@ -58,7 +60,11 @@ public record ServerConfig(
     Duration probeRetryDelay,
     List<Duration> restartBackoff,
     Duration failoverCooldown,
-    Path backupDir) {
+    Path backupDir,
+    Duration backupCheckInterval) {
+
+  /** The default {@code --backup-check-interval}. */
+  public static final Duration DEFAULT_BACKUP_CHECK_INTERVAL = Duration.ofMinutes(1);
 
   /** The default {@code --failover-cooldown}. */
   public static final Duration DEFAULT_FAILOVER_COOLDOWN = Duration.ofMinutes(5);
@@ -87,8 +93,59 @@ public record ServerConfig(
   /** The worker's idle wait between polls (the engine's default poll interval). */
   private static final Duration POLL = Duration.ofSeconds(1);
 
+  /** A configuration with the default {@code --backup-check-interval}. */
+  public ServerConfig(
+      Path dataDir,
+      int port,
+      String databaseUrl,
+      Duration healthInterval,
+      Duration staleAfter,
+      Duration supervisorInterval,
+      boolean autoRepair,
+      int failureThreshold,
+      Duration healthRetention,
+      Duration probeTimeout,
+      int instancePortStart,
+      int instancePortEnd,
+      Duration workerLease,
+      String instanceUser,
+      Duration auditRetention,
+      DatabaseTimeouts databaseTimeouts,
+      Duration livenessThreshold,
+      Duration activityTimeout,
+      Duration probeRetryDelay,
+      List<Duration> restartBackoff,
+      Duration failoverCooldown,
+      Path backupDir) {
+    this(
+        dataDir,
+        port,
+        databaseUrl,
+        healthInterval,
+        staleAfter,
+        supervisorInterval,
+        autoRepair,
+        failureThreshold,
+        healthRetention,
+        probeTimeout,
+        instancePortStart,
+        instancePortEnd,
+        workerLease,
+        instanceUser,
+        auditRetention,
+        databaseTimeouts,
+        livenessThreshold,
+        activityTimeout,
+        probeRetryDelay,
+        restartBackoff,
+        failoverCooldown,
+        backupDir,
+        DEFAULT_BACKUP_CHECK_INTERVAL);
+  }
+
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
+    positive(backupCheckInterval, "--backup-check-interval");
     if (port < 0 || port > 65535) {
       throw new ConfigurationException("--port must be between 0 and 65535, was " + port);
     }

@@ -4,6 +4,7 @@ import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.StateConflictException;
 import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.backup.BackupPurge;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.InstanceRecord;
@@ -13,6 +14,7 @@ import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.dataplane.DataPlaneException;
 import dev.toygres.controlplane.dataplane.ProvisionSpec;
+import dev.toygres.controlplane.dataplane.RestoreSource;
 import dev.toygres.controlplane.dataplane.ServerInfo;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.client.DurableClient;
@@ -28,6 +30,7 @@ import java.util.UUID;
  */
 public final class InstanceActivities {
   static final String PROVISION = "toygres.instance.provision";
+  static final String RESTORE = "toygres.instance.restore";
   static final String WAIT_READY = "toygres.instance.wait-ready";
   static final String MARK_RUNNING = "toygres.instance.mark-running";
   static final String FAIL = "toygres.instance.fail";
@@ -44,6 +47,9 @@ public final class InstanceActivities {
 
   /** Which instance became running, watched by which actor. */
   public record MarkRunning(UUID instanceId, String actorId) {}
+
+  /** Which new instance to restore, from which backup, to which target. */
+  public record Restore(UUID instanceId, RestoreSource source) {}
 
   /** Why a create failed. */
   public record Failure(UUID instanceId, String message) {}
@@ -73,6 +79,7 @@ public final class InstanceActivities {
   public Registry.Builder register(Registry.Builder b) {
     replicas.register(b);
     return b.activity(PROVISION, UUID.class, (ctx, id) -> provision(id))
+        .activity(RESTORE, Restore.class, (ctx, r) -> restore(r))
         .activity(WAIT_READY, UUID.class, (ctx, id) -> waitReady(id))
         .activity(MARK_RUNNING, MarkRunning.class, (ctx, m) -> markRunning(m))
         .activity(FAIL, Failure.class, (ctx, f) -> fail(f))
@@ -95,30 +102,7 @@ public final class InstanceActivities {
 
   Server provision(UUID id) {
     InstanceRecord r = load(id);
-    if (r.state() != InstanceState.CREATING) {
-      // A late attempt after the create was rolled back or deleted must not make a server again.
-      throw new StateConflictException(
-          r.userName(),
-          r.state().dbName(),
-          "provision",
-          "instance " + r.userName() + " is " + r.state().dbName() + ", not creating");
-    }
-    if (r.access().tenantPasswordSealed() == null) {
-      throw new StateConflictException(
-          r.userName(),
-          r.state().dbName(),
-          "provision",
-          "instance " + r.userName() + " has no password to provision with (it ran already)");
-    }
-    ServerInfo s =
-        dataPlane.provision(
-            new ProvisionSpec(
-                r.k8sName(),
-                Integer.parseInt(r.postgresVersion()),
-                r.tenantUser(),
-                secrets.decrypt(r.access().tenantPasswordSealed()),
-                controlSecrets(r),
-                r.storageSizeGb()));
+    ServerInfo s = dataPlane.provision(spec(r, "provision"));
     record(id, s);
     cms.event(
         id,
@@ -133,6 +117,68 @@ public final class InstanceActivities {
             + s.pid()
             + ")");
     return new Server(s.host(), s.port(), s.dataDir().toString(), s.pid());
+  }
+
+  /**
+   * The provision step of a create that restores: the new instance's server is made from a base
+   * backup and the archived WAL up to the target (see {@link DataPlane#restore}).
+   */
+  Server restore(Restore in) {
+    InstanceRecord r = load(in.instanceId());
+    ProvisionSpec spec = spec(r, "restore");
+    RestoreSource src = in.source();
+    String target =
+        src.toTime() != null
+            ? "to " + src.toTime()
+            : src.toLsn() != null ? "to LSN " + src.toLsn() : "to the latest archived WAL";
+    cms.event(
+        r.id(),
+        "restore_started",
+        "restoring from backup " + src.backupId() + " of " + src.k8sName() + " " + target);
+    ServerInfo s = dataPlane.restore(spec, src);
+    record(r.id(), s);
+    cms.event(
+        r.id(),
+        "restore_completed",
+        "restored from backup "
+            + src.backupId()
+            + " "
+            + target
+            + ": PostgreSQL "
+            + s.postgresVersion()
+            + " server on "
+            + s.host()
+            + ":"
+            + s.port()
+            + " (pid "
+            + s.pid()
+            + ")");
+    return new Server(s.host(), s.port(), s.dataDir().toString(), s.pid());
+  }
+
+  private ProvisionSpec spec(InstanceRecord r, String operation) {
+    if (r.state() != InstanceState.CREATING) {
+      // A late attempt after the create was rolled back or deleted must not make a server again.
+      throw new StateConflictException(
+          r.userName(),
+          r.state().dbName(),
+          operation,
+          "instance " + r.userName() + " is " + r.state().dbName() + ", not creating");
+    }
+    if (r.access().tenantPasswordSealed() == null) {
+      throw new StateConflictException(
+          r.userName(),
+          r.state().dbName(),
+          operation,
+          "instance " + r.userName() + " has no password to provision with (it ran already)");
+    }
+    return new ProvisionSpec(
+        r.k8sName(),
+        Integer.parseInt(r.postgresVersion()),
+        r.tenantUser(),
+        secrets.decrypt(r.access().tenantPasswordSealed()),
+        controlSecrets(r),
+        r.storageSizeGb());
   }
 
   Void waitReady(UUID id) {
@@ -229,8 +275,20 @@ public final class InstanceActivities {
   }
 
   Void deprovision(UUID id) {
-    dataPlane.deprovision(load(id).k8sName());
+    InstanceRecord r = load(id);
+    dataPlane.deprovision(r.k8sName());
     cms.members().removeAll(id);
+    if (cms.backups().policies().deletesWithInstance(id)) {
+      try {
+        BackupPurge.purge(cms, dataPlane, id, r.k8sName(), "deleted with the instance");
+      } catch (RuntimeException e) {
+        // The delete goes on: the backup scheduler's next round purges them (docs/backups.md).
+        cms.event(
+            id,
+            "backups_purge_deferred",
+            "backups not removed yet (" + e.getMessage() + "); the backup scheduler will");
+      }
+    }
     return null;
   }
 

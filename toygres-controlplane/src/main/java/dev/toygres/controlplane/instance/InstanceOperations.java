@@ -33,11 +33,24 @@ public interface InstanceOperations {
       Integer storageSizeGb,
       String user,
       Integer replicas,
-      Boolean synchronous) {
+      Boolean synchronous,
+      RestoreRequest restore) {
     /** A request without replicas. */
     public CreateRequest(
         String name, String password, String postgresVersion, Integer storageSizeGb, String user) {
-      this(name, password, postgresVersion, storageSizeGb, user, null, null);
+      this(name, password, postgresVersion, storageSizeGb, user, null, null, null);
+    }
+
+    /** A request for a new, empty instance. */
+    public CreateRequest(
+        String name,
+        String password,
+        String postgresVersion,
+        Integer storageSizeGb,
+        String user,
+        Integer replicas,
+        Boolean synchronous) {
+      this(name, password, postgresVersion, storageSizeGb, user, replicas, synchronous, null);
     }
 
     @Override
@@ -53,9 +66,17 @@ public interface InstanceOperations {
           + ", replicas "
           + replicas
           + (Boolean.TRUE.equals(synchronous) ? " synchronous" : "")
+          + (restore != null ? ", " + restore : "")
           + "]";
     }
   }
+
+  /**
+   * A create that restores (docs/backups.md): {@code from} a backup id or an instance name (live,
+   * or deleted with backups left), to {@code toTime} (RFC 3339) or {@code toLsn}, at most one;
+   * neither: the latest archived WAL.
+   */
+  record RestoreRequest(String from, String toTime, String toLsn) {}
 
   /** A rotated tenant password: which instance, which role. */
   record PasswordChange(String instanceName, String user, String status) {}
@@ -74,6 +95,17 @@ public interface InstanceOperations {
 
   /** Starts deleting; returns the delete orchestration's id. {@link InstanceAction#DELETE}. */
   String delete(String name);
+
+  /**
+   * Starts deleting, and with {@code deleteBackups} has the delete remove the instance's backups
+   * and WAL archive too (otherwise they are kept until its retention removes them).
+   */
+  default String delete(String name, boolean deleteBackups) {
+    if (deleteBackups) {
+      throw new UnsupportedOperationException("deleting backups with the instance");
+    }
+    return delete(name);
+  }
 
   /** Stops the server; returns the orchestration's id. {@link InstanceAction#STOP}. */
   String stop(String name);

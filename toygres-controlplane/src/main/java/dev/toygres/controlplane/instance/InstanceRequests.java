@@ -73,6 +73,34 @@ final class InstanceRequests {
     return major;
   }
 
+  /**
+   * A restored instance runs the major version of its backup; a requested version must be that one.
+   */
+  static int restoredVersion(String requested, int backupVersion, List<Integer> available) {
+    if (!available.contains(backupVersion)) {
+      throw new InvalidRequestException(
+          "restore.from",
+          "the backup is of PostgreSQL "
+              + backupVersion
+              + ", which this server does not offer; available: "
+              + available.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+    }
+    if (requested == null || requested.isBlank()) {
+      return backupVersion;
+    }
+    var m = VERSION.matcher(requested.trim());
+    if (!m.matches() || Integer.parseInt(m.group(1)) != backupVersion) {
+      throw new InvalidRequestException(
+          "postgres_version",
+          "a restore runs the PostgreSQL version of its backup ("
+              + backupVersion
+              + "), not '"
+              + printable(requested)
+              + "'");
+    }
+    return backupVersion;
+  }
+
   static int storage(Integer gb) {
     if (gb == null) {
       return 1;

@@ -3,6 +3,7 @@ package dev.toygres.controlplane.instance;
 import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.StateConflictException;
+import dev.toygres.controlplane.backup.RestoreResolver;
 import dev.toygres.controlplane.cms.CmsException;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.HealthCheck;
@@ -57,9 +58,17 @@ public final class InstanceService implements InstanceOperations {
   public CreateResult create(CreateRequest req) {
     String name = InstanceRequests.name(req.name());
     String password = InstanceRequests.password(req.password());
+    RestoreResolver.Resolved restore =
+        req.restore() == null
+            ? null
+            : new RestoreResolver(cms, dataPlane)
+                .resolve(req.restore().from(), req.restore().toTime(), req.restore().toLsn());
     int version =
-        InstanceRequests.version(
-            req.postgresVersion(), dataPlane.availableVersions(), dataPlane.defaultVersion());
+        restore == null
+            ? InstanceRequests.version(
+                req.postgresVersion(), dataPlane.availableVersions(), dataPlane.defaultVersion())
+            : InstanceRequests.restoredVersion(
+                req.postgresVersion(), restore.majorVersion(), dataPlane.availableVersions());
     int storage = InstanceRequests.storage(req.storageSizeGb());
     String user = ControlRoles.tenantUser(req.user());
     int replicas = InstanceRequests.replicas(req.replicas());
@@ -90,10 +99,23 @@ public final class InstanceService implements InstanceOperations {
               tx,
               LifecycleOrchestrations.CREATE,
               orchestrationId,
-              replicas > 0
-                  ? new LifecycleOrchestrations.CreateInput(id, k8sName, replicas, synchronous)
-                  : new LifecycleOrchestrations.CreateInput(id, k8sName));
+              restore != null
+                  ? new LifecycleOrchestrations.CreateInput(
+                      id, k8sName, replicas, synchronous, restore.source())
+                  : replicas > 0
+                      ? new LifecycleOrchestrations.CreateInput(id, k8sName, replicas, synchronous)
+                      : new LifecycleOrchestrations.CreateInput(id, k8sName));
         });
+    if (restore != null) {
+      cms.event(
+          id,
+          "restore_requested",
+          "restore from backup "
+              + restore.source().backupId()
+              + " of instance '"
+              + restore.sourceName()
+              + "'");
+    }
     return new CreateResult(name, k8sName, orchestrationId);
   }
 
@@ -115,6 +137,15 @@ public final class InstanceService implements InstanceOperations {
    */
   @Override
   public String delete(String name) {
+    return delete(name, false);
+  }
+
+  /**
+   * {@inheritDoc} With {@code deleteBackups} the choice is recorded in the transaction that starts
+   * the delete, whose deprovision step then removes the backups and the archive too.
+   */
+  @Override
+  public String delete(String name, boolean deleteBackups) {
     InstanceRecord r = get(name);
     if (r.state() == InstanceState.DELETING && r.deleteOrchestrationId() != null) {
       return r.deleteOrchestrationId();
@@ -127,7 +158,16 @@ public final class InstanceService implements InstanceOperations {
     }
     String id = deleteOrchestrationId(r);
     if (cms.startDeleting(
-            r.id(), from, id, "delete requested", tx -> startDelete(engine, tx, id, r.id()))
+            r.id(),
+            from,
+            id,
+            deleteBackups ? "delete requested, with its backups" : "delete requested",
+            tx -> {
+              if (deleteBackups) {
+                deleteBackupsWithInstance(tx, r.id());
+              }
+              startDelete(engine, tx, id, r.id());
+            })
         .isEmpty()) {
       InstanceRecord now = get(name);
       if (now.state() == InstanceState.DELETING && now.deleteOrchestrationId() != null) {
@@ -219,6 +259,14 @@ public final class InstanceService implements InstanceOperations {
   @Override
   public List<InstanceEvent> events(String name, int limit) {
     return cms.events(get(name).id(), InstanceRequests.limit(limit));
+  }
+
+  private void deleteBackupsWithInstance(Connection tx, UUID id) {
+    try {
+      cms.backups().policies().deleteWithInstance(tx, id);
+    } catch (SQLException e) {
+      throw new CmsException("cannot record the delete of the backups of " + id + ": " + e, e);
+    }
   }
 
   private void setReplication(Connection tx, UUID id, Members.Replication r) {

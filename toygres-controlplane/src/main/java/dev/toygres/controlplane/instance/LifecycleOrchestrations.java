@@ -2,6 +2,8 @@ package dev.toygres.controlplane.instance;
 
 import dev.toygres.controlplane.actor.ActorIds;
 import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.backup.BackupOrchestration;
+import dev.toygres.controlplane.dataplane.RestoreSource;
 import dev.toygres.controlplane.failover.FailoverOrchestrations;
 import dev.toygres.engine.orchestration.ActivityOptions;
 import dev.toygres.engine.orchestration.OrchestrationContext;
@@ -51,16 +53,25 @@ public final class LifecycleOrchestrations {
           START_AFTER_BOOT,
           AccessUpgrades.NAME,
           FailoverOrchestrations.FAILOVER,
-          FailoverOrchestrations.SWITCHOVER);
+          FailoverOrchestrations.SWITCHOVER,
+          BackupOrchestration.NAME);
 
   /**
    * Input of the create orchestration. {@code replicas} and {@code synchronous} are absent (0,
-   * false) from inputs recorded before replicas existed, whose histories replay unchanged.
+   * false) from inputs recorded before replicas existed, and {@code restore} (null: a new, empty
+   * instance; else the backup and target it is restored from) from those recorded before restores
+   * existed: their histories replay unchanged.
    */
-  public record CreateInput(UUID instanceId, String k8sName, int replicas, boolean synchronous) {
+  public record CreateInput(
+      UUID instanceId, String k8sName, int replicas, boolean synchronous, RestoreSource restore) {
     /** A create without replicas. */
     public CreateInput(UUID instanceId, String k8sName) {
-      this(instanceId, k8sName, 0, false);
+      this(instanceId, k8sName, 0, false, null);
+    }
+
+    /** A create of an empty instance. */
+    public CreateInput(UUID instanceId, String k8sName, int replicas, boolean synchronous) {
+      this(instanceId, k8sName, replicas, synchronous, null);
     }
   }
 
@@ -110,20 +121,34 @@ public final class LifecycleOrchestrations {
     return switch (orchestrationName) {
       case CREATE -> "delete the instance instead (a create that cannot finish is rolled back)";
       case DELETE, ROLL_BACK_CREATE -> "wait for it: it is retried until the instance is gone";
+      case BackupOrchestration.NAME ->
+          "wait for it: it ends completed or failed, then delete the backup if it is not wanted";
       default -> "wait for it to end, then stop, start or delete the instance";
     };
   }
 
   static String create(OrchestrationContext ctx, CreateInput in) {
     try {
-      ctx.setCustomStatus("provisioning");
-      InstanceActivities.Server s =
-          ctx.callActivity(
-                  InstanceActivities.PROVISION,
-                  in.instanceId(),
-                  InstanceActivities.Server.class,
-                  PROVISION)
-              .await();
+      InstanceActivities.Server s;
+      if (in.restore() != null) {
+        ctx.setCustomStatus("restoring from backup " + in.restore().backupId());
+        s =
+            ctx.callActivity(
+                    InstanceActivities.RESTORE,
+                    new InstanceActivities.Restore(in.instanceId(), in.restore()),
+                    InstanceActivities.Server.class,
+                    PROVISION)
+                .await();
+      } else {
+        ctx.setCustomStatus("provisioning");
+        s =
+            ctx.callActivity(
+                    InstanceActivities.PROVISION,
+                    in.instanceId(),
+                    InstanceActivities.Server.class,
+                    PROVISION)
+                .await();
+      }
       ctx.setCustomStatus("waiting for connections on port " + s.port());
       ctx.callActivity(InstanceActivities.WAIT_READY, in.instanceId(), Void.class, READY).await();
       if (in.replicas() > 0) {

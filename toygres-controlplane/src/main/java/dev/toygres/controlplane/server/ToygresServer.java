@@ -12,6 +12,8 @@ import dev.toygres.controlplane.actor.WatchedSingleton;
 import dev.toygres.controlplane.api.ApiContext;
 import dev.toygres.controlplane.api.HealthReport;
 import dev.toygres.controlplane.api.HttpApi;
+import dev.toygres.controlplane.backup.BackupScheduler;
+import dev.toygres.controlplane.backup.BackupService;
 import dev.toygres.controlplane.cms.ApiTokens;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
@@ -50,13 +52,14 @@ import org.slf4j.LoggerFactory;
  * both schemas migrated, the local data plane, a durable worker running the orchestrations, the
  * pruner, and the HTTP API. Several servers may share one external database: the engine spreads the
  * work among them. A {@link HealthMonitor} probes the metadata database every second for {@code
- * /health}, and a {@link SingletonWatch} starts the supervisor and the pruner again whenever they
- * ended (so does every supervisor round for the pruner).
+ * /health}, and a {@link SingletonWatch} starts the supervisor, the pruner and the backup scheduler
+ * again whenever they ended (so does every supervisor round for the pruner and the scheduler).
  */
 public final class ToygresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ToygresServer.class);
   private static final String SUPERVISOR = "actor-supervisor";
   private static final String PRUNER = "pruner";
+  private static final String BACKUP_SCHEDULER = "backup-scheduler";
 
   /** How much longer than two intervals the supervisor may go quiet and still be healthy. */
   private static final Duration QUIET_MARGIN = Duration.ofSeconds(30);
@@ -117,7 +120,11 @@ public final class ToygresServer implements AutoCloseable {
                       SUPERVISOR,
                       ActorSupervisor.INSTANCE_ID,
                       cfg.supervisorInterval().multipliedBy(2).plus(QUIET_MARGIN)),
-                  new WatchedSingleton(PRUNER, Pruner.INSTANCE_ID, Pruner.EVERY.multipliedBy(2))),
+                  new WatchedSingleton(PRUNER, Pruner.INSTANCE_ID, Pruner.EVERY.multipliedBy(2)),
+                  new WatchedSingleton(
+                      BACKUP_SCHEDULER,
+                      BackupScheduler.INSTANCE_ID,
+                      cfg.backupCheckInterval().multipliedBy(2).plus(QUIET_MARGIN))),
               new RestartRecorder(engine.dataSource())::healthReasons);
       SingletonKeeper keeper =
           new SingletonKeeper(
@@ -126,7 +133,9 @@ public final class ToygresServer implements AutoCloseable {
               List.of(
                   new SingletonKeeper.Singleton(
                       SUPERVISOR, ActorSupervisor.NAME, ActorSupervisor.INSTANCE_ID, 0L),
-                  new SingletonKeeper.Singleton(PRUNER, Pruner.NAME, Pruner.INSTANCE_ID, 0L)));
+                  new SingletonKeeper.Singleton(PRUNER, Pruner.NAME, Pruner.INSTANCE_ID, 0L),
+                  new SingletonKeeper.Singleton(
+                      BACKUP_SCHEDULER, BackupScheduler.NAME, BackupScheduler.INSTANCE_ID, 0L)));
       ActorRecovery recovery = new ActorRecovery(doctor, actorService, cms, metrics, audit);
       Registry.Builder registry = Registry.builder();
       InstanceActors.register(
@@ -147,6 +156,8 @@ public final class ToygresServer implements AutoCloseable {
       FailoverOrchestrations.register(registry, cms, dataPlane, secrets, metrics);
       new InstanceActivities(cms, dataPlane, secrets, engine.client(), probe).register(registry);
       LifecycleOrchestrations.register(registry);
+      BackupService.register(
+          registry, cms, dataPlane, secrets, engine.client(), cfg.backupCheckInterval());
       AccessUpgrades.register(registry);
       Pruner.register(
           registry,
@@ -162,7 +173,10 @@ public final class ToygresServer implements AutoCloseable {
           recovery,
           cfg.supervisorInterval(),
           cfg.autoRepair(),
-          () -> keeper.ensure(PRUNER, "the supervisor's round"),
+          () -> {
+            keeper.ensure(PRUNER, "the supervisor's round");
+            keeper.ensure(BACKUP_SCHEDULER, "the supervisor's round");
+          },
           lifecycleRepair::runRound);
       w = DurableWorker.start(engine.store(), registry.build(), workerOptions);
       keeper.ensureAll("the server's start");
@@ -189,7 +203,8 @@ public final class ToygresServer implements AutoCloseable {
                   health0::report,
                   new UiSessions(engine.dataSource(), Duration.ofHours(12)),
                   new ApiContext.Intervals(cfg.healthInterval(), cfg.staleAfter()),
-                  audit),
+                  audit,
+                  new BackupService(cms, dataPlane, engine.client())),
               host,
               cfg.port());
       sw = new SingletonWatch(keeper, cfg.supervisorInterval());

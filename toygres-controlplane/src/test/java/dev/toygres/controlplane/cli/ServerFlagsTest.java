@@ -40,6 +40,8 @@ class ServerFlagsTest {
     assertRefused(server("--no-such-flag"), "Unknown option: '--no-such-flag'");
     assertRefused(server("--health-interval", "0s"), "--health-interval must be a positive");
     assertRefused(server("--instance-ports", "lots"), "--instance-ports must look like");
+    assertRefused(
+        server("--backup-check-interval", "0s"), "--backup-check-interval must be a positive");
   }
 
   @Test

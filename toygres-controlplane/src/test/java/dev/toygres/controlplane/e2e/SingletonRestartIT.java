@@ -53,7 +53,7 @@ class SingletonRestartIT {
           .untilAsserted(
               () -> {
                 JsonNode singletons = api.get("/api/actors/singletons").body();
-                assertThat(singletons).hasSize(2);
+                assertThat(singletons).hasSize(3);
                 for (JsonNode s : singletons) {
                   assertThat(s.get("status").asText()).as(s.toString()).isEqualTo("running");
                   assertThat(s.get("healthy").asBoolean()).as(s.toString()).isTrue();

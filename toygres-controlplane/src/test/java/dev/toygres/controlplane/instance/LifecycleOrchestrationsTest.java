@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.controlplane.actor.ActorSupervisor;
 import dev.toygres.controlplane.actor.InstanceActor;
+import dev.toygres.controlplane.backup.BackupOrchestration;
+import dev.toygres.controlplane.backup.BackupScheduler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,7 +25,8 @@ class LifecycleOrchestrationsTest {
         LifecycleOrchestrations.RESTART,
         LifecycleOrchestrations.ROLL_BACK_CREATE,
         LifecycleOrchestrations.START_AFTER_BOOT,
-        AccessUpgrades.NAME
+        AccessUpgrades.NAME,
+        BackupOrchestration.NAME
       })
   void lifecycleOrchestrationsAreNotToBeCancelledAndSayWhatToDoInstead(String name) {
     assertThat(LifecycleOrchestrations.isLifecycle(name)).isTrue();
@@ -32,7 +35,13 @@ class LifecycleOrchestrationsTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {InstanceActor.NAME, ActorSupervisor.NAME, "toygres.pruner", "toygres.other"})
+      strings = {
+        InstanceActor.NAME,
+        ActorSupervisor.NAME,
+        "toygres.pruner",
+        BackupScheduler.NAME,
+        "toygres.other"
+      })
   void theWatchersStayCancellable(String name) {
     assertThat(LifecycleOrchestrations.isLifecycle(name)).isFalse();
   }

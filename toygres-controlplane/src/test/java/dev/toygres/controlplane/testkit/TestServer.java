@@ -25,7 +25,30 @@ public final class TestServer implements AutoCloseable {
       Duration staleAfter,
       Duration supervisorInterval,
       boolean autoRepair,
-      List<Duration> restartBackoff) {
+      List<Duration> restartBackoff,
+      Duration backupCheckInterval) {
+    /**
+     * Scheduled backups and retention once an hour: a test that wants them sets a shorter interval
+     * ({@link #withBackupCheckInterval}), the others never meet them.
+     */
+    public static final Duration TEST_BACKUP_CHECK_INTERVAL = Duration.ofHours(1);
+
+    /** With the tests' backup check interval. */
+    public Settings(
+        Duration healthInterval,
+        Duration staleAfter,
+        Duration supervisorInterval,
+        boolean autoRepair,
+        List<Duration> restartBackoff) {
+      this(
+          healthInterval,
+          staleAfter,
+          supervisorInterval,
+          autoRepair,
+          restartBackoff,
+          TEST_BACKUP_CHECK_INTERVAL);
+    }
+
     /** With the server's default crash-restart back-off. */
     public Settings(
         Duration healthInterval,
@@ -50,7 +73,14 @@ public final class TestServer implements AutoCloseable {
      * The same with another crash-restart back-off (e.g. a long one, to keep a killed server down).
      */
     public Settings withRestartBackoff(List<Duration> backoff) {
-      return new Settings(healthInterval, staleAfter, supervisorInterval, autoRepair, backoff);
+      return new Settings(
+          healthInterval, staleAfter, supervisorInterval, autoRepair, backoff, backupCheckInterval);
+    }
+
+    /** The same with another backup check interval. */
+    public Settings withBackupCheckInterval(Duration every) {
+      return new Settings(
+          healthInterval, staleAfter, supervisorInterval, autoRepair, restartBackoff, every);
     }
   }
 
@@ -107,7 +137,8 @@ public final class TestServer implements AutoCloseable {
             ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
             s.restartBackoff(),
             ServerConfig.DEFAULT_FAILOVER_COOLDOWN,
-            null);
+            null,
+            s.backupCheckInterval());
     try {
       return new TestServer(
           dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
