@@ -161,6 +161,17 @@ public interface DataPlane {
    */
   ServerInfo restore(ProvisionSpec spec, RestoreSource source);
 
+  /**
+   * Ends the current WAL segment of the instance's primary so that the archive holds everything
+   * written so far within moments (otherwise within {@code archive_timeout}, 60 s): call it on a
+   * running source before a {@link #restore} to its latest point, and before deleting an instance
+   * whose backups are kept. A {@link dev.toygres.controlplane.StateConflictException} if the
+   * primary does not run.
+   *
+   * @return the LSN where the closed segment's WAL ends
+   */
+  String archiveWalNow(String k8sName, ControlSecrets secrets);
+
   /** Removes base backup {@code backupId} of {@code k8sName} from the store (no-op if missing). */
   void deleteBackup(String k8sName, String backupId);
 

@@ -571,14 +571,8 @@ public final class LocalDataPlane implements DataPlane {
     }
   }
 
-  /**
-   * Ends the current WAL segment of the instance's primary ({@code pg_switch_wal()}) so that the
-   * archive gets everything written so far within moments (otherwise within {@link
-   * Archiving#TIMEOUT}): before a restore from a running instance.
-   *
-   * @return the LSN where the closed segment's WAL ends
-   * @throws StateConflictException if the primary is not running
-   */
+  /** {@inheritDoc} {@code pg_switch_wal()} as the control plane's superuser. */
+  @Override
   public String archiveWalNow(String k8sName, ControlSecrets secrets) {
     return locked(
         k8sName,
