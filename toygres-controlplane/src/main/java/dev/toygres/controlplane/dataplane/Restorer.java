@@ -145,6 +145,9 @@ final class Restorer {
     } finally {
       dir.delete();
       layout.removeSocketDir(name);
+      if (archiving.store().manifests(name).isEmpty()) {
+        archiving.store().purge(name);
+      }
     }
   }
 

@@ -147,6 +147,7 @@ class BackupDataPlaneIT extends DataPlaneTestSupport {
         .hasMessageContaining(relative)
         .hasMessageContaining("damaged");
     assertThat(tmp.resolve("instances/from-rot")).doesNotExist();
+    assertThat(tmp.resolve("backups/instances/from-rot")).doesNotExist();
     assertThat(plane.status("from-rot")).isEmpty();
   }
 
