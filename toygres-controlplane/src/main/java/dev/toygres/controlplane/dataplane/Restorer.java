@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
 final class Restorer {
   private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
 
+  /** As PostgreSQL reads a timestamptz setting (it refuses ISO 8601's {@code T}). */
+  private static final java.time.format.DateTimeFormatter TARGET_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx")
+          .withZone(java.time.ZoneOffset.UTC);
+
   private final PortAllocator ports;
   private final InstanceLayout layout;
   private final Archiving archiving;
@@ -219,7 +224,7 @@ final class Restorer {
     recovery.put("restore_command", archiving.store().restoreCommand(source.k8sName()));
     recovery.put("recovery_target_timeline", "latest");
     if (source.toTime() != null) {
-      recovery.put("recovery_target_time", source.toTime().toString());
+      recovery.put("recovery_target_time", TARGET_TIME.format(source.toTime()));
     }
     if (source.toLsn() != null) {
       recovery.put("recovery_target_lsn", source.toLsn());
