@@ -83,7 +83,7 @@ class BackupDataPlaneIT extends DataPlaneTestSupport {
     assertThatThrownBy(() -> Jdbc.query(atTime, USER, PASSWORD, "SELECT 1"))
         .isInstanceOf(java.sql.SQLException.class);
     assertControlRolesWork(plane, "at-time" + version, atTime, secrets);
-    assertArchivesItsOwnWal(plane, "at-time" + version, secrets);
+    assertArchivesItsOwnWal(plane, "at-time" + version, atTime, secrets);
 
     ServerInfo atLsn = restore(plane, "at-lsn" + version, version, src, null, lsn, secrets);
     assertThat(Jdbc.query(atLsn, NEW_USER, NEW_PASSWORD, "SELECT count(*) FROM t"))
@@ -115,6 +115,42 @@ class BackupDataPlaneIT extends DataPlaneTestSupport {
     assertThat(Jdbc.query(restored, NEW_USER, NEW_PASSWORD, "SELECT count(*) FROM t"))
         .isEqualTo("200");
     assertThat(plane.storedBackups("gone")).hasSize(1);
+  }
+
+  @Test
+  void aRestoreThatStoppedBeforeItFinishedIsMadeAgainFromScratch() throws Exception {
+    LocalDataPlane plane = plane();
+    ServerInfo source = provision(plane, "again", 18);
+    Jdbc.execute(source, USER, PASSWORD, "CREATE TABLE t AS SELECT generate_series(1, 100) v");
+    plane.takeBaseBackup("again", "b1", SECRETS);
+    ServerInfo first = restore(plane, "redo", 18, "again", null, null, SECRETS);
+    plane.archiveWalNow("redo", SECRETS);
+    // As if the control plane died before marking it initialized: its server still runs, and its
+    // new timeline's WAL is in the archive.
+    InstanceDir dir = new InstanceDir(tmp.resolve("instances/redo"));
+    InstanceMetadata m = dir.readMetadata().orElseThrow();
+    dir.writeMetadata(
+        new InstanceMetadata(
+            m.name(),
+            m.majorVersion(),
+            m.port(),
+            m.adminUser(),
+            false,
+            m.createdAt(),
+            m.tenantUser(),
+            m.accessVersion()));
+    assertThat(plane.store().walFiles("redo")).isNotEmpty();
+
+    ControlSecrets other = ControlSecrets.generate();
+    ServerInfo second = restore(plane, "redo", 18, "again", null, null, other);
+
+    assertThat(second.pid()).isNotEqualTo(first.pid());
+    assertThat(alive(first.pid())).isFalse();
+    assertThat(Jdbc.query(second, NEW_USER, NEW_PASSWORD, "SELECT count(*) FROM t"))
+        .isEqualTo("100");
+    assertArchivesItsOwnWal(plane, "redo", second, other);
+    assertThat(restore(plane, "redo", 18, "again", null, null, other).pid())
+        .isEqualTo(second.pid());
   }
 
   @Test
@@ -321,14 +357,42 @@ class BackupDataPlaneIT extends DataPlaneTestSupport {
     }
   }
 
+  /**
+   * After a WAL switch, a segment appears in the instance's own archive and the server's archiver
+   * reports it archived without a failure (a clash with a leftover file of the same name fails).
+   */
   private static void assertArchivesItsOwnWal(
-      LocalDataPlane plane, String name, ControlSecrets secrets) throws Exception {
+      LocalDataPlane plane, String name, ServerInfo info, ControlSecrets secrets) throws Exception {
     plane.archiveWalNow(name, secrets);
     Instant deadline = Instant.now().plusSeconds(30);
-    while (plane.store().walFiles(name).stream().noneMatch(f -> !WalNames.isHistory(f))
+    String[] archiver = archiver(info, secrets);
+    while ((archiver[0].equals("0")
+            || plane.store().walFiles(name).stream().allMatch(WalNames::isHistory))
         && Instant.now().isBefore(deadline)) {
       Thread.sleep(100);
+      archiver = archiver(info, secrets);
     }
     assertThat(plane.store().walFiles(name)).anyMatch(f -> !WalNames.isHistory(f));
+    assertThat(archiver[1]).as("archiver failures").isEqualTo("0");
+    assertThat(plane.store().walFiles(name)).contains(archiver[2]);
+  }
+
+  /** archived_count, failed_count and last_archived_wal of the server's archiver. */
+  private static String[] archiver(ServerInfo info, ControlSecrets secrets) throws Exception {
+    try (Connection c =
+            InstanceConnections.open(
+                info.socketDir(),
+                info.port(),
+                ControlRoles.DATABASE,
+                ControlRoles.SUPERUSER,
+                secrets.superuserPassword(),
+                Duration.ofSeconds(10));
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT archived_count, failed_count, last_archived_wal FROM pg_stat_archiver")) {
+      rs.next();
+      return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
+    }
   }
 }
