@@ -545,6 +545,53 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
+   * {@inheritDoc} The scratch instance is {@code check-<hash of the instance and backup>} in the
+   * instances root; it is removed (server, directory, socket, its place in the store) whatever
+   * happens.
+   */
+  @Override
+  public List<String> verifyBackupByRestore(String k8sName, String backupId) {
+    List<String> problems = verifyBackup(k8sName, backupId);
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    BackupManifest m = requireBackup(k8sName, backupId);
+    String scratch =
+        "check-"
+            + Integer.toHexString((k8sName + "/" + backupId).hashCode() & 0x7fffffff)
+            + "-"
+            + Long.toHexString(System.nanoTime() & 0xffffff);
+    InstanceDir dir = InstanceNames.dir(root, scratch);
+    ProvisionSpec spec =
+        new ProvisionSpec(
+            scratch,
+            m.majorVersion(),
+            m.tenantUser() != null ? m.tenantUser() : ControlRoles.DEFAULT_TENANT,
+            ControlSecrets.randomPassword(),
+            ControlSecrets.generate(),
+            1);
+    synchronized (InstanceNames.lock(dir)) {
+      try {
+        layout.prepare(dir);
+        restorer.restore(
+            dir,
+            spec,
+            new RestoreSource(k8sName, backupId, null, m.endLsn()),
+            m,
+            versions.require(m.majorVersion()));
+        return List.of();
+      } catch (dev.toygres.controlplane.ToygresException e) {
+        return List.of("restore: " + e.getMessage());
+      } finally {
+        InstanceServers.stop(dir, scratch);
+        dir.delete();
+        layout.removeSocketDir(scratch);
+        store().purge(scratch);
+      }
+    }
+  }
+
+  /**
    * {@inheritDoc} The spec's major version must be the backup's. Every file is checked against the
    * manifest as it is copied: a damaged backup is an {@link
    * dev.toygres.controlplane.InvalidRequestException} naming the file. Any failure leaves no server

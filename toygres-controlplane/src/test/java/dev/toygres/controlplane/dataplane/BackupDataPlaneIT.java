@@ -154,6 +154,35 @@ class BackupDataPlaneIT extends DataPlaneTestSupport {
   }
 
   @Test
+  void aBackupIsVerifiedByARestoreThatLeavesNothingBehindAndOneThatCannotStartIsReported()
+      throws Exception {
+    LocalDataPlane plane = plane();
+    ServerInfo source = provision(plane, "check", 17);
+    Jdbc.execute(source, USER, PASSWORD, "CREATE TABLE t AS SELECT generate_series(1, 100) v");
+    plane.takeBaseBackup("check", "b1", SECRETS);
+
+    assertThat(plane.verifyBackupByRestore("check", "b1")).isEmpty();
+    assertThat(plane.provisioned()).containsExactly("check");
+    try (Stream<Path> stored = Files.list(tmp.resolve("backups/instances"))) {
+      assertThat(stored.map(p -> p.getFileName().toString())).containsExactly("check");
+    }
+
+    // The label is not in the manifest: only a restore finds that it is wrong.
+    Path label = plane.store().baseDir("check", "b1").resolve("backup_label");
+    Files.writeString(
+        label,
+        Files.readString(label)
+            .replaceAll("START WAL LOCATION: \\S+", "START WAL LOCATION: 7F/7F000028")
+            .replaceAll("CHECKPOINT LOCATION: \\S+", "CHECKPOINT LOCATION: 7F/7F000060"));
+    assertThat(plane.verifyBackup("check", "b1")).isEmpty();
+    assertThat(plane.verifyBackupByRestore("check", "b1"))
+        .singleElement()
+        .asString()
+        .startsWith("restore: ");
+    assertThat(plane.provisioned()).containsExactly("check");
+  }
+
+  @Test
   void aCorruptedBackupIsReportedByVerificationAndRefusedByRestoreLeavingNothingBehind()
       throws Exception {
     LocalDataPlane plane = plane();
