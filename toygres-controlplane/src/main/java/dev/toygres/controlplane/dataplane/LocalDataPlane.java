@@ -5,17 +5,12 @@ import dev.toygres.controlplane.StateConflictException;
 import dev.toygres.controlplane.backupstore.BackupManifest;
 import dev.toygres.controlplane.backupstore.BackupStore;
 import dev.toygres.controlplane.backupstore.DirectoryBackupStore;
-import dev.toygres.controlplane.backupstore.FileHashes;
-import dev.toygres.controlplane.backupstore.WalNames;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresInstallation;
 import dev.toygres.postgres.PostgresInstallations;
 import dev.toygres.postgres.PostgresServer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +43,7 @@ public final class LocalDataPlane implements DataPlane {
   private final Archiving archiving;
   private final BackupTaker backups;
   private final Restorer restorer;
+  private final BackupChecks checks;
 
   /**
    * Creates a local data plane with every PostgreSQL installation found on this machine.
@@ -95,6 +91,7 @@ public final class LocalDataPlane implements DataPlane {
     this.provisioner = new Provisioner(ports, layout, archiving);
     this.backups = new BackupTaker(layout, archiving);
     this.restorer = new Restorer(ports, layout, archiving);
+    this.checks = new BackupChecks(this.root, layout, versions, archiving.store(), restorer);
     this.standbys = new Standbys(layout, ports);
     this.members = new Members(layout);
     this.failovers = new Failovers(layout, standbys, members);
@@ -524,24 +521,7 @@ public final class LocalDataPlane implements DataPlane {
    */
   @Override
   public List<String> verifyBackup(String k8sName, String backupId) {
-    BackupManifest m = requireBackup(k8sName, backupId);
-    Path base = store().baseDir(k8sName, backupId);
-    try {
-      List<String> problems =
-          new ArrayList<>(FileHashes.problems(base.resolve("data"), m.files(), "data/"));
-      if (!Files.isRegularFile(base.resolve("backup_label"))) {
-        problems.add("backup_label: missing");
-      }
-      for (String wal : List.of(m.startWalFile(), m.endWalFile())) {
-        if (!store().hasWal(k8sName, wal)) {
-          problems.add("wal/" + wal + ": missing from the archive (the backup needs it)");
-        }
-      }
-      return problems.stream().distinct().toList();
-    } catch (IOException e) {
-      throw new DataPlaneException(
-          k8sName, "verify backup", "Cannot read backup " + backupId + ": " + e, e);
-    }
+    return checks.verify(k8sName, backupId);
   }
 
   /**
@@ -551,44 +531,7 @@ public final class LocalDataPlane implements DataPlane {
    */
   @Override
   public List<String> verifyBackupByRestore(String k8sName, String backupId) {
-    List<String> problems = verifyBackup(k8sName, backupId);
-    if (!problems.isEmpty()) {
-      return problems;
-    }
-    BackupManifest m = requireBackup(k8sName, backupId);
-    String scratch =
-        "check-"
-            + Integer.toHexString((k8sName + "/" + backupId).hashCode() & 0x7fffffff)
-            + "-"
-            + Long.toHexString(System.nanoTime() & 0xffffff);
-    InstanceDir dir = InstanceNames.dir(root, scratch);
-    ProvisionSpec spec =
-        new ProvisionSpec(
-            scratch,
-            m.majorVersion(),
-            m.tenantUser() != null ? m.tenantUser() : ControlRoles.DEFAULT_TENANT,
-            ControlSecrets.randomPassword(),
-            ControlSecrets.generate(),
-            1);
-    synchronized (InstanceNames.lock(dir)) {
-      try {
-        layout.prepare(dir);
-        restorer.restore(
-            dir,
-            spec,
-            new RestoreSource(k8sName, backupId, null, m.endLsn()),
-            m,
-            versions.require(m.majorVersion()));
-        return List.of();
-      } catch (dev.toygres.controlplane.ToygresException e) {
-        return List.of("restore: " + e.getMessage());
-      } finally {
-        InstanceServers.stop(dir, scratch);
-        dir.delete();
-        layout.removeSocketDir(scratch);
-        store().purge(scratch);
-      }
-    }
+    return checks.verifyByRestore(k8sName, backupId);
   }
 
   /**
@@ -650,16 +593,7 @@ public final class LocalDataPlane implements DataPlane {
    */
   @Override
   public int pruneArchive(String k8sName, String oldestKeptBackupId) {
-    String keepFrom = WalNames.position(requireBackup(k8sName, oldestKeptBackupId).startWalFile());
-    int removed = 0;
-    for (String f : store().walFiles(k8sName)) {
-      if (!WalNames.isHistory(f) && WalNames.position(f).compareTo(keepFrom) < 0) {
-        store().removeWal(k8sName, f);
-        removed++;
-      }
-    }
-    LOG.info("Pruned {} archived WAL files of '{}' older than {}", removed, k8sName, keepFrom);
-    return removed;
+    return checks.prune(k8sName, oldestKeptBackupId);
   }
 
   @Override
@@ -676,17 +610,6 @@ public final class LocalDataPlane implements DataPlane {
   /** The backup store. */
   public BackupStore store() {
     return archiving.store();
-  }
-
-  private BackupManifest requireBackup(String k8sName, String backupId) {
-    return store()
-        .manifest(k8sName, backupId)
-        .orElseThrow(
-            () ->
-                new NotFoundException(
-                    "backup",
-                    backupId,
-                    "No finished base backup '" + backupId + "' of instance '" + k8sName + "'"));
   }
 
   /** Work on an instance's servers, done under its lock. */
