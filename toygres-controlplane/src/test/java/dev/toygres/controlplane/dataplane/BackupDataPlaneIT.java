@@ -100,6 +100,41 @@ class BackupDataPlaneIT extends DataPlaneTestSupport {
   }
 
   @Test
+  void afterAFailoverTheNewPrimaryArchivesIntoTheSameArchiveAndIsTheOneBackedUp() throws Exception {
+    LocalDataPlane plane = plane();
+    ServerInfo first = provision(plane, "moved", 18);
+    Jdbc.execute(first, USER, PASSWORD, "CREATE TABLE t AS SELECT generate_series(1, 100) v");
+    plane.takeBaseBackup("moved", "before", SECRETS);
+    Member standby = track(plane.provisionStandby("moved", 1, SECRETS));
+    awaitCount(standby, "SELECT count(*) FROM t", 100);
+    plane.fence("moved", 0);
+    Member promoted = track(plane.promote("moved", 1, List.of(), SECRETS));
+    Jdbc.execute(
+        new ServerInfo(promoted.host(), promoted.port(), null, null, promoted.pid(), "18"),
+        USER,
+        PASSWORD,
+        "INSERT INTO t SELECT generate_series(101, 200)");
+
+    plane.archiveWalNow("moved", SECRETS);
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (plane.store().walFiles("moved").stream()
+            .noneMatch(f -> f.startsWith("00000002") && !WalNames.isHistory(f))
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    assertThat(plane.store().walFiles("moved"))
+        .contains("00000002.history")
+        .anyMatch(f -> f.startsWith("00000002") && !WalNames.isHistory(f));
+    BackupResult after = plane.takeBaseBackup("moved", "after", SECRETS);
+    assertThat(after.timeline()).isEqualTo(2);
+
+    // The backup from before the failover replays across the timeline switch.
+    ServerInfo restored = restore(plane, "across", 18, "moved", null, null, SECRETS);
+    assertThat(Jdbc.query(restored, NEW_USER, NEW_PASSWORD, "SELECT count(*) FROM t"))
+        .isEqualTo("200");
+  }
+
+  @Test
   void aRestoreWorksAfterTheSourceInstanceWasDeprovisioned() throws Exception {
     LocalDataPlane plane = plane();
     ServerInfo source = provision(plane, "gone", 18);
