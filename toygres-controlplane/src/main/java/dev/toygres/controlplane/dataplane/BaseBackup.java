@@ -62,29 +62,59 @@ final class BaseBackup {
    */
   static void take(Connection superuser, Path source, Path target, String label, OsUser owner)
       throws SQLException, IOException {
+    Taken t = copy(superuser, source, target, label, owner);
+    write(target.resolve("backup_label"), t.labelFile(), owner);
+    if (t.tablespaceMap() != null && !t.tablespaceMap().isEmpty()) {
+      write(target.resolve("tablespace_map"), t.tablespaceMap(), owner);
+    }
+  }
+
+  /**
+   * What {@code pg_backup_start} and {@code pg_backup_stop} returned around a copy.
+   *
+   * @param startLsn where the backup's WAL starts
+   * @param endLsn where a restore of it is consistent
+   * @param labelFile the backup label
+   * @param tablespaceMap the tablespace map (empty or null without tablespaces)
+   */
+  record Taken(String startLsn, String endLsn, String labelFile, String tablespaceMap) {}
+
+  /**
+   * As {@link #take}, but leaves writing the backup label and the tablespace map to the caller:
+   * copies the data directory {@code source} into {@code target} between {@code pg_backup_start}
+   * and {@code pg_backup_stop}.
+   */
+  static Taken copy(Connection superuser, Path source, Path target, String label, OsUser owner)
+      throws SQLException, IOException {
+    String startLsn;
     try (PreparedStatement ps =
-        superuser.prepareStatement("SELECT pg_catalog.pg_backup_start(?, true)")) {
-      ps.setString(1, label);
-      ps.execute();
+            superuser.prepareStatement("SELECT pg_catalog.pg_backup_start(?, true)::text");
+        ResultSet rs = bind(ps, label).executeQuery()) {
+      rs.next();
+      startLsn = rs.getString(1);
     }
     String labelFile;
     String spcMap;
+    String endLsn;
     try {
       copy(source, target, owner);
     } finally {
       try (PreparedStatement ps =
               superuser.prepareStatement(
-                  "SELECT labelfile, spcmapfile FROM pg_catalog.pg_backup_stop(false)");
+                  "SELECT lsn::text, labelfile, spcmapfile FROM pg_catalog.pg_backup_stop(false)");
           ResultSet rs = ps.executeQuery()) {
         rs.next();
-        labelFile = rs.getString(1);
-        spcMap = rs.getString(2);
+        endLsn = rs.getString(1);
+        labelFile = rs.getString(2);
+        spcMap = rs.getString(3);
       }
     }
-    write(target.resolve("backup_label"), labelFile, owner);
-    if (spcMap != null && !spcMap.isEmpty()) {
-      write(target.resolve("tablespace_map"), spcMap, owner);
-    }
+    return new Taken(startLsn, endLsn, labelFile, spcMap);
+  }
+
+  private static PreparedStatement bind(PreparedStatement ps, String label) throws SQLException {
+    ps.setString(1, label);
+    return ps;
   }
 
   /** Writes {@code content} as a new file (0600, owned by {@code owner}). */

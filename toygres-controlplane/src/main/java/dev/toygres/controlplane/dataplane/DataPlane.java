@@ -150,6 +150,15 @@ public interface DataPlane {
   List<String> verifyBackup(String k8sName, String backupId);
 
   /**
+   * Checks base backup {@code backupId} of {@code k8sName} as {@link #verifyBackup} does, then, if
+   * its files are intact, restores it into a scratch server to its end (its archived WAL included),
+   * waits until that server is consistent and promoted, and removes it: the check {@code
+   * pg_verifybackup} would do, and more. Returns the problems found, empty when the backup
+   * restores. Takes a port and the backup's size on disk while it runs.
+   */
+  List<String> verifyBackupByRestore(String k8sName, String backupId);
+
+  /**
    * Provisions a new instance {@code spec} from base backup {@code source.backupId()} of instance
    * {@code source.k8sName()} (which may have been deleted), replaying its archived WAL up to the
    * source's target (all of it when none), then promoting it: the new instance has its own port,
@@ -160,6 +169,17 @@ public interface DataPlane {
    * or after the last archived WAL.
    */
   ServerInfo restore(ProvisionSpec spec, RestoreSource source);
+
+  /**
+   * Ends the current WAL segment of the instance's primary and waits (at most a minute) until it is
+   * archived, so that the archive holds everything written so far (otherwise it would within {@code
+   * archive_timeout}, 60 s): call it on a running source before a {@link #restore} to its latest
+   * point, and before deleting an instance whose backups are kept. A {@link
+   * dev.toygres.controlplane.StateConflictException} if the primary does not run.
+   *
+   * @return the LSN where the closed segment's WAL ends
+   */
+  String archiveWalNow(String k8sName, ControlSecrets secrets);
 
   /** Removes base backup {@code backupId} of {@code k8sName} from the store (no-op if missing). */
   void deleteBackup(String k8sName, String backupId);

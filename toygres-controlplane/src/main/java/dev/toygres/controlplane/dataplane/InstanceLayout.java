@@ -53,6 +53,15 @@ final class InstanceLayout {
     return Path.of("/var/lib/toygres", "instances-" + hash(dir.toString()));
   }
 
+  /**
+   * The backup store of a control plane with data directory {@code dataDir} whose servers' OS user
+   * cannot reach that directory: {@code /var/lib/toygres/backups-<hash of dataDir>}.
+   */
+  static Path fallbackBackupRoot(Path dataDir) {
+    return Path.of(
+        "/var/lib/toygres", "backups-" + hash(dataDir.toAbsolutePath().normalize().toString()));
+  }
+
   /** The first directory from {@code dir} up that {@code user} cannot search, or null. */
   static Path blocking(Path dir, OsUser user) {
     for (Path p = dir; p != null; p = p.getParent()) {

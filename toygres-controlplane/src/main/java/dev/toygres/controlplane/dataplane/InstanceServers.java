@@ -44,7 +44,24 @@ final class InstanceServers {
       PostgresInstallation inst,
       InstanceLayout layout,
       String superuserPassword) {
+    return start(dir, meta, inst, layout, superuserPassword, Map.of());
+  }
+
+  /**
+   * As {@link #start(InstanceDir, InstanceMetadata, PostgresInstallation, InstanceLayout, String)},
+   * with {@code extra} settings on the command line for this start only (the first start of a new
+   * cluster, before its {@code postgresql.auto.conf} can be written).
+   */
+  static PostgresServer start(
+      InstanceDir dir,
+      InstanceMetadata meta,
+      PostgresInstallation inst,
+      InstanceLayout layout,
+      String superuserPassword,
+      Map<String, String> extra) {
     layout.prepare(dir);
+    Map<String, String> settings = new java.util.HashMap<>(SETTINGS);
+    settings.putAll(extra);
     PostgresServerBuilder builder =
         PostgresServer.builder()
             .installation(inst)
@@ -54,7 +71,7 @@ final class InstanceServers {
             .password(superuserPassword)
             .logFile(dir.logFile())
             .unixSocketDirectory(layout.socketDir(meta.name()))
-            .settings(SETTINGS);
+            .settings(settings);
     if (layout.runAs() != null) {
       builder.runAs(layout.runAs());
     }

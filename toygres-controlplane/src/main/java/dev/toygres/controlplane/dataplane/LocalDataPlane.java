@@ -2,6 +2,9 @@ package dev.toygres.controlplane.dataplane;
 
 import dev.toygres.controlplane.NotFoundException;
 import dev.toygres.controlplane.StateConflictException;
+import dev.toygres.controlplane.backupstore.BackupManifest;
+import dev.toygres.controlplane.backupstore.BackupStore;
+import dev.toygres.controlplane.backupstore.DirectoryBackupStore;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresInstallation;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@code instance.json} (major version, port, users), and a Unix socket directory only its OS user
  * can enter ({@link InstanceLayout}). When this JVM runs as root, servers run as an unprivileged OS
  * user; always with a clean environment. Servers outlive this object and its JVM; a new one on the
- * same directory finds them again. Thread-safe: operations on one name are serialized (also across
- * instances of this class in one JVM).
+ * same directory finds them again. Every server archives its WAL into the backup store ({@link
+ * DirectoryBackupStore}), where base backups are kept too; both outlive the instance. Thread-safe:
+ * operations on one name are serialized (also across instances of this class in one JVM).
  */
 public final class LocalDataPlane implements DataPlane {
 
@@ -36,6 +40,10 @@ public final class LocalDataPlane implements DataPlane {
   private final Standbys standbys;
   private final Members members;
   private final Failovers failovers;
+  private final Archiving archiving;
+  private final BackupTaker backups;
+  private final Restorer restorer;
+  private final BackupChecks checks;
 
   /**
    * Creates a local data plane with every PostgreSQL installation found on this machine.
@@ -48,21 +56,25 @@ public final class LocalDataPlane implements DataPlane {
    * @throws DataPlaneException if no PostgreSQL installation is found
    */
   public LocalDataPlane(Path instancesRoot, int portRangeStart, int portRangeEnd, OsUser runAs) {
-    this(instancesRoot, null, portRangeStart, portRangeEnd, runAs);
+    this(
+        instancesRoot,
+        null,
+        instancesRoot.toAbsolutePath().normalize().resolveSibling("backups"),
+        portRangeStart,
+        portRangeEnd,
+        runAs,
+        PostgresInstallations.discover());
   }
 
   /**
    * As {@link #LocalDataPlane(Path, int, int, OsUser)}, also finding instances made before tenant
    * isolation in {@code legacyRoot} (an instances root the OS user cannot reach), which move to
-   * {@code instancesRoot} at their access upgrade.
+   * {@code instancesRoot} at their access upgrade, with the backup store in {@code backupRoot}.
    */
-  LocalDataPlane(Path instancesRoot, Path legacyRoot, int first, int last, OsUser runAs) {
-    this(instancesRoot, legacyRoot, first, last, runAs, PostgresInstallations.discover());
-  }
-
   LocalDataPlane(
       Path root,
       Path legacyRoot,
+      Path backupRoot,
       int first,
       int last,
       OsUser runAs,
@@ -75,7 +87,11 @@ public final class LocalDataPlane implements DataPlane {
     this.versions = new VersionCatalog(installations);
     this.layout = new InstanceLayout(this.root, runAs);
     PortAllocator ports = new PortAllocator(this.root, first, last);
-    this.provisioner = new Provisioner(ports, layout);
+    this.archiving = new Archiving(new DirectoryBackupStore(backupRoot, runAs), runAs);
+    this.provisioner = new Provisioner(ports, layout, archiving);
+    this.backups = new BackupTaker(layout, archiving);
+    this.restorer = new Restorer(ports, layout, archiving);
+    this.checks = new BackupChecks(this.root, layout, versions, archiving.store(), restorer);
     this.standbys = new Standbys(layout, ports);
     this.members = new Members(layout);
     this.failovers = new Failovers(layout, standbys, members);
@@ -86,7 +102,8 @@ public final class LocalDataPlane implements DataPlane {
    * <dataDir>/instances}, ports from the configured range, and, when this JVM runs as root, servers
    * running as {@link ServerConfig#instanceUser()} (created as a system account if missing). If
    * that user cannot reach the data directory (under /root, say), instances live in {@code
-   * /var/lib/toygres/instances-<hash of the data directory>} instead.
+   * /var/lib/toygres/instances-<hash of the data directory>} instead, and the backup store, unless
+   * {@code --backup-dir} names one, in {@code /var/lib/toygres/backups-<hash>}.
    *
    * @param config the server configuration
    * @return the data plane
@@ -103,8 +120,23 @@ public final class LocalDataPlane implements DataPlane {
           config.dataDir(),
           root);
     }
+    Path backups = config.backupRoot();
+    if (config.backupDir() == null && !root.equals(inDataDir)) {
+      backups = InstanceLayout.fallbackBackupRoot(config.dataDir());
+      LOG.info(
+          "Instance servers run as {}, who cannot reach {}: backups and archived WAL live in {}",
+          runAs.name(),
+          config.dataDir(),
+          backups);
+    }
     return new LocalDataPlane(
-        root, inDataDir, config.portRangeStart(), config.portRangeEnd(), runAs);
+        root,
+        inDataDir,
+        backups,
+        config.portRangeStart(),
+        config.portRangeEnd(),
+        runAs,
+        PostgresInstallations.discover());
   }
 
   /**
@@ -150,6 +182,8 @@ public final class LocalDataPlane implements DataPlane {
         return startLocked(dir, meta);
       }
       dir.refuseUnrecordedCluster();
+      archiving.prepare(spec.k8sName(), spec.majorVersion(), null);
+      archiving.dropLeftoverWal(spec.k8sName());
       layout.prepare(dir);
       Provisioner.Provisioned done = provisioner.provision(dir, spec, inst);
       return info(dir, done.metadata(), done.server().pid());
@@ -466,39 +500,122 @@ public final class LocalDataPlane implements DataPlane {
         k8sName, (t, meta) -> failovers.rebuild(t, k8sName, ordinal, installation(meta), secrets));
   }
 
+  /**
+   * {@inheritDoc} Under the instance's lock (no failover or standby change meanwhile), from the
+   * current primary, which must run ({@link StateConflictException} otherwise, and also when it
+   * runs without WAL archiving: it archives from its next start). Waits up to {@link
+   * BackupTaker#ARCHIVE_WAIT} for the archive to hold the WAL the backup needs.
+   */
   @Override
   public BackupResult takeBaseBackup(String k8sName, String backupId, ControlSecrets secrets) {
-    throw new UnsupportedOperationException("takeBaseBackup: not yet");
+    Optional<BackupManifest> done = store().manifest(k8sName, backupId);
+    if (done.isPresent()) {
+      return BackupTaker.result(store(), done.get());
+    }
+    return locked(k8sName, (t, meta) -> backups.take(t, k8sName, backupId, secrets));
   }
 
+  /**
+   * {@inheritDoc} Also reports a missing backup label and missing WAL segments of the backup's
+   * start and end in the archive. {@link NotFoundException} for a backup without a manifest.
+   */
   @Override
   public List<String> verifyBackup(String k8sName, String backupId) {
-    throw new UnsupportedOperationException("verifyBackup: not yet");
+    return checks.verify(k8sName, backupId);
   }
 
+  /**
+   * {@inheritDoc} The scratch instance is {@code check-<hash of the instance and backup>} in the
+   * instances root; it is removed (server, directory, socket, its place in the store) whatever
+   * happens.
+   */
+  @Override
+  public List<String> verifyBackupByRestore(String k8sName, String backupId) {
+    return checks.verifyByRestore(k8sName, backupId);
+  }
+
+  /**
+   * {@inheritDoc} The spec's major version must be the backup's. Every file is checked against the
+   * manifest as it is copied: a damaged backup is an {@link
+   * dev.toygres.controlplane.InvalidRequestException} naming the file. Any failure leaves no server
+   * running and no instance directory. The WAL the source has not archived yet is not replayed
+   * (call {@link #archiveWalNow} on a running source first); for a deleted source, that is what it
+   * wrote in its last {@code archive_timeout}.
+   */
   @Override
   public ServerInfo restore(ProvisionSpec spec, RestoreSource source) {
-    throw new UnsupportedOperationException("restore: not yet");
+    InstanceDir dir = InstanceNames.dir(root, spec.k8sName());
+    Provisioner.validate(spec);
+    synchronized (InstanceNames.lock(dir)) {
+      Optional<InstanceMetadata> existing =
+          dir.readMetadata().filter(InstanceMetadata::initialized);
+      if (existing.isPresent()) {
+        return startLocked(dir, existing.get().requireMatches(spec));
+      }
+      BackupManifest m = restorer.check(spec, source);
+      PostgresInstallation inst = versions.require(m.majorVersion());
+      dir.refuseUnrecordedCluster();
+      layout.prepare(dir);
+      Provisioner.Provisioned done = restorer.restore(dir, spec, source, m, inst);
+      return info(dir, done.metadata(), done.server().pid());
+    }
+  }
+
+  /**
+   * {@inheritDoc} {@code pg_switch_wal()} as the control plane's superuser, then waits (at most a
+   * minute) until the segment it closed is in the archive.
+   */
+  @Override
+  public String archiveWalNow(String k8sName, ControlSecrets secrets) {
+    return locked(
+        k8sName,
+        (t, meta) -> {
+          Server p = t.primary();
+          if (InstanceServers.running(p.dir()).isEmpty()) {
+            throw new StateConflictException(
+                k8sName, "stopped", "archive", "Instance '" + k8sName + "' is not running");
+          }
+          try (var c = WalSwitch.superuser(layout, p, secrets)) {
+            String current = BackupTaker.walFileName(c, WalSwitch.currentLsn(c));
+            String end = WalSwitch.execute(c);
+            BackupTaker.awaitArchived(store(), k8sName, current);
+            return end;
+          } catch (java.sql.SQLException e) {
+            throw new DataPlaneException(k8sName, "archive", "Cannot switch WAL: " + e, e);
+          }
+        });
   }
 
   @Override
   public void deleteBackup(String k8sName, String backupId) {
-    throw new UnsupportedOperationException("deleteBackup: not yet");
+    store().deleteBase(k8sName, backupId);
+    LOG.info("Deleted base backup {} of '{}'", backupId, k8sName);
   }
 
+  /**
+   * {@inheritDoc} Segments, partial segments and {@code .backup} files are compared by their
+   * position in the WAL whatever their timeline; timeline history files are always kept. {@link
+   * NotFoundException} if that backup is not in the store.
+   */
   @Override
   public int pruneArchive(String k8sName, String oldestKeptBackupId) {
-    throw new UnsupportedOperationException("pruneArchive: not yet");
+    return checks.prune(k8sName, oldestKeptBackupId);
   }
 
   @Override
   public void purgeBackups(String k8sName) {
-    throw new UnsupportedOperationException("purgeBackups: not yet");
+    store().purge(k8sName);
+    LOG.info("Removed every backup and the WAL archive of '{}'", k8sName);
   }
 
   @Override
   public List<BackupResult> storedBackups(String k8sName) {
-    throw new UnsupportedOperationException("storedBackups: not yet");
+    return store().manifests(k8sName).stream().map(m -> BackupTaker.result(store(), m)).toList();
+  }
+
+  /** The backup store. */
+  public BackupStore store() {
+    return archiving.store();
   }
 
   /** Work on an instance's servers, done under its lock. */
@@ -632,6 +749,7 @@ public final class LocalDataPlane implements DataPlane {
               + "' was created before tenant isolation; it starts through its access upgrade");
     }
     p.dir().requireCluster(p.name());
+    archiving.ensure(p.dir().dataDir(), meta.name(), meta.majorVersion());
     HbaFile.write(p.dir().dataDir(), HbaFile.MANAGED, layout.runAs());
     PostgresInstallation inst = versions.forExisting(meta.name(), meta.majorVersion());
     PostgresServer server = InstanceServers.start(p.dir(), p.metadata(), inst, layout, null);
@@ -660,6 +778,10 @@ public final class LocalDataPlane implements DataPlane {
             s.ordinal(),
             s.name());
         continue;
+      }
+      if (InstanceServers.running(s.dir()).isEmpty()) {
+        archiving.ensure(
+            s.dir().dataDir(), t.dir().path().getFileName().toString(), inst.majorVersion());
       }
       standbys.start(s, inst);
     }

@@ -32,6 +32,17 @@ record PgControl(int state, long checkpoint) {
     return new PgControl(b.getInt(16), b.getLong(32));
   }
 
+  /** The cluster's system identifier ({@code uint64} at offset 0 of {@code global/pg_control}). */
+  static long systemIdentifier(Path dataDir) throws IOException {
+    byte[] head = new byte[8];
+    try (var in = Files.newInputStream(dataDir.resolve("global/pg_control"))) {
+      if (in.readNBytes(head, 0, head.length) != head.length) {
+        throw new IOException("pg_control is shorter than 8 bytes in " + dataDir);
+      }
+    }
+    return ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+
   boolean shutDown() {
     return state == SHUT_DOWN;
   }

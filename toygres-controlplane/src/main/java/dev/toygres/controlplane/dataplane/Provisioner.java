@@ -20,10 +20,12 @@ final class Provisioner {
 
   private final PortAllocator ports;
   private final InstanceLayout layout;
+  private final Archiving archiving;
 
-  Provisioner(PortAllocator ports, InstanceLayout layout) {
+  Provisioner(PortAllocator ports, InstanceLayout layout, Archiving archiving) {
     this.ports = ports;
     this.layout = layout;
+    this.archiving = archiving;
   }
 
   /**
@@ -54,8 +56,18 @@ final class Provisioner {
       dir.deleteDataDir();
       InstanceMetadata meta = ports.allocate(spec.k8sName(), port -> reserve(dir, spec, port));
       try {
+        // Archiving from the first start: on the command line now, in postgresql.auto.conf (which
+        // initdb has just made) for every later start.
         PostgresServer server =
-            InstanceServers.start(dir, meta, inst, layout, spec.secrets().superuserPassword());
+            InstanceServers.start(
+                dir,
+                meta,
+                inst,
+                layout,
+                spec.secrets().superuserPassword(),
+                archiving.settings(spec.k8sName()));
+        archiving.write(dir.dataDir(), spec.k8sName());
+        archiving.prepare(spec.k8sName(), spec.majorVersion(), systemIdentifier(dir));
         InstanceAccess.secureNew(dir, meta, layout, spec);
         InstanceMetadata done = meta.asInitialized();
         dir.writeMetadata(done);
@@ -81,7 +93,16 @@ final class Provisioner {
   /** A freshly provisioned instance. */
   record Provisioned(InstanceMetadata metadata, PostgresServer server) {}
 
-  private static InstanceMetadata reserve(InstanceDir dir, ProvisionSpec spec, int port) {
+  /** The cluster's system identifier (from {@code global/pg_control}), or null if unreadable. */
+  static String systemIdentifier(InstanceDir dir) {
+    try {
+      return Long.toUnsignedString(PgControl.systemIdentifier(dir.dataDir()));
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  static InstanceMetadata reserve(InstanceDir dir, ProvisionSpec spec, int port) {
     InstanceMetadata meta =
         new InstanceMetadata(
             spec.k8sName(),

@@ -16,6 +16,7 @@ import dev.toygres.controlplane.dataplane.DataPlaneException;
 import dev.toygres.controlplane.dataplane.ProvisionSpec;
 import dev.toygres.controlplane.dataplane.RestoreSource;
 import dev.toygres.controlplane.dataplane.ServerInfo;
+import dev.toygres.controlplane.failover.MemberRecords;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
@@ -29,6 +30,9 @@ import java.util.UUID;
  * once): a transition accepts the state it moves to, provisioning returns an existing server.
  */
 public final class InstanceActivities {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(InstanceActivities.class);
+
   static final String PROVISION = "toygres.instance.provision";
   static final String RESTORE = "toygres.instance.restore";
   static final String WAIT_READY = "toygres.instance.wait-ready";
@@ -135,6 +139,7 @@ public final class InstanceActivities {
         r.id(),
         "restore_started",
         "restoring from backup " + src.backupId() + " of " + src.k8sName() + " " + target);
+    archiveLatestOf(src.k8sName());
     ServerInfo s = dataPlane.restore(spec, src);
     record(r.id(), s);
     cms.event(
@@ -154,6 +159,23 @@ public final class InstanceActivities {
             + s.pid()
             + ")");
     return new Server(s.host(), s.port(), s.dataDir().toString(), s.pid());
+  }
+
+  /**
+   * Has the WAL that instance {@code k8sName} wrote so far archived (docs/backups.md#restore), when
+   * it is live and its server runs; otherwise the archive has what it had (at most {@code
+   * archive_timeout} behind). Best effort: a failure is logged, the caller goes on.
+   */
+  private void archiveLatestOf(String k8sName) {
+    for (InstanceRecord source : cms.listLive()) {
+      if (source.k8sName().equals(k8sName) && source.state() == InstanceState.RUNNING) {
+        try {
+          dataPlane.archiveWalNow(k8sName, MemberRecords.control(source, secrets));
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot archive the latest WAL of '{}': {}", source.userName(), e.toString());
+        }
+      }
+    }
   }
 
   private ProvisionSpec spec(InstanceRecord r, String operation) {
@@ -276,6 +298,10 @@ public final class InstanceActivities {
 
   Void deprovision(UUID id) {
     InstanceRecord r = load(id);
+    if (!cms.backups().policies().deletesWithInstance(id)) {
+      // Its backups outlive it: the WAL it wrote since its last segment switch goes too.
+      archiveLatestOf(r.k8sName());
+    }
     dataPlane.deprovision(r.k8sName());
     cms.members().removeAll(id);
     if (cms.backups().policies().deletesWithInstance(id)) {
