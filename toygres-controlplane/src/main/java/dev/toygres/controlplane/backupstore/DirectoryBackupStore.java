@@ -132,13 +132,35 @@ public final class DirectoryBackupStore implements BackupStore {
     }
   }
 
+  /**
+   * The longest archive command PostgreSQL runs whole: before 16 it expands the command into a
+   * buffer of MAXPGPATH (1024) bytes and silently cuts the rest, which the shell then refuses.
+   */
+  static final int MAX_COMMAND = 1023;
+
   @Override
   public String archiveCommand(String k8sName) {
-    String d = shellQuote(walDir(k8sName).toString());
-    // test -f: never overwrite; an identical file is an earlier attempt that was not recorded.
-    return ("if test -f %1$s/%%f; then cmp -s %%p %1$s/%%f; else cp %%p %1$s/%%f.tmp"
-            + " && sync %1$s/%%f.tmp && mv %1$s/%%f.tmp %1$s/%%f && sync %1$s; fi")
-        .formatted(d);
+    // The directory appears once (PostgreSQL 15 cuts a command longer than 1024 bytes). test -f:
+    // never overwrite; an identical file is an earlier attempt that was not recorded.
+    String command =
+        ("d=%s; if test -f \"$d/%%f\"; then cmp -s %%p \"$d/%%f\"; else cp %%p \"$d/%%f.tmp\""
+                + " && sync \"$d/%%f.tmp\" && mv \"$d/%%f.tmp\" \"$d/%%f\" && sync \"$d\"; fi")
+            .formatted(shellQuote(walDir(k8sName).toString()));
+    // %f is a WAL file's name (at most 40 characters with a suffix), %p pg_wal/ and that name.
+    String expanded = command.replace("%f", "f".repeat(40)).replace("%p", "p".repeat(47));
+    if (expanded.length() > MAX_COMMAND) {
+      throw new BackupStoreException(
+          k8sName,
+          "The backup store's path "
+              + walDir(k8sName)
+              + " is too long for PostgreSQL's archive_command ("
+              + expanded.length()
+              + " of at most "
+              + MAX_COMMAND
+              + " characters once expanded): choose a shorter --backup-dir",
+          null);
+    }
+    return command;
   }
 
   @Override

@@ -44,6 +44,21 @@ class DirectoryBackupStoreTest {
   }
 
   @Test
+  void theArchiveCommandNamesItsDirectoryOnceSoPostgres15RunsItWholeAndATooLongPathIsRefused() {
+    // PostgreSQL 15 expands archive_command into 1024 bytes and cuts the rest.
+    Path deep = tmp.resolve("d".repeat(200));
+    String command = new DirectoryBackupStore(deep, null).archiveCommand("shop-abc123");
+    assertThat(command.split(java.util.regex.Pattern.quote(deep.toString()), -1)).hasSize(2);
+    assertThat(command.replace("%f", "f".repeat(40)).replace("%p", "p".repeat(47)).length())
+        .isLessThanOrEqualTo(DirectoryBackupStore.MAX_COMMAND);
+    DirectoryBackupStore tooDeep = new DirectoryBackupStore(tmp.resolve("d".repeat(800)), null);
+    assertThatThrownBy(() -> tooDeep.archiveCommand("shop-abc123"))
+        .isInstanceOf(BackupStoreException.class)
+        .hasMessageContaining("too long")
+        .hasMessageContaining("--backup-dir");
+  }
+
+  @Test
   void aBaseBackupIsListedOnlyOnceItsManifestIsWrittenAndDeletingItRemovesItsDirectory()
       throws Exception {
     DirectoryBackupStore store = new DirectoryBackupStore(tmp, null);

@@ -12,13 +12,16 @@ import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -33,14 +36,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * offer: an archive command that fails makes the instance's {@code archive.status} {@code failing}
  * (API, metric, the doctor's reason), and a working one makes it {@code ok} again.
  *
- * <p>The test switches archiving on itself, so that it does not depend on how the data plane
- * archives: it appends {@code archive_mode} and {@code archive_command} to the instance's {@code
- * postgresql.auto.conf} (the data directory comes from the API), restarts the instance through the
- * API (archive_mode needs a restart), and later changes the command with a SIGHUP to the server's
- * pid (from the API) — the test holds no superuser of the instance. The tenant cannot call {@code
- * pg_switch_wal()}, so a WAL segment is finished by writing about 25 MB of rows. The working
- * command is {@code /bin/true}: any command that exits 0 counts as archived, which is all the
- * health sees.
+ * <p>Every instance archives into the backup store (docs/backups.md#continuous-archiving). The test
+ * makes the instance's archive directory unwritable for the server's OS user (mode 000), as a full
+ * or read-only mount would, writes about 25 MB of rows as the tenant (who cannot call {@code
+ * pg_switch_wal()}) so that a WAL segment is finished and its archiving fails, then makes the
+ * directory writable again and wakes the archiver with a SIGHUP to the server's pid (from the API).
  */
 class ArchiveHealthIT {
   static final String NAME = "arc";
@@ -71,29 +71,36 @@ class ArchiveHealthIT {
             "/api/instances",
             Map.of("name", NAME, "password", PASSWORD, "postgres_version", version));
     assertThat(created.status()).as(created.raw()).isEqualTo(202);
-    JsonNode off = awaitArchive(api, CREATE_WAIT, a -> a.hasNonNull("checked_at"));
-    if (!off.hasNonNull("last_archived_wal") && off.path("failed_count").asLong() == 0) {
-      assertThat(off.get("status").asText()).as(off.toString()).isEqualTo("none");
-    }
-
-    JsonNode i = instance(api, NAME);
-    Path dataDir = Path.of(i.get("data_plane").get("data_dir").asText());
-    long before = i.get("data_plane").get("pid").asLong();
-    appendSettings(dataDir, "archive_mode = 'on'", "archive_command = '/bin/false'");
-    TestHttpClient.Response restarted = api.post("/api/instances/" + NAME + "/restart");
-    assertThat(restarted.status()).as(restarted.raw()).isEqualTo(202);
-    long pid = awaitRunningWithNewPid(api, before);
-    int port = instance(api, NAME).get("data_plane").get("port").asInt();
-
-    long written = System.nanoTime();
-    fillASegment(port);
-    JsonNode failing =
+    JsonNode before =
         awaitArchive(
             api,
-            WAIT,
-            a ->
-                "failing".equals(a.path("status").asText()) && a.path("failed_count").asLong() > 0);
-    long failingMs = (System.nanoTime() - written) / 1_000_000;
+            CREATE_WAIT,
+            a -> a.hasNonNull("checked_at") && !"failing".equals(a.path("status").asText()));
+    assertThat(before.get("failed_count").asLong()).as(before.toString()).isZero();
+
+    // The archive becomes unwritable for the server's OS user, as a full or read-only mount would.
+    JsonNode i = instance(api, NAME);
+    Path wal = walDir(server, i);
+    long pid = i.get("data_plane").get("pid").asLong();
+    int port = i.get("data_plane").get("port").asInt();
+    Set<PosixFilePermission> writable = Files.getPosixFilePermissions(wal);
+    Files.setPosixFilePermissions(wal, PosixFilePermissions.fromString("---------"));
+    JsonNode failing;
+    long failingMs;
+    try {
+      long written = System.nanoTime();
+      fillASegment(port);
+      failing =
+          awaitArchive(
+              api,
+              WAIT,
+              a ->
+                  "failing".equals(a.path("status").asText())
+                      && a.path("failed_count").asLong() > 0);
+      failingMs = (System.nanoTime() - written) / 1_000_000;
+    } finally {
+      Files.setPosixFilePermissions(wal, writable);
+    }
     String failedWal = failing.get("last_failed_wal").asText();
     assertThat(failedWal).matches(SEGMENT);
     assertThat(failing.get("last_failed_at").isNull()).isFalse();
@@ -104,18 +111,32 @@ class ArchiveHealthIT {
     assertThat(instance(api, NAME).get("actor").get("reason").asText())
         .contains("WAL archive failing");
 
-    appendSettings(dataDir, "archive_command = '/bin/true'");
+    // Writable again: a SIGHUP wakes the archiver at once (else it tries again within a minute).
     long reloaded = System.nanoTime();
     assertThat(sighup(pid)).isTrue();
-    JsonNode ok =
-        awaitArchive(
-            api,
-            WAIT,
-            a ->
-                "ok".equals(a.path("status").asText())
-                    && SEGMENT.matcher(a.path("last_archived_wal").asText()).matches()
-                    && a.path("last_archived_wal").asText().compareTo(failedWal) >= 0
-                    && a.path("lag_segments").asLong(-1) == 0);
+    JsonNode ok;
+    try {
+      ok =
+          awaitArchive(
+              api,
+              WAIT,
+              a ->
+                  "ok".equals(a.path("status").asText())
+                      && SEGMENT.matcher(a.path("last_archived_wal").asText()).matches()
+                      && a.path("last_archived_wal").asText().compareTo(failedWal) >= 0
+                      && a.path("lag_segments").asLong(-1) == 0);
+    } catch (AssertionError | RuntimeException e) {
+      Path log =
+          Path.of(i.get("data_plane").get("data_dir").asText()).resolveSibling("postgres.log");
+      List<String> lines = Files.readAllLines(log);
+      throw new AssertionError(
+          "the archive did not recover; the server's log ends with:\n"
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()))
+              + "\nthe archive holds: "
+              + Files.list(wal).map(p -> p.getFileName().toString()).sorted().toList(),
+          e);
+    }
+    assertThat(wal.resolve(failedWal)).isRegularFile();
     long okMs = (System.nanoTime() - reloaded) / 1_000_000;
     System.out.printf(
         "archive health (PostgreSQL %s, health interval 1 s): failing in the API %d ms after the"
@@ -170,32 +191,18 @@ class ArchiveHealthIT {
     return seen.get();
   }
 
-  static long awaitRunningWithNewPid(TestHttpClient api, long before) {
-    AtomicReference<Long> pid = new AtomicReference<>();
-    await()
-        .atMost(CREATE_WAIT)
-        .pollInterval(Duration.ofMillis(250))
-        .untilAsserted(
-            () -> {
-              JsonNode i = instance(api, NAME);
-              assertThat(i.get("state").asText()).isEqualTo("running");
-              assertThat(i.get("health_status").asText()).isEqualTo("healthy");
-              long now = i.get("data_plane").path("pid").asLong();
-              assertThat(now).isNotEqualTo(before).isPositive();
-              pid.set(now);
-            });
-    return pid.get();
-  }
-
-  /** Appends settings to postgresql.auto.conf, which the server reads last (later lines win). */
-  static void appendSettings(Path dataDir, String... lines) throws IOException {
-    Files.writeString(
-        dataDir.resolve("postgresql.auto.conf"),
-        "\n" + String.join("\n", lines) + "\n",
-        StandardOpenOption.APPEND);
-  }
-
   /** Writes about 25 MB of rows (1 kB each, too small to be compressed): a 16 MB segment fills. */
+  /** The instance's archive directory in the test server's backup store. */
+  static Path walDir(TestServer server, JsonNode instance) {
+    Path wal =
+        server
+            .dataDir()
+            .resolve("backups/instances/" + instance.get("k8s_name").asText() + "/wal")
+            .toAbsolutePath();
+    assertThat(wal).isDirectory();
+    return wal;
+  }
+
   static void fillASegment(int port) throws SQLException {
     try (Connection c =
             DriverManager.getConnection(

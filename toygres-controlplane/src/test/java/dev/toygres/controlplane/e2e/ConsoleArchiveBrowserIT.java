@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.testkit.Browser;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.testkit.TestHttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,16 +77,17 @@ class ConsoleArchiveBrowserIT {
                 && !browser.text("#archive-checked").contains("not yet"));
 
     JsonNode i = instance(api, name);
-    long before = i.get("data_plane").get("pid").asLong();
-    ArchiveHealthIT.appendSettings(
-        Path.of(i.get("data_plane").get("data_dir").asText()),
-        "archive_mode = 'on'",
-        "archive_command = '/bin/false'");
-    assertThat(api.post("/api/instances/" + name + "/restart").status()).isEqualTo(202);
-    ArchiveHealthIT.awaitRunningWithNewPid(api, before);
-    ArchiveHealthIT.fillASegment(instance(api, name).get("data_plane").get("port").asInt());
-    JsonNode failing =
-        ArchiveHealthIT.awaitArchive(api, WAIT, a -> "failing".equals(a.path("status").asText()));
+    Path wal = ArchiveHealthIT.walDir(server, i);
+    Set<PosixFilePermission> writable = Files.getPosixFilePermissions(wal);
+    Files.setPosixFilePermissions(wal, PosixFilePermissions.fromString("---------"));
+    JsonNode failing;
+    try {
+      ArchiveHealthIT.fillASegment(i.get("data_plane").get("port").asInt());
+      failing =
+          ArchiveHealthIT.awaitArchive(api, WAIT, a -> "failing".equals(a.path("status").asText()));
+    } finally {
+      Files.setPosixFilePermissions(wal, writable);
+    }
 
     browser.until(
         SLOW,
