@@ -25,8 +25,8 @@ public final class BackupService implements BackupOperations {
   /** Every backup id starts with it: {@code backup-<k8s name>-<8 characters>}. */
   public static final String ID_PREFIX = "backup-";
 
-  static final Duration MAX_DURATION = Duration.ofDays(3650);
-  static final Duration MIN_SCHEDULE = Duration.ofMinutes(1);
+  public static final Duration MAX_DURATION = Duration.ofDays(3650);
+  public static final Duration MIN_SCHEDULE = Duration.ofMinutes(1);
 
   private final CmsStore cms;
   private final DataPlane dataPlane;

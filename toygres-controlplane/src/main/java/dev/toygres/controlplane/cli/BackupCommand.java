@@ -182,13 +182,13 @@ final class BackupCommand implements Runnable {
     String name;
 
     @Option(
-        names = "--every",
+        names = {"--every", "--backup-schedule"},
         paramLabel = "DURATION",
         description = "How often a scheduled backup is taken, e.g. 1d, 6h, or off.")
     String every;
 
     @Option(
-        names = "--retention",
+        names = {"--retention", "--backup-retention"},
         paramLabel = "DURATION",
         description = "How long backups are kept, e.g. 7d.")
     String retention;

@@ -1,6 +1,8 @@
 package dev.toygres.controlplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.backup.BackupService;
+import dev.toygres.controlplane.config.Durations;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -79,12 +81,43 @@ final class CreateCommand extends ClientCommand {
   String toTime;
 
   @Option(
+      names = "--backup-schedule",
+      paramLabel = "DURATION",
+      description =
+          "How often a scheduled backup of the new instance is taken, e.g. 1d, 6h, or off"
+              + " (default 1d; later: toygres backup schedule).")
+  String backupSchedule;
+
+  @Option(
+      names = "--backup-retention",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long the new instance's backups are kept, e.g. 7d (default 7d).")
+  java.time.Duration backupRetention;
+
+  @Option(
       names = "--to-lsn",
       paramLabel = "LSN",
       description = "With --from: replay the WAL up to this LSN, e.g. 0/3000060.")
   String toLsn;
 
   @Mixin WaitOptions waitOptions;
+
+  /** The server's bounds for a backup schedule or retention, checked before anything is made. */
+  private void inBackupRange(String flag, java.time.Duration d) {
+    if (d.compareTo(BackupService.MIN_SCHEDULE) < 0
+        || d.compareTo(BackupService.MAX_DURATION) > 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          flag
+              + " must be between "
+              + Durations.format(BackupService.MIN_SCHEDULE)
+              + " and "
+              + Durations.format(BackupService.MAX_DURATION)
+              + ", was "
+              + Durations.format(d));
+    }
+  }
 
   @Override
   public Integer call() {
@@ -94,6 +127,17 @@ final class CreateCommand extends ClientCommand {
     }
     if (toTime != null && toLsn != null) {
       throw new ParameterException(spec.commandLine(), "give --to-time or --to-lsn, not both");
+    }
+    if (backupSchedule != null && !backupSchedule.strip().equalsIgnoreCase("off")) {
+      try {
+        inBackupRange("--backup-schedule", new DurationConverter().convert(backupSchedule));
+      } catch (picocli.CommandLine.TypeConversionException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--backup-schedule: " + e.getMessage() + ", or off");
+      }
+    }
+    if (backupRetention != null) {
+      inBackupRange("--backup-retention", backupRetention);
     }
     String pw = password.read("Password for " + name + " (at least 8 characters): ");
     Map<String, Object> body = new LinkedHashMap<>();
@@ -127,6 +171,16 @@ final class CreateCommand extends ClientCommand {
     }
     ApiClient.Response r = api().post("/api/instances", body);
     JsonNode created = r.json();
+    if (backupSchedule != null || backupRetention != null) {
+      Map<String, Object> policy = new LinkedHashMap<>();
+      if (backupSchedule != null) {
+        policy.put("every", backupSchedule.strip());
+      }
+      if (backupRetention != null) {
+        policy.put("retention", Durations.format(backupRetention));
+      }
+      api().send("PUT", instancePath(name) + "/backup-policy", policy);
+    }
     String id = JsonText.text(created, "orchestration_id");
     KeyValues kv =
         new KeyValues()

@@ -49,6 +49,41 @@ class BackupCliTest {
   }
 
   @Test
+  void aBadBackupScheduleOrRetentionOnCreateIsAUsageErrorBeforeAnyRequest() {
+    CliRun schedule =
+        CliRun.of(
+            "create", "b", "--backup-schedule", "weekly", "--server", NOWHERE, "--token", "t");
+    assertThat(schedule.exitCode()).as(schedule.toString()).isEqualTo(2);
+    assertThat(schedule.err()).contains("--backup-schedule").contains("or off");
+
+    CliRun retention =
+        CliRun.of(
+            "create", "b", "--backup-retention", "forever", "--server", NOWHERE, "--token", "t");
+    assertThat(retention.exitCode()).as(retention.toString()).isEqualTo(2);
+    assertThat(retention.err()).contains("--backup-retention");
+  }
+
+  @Test
+  void theScheduleCommandTakesTheIssuesFlagNames() {
+    CliRun run =
+        CliRun.of(
+            "backup",
+            "schedule",
+            "b",
+            "--backup-schedule",
+            "1d",
+            "--backup-retention",
+            "7d",
+            "--server",
+            NOWHERE,
+            "--token",
+            "t");
+    // Parsed: it gets as far as trying the server (nothing listens on port 9).
+    assertThat(run.exitCode()).as(run.toString()).isNotEqualTo(2);
+    assertThat(run.err()).doesNotContain("Unknown option");
+  }
+
+  @Test
   void backupWithoutASubcommandNamesThem() {
     CliRun run = CliRun.of("backup");
 
