@@ -29,9 +29,10 @@ import java.util.stream.Stream;
  * <root>/instances/<k8sName>/} holds {@code instance.json}, {@code wal/} (archived segments and
  * history files, written by the servers' OS user through {@link #archiveCommand}) and {@code
  * base/<backupId>/} with {@code data/}, {@code backup_label}, {@code tablespace_map} and, written
- * last, {@code manifest.json}. A second control plane on the same root reads the same backups.
- * Directories are 0711 (0700 when servers run as this process's user), the WAL archive 0700 owned
- * by the servers' OS user, base backups this process's own.
+ * last, {@code manifest.json}. A second control plane on the same root reads the same backups. The
+ * directories on the way to the WAL archive are exactly 0711 (0700 when servers run as this
+ * process's user), the WAL archive 0700 owned by the servers' OS user, {@code base/} 0700 and
+ * everything under it this process's own.
  */
 public final class DirectoryBackupStore implements BackupStore {
   static final String MANIFEST = "manifest.json";
@@ -81,12 +82,17 @@ public final class DirectoryBackupStore implements BackupStore {
     try {
       Set<PosixFilePermission> mode =
           PosixFilePermissions.fromString(walOwner == null ? "rwx------" : "rwx--x--x");
-      for (Path p : List.of(root, root.resolve("instances"), dir, dir.resolve("base"))) {
+      // Exactly these modes: a directory made with the umask's 0755 would let the servers' OS user
+      // list every instance's backups. Only the WAL archive is theirs; base backups are not.
+      for (Path p : List.of(root, root.resolve("instances"), dir)) {
         Files.createDirectories(p);
-        if (!Files.getPosixFilePermissions(p).containsAll(mode)) {
+        if (!Files.getPosixFilePermissions(p).equals(mode)) {
           Files.setPosixFilePermissions(p, mode);
         }
       }
+      Path base = dir.resolve("base");
+      Files.createDirectories(base);
+      Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx------"));
       Files.createDirectories(wal);
       Files.setPosixFilePermissions(wal, PosixFilePermissions.fromString("rwx------"));
       if (walOwner != null) {
