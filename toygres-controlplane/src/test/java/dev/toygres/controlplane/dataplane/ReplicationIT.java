@@ -67,8 +67,13 @@ class ReplicationIT extends DataPlaneTestSupport {
             java.nio.file.attribute.PosixFilePermission.OWNER_READ,
             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     for (Long pid : processTree(standby.pid())) {
-      String cmdline =
-          Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+      String cmdline;
+      try {
+        cmdline =
+            Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+      } catch (java.nio.file.NoSuchFileException ended) {
+        continue; // a short-lived child (the archiver's shell, say) ended since it was listed
+      }
       assertThat(cmdline).doesNotContain(SECRETS.replicatorPassword());
     }
     assertThat(Files.readString(tmp.resolve("instances/rep17/standby-1/postgres.log")))
