@@ -85,20 +85,21 @@ class ConsoleArchiveBrowserIT {
       ArchiveHealthIT.fillASegment(i.get("data_plane").get("port").asInt());
       failing =
           ArchiveHealthIT.awaitArchive(api, WAIT, a -> "failing".equals(a.path("status").asText()));
+
+      browser.until(
+          SLOW,
+          "the archive panel shows the failure",
+          d ->
+              "failing".equals(browser.text("#archive-status"))
+                  && browser.isShown("#archive-last-failed")
+                  && browser
+                      .text("#archive-last-failed")
+                      .contains(failing.get("last_failed_wal").asText()));
+      assertThat(browser.text("#archive-failures")).isNotEqualTo("0").isNotEqualTo("—");
     } finally {
+      // Writable again only once the page was checked: the archiver would recover meanwhile.
       Files.setPosixFilePermissions(wal, writable);
     }
-
-    browser.until(
-        SLOW,
-        "the archive panel shows the failure",
-        d ->
-            "failing".equals(browser.text("#archive-status"))
-                && browser.isShown("#archive-last-failed")
-                && browser
-                    .text("#archive-last-failed")
-                    .contains(failing.get("last_failed_wal").asText()));
-    assertThat(browser.text("#archive-failures")).isNotEqualTo("0").isNotEqualTo("—");
     browser.screenshot("archive-01-failing");
     assertThat(browser.scriptErrors()).isEmpty();
   }
