@@ -266,7 +266,8 @@ class ActorRecoverIT {
         api.post("/api/actors/recover", Map.of("diagnoses", List.of("stale")));
     assertThat(twice.body().get("results")).as(twice.raw()).isEmpty();
     assertThat(awaitExactlyOneActor(api, STALE, WAIT)).isEqualTo(fresh);
-    assertThat(orchestrationStatus(api, old)).isEqualTo("cancelled");
+    // Cancelled by the repair, or ended by itself first: its next check saw it was superseded.
+    assertThat(orchestrationStatus(api, old)).isIn("cancelled", "completed");
     awaitEvent(
         api,
         STALE,

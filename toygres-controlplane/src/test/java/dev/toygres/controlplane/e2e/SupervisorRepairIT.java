@@ -138,7 +138,8 @@ class SupervisorRepairIT {
             "last health check",
             "actor " + staleActor + " is running and its history advanced");
     assertThat(staleEvent.get("metadata").get("previous_actor_id").asText()).isEqualTo(staleActor);
-    assertThat(orchestrationStatus(api, staleActor)).isEqualTo("cancelled");
+    // Cancelled by the repair, or ended by itself first: its next check saw it was superseded.
+    assertThat(orchestrationStatus(api, staleActor)).isIn("cancelled", "completed");
     // Repaired only once its last check had aged past the threshold (the writes still fail).
     Instant lastGoodCheck = lastCheck(api, STALE);
     assertThat(
