@@ -10,14 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -44,11 +39,13 @@ class BackupApiIT {
   private static String firstBackup;
   private static Instant noted;
   private static String lsnBeforeDrop;
+  private static BackupSteps steps;
 
   @BeforeAll
   static void start() throws Exception {
     server = TestServer.start("backups", 46432);
     api = server.api();
+    steps = new BackupSteps(api, PASSWORD);
     create("src", null);
     awaitRunning("src");
   }
@@ -68,70 +65,30 @@ class BackupApiIT {
     }
   }
 
-  private static TestHttpClient.Response create(String name, Map<String, Object> restore) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name);
-    body.put("password", PASSWORD);
-    if (restore != null) {
-      body.put("restore", restore);
-    }
-    return api.post("/api/instances", body);
-  }
-
-  private static void awaitRunning(String name) {
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(250))
-        .untilAsserted(
-            () -> {
-              JsonNode i = api.get("/api/instances/" + name).body();
-              assertThat(i.get("state").asText())
-                  .as("%s; events: %s", name, api.get("/api/instances/" + name + "/events").raw())
-                  .isNotEqualTo("failed")
-                  .isEqualTo("running");
-            });
-  }
-
-  private static Connection connect(String name) throws SQLException {
-    int port = api.get("/api/instances/" + name).body().get("data_plane").get("port").asInt();
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", PASSWORD);
-  }
-
-  private static void sql(String name, String... statements) throws SQLException {
-    try (Connection c = connect(name);
-        Statement s = c.createStatement()) {
-      for (String q : statements) {
-        s.execute(q);
-      }
-    }
-  }
-
-  private static String one(String name, String query) throws SQLException {
-    try (Connection c = connect(name);
-        ResultSet rs = c.createStatement().executeQuery(query)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
-  private static JsonNode backupNow(String name) {
-    TestHttpClient.Response r = api.post("/api/instances/" + name + "/backups", null);
-    assertThat(r.status()).as(r.raw()).isEqualTo(202);
-    String id = r.body().get("backup_id").asText();
-    assertThat(r.body().get("orchestration_id").asText()).isEqualTo(id);
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> !"running".equals(api.get("/api/backups/" + id).body().get("status").asText()));
-    return api.get("/api/backups/" + id).body();
-  }
-
   private static void assertRefused(TestHttpClient.Response r, String name, String message) {
     assertThat(r.status()).as(r.raw()).isEqualTo(400);
     assertThat(r.error()).contains(message);
     assertThat(api.get("/api/instances/" + name).status()).isEqualTo(404);
+  }
+
+  private static TestHttpClient.Response create(String name, Map<String, Object> restore) {
+    return steps.create(name, restore);
+  }
+
+  private static void awaitRunning(String name) {
+    steps.awaitRunning(name);
+  }
+
+  private static void sql(String name, String... statements) throws SQLException {
+    steps.sql(name, statements);
+  }
+
+  private static String one(String name, String query) throws SQLException {
+    return steps.one(name, query);
+  }
+
+  private static JsonNode backupNow(String name) {
+    return steps.backupNow(name);
   }
 
   @Test
