@@ -138,6 +138,14 @@ public final class DurableClient {
     return store.instances(ids);
   }
 
+  /**
+   * The backlog of the engine's queues ({@code orchestrations}, then {@code activities}): ready
+   * items and the age of the oldest, on the database's clock, in one round trip.
+   */
+  public List<QueueStats> queues() {
+    return store.queues();
+  }
+
   /** Ids of every running instance of the orchestration {@code name}, in one round trip. */
   public List<String> runningInstanceIds(String name) {
     return store.runningInstanceIds(name);

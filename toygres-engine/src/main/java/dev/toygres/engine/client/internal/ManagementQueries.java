@@ -6,6 +6,7 @@ import dev.toygres.engine.client.HistoryRecord;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.InstanceQuery;
 import dev.toygres.engine.client.Page;
+import dev.toygres.engine.client.QueueStats;
 import dev.toygres.engine.store.internal.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -109,6 +111,34 @@ final class ManagementQueries {
         while (rs.next()) {
           out.add(rs.getString(1));
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The backlog of both queues on the database's clock. A message for an orchestration another
+   * worker holds (its instance leased) still counts: it waits for that step to commit.
+   */
+  List<QueueStats> queues(Connection c) throws SQLException {
+    String q =
+        """
+        SELECT 'orchestrations', count(*),
+          COALESCE(EXTRACT(EPOCH FROM now() - min(visible_at)), 0)
+        FROM %1$s.orchestrator_queue WHERE visible_at <= now()
+        UNION ALL
+        SELECT 'activities', count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(visible_at)), 0)
+        FROM %1$s.activity_queue
+        WHERE visible_at <= now() AND (locked_until IS NULL OR locked_until < now())"""
+            .formatted(s);
+    List<QueueStats> out = new ArrayList<>(2);
+    try (PreparedStatement ps = c.prepareStatement(q);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        double age = Math.max(0, rs.getDouble(3));
+        out.add(
+            new QueueStats(
+                rs.getString(1), rs.getLong(2), Duration.ofNanos((long) (age * 1_000_000_000L))));
       }
     }
     return out;

@@ -9,6 +9,7 @@ import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationNotRunningException;
 import dev.toygres.engine.client.OrchestrationStillRunningException;
 import dev.toygres.engine.client.Page;
+import dev.toygres.engine.client.QueueStats;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
 import dev.toygres.engine.store.PostgresStore;
 import dev.toygres.engine.store.internal.InstanceWriter;
@@ -137,6 +138,11 @@ public final class ManagementStore {
               + info.status().dbName()
               + "; it takes no more events or cancellation");
     }
+  }
+
+  /** The backlog of the engine's queues ({@link QueueStats}), in one query. */
+  public List<QueueStats> queues() {
+    return Sql.auto(ds, "reading the queues", queries::queues);
   }
 
   public Optional<InstanceInfo> instance(String instanceId) {
