@@ -3,6 +3,8 @@ package dev.toygres.controlplane.backupstore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.toygres.controlplane.fs.Reach;
+import dev.toygres.controlplane.fs.Trees;
 import dev.toygres.postgres.OsUser;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

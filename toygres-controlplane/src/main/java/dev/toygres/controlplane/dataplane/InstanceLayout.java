@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.dataplane;
 
+import dev.toygres.controlplane.fs.Reach;
 import dev.toygres.postgres.OsUser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,9 @@ final class InstanceLayout {
    */
   static Path instancesRoot(Path dataDir, OsUser runAs) {
     Path dir = dataDir.toAbsolutePath().normalize();
-    if (runAs == null || dir.getParent() == null || blocking(dir.getParent(), runAs) == null) {
+    if (runAs == null
+        || dir.getParent() == null
+        || Reach.blocking(dir.getParent(), runAs) == null) {
       return dir.resolve("instances");
     }
     return Path.of("/var/lib/toygres", "instances-" + hash(dir.toString()));
@@ -60,29 +63,6 @@ final class InstanceLayout {
   static Path fallbackBackupRoot(Path dataDir) {
     return Path.of(
         "/var/lib/toygres", "backups-" + hash(dataDir.toAbsolutePath().normalize().toString()));
-  }
-
-  /** The first directory from {@code dir} up that {@code user} cannot search, or null. */
-  static Path blocking(Path dir, OsUser user) {
-    for (Path p = dir; p != null; p = p.getParent()) {
-      try {
-        int uid = (Integer) Files.getAttribute(p, "unix:uid");
-        int gid = (Integer) Files.getAttribute(p, "unix:gid");
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        PosixFilePermission x =
-            uid == user.uid()
-                ? PosixFilePermission.OWNER_EXECUTE
-                : gid == user.gid()
-                    ? PosixFilePermission.GROUP_EXECUTE
-                    : PosixFilePermission.OTHERS_EXECUTE;
-        if (!perms.contains(x)) {
-          return p;
-        }
-      } catch (IOException | UnsupportedOperationException e) {
-        return p;
-      }
-    }
-    return null;
   }
 
   /** The OS user instance servers run as, or null for the control plane's own user. */

@@ -294,20 +294,6 @@ final class Standbys {
    * the standby being made, or one that is gone.
    */
   Connection superuser(Server server, ControlSecrets secrets) throws SQLException {
-    Connection c =
-        InstanceConnections.open(
-            layout.socketDir(server.name()),
-            server.metadata().port(),
-            ControlRoles.DATABASE,
-            ControlRoles.SUPERUSER,
-            secrets.superuserPassword(),
-            InstanceAccess.ADMIN_TIMEOUT);
-    try {
-      InstanceRoles.execute(c, "SET synchronous_commit = local");
-    } catch (SQLException e) {
-      c.close();
-      throw e;
-    }
-    return c;
+    return WalSwitch.superuser(layout, server, secrets);
   }
 }

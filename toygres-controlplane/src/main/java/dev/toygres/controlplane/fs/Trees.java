@@ -1,4 +1,4 @@
-package dev.toygres.controlplane.backupstore;
+package dev.toygres.controlplane.fs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -9,10 +9,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Removes directory trees (links are removed, never followed). */
-final class Trees {
+public final class Trees {
   private Trees() {}
 
-  static void delete(Path root) throws IOException {
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.toygres.controlplane.backupstore;
+package dev.toygres.controlplane.fs;
 
 import dev.toygres.postgres.OsUser;
 import java.io.IOException;
@@ -8,11 +8,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
 /** Whether an OS user can search its way to a directory. */
-final class Reach {
+public final class Reach {
   private Reach() {}
 
   /** The first directory from {@code dir} up that {@code user} cannot search, or null. */
-  static Path blocking(Path dir, OsUser user) {
+  public static Path blocking(Path dir, OsUser user) {
     for (Path p = dir; p != null; p = p.getParent()) {
       try {
         int uid = (Integer) Files.getAttribute(p, "unix:uid");
