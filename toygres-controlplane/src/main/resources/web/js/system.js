@@ -28,6 +28,10 @@ function seconds(value) {
   return value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`;
 }
 
+function now() {
+  return new Date().toLocaleTimeString(undefined, {hour12: false});
+}
+
 function uptime(s) {
   if (s < 60) return `${Math.floor(s)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m ${Math.floor(s % 60)}s`;
@@ -122,25 +126,32 @@ export function render(main) {
     ]));
   }
 
+  let lastReading = null;
+
   async function refresh() {
     let s;
     try {
       s = await request('GET', '/api/system');
     } catch (e) {
-      fill(error, h('strong', null, 'The system API cannot be reached: '), e.message,
-        h('span', {class: 'small'}, ' (what is shown below may be out of date)'));
+      fill(error, h('strong', null, 'The system API cannot be reached: '), e.message, '. ',
+        h('span', {class: 'small'}, lastReading
+          ? `The singletons, queues, actors and server below are the last reading, from ${lastReading}.`
+          : 'Nothing has been read yet.'));
       error.hidden = false;
-      status.textContent = `failed ${new Date().toLocaleTimeString(undefined, {hour12: false})}`;
+      fill(summary);
+      status.textContent = `failed ${now()} · trying every ${REFRESH_MS / 1000} s`;
       try {
         drawReadiness(await readiness());
       } catch {
-        // the server is out of reach altogether: the error above says so
+        fill(readinessBody, h('p', {id: 'readiness-unreachable', class: 'error'},
+          'No answer from /health/ready either: this server is down or out of reach.'));
       }
       throw e;
     }
     error.hidden = true;
     draw(s);
-    status.textContent = `updated ${new Date().toLocaleTimeString(undefined, {hour12: false})} · every ${REFRESH_MS / 1000} s`;
+    lastReading = now();
+    status.textContent = `updated ${lastReading} · every ${REFRESH_MS / 1000} s`;
   }
 
   const poller = poll(refresh, REFRESH_MS);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The console's system page against a real server: ready, its components, the three singletons and
  * both engine queues, all healthy; then the supervisor cancelled through the API (the supervisor
  * interval is an hour, so nothing starts it again during the test) shown in red with the reason;
- * then the server stopped, and the page says the API cannot be reached.
+ * then the server stopped: the page says the API cannot be reached, and shows no readiness it can
+ * no longer read.
  */
 class ConsoleSystemBrowserIT {
   private static final Duration SLOW = Duration.ofSeconds(30);
@@ -105,7 +106,11 @@ class ConsoleSystemBrowserIT {
         "the page says the API cannot be reached",
         d ->
             browser.isShown("#system-error")
-                && browser.text("#system-error").contains("cannot be reached"));
+                && browser.text("#system-error").contains("cannot be reached")
+                && browser.isShown("#readiness-unreachable"));
+    assertThat(browser.isShown("#system-ready")).as("no stale readiness").isFalse();
+    assertThat(browser.isShown("#system-healthy")).as("no stale summary").isFalse();
+    assertThat(browser.text("#system-error")).contains("last reading");
     browser.screenshot("system-03-unreachable");
     assertThat(browser.scriptErrors()).isEmpty();
   }
