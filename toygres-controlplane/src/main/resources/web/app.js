@@ -10,6 +10,7 @@ import * as doctor from './js/doctor.js';
 import * as orchestrations from './js/orchestrations.js';
 import * as orchestration from './js/orchestration.js';
 import * as create from './js/create.js';
+import * as system from './js/system.js';
 
 const main = byId('main');
 let current = null; // the page on screen: {dispose()}
@@ -32,6 +33,7 @@ function route() {
   switch (first) {
     case 'doctor': return {page: doctor, nav: 'doctor', title: 'Doctor', params};
     case 'orchestrations': return {page: orchestrations, nav: 'orchestrations', title: 'Orchestrations', params};
+    case 'system': return {page: system, nav: 'system', title: 'System', params};
     case 'create': return {page: create, nav: 'create', title: 'Create instance', params};
     default: return {page: fleet, nav: 'fleet', title: 'Fleet', params};
   }

@@ -159,6 +159,7 @@ public final class HttpApi implements AutoCloseable {
 
     r.get("/api/actors", doctor::list);
     r.get("/api/actors/singletons", doctor::singletons);
+    r.get("/api/system", new SystemHandlers(ctx.health(), ctx.doctor(), ctx.engine())::get);
     r.post("/api/actors/recover", doctor::recover);
     r.get("/api/orchestrations", orchestrations::list);
     r.get("/api/orchestrations/{id}", orchestrations::get);

@@ -84,6 +84,7 @@ class ApiRolesIT {
         new Route("POST", n + "/actor/cancel", null, 404),
         new Route("GET", "/api/actors", null, 200),
         new Route("POST", "/api/actors/recover", "{\"dry_run\": true}", 200),
+        new Route("GET", "/api/system", null, 200),
         new Route("GET", "/api/orchestrations", null, 200),
         new Route("GET", o, null, 404),
         new Route("GET", o + "/history", null, 404),
