@@ -266,8 +266,12 @@ class ActorRecoverIT {
         api.post("/api/actors/recover", Map.of("diagnoses", List.of("stale")));
     assertThat(twice.body().get("results")).as(twice.raw()).isEmpty();
     assertThat(awaitExactlyOneActor(api, STALE, WAIT)).isEqualTo(fresh);
-    // Cancelled by the repair, or ended by itself first: its next check saw it was superseded.
-    assertThat(orchestrationStatus(api, old)).isIn("cancelled", "completed");
+    // Cancelled by the repair (the cancel is a message its worker takes), or ended by itself
+    // first: its next check saw it was superseded.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(orchestrationStatus(api, old)).isIn("cancelled", "completed"));
     awaitEvent(
         api,
         STALE,

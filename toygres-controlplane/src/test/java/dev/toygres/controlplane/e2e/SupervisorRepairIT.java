@@ -15,6 +15,7 @@ import static dev.toygres.controlplane.e2e.ActorAsserts.recordedActor;
 import static dev.toygres.controlplane.e2e.ActorAsserts.repairCounts;
 import static dev.toygres.controlplane.e2e.ActorAsserts.runningActors;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.actor.ActorSupervisor;
@@ -138,8 +139,12 @@ class SupervisorRepairIT {
             "last health check",
             "actor " + staleActor + " is running and its history advanced");
     assertThat(staleEvent.get("metadata").get("previous_actor_id").asText()).isEqualTo(staleActor);
-    // Cancelled by the repair, or ended by itself first: its next check saw it was superseded.
-    assertThat(orchestrationStatus(api, staleActor)).isIn("cancelled", "completed");
+    // Cancelled by the repair (the cancel is a message its worker takes), or ended by itself
+    // first: its next check saw it was superseded.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(orchestrationStatus(api, staleActor)).isIn("cancelled", "completed"));
     // Repaired only once its last check had aged past the threshold (the writes still fail).
     Instant lastGoodCheck = lastCheck(api, STALE);
     assertThat(
