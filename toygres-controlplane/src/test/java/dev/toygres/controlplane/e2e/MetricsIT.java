@@ -1,0 +1,145 @@
+package dev.toygres.controlplane.e2e;
+
+import static dev.toygres.controlplane.e2e.ActorAsserts.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.testkit.TestHttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control plane's own metrics (docs/metrics.md) on a real server with one real instance: after
+ * a few checks, {@code GET /metrics} has every actor, engine, health, singleton and process metric
+ * with sensible values, and no label carries an orchestration id.
+ */
+class MetricsIT {
+  private static final Pattern LABEL = Pattern.compile("[a-z_]+=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern UUID_LIKE =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  private TestServer server;
+
+  @AfterEach
+  void cleanUp() {
+    if (server != null) {
+      try {
+        ActorAsserts.deleteAll(server.api());
+      } finally {
+        server.close();
+      }
+    }
+  }
+
+  @Test
+  void aServerWatchingOneInstanceReportsItsActorsEngineHealthAndProcess() throws Exception {
+    server = TestServer.start("metrics", 50432);
+    TestHttpClient api = server.api();
+    ActorAsserts.createHealthy(api, "met-a");
+
+    // The doctor's counts are cached 15 s, the queues and singletons 5 s: wait for fresh ones.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              Map<String, Double> m = scrape(api);
+              assertThat(m).containsEntry("toygres_actors{diagnosis=\"healthy\"}", 1.0);
+              assertThat(m.get("toygres_actor_iterations_total")).isGreaterThanOrEqualTo(3.0);
+              assertThat(m.get("toygres_check_lateness_seconds_count")).isGreaterThan(0.0);
+            });
+
+    Map<String, Double> m = scrape(api);
+    for (String d : List.of("stale", "zombie", "missing", "dead", "cancelled", "orphaned")) {
+      assertThat(m).containsEntry("toygres_actors{diagnosis=\"" + d + "\"}", 0.0);
+    }
+    assertThat(m.get("toygres_probe_duration_seconds_count")).isGreaterThan(0.0);
+    assertThat(m.get("toygres_probe_duration_seconds_sum")).isGreaterThan(0.0);
+    assertThat(m).containsKey("toygres_check_lateness_seconds_bucket{le=\"+Inf\"}");
+
+    for (String q : List.of("orchestrations", "activities")) {
+      assertThat(m.get("toygres_engine_queue_ready{queue=\"" + q + "\"}"))
+          .isGreaterThanOrEqualTo(0.0);
+      assertThat(m.get("toygres_engine_queue_oldest_ready_seconds{queue=\"" + q + "\"}"))
+          .isGreaterThanOrEqualTo(0.0);
+    }
+    assertThat(
+            m.get(
+                "toygres_engine_step_duration_seconds_count"
+                    + "{orchestration=\"toygres.instance-actor\"}"))
+        .isGreaterThan(0.0);
+    assertThat(
+            m.get(
+                "toygres_engine_activity_duration_seconds_count"
+                    + "{activity=\"toygres.actor.check\",outcome=\"completed\"}"))
+        .isGreaterThan(0.0);
+    assertThat(m.get("toygres_engine_commits_total")).isGreaterThan(0.0);
+    assertThat(m).containsEntry("toygres_engine_poisoned_total", 0.0);
+    assertThat(m).containsKey("toygres_engine_lease_takeovers_total");
+
+    assertThat(m).containsEntry("toygres_ready", 1.0);
+    assertThat(m).containsEntry("toygres_live", 1.0);
+    assertThat(m)
+        .containsEntry("toygres_health_component_healthy{component=\"metadata_database\"}", 1.0);
+
+    double now = Instant.now().toEpochMilli() / 1000.0;
+    for (String s : List.of("supervisor", "pruner", "backup_scheduler")) {
+      Double at = m.get("toygres_" + s + "_last_round_timestamp_seconds");
+      assertThat(at).as(s).isNotNull().isBetween(now - 300, now + 5);
+    }
+
+    assertThat(m.keySet())
+        .anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"))
+        .anyMatch(k -> k.startsWith("jvm_threads_live_threads"))
+        .anyMatch(k -> k.startsWith("jvm_classes_loaded_classes"))
+        .anyMatch(k -> k.startsWith("jvm_gc_"))
+        .anyMatch(k -> k.startsWith("process_cpu_usage"))
+        .anyMatch(k -> k.startsWith("process_uptime_seconds"))
+        .anyMatch(k -> k.startsWith("system_cpu_count"))
+        .anyMatch(k -> k.startsWith("hikaricp_connections_active{"));
+
+    Set<String> ids = orchestrationIds(api);
+    assertThat(ids).isNotEmpty();
+    for (String key : m.keySet()) {
+      Matcher l = LABEL.matcher(key);
+      while (l.find()) {
+        assertThat(l.group(1)).as(key).isNotIn(ids).doesNotContainPattern(UUID_LIKE);
+      }
+    }
+  }
+
+  /** Every sample of {@code /metrics}: {@code name{labels}} to value. */
+  static Map<String, Double> scrape(TestHttpClient api) {
+    TestHttpClient.Response r = api.get("/metrics");
+    assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String line : r.raw().split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      String value =
+          line.substring(space + 1).replace("+Inf", "Infinity").replace("-Inf", "-Infinity");
+      out.put(line.substring(0, space), Double.parseDouble(value));
+    }
+    return out;
+  }
+
+  private static Set<String> orchestrationIds(TestHttpClient api) {
+    Set<String> ids = new HashSet<>();
+    JsonNode page = api.get("/api/orchestrations?limit=200").body();
+    page.get("items").forEach(i -> ids.add(i.get("instance_id").asText()));
+    return ids;
+  }
+}
