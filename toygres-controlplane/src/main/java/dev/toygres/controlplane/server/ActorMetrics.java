@@ -1,13 +1,12 @@
 package dev.toygres.controlplane.server;
 
 import dev.toygres.controlplane.actor.Diagnosis;
-import dev.toygres.controlplane.actor.DoctorOperations;
-import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The actors and the control plane's singletons as gauges (docs/metrics.md#actors): {@code
@@ -24,16 +23,18 @@ final class ActorMetrics {
   private ActorMetrics() {}
 
   /**
+   * @param diagnoses reads the doctor's counts of the whole fleet (every diagnosis)
+   * @param singletonInfos reads what the engine knows of the singletons, by orchestration id
    * @param singletons the gauge's stem ({@code supervisor} gives {@code
    *     toygres_supervisor_last_round_timestamp_seconds}) to the singleton's orchestration id
    */
   static void bind(
       MeterRegistry registry,
-      DoctorOperations doctor,
-      DurableClient engine,
+      Supplier<Map<Diagnosis, Integer>> diagnoses,
+      Supplier<Map<String, InstanceInfo>> singletonInfos,
       Map<String, String> singletons) {
     FleetMetrics.Cached<Map<Diagnosis, Integer>> counts =
-        new FleetMetrics.Cached<>(() -> doctor.diagnose().counts(), DIAGNOSIS_EVERY_MILLIS);
+        new FleetMetrics.Cached<>(diagnoses, DIAGNOSIS_EVERY_MILLIS);
     for (Diagnosis d : Diagnosis.values()) {
       Gauge.builder("toygres_actors", () -> counts.get().getOrDefault(d, 0))
           .tag("diagnosis", d.label())
@@ -41,8 +42,7 @@ final class ActorMetrics {
           .register(registry);
     }
     FleetMetrics.Cached<Map<String, InstanceInfo>> infos =
-        new FleetMetrics.Cached<>(
-            () -> engine.getInstances(singletons.values()), SINGLETONS_EVERY_MILLIS);
+        new FleetMetrics.Cached<>(singletonInfos, SINGLETONS_EVERY_MILLIS);
     singletons.forEach(
         (stem, id) ->
             Gauge.builder(

@@ -21,9 +21,11 @@ final class EngineMetrics {
 
   private EngineMetrics() {}
 
-  static void bind(MeterRegistry registry, DurableClient engine) {
-    FleetMetrics.Cached<List<QueueStats>> queues =
-        new FleetMetrics.Cached<>(engine::queues, EVERY_MILLIS);
+  /**
+   * @param read reads the queues ({@link DurableClient#queues()})
+   */
+  static void bind(MeterRegistry registry, Supplier<List<QueueStats>> read) {
+    FleetMetrics.Cached<List<QueueStats>> queues = new FleetMetrics.Cached<>(read, EVERY_MILLIS);
     for (String q : List.of(QueueStats.ORCHESTRATIONS, QueueStats.ACTIVITIES)) {
       gauge(registry, "toygres_engine_queue_ready", q, queues, s -> s.ready(), "ready work items");
       gauge(

@@ -10,6 +10,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +58,21 @@ class ServerMetricsTest {
     assertThat(ActorMetrics.seconds(null)).isNaN();
     InstanceInfo info = info(T.plusMillis(1500));
     assertThat(ActorMetrics.seconds(info)).isEqualTo(T.getEpochSecond() + 1.5);
+  }
+
+  @Test
+  void whileTheDatabaseIsUnreachableNoReadIsTriedAndTheLastValueStays() {
+    AtomicInteger reads = new AtomicInteger();
+    AtomicBoolean reachable = new AtomicBoolean(true);
+    FleetMetrics.Cached<Integer> cached =
+        new FleetMetrics.Cached<>(GatedRead.of(reachable::get, reads::incrementAndGet), -1);
+
+    assertThat(cached.get()).isEqualTo(1);
+    reachable.set(false);
+    assertThat(cached.get()).isEqualTo(1);
+    assertThat(reads).hasValue(1);
+    reachable.set(true);
+    assertThat(cached.get()).isEqualTo(2);
   }
 
   private static InstanceInfo info(Instant progress) {
