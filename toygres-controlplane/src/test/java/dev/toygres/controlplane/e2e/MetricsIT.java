@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.server.ToygresServer;
+import dev.toygres.controlplane.testkit.LeftoverServers;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.controlplane.testkit.TestServer;
+import dev.toygres.engine.store.DatabaseTimeouts;
+import dev.toygres.postgres.EmbeddedPostgres;
 import dev.toygres.testkit.TestHttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -22,10 +29,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The control plane's own metrics (docs/metrics.md) on a real server with one real instance: after
  * a few checks, {@code GET /metrics} has every actor, engine, health, singleton and process metric
- * with sensible values, and no label carries an orchestration id.
+ * with sensible values, and no label carries an orchestration id. With an external metadata
+ * database that is stopped, a scrape still answers, says not ready and keeps the last values of the
+ * gauges read from the database; once the database is back, ready again.
  */
 class MetricsIT {
   private static final Pattern LABEL = Pattern.compile("[a-z_]+=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final String LOOPBACK = "127.0.0.1";
   private static final Pattern UUID_LIKE =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -44,7 +54,7 @@ class MetricsIT {
 
   @Test
   void aServerWatchingOneInstanceReportsItsActorsEngineHealthAndProcess() throws Exception {
-    server = TestServer.start("metrics", 50432);
+    server = TestServer.start("metrics", 50432); // instance ports from 50432 (one made)
     TestHttpClient api = server.api();
     ActorAsserts.createHealthy(api, "met-a");
 
@@ -117,6 +127,101 @@ class MetricsIT {
         assertThat(l.group(1)).as(key).isNotIn(ids).doesNotContainPattern(UUID_LIKE);
       }
     }
+  }
+
+  @Test
+  void whileTheMetadataDatabaseIsDownAScrapeShowsNotReadyAndTheLastValuesThenFreshOnesAfter()
+      throws Exception {
+    Path root = TestDirectories.create("metrics-outage");
+    Path metadata = root.resolve("metadata");
+    EmbeddedPostgres db = EmbeddedPostgres.start(metadata);
+    EmbeddedPostgres again = null;
+    ToygresServer s = null;
+    try {
+      String url = db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password();
+      s =
+          ToygresServer.start(
+              config(root.resolve("toygres"), url), TestServer.TOKEN, null, LOOPBACK);
+      TestHttpClient api = TestHttpClient.local(s.port(), TestServer.TOKEN);
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                Map<String, Double> m = scrape(api);
+                assertThat(m).containsEntry("toygres_ready", 1.0);
+                assertThat(m).containsEntry("toygres_actors{diagnosis=\"healthy\"}", 0.0);
+                assertThat(m.get("toygres_supervisor_last_round_timestamp_seconds")).isNotNaN();
+                assertThat(m.get("toygres_engine_queue_ready{queue=\"activities\"}")).isNotNaN();
+              });
+
+      db.close();
+
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                Map<String, Double> m = scrape(api);
+                assertThat(m).containsEntry("toygres_ready", 0.0);
+                assertThat(m)
+                    .containsEntry(
+                        "toygres_health_component_healthy{component=\"metadata_database\"}", 0.0);
+                assertThat(m).containsEntry("toygres_actors{diagnosis=\"healthy\"}", 0.0);
+                assertThat(m.get("toygres_supervisor_last_round_timestamp_seconds")).isNotNaN();
+                assertThat(m.get("toygres_engine_queue_ready{queue=\"activities\"}")).isNotNaN();
+              });
+
+      again = EmbeddedPostgres.start(metadata);
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                Map<String, Double> m = scrape(api);
+                assertThat(m).containsEntry("toygres_ready", 1.0);
+                assertThat(m)
+                    .containsEntry(
+                        "toygres_health_component_healthy{component=\"metadata_database\"}", 1.0);
+              });
+    } finally {
+      if (s != null) {
+        s.close();
+      }
+      if (again != null) {
+        again.close();
+      }
+      db.close();
+      LeftoverServers.stopAll(root);
+    }
+  }
+
+  /** An external metadata database at {@code url}; instance ports 50482-50531 (none made). */
+  private static ServerConfig config(Path dataDir, String url) {
+    return new ServerConfig(
+        dataDir,
+        0,
+        url,
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(60),
+        true,
+        2,
+        Duration.ofDays(7),
+        Duration.ofSeconds(2),
+        50482,
+        50531,
+        Duration.ofSeconds(10),
+        ServerConfig.DEFAULT_INSTANCE_USER,
+        Duration.ofDays(90),
+        DatabaseTimeouts.defaults(),
+        Duration.ofSeconds(60),
+        ServerConfig.DEFAULT_ACTIVITY_TIMEOUT,
+        ServerConfig.DEFAULT_PROBE_RETRY_DELAY,
+        ServerConfig.DEFAULT_RESTART_BACKOFF,
+        ServerConfig.DEFAULT_FAILOVER_COOLDOWN,
+        null);
   }
 
   /** Every sample of {@code /metrics}: {@code name{labels}} to value. */
