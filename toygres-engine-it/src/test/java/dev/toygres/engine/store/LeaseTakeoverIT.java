@@ -4,6 +4,7 @@ import static dev.toygres.engine.store.StoreKit.LONG_LEASE;
 import static dev.toygres.engine.store.StoreKit.kinds;
 import static dev.toygres.engine.store.StoreKit.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
@@ -86,9 +87,14 @@ class LeaseTakeoverIT {
                 .timer()
                 .count())
         .isEqualTo(1);
-    assertThat(metrics.get("toygres.engine.commits").counter().count())
-        .as("the step that completed the orchestration")
-        .isEqualTo(1);
+    // counted right after the commit, which the client may see first
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(metrics.get("toygres.engine.commits").counter().count())
+                    .as("the step that completed the orchestration")
+                    .isEqualTo(1));
   }
 
   @Test
