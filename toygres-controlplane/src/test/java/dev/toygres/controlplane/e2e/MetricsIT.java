@@ -71,6 +71,15 @@ class MetricsIT {
             });
 
     Map<String, Double> m = scrape(api);
+    System.out.printf(
+        "metrics: %.0f checks, %.0f probes averaging %.1f ms, check lateness averaging %.3f s%n",
+        m.get("toygres_actor_iterations_total"),
+        m.get("toygres_probe_duration_seconds_count"),
+        1000
+            * m.get("toygres_probe_duration_seconds_sum")
+            / m.get("toygres_probe_duration_seconds_count"),
+        m.get("toygres_check_lateness_seconds_sum")
+            / m.get("toygres_check_lateness_seconds_count"));
     for (String d : List.of("stale", "zombie", "missing", "dead", "cancelled", "orphaned")) {
       assertThat(m).containsEntry("toygres_actors{diagnosis=\"" + d + "\"}", 0.0);
     }
