@@ -11,6 +11,7 @@ import dev.toygres.engine.worker.DurableWorker;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
 import dev.toygres.postgres.EmbeddedPostgres;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -54,6 +55,9 @@ public final class DurableEngine implements AutoCloseable {
           b.workerOptions.orchestrationDispatchers() + b.workerOptions.activityDispatchers() + 4;
       cfg.setMaximumPoolSize(Math.max(b.poolSize, needed));
       cfg.setPoolName("toygres-" + b.schema);
+      if (b.meterRegistry != null) {
+        cfg.setMetricRegistry(b.meterRegistry);
+      }
       ds = new HikariDataSource(cfg);
       PostgresStore s = new PostgresStore(ds, b.schema);
       s.migrate();
@@ -169,8 +173,19 @@ public final class DurableEngine implements AutoCloseable {
     private int poolSize = 16;
     private boolean embeddedShutdownHook = true;
     private DatabaseTimeouts timeouts = DatabaseTimeouts.defaults();
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
+
+    /**
+     * Where the connection pool records its metrics ({@code hikaricp_*}: connections active, idle,
+     * pending, acquisition times), or null (the default) for none. The worker's own metrics are
+     * asked for in its options ({@link WorkerOptions#withMeterRegistry}).
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
+      return this;
+    }
 
     /**
      * Whether the embedded server stops itself when the JVM exits (the default). Turn it off when

@@ -12,6 +12,7 @@ import dev.toygres.controlplane.secret.SecretException;
 import dev.toygres.engine.activity.Activity;
 import dev.toygres.engine.activity.ActivityContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -56,12 +57,14 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
   private final CrashRestart restart;
   private final AutoFailover failover;
   private final MemberWatch members;
+  private final CheckMetrics metrics;
 
   /**
    * @param retryDelay how soon to probe again after a failed probe below the threshold
    * @param restart the crash restart, or null for an actor that only watches
    * @param failover the automatic failover, or null for an actor that only watches
    * @param members the watch of the instance's servers, or null for an actor that only probes
+   * @param metrics where each check is counted and its lateness recorded
    */
   ActorCheck(
       CmsStore cms,
@@ -72,7 +75,8 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
       Duration retryDelay,
       CrashRestart restart,
       AutoFailover failover,
-      MemberWatch members) {
+      MemberWatch members,
+      CheckMetrics metrics) {
     this.cms = cms;
     this.recorder = recorder;
     this.secrets = secrets;
@@ -82,13 +86,16 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     this.restart = restart;
     this.failover = failover;
     this.members = members;
+    this.metrics = metrics;
   }
 
   @Override
   public Result run(ActivityContext ctx, Input in) {
     InstanceRecord r = cms.findById(in.instanceId()).orElse(null);
+    metrics.starting(in.instanceId(), r == null ? null : r.lastHealthCheck(), Instant.now());
     Optional<String> fenced = ActorFence.reason(in.instanceId(), r, in.actorId());
     if (fenced.isPresent()) {
+      metrics.stopped(in.instanceId());
       return Result.stop(fenced.get());
     }
     ProbeResult probed =
@@ -98,18 +105,17 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     HealthRecorder.Expected expected =
         new HealthRecorder.Expected(in.actorId(), ActorFence.WATCHED, seen);
     if (recorder.record(r.id(), expected, next, probed, ctx.lease())) {
-      return new Result(
-          false,
-          null,
-          next.status().dbName(),
-          next.consecutiveFailures(),
-          lookAgain(ctx, r, in.actorId(), probed, next));
+      Long again = lookAgain(ctx, r, in.actorId(), probed, next);
+      metrics.asked(r.id(), again);
+      return new Result(false, null, next.status().dbName(), next.consecutiveFailures(), again);
     }
     InstanceRecord now = cms.findById(r.id()).orElse(null);
     Optional<String> why = ActorFence.reason(r.id(), now, in.actorId());
     if (why.isPresent()) {
+      metrics.stopped(r.id());
       return Result.stop(why.get());
     }
+    metrics.asked(r.id(), null);
     return new Result(false, null, now.healthStatus().dbName(), now.consecutiveFailures(), null);
   }
 

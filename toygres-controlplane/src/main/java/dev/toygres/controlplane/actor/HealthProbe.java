@@ -4,6 +4,8 @@ import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.ProbeResult;
 import dev.toygres.controlplane.cms.WalArchive;
 import dev.toygres.controlplane.dataplane.InstanceConnections;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Connects to an instance as the control plane's monitoring role, through the instance's Unix
@@ -37,9 +40,19 @@ public final class HealthProbe {
       FROM pg_catalog.pg_stat_archiver a""";
 
   private final Duration timeout;
+  private final Timer durations;
 
   public HealthProbe(Duration timeout) {
+    this(timeout, null);
+  }
+
+  /**
+   * A probe that also times every probe, answered or not, in {@code registry}'s {@code
+   * toygres_probe_duration_seconds} histogram (docs/metrics.md), unless {@code registry} is null.
+   */
+  public HealthProbe(Duration timeout, MeterRegistry registry) {
     this.timeout = timeout;
+    this.durations = registry == null ? null : CheckMetrics.probeDurations(registry);
   }
 
   /**
@@ -53,7 +66,9 @@ public final class HealthProbe {
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(QUERY)) {
       rs.next();
-      double ms = (System.nanoTime() - start) / 1e6;
+      long nanos = System.nanoTime() - start;
+      timed(nanos);
+      double ms = nanos / 1e6;
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("in_recovery", rs.getBoolean(2));
       details.put("uptime_seconds", rs.getLong(3));
@@ -61,7 +76,9 @@ public final class HealthProbe {
       details.put("max_connections", rs.getInt(5));
       return new ProbeResult(HealthStatus.HEALTHY, rs.getString(1), ms, null, details, archive(rs));
     } catch (SQLException e) {
-      double ms = (System.nanoTime() - start) / 1e6;
+      long nanos = System.nanoTime() - start;
+      timed(nanos);
+      double ms = nanos / 1e6;
       String msg =
           e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
       return new ProbeResult(
@@ -70,6 +87,12 @@ public final class HealthProbe {
           ms,
           msg,
           Map.of("sql_state", String.valueOf(e.getSQLState())));
+    }
+  }
+
+  private void timed(long nanos) {
+    if (durations != null) {
+      durations.record(nanos, TimeUnit.NANOSECONDS);
     }
   }
 

@@ -83,7 +83,16 @@ public final class InstanceActors {
         registry,
         s,
         new ActorCheck(
-            cms, health, secrets, probe, failureThreshold, s.retryDelay(), null, null, null));
+            cms,
+            health,
+            secrets,
+            probe,
+            failureThreshold,
+            s.retryDelay(),
+            null,
+            null,
+            null,
+            CheckMetrics.NONE));
   }
 
   /**
@@ -120,7 +129,8 @@ public final class InstanceActors {
             settings.retryDelay(),
             restart,
             new AutoFailover(cms, dataPlane, secrets, engine, settings.failoverCooldown(), metrics),
-            new MemberWatch(dataPlane, secrets, new StandbyRestarts(cms.dataSource()), metrics)));
+            new MemberWatch(dataPlane, secrets, new StandbyRestarts(cms.dataSource()), metrics),
+            new CheckMetrics(metrics, settings.healthInterval())));
   }
 
   private static Registry.Builder add(Registry.Builder registry, Settings s, ActorCheck check) {

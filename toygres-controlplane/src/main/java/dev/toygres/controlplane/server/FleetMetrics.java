@@ -53,7 +53,7 @@ final class FleetMetrics {
         .register(registry);
   }
 
-  private static final class Cached<T> implements Supplier<T> {
+  static final class Cached<T> implements Supplier<T> {
     private final Supplier<T> source;
     private final long ttlMillis;
     private Consumer<T> onRead = v -> {};

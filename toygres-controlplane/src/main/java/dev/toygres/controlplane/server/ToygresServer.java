@@ -69,6 +69,7 @@ public final class ToygresServer implements AutoCloseable {
   private final HttpApi api;
   private final HealthMonitor monitor;
   private final SingletonWatch watch;
+  private final ServerMetrics serverMetrics;
   private final Secrets.AdminToken token;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -83,9 +84,11 @@ public final class ToygresServer implements AutoCloseable {
     PrivateFiles.secretFile(keyFile);
     token = Secrets.adminToken(adminTokenEnv, cfg.dataDir());
     SecretBox secrets = SecretBox.load(secretKeyEnv, keyFile);
-    WorkerOptions workerOptions = ServerEngine.workerOptions(cfg);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    WorkerOptions workerOptions = ServerEngine.workerOptions(cfg).withMeterRegistry(metrics);
     engine =
         DurableEngine.builder()
+            .meterRegistry(metrics)
             .databaseUrl(cfg.databaseUrl())
             .dataDir(cfg.dataDir())
             .poolSize(ServerEngine.POOL_SIZE)
@@ -97,6 +100,7 @@ public final class ToygresServer implements AutoCloseable {
     HttpApi a = null;
     HealthMonitor m = null;
     SingletonWatch sw = null;
+    ServerMetrics sm = null;
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
@@ -104,11 +108,10 @@ public final class ToygresServer implements AutoCloseable {
       HealthRecorder health = new HealthRecorder(engine.dataSource());
       AuditLog audit = new AuditLog(engine.dataSource());
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
-      HealthProbe probe = new HealthProbe(cfg.probeTimeout());
+      HealthProbe probe = new HealthProbe(cfg.probeTimeout(), metrics);
       InstanceService instances =
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
       ActorService actorService = new ActorService(cms, engine.client(), instances::get);
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ActorDoctor doctor =
           new ActorDoctor(
               cms,
@@ -190,6 +193,7 @@ public final class ToygresServer implements AutoCloseable {
       HealthMonitor health0 = m;
       AccessUpgrades.startPending(cms, engine.client());
       FleetMetrics.bind(metrics, cms);
+      sm = ServerMetrics.bind(metrics, health0::report, doctor, engine.client());
       a =
           HttpApi.start(
               new ApiContext(
@@ -218,6 +222,9 @@ public final class ToygresServer implements AutoCloseable {
       if (m != null) {
         m.close();
       }
+      if (sm != null) {
+        sm.close();
+      }
       engine.close();
       throw e;
     }
@@ -225,6 +232,7 @@ public final class ToygresServer implements AutoCloseable {
     api = a;
     monitor = m;
     watch = sw;
+    serverMetrics = sm;
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     monitor.serving();
   }
@@ -296,6 +304,7 @@ public final class ToygresServer implements AutoCloseable {
         worker.close();
       } finally {
         monitor.close();
+        serverMetrics.close();
         engine.close();
         stopped.countDown();
         LOG.info("toygres server stopped; instance servers keep running");

@@ -4,6 +4,7 @@ import static dev.toygres.engine.store.StoreKit.LONG_LEASE;
 import static dev.toygres.engine.store.StoreKit.kinds;
 import static dev.toygres.engine.store.StoreKit.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
@@ -14,6 +15,8 @@ import dev.toygres.engine.store.internal.StepCommit;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.testkit.EngineExtension;
+import dev.toygres.testkit.EngineFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,14 +70,42 @@ class LeaseTakeoverIT {
     StoreKit.runNextStep(store, registry);
     ActivityWorkItem dead = StoreKit.awaitActivity(store, "dead-worker", Duration.ofSeconds(1));
     assertThat(dead.dispatchCount()).isEqualTo(1);
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
-    f.startWorker(registry);
+    f.startWorker(registry, EngineFixture.testOptions().withMeterRegistry(metrics));
 
     var info = f.client().waitForCompletion("i", WAIT);
     assertThat(info.status()).isEqualTo(OrchestrationStatus.COMPLETED);
     assertThat(info.output()).isEqualTo("\"echo x\"");
     assertThat(runs.get()).isEqualTo(1);
     assertThat(lastDispatch.get()).as("second dispatch of the item").isEqualTo(2);
+    assertThat(metrics.get("toygres.engine.lease.takeovers").counter().count()).isEqualTo(1);
+    assertThat(
+            metrics
+                .get("toygres.engine.activity.duration")
+                .tags("activity", "echo", "outcome", "completed")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    // counted right after the commit, which the client may see first
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(metrics.get("toygres.engine.commits").counter().count())
+                    .as("the step that completed the orchestration")
+                    .isEqualTo(1));
+  }
+
+  @Test
+  void aFetchSaysWhetherItTookAnExpiredLeaseOver() {
+    f.client().start("one", "i", "t");
+    OrchestrationWorkItem first =
+        StoreKit.awaitOrchestration(store, "dead-worker", Duration.ofMillis(100));
+    OrchestrationWorkItem second = StoreKit.awaitOrchestration(store, "live-worker", LONG_LEASE);
+
+    assertThat(first.takenOver()).isFalse();
+    assertThat(second.takenOver()).isTrue();
   }
 
   @Test
@@ -151,6 +182,8 @@ class LeaseTakeoverIT {
     boolean[] again =
         store.completeActivities(List.of(taken), List.of(new ActivityCompleted(task, "\"twice\"")));
 
+    assertThat(lost.takenOver()).isFalse();
+    assertThat(taken.takenOver()).isTrue();
     assertThat(late).containsExactly(false);
     assertThat(ok).containsExactly(true);
     assertThat(again).as("the item is gone once completed").containsExactly(false);
@@ -197,6 +230,7 @@ class LeaseTakeoverIT {
     assertThat(again).hasSize(1);
     assertThat(again.get(0).id()).isEqualTo(first.id());
     assertThat(again.get(0).dispatchCount()).isEqualTo(2);
+    assertThat(again.get(0).takenOver()).as("given back, not expired").isFalse();
     assertThat(again.get(0).lockToken()).isNotEqualTo(first.lockToken());
     assertThat(text(f, "SELECT locked_by FROM {s}.activity_queue")).isEqualTo("w2");
   }

@@ -13,6 +13,7 @@ import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
 import dev.toygres.testkit.EngineExtension;
 import dev.toygres.testkit.EngineFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,10 +110,19 @@ class PoisonHandlingIT {
   @Test
   void activityDispatchedMoreThanTheLimitFailsWithPoisonedWorkItem() throws Exception {
     dispatchWithoutCompleting("i", 3);
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
-    f.startWorker(registry, limit(3));
+    f.startWorker(registry, limit(3).withMeterRegistry(metrics));
 
     InstanceInfo info = f.client().waitForCompletion("i", WAIT);
+    assertThat(metrics.get("toygres.engine.poisoned").counter().count()).isEqualTo(1);
+    assertThat(
+            metrics
+                .get("toygres.engine.activity.duration")
+                .tags("activity", "flaky", "outcome", "failed")
+                .timer()
+                .count())
+        .isEqualTo(1);
     assertThat(info.status()).isEqualTo(OrchestrationStatus.COMPLETED);
     String out = info.output();
     assertThat(out)
@@ -168,10 +178,12 @@ class PoisonHandlingIT {
 
   @Test
   void orchestrationThrowingAnErrorEveryStepEndsFailedWithPoison() throws Exception {
-    f.startWorker(registry, limit(2));
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    f.startWorker(registry, limit(2).withMeterRegistry(metrics));
     f.client().start("error", "i", "x1");
 
     InstanceInfo info = f.client().waitForCompletion("i", WAIT);
+    assertThat(metrics.get("toygres.engine.poisoned").counter().count()).isEqualTo(1);
 
     assertThat(info.status()).isEqualTo(OrchestrationStatus.FAILED);
     assertThat(info.failure().errorType()).isEqualTo("PoisonedWorkItem");

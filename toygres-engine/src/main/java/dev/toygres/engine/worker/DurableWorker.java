@@ -8,6 +8,7 @@ import dev.toygres.engine.worker.internal.NotificationListener;
 import dev.toygres.engine.worker.internal.OrchestrationDispatcher;
 import dev.toygres.engine.worker.internal.StepProcessor;
 import dev.toygres.engine.worker.internal.WorkSignal;
+import dev.toygres.engine.worker.internal.WorkerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,11 +38,18 @@ public final class DurableWorker implements AutoCloseable {
     WorkQueues queues = WorkQueues.of(store);
     WorkSignal orchestrationSignal = new WorkSignal();
     WorkSignal activitySignal = new WorkSignal();
+    WorkerMetrics metrics = WorkerMetrics.of(options.meterRegistry());
     this.leases = new LeaseKeeper(queues, options.lease(), options.workerId());
     this.activities =
         new ActivityDispatcher(
-            queues, registry, activitySignal, leases, options, orchestrationSignal::signal);
-    StepProcessor processor = new StepProcessor(registry, options.maxDispatchCount());
+            queues,
+            registry,
+            activitySignal,
+            leases,
+            options,
+            metrics,
+            orchestrationSignal::signal);
+    StepProcessor processor = new StepProcessor(registry, options.maxDispatchCount(), metrics);
     for (int i = 0; i < options.orchestrationDispatchers(); i++) {
       OrchestrationDispatcher d =
           new OrchestrationDispatcher(
@@ -51,6 +59,7 @@ public final class DurableWorker implements AutoCloseable {
               orchestrationSignal,
               leases,
               options,
+              metrics,
               activitySignal::signal);
       Thread t = new Thread(d, "durable-orchestration-" + options.workerId() + "-" + i);
       t.setDaemon(true);

@@ -1,5 +1,6 @@
 package dev.toygres.engine.worker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -27,6 +28,9 @@ import java.util.UUID;
  *     attempt as failed ({@code ActivityTimedOut}), so the orchestration's retry policy decides; a
  *     result the thread returns later is dropped. A ceiling: a shorter per-call {@code
  *     ActivityOptions.attemptTimeout} still applies (the orchestration's durable timer)
+ * @param meterRegistry where the worker records its metrics (step and activity durations, commits,
+ *     poisoned work items, lease takeovers; docs/metrics.md), or null (the default) for none.
+ *     Counted and timed in memory only: metrics add no database round trip.
  */
 public record WorkerOptions(
     String workerId,
@@ -39,7 +43,8 @@ public record WorkerOptions(
     Duration pollInterval,
     int maxDispatchCount,
     Duration shutdownTimeout,
-    Duration activityTimeout) {
+    Duration activityTimeout,
+    MeterRegistry meterRegistry) {
 
   public WorkerOptions {
     Objects.requireNonNull(workerId, "workerId");
@@ -88,7 +93,8 @@ public record WorkerOptions(
         Duration.ofSeconds(1),
         10,
         Duration.ofSeconds(30),
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        null);
   }
 
   public WorkerOptions withWorkerId(String v) {
@@ -103,7 +109,8 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withMaxConcurrentActivities(int v) {
@@ -118,7 +125,8 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withActivityBatchSize(int v) {
@@ -133,7 +141,8 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withOrchestrationBatchSize(int v) {
@@ -148,7 +157,8 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withLease(Duration v) {
@@ -163,7 +173,8 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withPollInterval(Duration v) {
@@ -178,7 +189,8 @@ public record WorkerOptions(
         v,
         maxDispatchCount,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withMaxDispatchCount(int v) {
@@ -193,7 +205,8 @@ public record WorkerOptions(
         pollInterval,
         v,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withShutdownTimeout(Duration v) {
@@ -208,7 +221,8 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         v,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   /** Sets both dispatcher counts. */
@@ -224,7 +238,8 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         shutdownTimeout,
-        activityTimeout);
+        activityTimeout,
+        meterRegistry);
   }
 
   public WorkerOptions withActivityTimeout(Duration v) {
@@ -239,6 +254,24 @@ public record WorkerOptions(
         pollInterval,
         maxDispatchCount,
         shutdownTimeout,
+        v,
+        meterRegistry);
+  }
+
+  /** Records the worker's metrics in {@code v} (null: none). */
+  public WorkerOptions withMeterRegistry(MeterRegistry v) {
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout,
+        activityTimeout,
         v);
   }
 }

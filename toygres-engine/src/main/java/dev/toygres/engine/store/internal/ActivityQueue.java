@@ -33,7 +33,7 @@ final class ActivityQueue {
     lockBatch =
         """
         WITH picked AS MATERIALIZED (
-          SELECT id FROM %1$s.activity_queue
+          SELECT id, lock_token IS NOT NULL AS taken_over FROM %1$s.activity_queue
           WHERE visible_at <= now() AND (locked_until IS NULL OR locked_until < now())
           ORDER BY visible_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
         UPDATE %1$s.activity_queue a
@@ -41,7 +41,7 @@ final class ActivityQueue {
             dispatch_count = a.dispatch_count + 1
         FROM picked WHERE a.id = picked.id
         RETURNING a.id, a.instance_id, a.execution_id, a.task_id, a.name, a.input, a.dispatch_count,
-          a.attempt_timeout_ms"""
+          a.attempt_timeout_ms, picked.taken_over"""
             .formatted(s);
     complete =
         """
@@ -90,7 +90,8 @@ final class ActivityQueue {
                   rs.getString(5),
                   rs.getString(6),
                   rs.getInt(7),
-                  rs.getObject(8) == null ? null : Duration.ofMillis(rs.getLong(8))));
+                  rs.getObject(8) == null ? null : Duration.ofMillis(rs.getLong(8)),
+                  rs.getBoolean(9)));
         }
       }
     }

@@ -8,6 +8,8 @@ import java.util.UUID;
  *
  * @param attemptTimeout the call's per-attempt timeout ({@code ActivityOptions.attemptTimeout}), or
  *     null if it has none
+ * @param takenOver whether this fetch took the item over from an expired lease rather than finding
+ *     it free
  */
 public record ActivityWorkItem(
     long id,
@@ -18,4 +20,5 @@ public record ActivityWorkItem(
     String name,
     String input,
     int dispatchCount,
-    Duration attemptTimeout) {}
+    Duration attemptTimeout,
+    boolean takenOver) {}

@@ -49,7 +49,8 @@ final class OrchestrationQueue {
           WHERE visible_at <= now() ORDER BY visible_at, id LIMIT 512),
         firsts AS (SELECT instance_id, min(id) AS first FROM head GROUP BY instance_id),
         candidate AS MATERIALIZED (
-          SELECT i.instance_id, f.first FROM %1$s.instances i
+          SELECT i.instance_id, f.first, i.lock_token IS NOT NULL AS taken_over
+          FROM %1$s.instances i
           JOIN firsts f ON f.instance_id = i.instance_id
           WHERE i.locked_until IS NULL OR i.locked_until < now()
           ORDER BY f.first
@@ -60,7 +61,7 @@ final class OrchestrationQueue {
             dispatch_count = i.dispatch_count + 1
         FROM candidate c WHERE i.instance_id = c.instance_id
         RETURNING i.instance_id, i.name, i.version, i.status, i.execution_id, i.dispatch_count,
-                  i.last_error, now(), c.first"""
+                  i.last_error, now(), c.first, c.taken_over"""
             .formatted(s);
     // In the order the messages became due, not the order they were written: a timer written
     // long ago but due now comes after an event raised before it was due.
@@ -101,7 +102,8 @@ final class OrchestrationQueue {
         int dispatchCount,
         String lastError,
         Instant now,
-        long first) {}
+        long first,
+        boolean takenOver) {}
     List<Locked> locked = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(lockNext)) {
       ps.setInt(1, max);
@@ -120,7 +122,8 @@ final class OrchestrationQueue {
                   rs.getInt(6),
                   rs.getString(7),
                   rs.getTimestamp(8).toInstant(),
-                  rs.getLong(9)));
+                  rs.getLong(9),
+                  rs.getBoolean(10)));
         }
       }
     }
@@ -167,7 +170,8 @@ final class OrchestrationQueue {
               messages.getOrDefault(l.id(), List.of()),
               l.dispatchCount(),
               l.lastError(),
-              l.now()));
+              l.now(),
+              l.takenOver()));
     }
     return items;
   }

@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param version the execution's version, or null when it is still to be resolved
  * @param dispatchCount how many times this step has been dispatched without committing
  * @param now the database's clock when the item was fetched
+ * @param takenOver whether this fetch took the instance over from an expired lease (another
+ *     worker's, or this one's after a pause) rather than finding it free
  */
 public record OrchestrationWorkItem(
     String instanceId,
@@ -25,4 +27,5 @@ public record OrchestrationWorkItem(
     List<QueueMessage> messages,
     int dispatchCount,
     String lastError,
-    Instant now) {}
+    Instant now,
+    boolean takenOver) {}

@@ -1,5 +1,6 @@
 package dev.toygres.engine.worker.internal;
 
+import dev.toygres.engine.history.HistoryEvent.ActivityCompleted;
 import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.internal.ActivityWorkItem;
 import dev.toygres.engine.store.internal.WorkQueues;
@@ -33,6 +34,7 @@ public final class ActivityDispatcher implements AutoCloseable {
   private final ActivityAttempts attempts;
   private final Thread[] pollers;
   private final Heartbeat[] heartbeats;
+  private final WorkerMetrics metrics;
   private volatile boolean running = true;
 
   public ActivityDispatcher(
@@ -41,12 +43,15 @@ public final class ActivityDispatcher implements AutoCloseable {
       WorkSignal signal,
       LeaseKeeper leases,
       WorkerOptions options,
+      WorkerMetrics metrics,
       Runnable onOutcomesWritten) {
     this.queues = queues;
     this.signal = signal;
     this.leases = leases;
     this.options = options;
-    this.runner = new ActivityRunner(registry, options.maxDispatchCount(), queues::fenceOf);
+    this.metrics = metrics;
+    this.runner =
+        new ActivityRunner(registry, options.maxDispatchCount(), queues::fenceOf, metrics);
     this.writer = new CompletionWriter(queues, leases, onOutcomesWritten, options.workerId());
     this.slots = new Semaphore(options.maxConcurrentActivities());
     AtomicInteger n = new AtomicInteger();
@@ -108,6 +113,9 @@ public final class ActivityDispatcher implements AutoCloseable {
                 : List.of();
         for (ActivityWorkItem item : items) {
           leases.holdActivity(item.lockToken(), fetchedAt);
+          if (item.takenOver()) {
+            metrics.takeovers(1);
+          }
         }
         slots.release(permits - items.size());
         permits = 0;
@@ -160,11 +168,14 @@ public final class ActivityDispatcher implements AutoCloseable {
       }
       attempts.starting(run);
       Completion outcome;
+      long started = System.nanoTime();
       try {
         outcome = runner.run(item);
       } finally {
         run.finished();
       }
+      metrics.activity(
+          item.name(), outcome instanceof ActivityCompleted, System.nanoTime() - started);
       if (run.settle()) {
         writer.submit(item, outcome);
         attempts.release(run);

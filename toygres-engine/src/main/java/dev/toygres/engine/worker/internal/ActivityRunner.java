@@ -21,16 +21,22 @@ final class ActivityRunner {
   private final Registry registry;
   private final int maxDispatchCount;
   private final Function<ActivityWorkItem, LeaseFence> fences;
+  private final WorkerMetrics metrics;
 
   ActivityRunner(
-      Registry registry, int maxDispatchCount, Function<ActivityWorkItem, LeaseFence> fences) {
+      Registry registry,
+      int maxDispatchCount,
+      Function<ActivityWorkItem, LeaseFence> fences,
+      WorkerMetrics metrics) {
     this.registry = registry;
     this.maxDispatchCount = maxDispatchCount;
     this.fences = fences;
+    this.metrics = metrics;
   }
 
   Completion run(ActivityWorkItem item) {
     if (item.dispatchCount() > maxDispatchCount) {
+      metrics.poisoned();
       return new ActivityFailed(
           item.taskId(),
           FailureDetails.of(

@@ -20,6 +20,7 @@ public final class OrchestrationDispatcher implements Runnable {
   private final WorkerOptions options;
   private final Runnable onActivityWork;
   private final Heartbeat heartbeat;
+  private final WorkerMetrics metrics;
   private volatile boolean running = true;
 
   public OrchestrationDispatcher(
@@ -29,12 +30,14 @@ public final class OrchestrationDispatcher implements Runnable {
       WorkSignal signal,
       LeaseKeeper leases,
       WorkerOptions options,
+      WorkerMetrics metrics,
       Runnable onActivityWork) {
     this.queues = queues;
     this.processor = processor;
     this.signal = signal;
     this.leases = leases;
     this.options = options;
+    this.metrics = metrics;
     this.onActivityWork = onActivityWork;
     this.heartbeat = new Heartbeat(name);
   }
@@ -82,7 +85,12 @@ public final class OrchestrationDispatcher implements Runnable {
     try {
       List<StepCommit> steps = new ArrayList<>(items.size());
       List<OrchestrationWorkItem> stepped = new ArrayList<>(items.size());
+      List<Long> replayNanos = new ArrayList<>(items.size());
       for (OrchestrationWorkItem item : items) {
+        if (item.takenOver()) {
+          metrics.takeovers(1);
+        }
+        long started = System.nanoTime();
         try {
           StepCommit step = processor.process(item);
           if (step == null) {
@@ -90,6 +98,7 @@ public final class OrchestrationDispatcher implements Runnable {
           } else {
             steps.add(step);
             stepped.add(item);
+            replayNanos.add(System.nanoTime() - started);
           }
         } catch (RuntimeException | Error e) {
           // Any Error from orchestration code must be abandoned here, so that it counts towards
@@ -98,15 +107,20 @@ public final class OrchestrationDispatcher implements Runnable {
         }
       }
       if (!steps.isEmpty()) {
-        commit(steps, stepped);
+        commit(steps, stepped, replayNanos);
       }
     } finally {
       leases.releaseOrchestration(items.get(0).lockToken());
     }
   }
 
-  /** Commits the steps together; if that fails, one by one, abandoning each that still fails. */
-  private void commit(List<StepCommit> steps, List<OrchestrationWorkItem> items) {
+  /**
+   * Commits the steps together; if that fails, one by one, abandoning each that still fails. A
+   * committed step's duration is its replay plus the commit it was part of.
+   */
+  private void commit(
+      List<StepCommit> steps, List<OrchestrationWorkItem> items, List<Long> replayNanos) {
+    long commitStarted = System.nanoTime();
     boolean[] written;
     try {
       written = queues.commitSteps(steps);
@@ -129,8 +143,10 @@ public final class OrchestrationDispatcher implements Runnable {
         }
       }
     }
+    long commitNanos = System.nanoTime() - commitStarted;
     boolean activities = false;
     boolean messages = false;
+    int committed = 0;
     for (int i = 0; i < steps.size(); i++) {
       StepCommit step = steps.get(i);
       if (step == null) {
@@ -142,10 +158,13 @@ public final class OrchestrationDispatcher implements Runnable {
             step.instanceId());
         continue;
       }
+      committed++;
+      metrics.step(items.get(i).name(), replayNanos.get(i) + commitNanos);
       activities |= !step.activities().isEmpty();
       messages |=
           !step.messages().isEmpty() || step.next() != null || !step.newInstances().isEmpty();
     }
+    metrics.commits(committed);
     if (activities) {
       onActivityWork.run();
     }

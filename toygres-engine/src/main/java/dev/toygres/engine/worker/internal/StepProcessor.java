@@ -24,10 +24,17 @@ import java.util.List;
 public final class StepProcessor {
   private final Registry registry;
   private final int maxDispatchCount;
+  private final WorkerMetrics metrics;
 
   public StepProcessor(Registry registry, int maxDispatchCount) {
+    this(registry, maxDispatchCount, WorkerMetrics.NONE);
+  }
+
+  /** As above, counting poisoned steps in {@code metrics}. */
+  public StepProcessor(Registry registry, int maxDispatchCount, WorkerMetrics metrics) {
     this.registry = registry;
     this.maxDispatchCount = maxDispatchCount;
+    this.metrics = metrics;
   }
 
   /** The step to commit, or null when the item only held messages for an ended instance. */
@@ -156,6 +163,7 @@ public final class StepProcessor {
                 + maxDispatchCount
                 + "); last error: "
                 + item.lastError());
+    metrics.poisoned();
     List<OutboundMessage> messages = new ArrayList<>();
     failParent(start, poison, messages);
     return c.version(item.version())

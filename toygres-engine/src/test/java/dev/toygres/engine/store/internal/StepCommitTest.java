@@ -26,7 +26,8 @@ class StepCommitTest {
           List.of(),
           1,
           null,
-          Instant.EPOCH);
+          Instant.EPOCH,
+          false);
   private static final FailureDetails BOOM = FailureDetails.of("Boom", "boom");
 
   @Test
