@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * Gauges of the fleet: instances by state and by health, read from the CMS at most every 5 s. While
  * the CMS cannot be read, the last values are shown (none before the first read) and the next read
  * is tried 5 s later, so a scrape does not wait on an unreachable database every time. Each live
- * instance's WAL archive has gauges of its own ({@link ArchiveMetrics}).
+ * instance's WAL archive and health have gauges of their own ({@link ArchiveMetrics}, {@link
+ * InstanceMetrics}).
  */
 final class FleetMetrics {
   private FleetMetrics() {}
@@ -23,7 +24,12 @@ final class FleetMetrics {
   static void bind(MeterRegistry registry, CmsStore cms) {
     Cached<List<InstanceRecord>> fleet = new Cached<>(cms::listLive, 5_000);
     ArchiveMetrics archive = new ArchiveMetrics(registry, fleet);
-    fleet.onRead(archive::renew);
+    InstanceMetrics instances = InstanceMetrics.bind(registry, cms.dataSource());
+    fleet.onRead(
+        live -> {
+          archive.renew(live);
+          instances.renew();
+        });
     for (InstanceState s : InstanceState.values()) {
       if (s != InstanceState.DELETED) {
         gauge(registry, "toygres_instances", "state", s.dbName(), fleet, r -> r.state() == s);

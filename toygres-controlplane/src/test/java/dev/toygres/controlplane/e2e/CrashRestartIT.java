@@ -149,6 +149,15 @@ class CrashRestartIT {
     assertThat(i.get("actor").get("reason").asText()).contains("instance server: crash loop: ");
     assertThat(ActorAsserts.finding(api, "crash-loop").get("reason").asText())
         .contains("instance server: crash loop: ");
+    // and so does /metrics (read from the CMS at most every 5 s)
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(api.get("/metrics").raw())
+                    .contains("toygres_instance_crash_looping{name=\"crash-loop\"} 1.0")
+                    .contains("toygres_instance_up{name=\"crash-loop\"} 0.0"));
 
     Files.writeString(conf, original);
     await()
@@ -161,6 +170,14 @@ class CrashRestartIT {
     assertThat(countEvents(api, "crash-loop", "server restarted")).isEqualTo(1);
     assertThat(instance(api, "crash-loop").get("actor").get("reason").asText())
         .doesNotContain("crash loop");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(api.get("/metrics").raw())
+                    .contains("toygres_instance_crash_looping{name=\"crash-loop\"} 0.0")
+                    .contains("toygres_instance_up{name=\"crash-loop\"} 1.0"));
     System.out.printf(
         "crash loop: reported %d ms after the kill; %d attempts in the first 30 s%n",
         toLoop.toMillis(), attempts);
