@@ -19,7 +19,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -39,6 +42,9 @@ public final class ServerLogging {
   private static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
+  private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
   /** Held for the life of the process: says which server writes {@code toygres.log}. */
   private static FileChannel lockChannel;
 
@@ -54,11 +60,13 @@ public final class ServerLogging {
     Path dir = dataDir.resolve("logs");
     String base;
     try {
-      Files.createDirectories(dataDir);
+      if (Files.notExists(dataDir)) {
+        // Private from the start; the server's start gives it its final mode.
+        Files.createDirectories(dataDir.toAbsolutePath().getParent());
+        Files.createDirectory(dataDir, PRIVATE);
+      }
       if (!Files.isDirectory(dir)) {
-        Files.createDirectory(
-            dir,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(dir, PRIVATE);
       }
       base = ownsMainFile(dir) ? "toygres" : "toygres-" + ProcessHandle.current().pid();
     } catch (IOException e) {
