@@ -57,20 +57,30 @@ final class LogsCommand extends ClientCommand {
         Thread.currentThread().interrupt();
         return 0;
       }
-      String cursor = JsonText.text(r.json(), "cursor");
-      r =
-          api()
-              .get(
-                  path
-                      + ApiClient.query(
-                          ApiClient.params(
-                              "tail",
-                              MAX_TAIL,
-                              "after",
-                              cursor == null || cursor.isEmpty() ? null : cursor)));
+      try {
+        r = next(path, r);
+      } catch (CliException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          return 0;
+        }
+        throw e;
+      }
       show(r);
     }
     return 0;
+  }
+
+  private ApiClient.Response next(String path, ApiClient.Response r) {
+    String cursor = JsonText.text(r.json(), "cursor");
+    return api()
+        .get(
+            path
+                + ApiClient.query(
+                    ApiClient.params(
+                        "tail",
+                        MAX_TAIL,
+                        "after",
+                        cursor == null || cursor.isEmpty() ? null : cursor)));
   }
 
   private void show(ApiClient.Response r) {
