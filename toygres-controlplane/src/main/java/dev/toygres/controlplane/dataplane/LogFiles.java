@@ -77,11 +77,12 @@ final class LogFiles {
   /**
    * Copies {@code file} to {@code file.1} (shifting older copies up to {@link #KEPT_ROTATIONS},
    * dropping the oldest) and truncates it, if it is larger than {@code maxBytes}. Lines the server
-   * writes between the copy and the truncation are lost, as with {@code copytruncate}.
+   * writes between the copy and the truncation are lost, as with {@code copytruncate}. One rotation
+   * at a time in this process, so two readers cannot both rotate the same log.
    *
    * @return whether it rotated
    */
-  static boolean rotate(Path file, long maxBytes) throws IOException {
+  static synchronized boolean rotate(Path file, long maxBytes) throws IOException {
     if (!Files.isRegularFile(file) || Files.size(file) <= maxBytes) {
       return false;
     }

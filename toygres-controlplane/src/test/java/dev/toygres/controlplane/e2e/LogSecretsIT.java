@@ -132,7 +132,20 @@ class LogSecretsIT {
                 .post("/api/instances/logsec-copy/password", Map.of("password", LAST_PASSWORD))
                 .status())
         .isEqualTo(200);
-    assertThat(again.post("/api/instances/logsec-copy/restart", null).status()).isEqualTo(202);
+    TestHttpClient.Response restart = again.post("/api/instances/logsec-copy/restart", null);
+    assertThat(restart.status()).as(restart.raw()).isEqualTo(202);
+    String restartId = restart.body().get("orchestration_id").asText();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                "completed"
+                    .equals(
+                        again
+                            .get("/api/orchestrations/" + restartId)
+                            .body()
+                            .get("status")
+                            .asText()));
     awaitRunning(again, "logsec-copy");
     TestHttpClient.Response second =
         again.post("/api/tokens", Map.of("name", "log-operator", "role", "operator"));
