@@ -415,6 +415,14 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
+   * Starts rotating, every {@code every}, each instance server's log that outgrew 10 MiB (as {@link
+   * #logs} does when it reads one); closing the result stops it.
+   */
+  public AutoCloseable rotateLogsEvery(java.time.Duration every) {
+    return new LogRotation(root, every);
+  }
+
+  /**
    * {@inheritDoc} Each server's log is {@code postgres.log} in its directory; one larger than 10
    * MiB is first copied to {@code postgres.log.1} (the previous copy to {@code .2}) and truncated.
    */

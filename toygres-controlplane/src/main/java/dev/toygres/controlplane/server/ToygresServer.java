@@ -61,6 +61,9 @@ public final class ToygresServer implements AutoCloseable {
   private static final String PRUNER = "pruner";
   private static final String BACKUP_SCHEDULER = "backup-scheduler";
 
+  /** How often instance servers' logs are checked for rotation (docs/logs.md). */
+  private static final Duration LOG_ROTATION_INTERVAL = Duration.ofMinutes(1);
+
   /** How much longer than two intervals the supervisor may go quiet and still be healthy. */
   private static final Duration QUIET_MARGIN = Duration.ofSeconds(30);
 
@@ -69,6 +72,7 @@ public final class ToygresServer implements AutoCloseable {
   private final HttpApi api;
   private final HealthMonitor monitor;
   private final SingletonWatch watch;
+  private final AutoCloseable logRotation;
   private final Secrets.AdminToken token;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -97,6 +101,7 @@ public final class ToygresServer implements AutoCloseable {
     HttpApi a = null;
     HealthMonitor m = null;
     SingletonWatch sw = null;
+    AutoCloseable rotation = null;
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
@@ -104,6 +109,7 @@ public final class ToygresServer implements AutoCloseable {
       HealthRecorder health = new HealthRecorder(engine.dataSource());
       AuditLog audit = new AuditLog(engine.dataSource());
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
+      rotation = dataPlane.rotateLogsEvery(LOG_ROTATION_INTERVAL);
       HealthProbe probe = new HealthProbe(cfg.probeTimeout());
       InstanceService instances =
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
@@ -209,6 +215,7 @@ public final class ToygresServer implements AutoCloseable {
               cfg.port());
       sw = new SingletonWatch(keeper, cfg.supervisorInterval());
     } catch (RuntimeException e) {
+      closeQuietly(rotation);
       if (a != null) {
         a.close();
       }
@@ -225,6 +232,7 @@ public final class ToygresServer implements AutoCloseable {
     api = a;
     monitor = m;
     watch = sw;
+    logRotation = rotation;
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     monitor.serving();
   }
@@ -291,6 +299,7 @@ public final class ToygresServer implements AutoCloseable {
     try {
       api.close();
       watch.close();
+      closeQuietly(logRotation);
     } finally {
       try {
         worker.close();
@@ -300,6 +309,17 @@ public final class ToygresServer implements AutoCloseable {
         stopped.countDown();
         LOG.info("toygres server stopped; instance servers keep running");
       }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("Cannot stop {}: {}", c, e.toString());
     }
   }
 }

@@ -125,4 +125,25 @@ class LogFilesTest {
 
     assertThat(Files.readString(f)).isEqualTo("after\n");
   }
+
+  @Test
+  void theRotationThreadsRoundRotatesEveryInstancesOversizedLogAndLeavesSmallOnes()
+      throws IOException {
+    Path big = Files.createDirectories(dir.resolve("big-abc123")).resolve("postgres.log");
+    Path small = Files.createDirectories(dir.resolve("small-abc123")).resolve("postgres.log");
+    try (var out = Files.newOutputStream(big)) {
+      byte[] mib = ("x".repeat(1023) + "\n").repeat(1024).getBytes(StandardCharsets.UTF_8);
+      for (long i = 0; i <= LogFiles.MAX_LOG_BYTES >> 20; i++) {
+        out.write(mib);
+      }
+    }
+    Files.writeString(small, "small\n");
+
+    LogRotation.rotateAll(dir);
+
+    assertThat(Files.size(big)).isZero();
+    assertThat(Files.size(LogFiles.rotated(big, 1))).isGreaterThan(LogFiles.MAX_LOG_BYTES);
+    assertThat(Files.readString(small)).isEqualTo("small\n");
+    assertThat(LogFiles.rotated(small, 1)).doesNotExist();
+  }
 }
