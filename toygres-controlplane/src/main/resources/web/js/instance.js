@@ -1,6 +1,6 @@
 // One instance: connection, actor, health-check history, events, and its lifecycle buttons.
 
-import {api} from './api.js';
+import {api, request} from './api.js';
 import {
   ageSeconds, badge, confirmDialog, copyText, facts, fill, flash, formatAge, formatMs, formatTime,
   h, orchestrationHref, poll,
@@ -9,6 +9,7 @@ import {historyChart} from './charts.js';
 import {settings} from './settings.js';
 
 const REFRESH_MS = 3000;
+const LOG_LINES = 100;
 const WINDOWS = [
   {id: '50', label: 'Last 50 checks', limit: 50},
   {id: '200', label: 'Last 200', limit: 200},
@@ -48,6 +49,7 @@ export function render(main, {name}) {
   const details = h('div', {id: 'details-body'});
   const members = h('div', {id: 'members-body'});
   const archive = h('div', {id: 'archive-body'});
+  const logs = h('div', {id: 'logs-body'});
   const goneNote = h('p', {id: 'instance-gone', class: 'empty', hidden: true});
 
   fill(main,
@@ -67,7 +69,10 @@ export function render(main, {name}) {
       chartBox, chartStats, checkMembers),
     h('div', {class: 'grid two'},
       panel('Events', 'events-panel', events),
-      panel('Details', 'details', details)));
+      panel('Details', 'details', details)),
+    panel('PostgreSQL log', 'logs-panel',
+      h('p', {class: 'muted small'}, `The last ${LOG_LINES} lines of each server's log, refreshed with the page`
+        + ` (all of it: toygres logs ${name} --follow).`), logs));
 
   for (const w of WINDOWS) {
     windowButtons.append(h('button', {type: 'button', id: `window-${w.id}`, class: 'seg',
@@ -367,6 +372,29 @@ export function render(main, {name}) {
       : 'No checks in this window.';
   }
 
+  /** Each server's last lines, the newest at the bottom, scrolled there unless the reader scrolled up. */
+  function drawLogs(answer) {
+    if (answer.error) {
+      fill(logs, h('p', {class: 'muted', id: 'logs-error'}, `The log cannot be read: ${answer.error}`));
+      return;
+    }
+    const list = answer.members || [];
+    if (!list.length) {
+      fill(logs, h('p', {class: 'muted', id: 'logs-none'}, 'No server yet: nothing logged.'));
+      return;
+    }
+    const keep = new Map([...logs.querySelectorAll('pre.log-tail')].map((pre) =>
+      [pre.id, pre.scrollHeight - pre.scrollTop - pre.clientHeight > 8 ? pre.scrollTop : null]));
+    fill(logs, ...list.map((m) => h('div', {class: 'log-member', 'data-role': m.role, 'data-ordinal': String(m.ordinal)},
+      h('h3', {class: 'small'}, `${m.member} (${m.role})`),
+      h('pre', {class: 'log-tail', id: `log-${m.ordinal}`, tabindex: '0', 'aria-label': `Log of ${m.member}`},
+        m.lines.length ? m.lines.join('\n') : '(empty)'))));
+    for (const pre of logs.querySelectorAll('pre.log-tail')) {
+      const at = keep.get(pre.id);
+      pre.scrollTop = at == null ? pre.scrollHeight : at;
+    }
+  }
+
   async function refresh() {
     if (gone) return;
     try {
@@ -382,11 +410,15 @@ export function render(main, {name}) {
     drawInstance();
     const chartEvery = win.limit > 200 ? 15000 : REFRESH_MS;
     const wantChart = Date.now() - chartAt >= chartEvery - 100;
-    const [evs, checks] = await Promise.all([
+    const [evs, checks, tail] = await Promise.all([
       api.events(name, 30),
       wantChart ? api.healthChecks(name, win.limit) : Promise.resolve(null),
+      // A log that cannot be read says so in its panel; the rest of the page still refreshes.
+      request('GET', `/api/instances/${encodeURIComponent(name)}/logs?tail=${LOG_LINES}`)
+        .catch((e) => ({error: e.message})),
     ]);
     drawEvents(evs);
+    drawLogs(tail);
     if (checks) {
       chartAt = Date.now();
       drawChart(checks);

@@ -144,6 +144,7 @@ public final class HttpApi implements AutoCloseable {
     r.post("/api/instances/{name}/switchover", instances::switchover);
     r.get("/api/instances/{name}/health-checks", instances::healthChecks);
     r.get("/api/instances/{name}/events", instances::events);
+    r.get("/api/instances/{name}/logs", new LogHandlers(ctx.instances())::logs);
     r.post("/api/instances/{name}/actor/start", actors::start);
     r.post("/api/instances/{name}/actor/restart", actors::restart);
     r.post("/api/instances/{name}/actor/cancel", actors::cancel);

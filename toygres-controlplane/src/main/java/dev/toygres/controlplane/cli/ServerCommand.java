@@ -2,6 +2,8 @@ package dev.toygres.controlplane.cli;
 
 import dev.toygres.controlplane.config.ConfigurationException;
 import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.server.LogFormat;
+import dev.toygres.controlplane.server.ServerLogging;
 import dev.toygres.controlplane.server.ToygresServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -224,6 +226,15 @@ final class ServerCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   Duration activityTimeout;
 
+  @Option(
+      names = "--log-format",
+      defaultValue = "${env:TOYGRES_LOG_FORMAT:-text}",
+      description =
+          "The server's own log, on standard error and in <data dir>/logs/toygres.log: text, or"
+              + " json (one JSON object per line) (default ${DEFAULT-VALUE}; env"
+              + " TOYGRES_LOG_FORMAT).")
+  String logFormat;
+
   @Spec CommandSpec spec;
 
   /**
@@ -235,10 +246,12 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    LogFormat format = LogFormat.parse(logFormat, "--log-format (TOYGRES_LOG_FORMAT)");
     String databaseUrl =
         database.resolve(System.getenv(DatabaseUrlOptions.ENV), w -> err.println("warning: " + w));
     err.flush();
     ServerConfig cfg = config(databaseUrl);
+    ServerLogging.configure(cfg.dataDir(), format);
     ToygresServer server =
         ToygresServer.start(
             cfg, System.getenv("TOYGRES_ADMIN_TOKEN"), System.getenv("TOYGRES_SECRET_KEY"), host);

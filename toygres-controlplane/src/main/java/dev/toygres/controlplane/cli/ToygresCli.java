@@ -33,6 +33,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
       HealthCommand.class,
       StatusCommand.class,
       EventsCommand.class,
+      LogsCommand.class,
       ActorCommand.class,
       ActorsCommand.class,
       OrchestrationsCommand.class,

@@ -83,6 +83,16 @@ public interface DataPlane {
   List<Member> members(String k8sName, ControlSecrets secrets);
 
   /**
+   * The end of the PostgreSQL log of each of the instance's servers, primary first, then its
+   * standbys by ordinal: the last {@code max} complete lines of each, or, for a server whose
+   * ordinal is in {@code after}, at most the last {@code max} of the lines written from that byte
+   * offset on (an earlier {@link ServerLog#end()}; the whole log again if it was rotated since).
+   * Reads at most a few MiB per server, whatever {@code max}. Empty if the instance is not
+   * provisioned.
+   */
+  List<ServerLog> logs(String k8sName, int max, Map<Integer, Long> after);
+
+  /**
    * Stops server {@code ordinal} of the instance for good, whatever state it is in (a frozen or
    * unresponsive server is killed, with every process it started), and marks it fenced on disk: no
    * start, restart or crash restart starts it again until {@link #rebuildStandby} makes it a

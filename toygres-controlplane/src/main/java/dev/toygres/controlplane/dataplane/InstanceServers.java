@@ -14,13 +14,20 @@ import java.util.Optional;
  */
 final class InstanceServers {
 
-  /** Small-instance settings, so that many instances fit on one machine. */
+  /**
+   * Small-instance settings, so that many instances fit on one machine. A failed statement is never
+   * written to the log ({@code log_min_error_statement = panic}; PostgreSQL's default writes it
+   * with every error), so a tenant's {@code ALTER ROLE ... PASSWORD '...'} that fails leaves no
+   * password in the log the API shows; settings on the command line cannot be changed by the
+   * tenant, who is not a superuser.
+   */
   static final Map<String, String> SETTINGS =
       Map.of(
           "shared_buffers", "32MB",
           "max_connections", "50",
           "max_wal_size", "256MB",
-          "password_encryption", "scram-sha-256");
+          "password_encryption", "scram-sha-256",
+          "log_min_error_statement", "panic");
 
   private InstanceServers() {}
 
@@ -60,6 +67,7 @@ final class InstanceServers {
       String superuserPassword,
       Map<String, String> extra) {
     layout.prepare(dir);
+    ServerLogs.rotate(dir, meta.name());
     Map<String, String> settings = new java.util.HashMap<>(SETTINGS);
     settings.putAll(extra);
     PostgresServerBuilder builder =

@@ -415,6 +415,28 @@ public final class LocalDataPlane implements DataPlane {
   }
 
   /**
+   * Starts rotating, every {@code every}, each instance server's log that outgrew 10 MiB (as {@link
+   * #logs} does when it reads one); closing the result stops it.
+   */
+  public AutoCloseable rotateLogsEvery(java.time.Duration every) {
+    return new LogRotation(root, every);
+  }
+
+  /**
+   * {@inheritDoc} Each server's log is {@code postgres.log} in its directory; one larger than 10
+   * MiB is first copied to {@code postgres.log.1} (the previous copy to {@code .2}) and truncated.
+   */
+  @Override
+  public List<ServerLog> logs(String k8sName, int max, Map<Integer, Long> after) {
+    InstanceDir dir = dir(k8sName);
+    Optional<InstanceMetadata> found = dir.readMetadata().filter(InstanceMetadata::initialized);
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    return ServerLogs.read(Topology.read(dir, found.get()), max, after);
+  }
+
+  /**
    * {@inheritDoc} The fence is recorded in {@code roles.json} before anything is stopped; the
    * server gets {@link Failovers#FENCE_GRACE} for a fast shutdown, then SIGKILL (also when frozen
    * by SIGSTOP), then every postgres process still running in its data directory is killed.

@@ -164,6 +164,17 @@ public interface InstanceOperations {
   List<dev.toygres.controlplane.dataplane.Member> members(InstanceRecord instance);
 
   /**
+   * The end of the PostgreSQL log of each of the instance's servers, primary first (see {@link
+   * dev.toygres.controlplane.dataplane.DataPlane#logs}): the last {@code max} lines of each, or
+   * those written since the offsets in {@code after} (by ordinal). Empty before the instance has a
+   * server. {@link NotFoundException} for an unknown name.
+   */
+  default List<dev.toygres.controlplane.dataplane.ServerLog> logs(
+      String name, int max, Map<Integer, Long> after) {
+    throw new UnsupportedOperationException("reading instance logs");
+  }
+
+  /**
    * With standbys, a libpq multi-host string over every server with {@code
    * target_session_attrs=prefer-standby}: it reaches a standby when one answers, else the primary;
    * null without standbys.

@@ -17,6 +17,7 @@ import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.DataPlane;
 import dev.toygres.controlplane.dataplane.Member;
+import dev.toygres.controlplane.dataplane.ServerLog;
 import dev.toygres.controlplane.failover.FailoverOrchestrations;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.secret.SecretException;
@@ -452,6 +453,12 @@ public final class InstanceService implements InstanceOperations {
           .orElse(List.of());
     }
     return dataPlane.members(r.k8sName(), control(r));
+  }
+
+  /** {@inheritDoc} Read from the data plane, whatever the instance's state. */
+  @Override
+  public List<ServerLog> logs(String name, int max, Map<Integer, Long> after) {
+    return dataPlane.logs(get(name).k8sName(), max, after);
   }
 
   @Override

@@ -61,6 +61,9 @@ public final class ToygresServer implements AutoCloseable {
   private static final String PRUNER = "pruner";
   private static final String BACKUP_SCHEDULER = "backup-scheduler";
 
+  /** How often instance servers' logs are checked for rotation (docs/logs.md). */
+  private static final Duration LOG_ROTATION_INTERVAL = Duration.ofMinutes(1);
+
   /** How much longer than two intervals the supervisor may go quiet and still be healthy. */
   private static final Duration QUIET_MARGIN = Duration.ofSeconds(30);
 
@@ -70,6 +73,7 @@ public final class ToygresServer implements AutoCloseable {
   private final HealthMonitor monitor;
   private final SingletonWatch watch;
   private final ServerMetrics serverMetrics;
+  private final AutoCloseable logRotation;
   private final Secrets.AdminToken token;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -101,6 +105,7 @@ public final class ToygresServer implements AutoCloseable {
     HealthMonitor m = null;
     SingletonWatch sw = null;
     ServerMetrics sm = null;
+    AutoCloseable rotation = null;
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
@@ -108,6 +113,7 @@ public final class ToygresServer implements AutoCloseable {
       HealthRecorder health = new HealthRecorder(engine.dataSource());
       AuditLog audit = new AuditLog(engine.dataSource());
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
+      rotation = dataPlane.rotateLogsEvery(LOG_ROTATION_INTERVAL);
       HealthProbe probe = new HealthProbe(cfg.probeTimeout(), metrics);
       InstanceService instances =
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
@@ -213,6 +219,7 @@ public final class ToygresServer implements AutoCloseable {
               cfg.port());
       sw = new SingletonWatch(keeper, cfg.supervisorInterval());
     } catch (RuntimeException e) {
+      closeQuietly(rotation);
       if (a != null) {
         a.close();
       }
@@ -233,6 +240,7 @@ public final class ToygresServer implements AutoCloseable {
     monitor = m;
     watch = sw;
     serverMetrics = sm;
+    logRotation = rotation;
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     monitor.serving();
   }
@@ -299,6 +307,7 @@ public final class ToygresServer implements AutoCloseable {
     try {
       api.close();
       watch.close();
+      closeQuietly(logRotation);
     } finally {
       try {
         worker.close();
@@ -309,6 +318,17 @@ public final class ToygresServer implements AutoCloseable {
         stopped.countDown();
         LOG.info("toygres server stopped; instance servers keep running");
       }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("Cannot stop {}: {}", c, e.toString());
     }
   }
 }

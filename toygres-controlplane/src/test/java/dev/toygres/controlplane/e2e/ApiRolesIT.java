@@ -79,6 +79,7 @@ class ApiRolesIT {
         new Route("POST", n + "/password", "{\"password\": \"roles-pass-456\"}", null),
         new Route("GET", n + "/health-checks", null, 404),
         new Route("GET", n + "/events", null, 404),
+        new Route("GET", n + "/logs", null, 404),
         new Route("POST", n + "/actor/start", null, 404),
         new Route("POST", n + "/actor/restart", null, 404),
         new Route("POST", n + "/actor/cancel", null, 404),
