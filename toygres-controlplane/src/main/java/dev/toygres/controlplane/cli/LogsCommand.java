@@ -12,10 +12,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "logs",
-    description = {
-      "Shows the end of an instance's PostgreSQL log, each server's (prefixed by its name when",
-      "the instance has standbys). With --follow, keeps printing new lines until Ctrl-C."
-    })
+    description =
+        "Shows the end of an instance's PostgreSQL log, each server's (prefixed by its name when"
+            + " the instance has standbys). With --follow, keeps printing new lines until Ctrl-C.")
 final class LogsCommand extends ClientCommand {
   /** The most lines the server sends per server and answer. */
   static final int MAX_TAIL = 10_000;

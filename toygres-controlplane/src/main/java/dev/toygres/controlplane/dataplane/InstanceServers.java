@@ -84,7 +84,15 @@ final class InstanceServers {
       builder.runAs(layout.runAs());
     }
     try {
-      return builder.build().start();
+      PostgresServer server = builder.build().start();
+      ServerConf.ensure(dir.dataDir(), SETTINGS);
+      return server;
+    } catch (java.io.IOException e) {
+      throw new DataPlaneException(
+          meta.name(),
+          "start",
+          "Cannot write the settings of instance '" + meta.name() + "': " + e.getMessage(),
+          e);
     } catch (PostgresException e) {
       throw new DataPlaneException(
           meta.name(),

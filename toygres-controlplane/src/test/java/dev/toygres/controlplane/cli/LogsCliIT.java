@@ -77,6 +77,17 @@ class LogsCliIT {
     assertThat(all.get("members")).hasSize(1);
     assertThat(all.get("members").get(0).get("role").asText()).isEqualTo("primary");
     assertThat(String.join("\n", lines(all))).contains("ready to accept connections");
+    // Setting the instance's access reloaded it; the reload finds nothing to complain about (the
+    // file's settings are those the server was started with).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                String.join("\n", lines(api.get("/api/instances/logs/logs").body()))
+                    .contains("received SIGHUP"));
+    assertThat(String.join("\n", lines(api.get("/api/instances/logs/logs").body())))
+        .doesNotContain("cannot be changed without restarting")
+        .doesNotContain("contains errors");
 
     tenantError("first_missing_column");
     tenantError("second_missing_column");
