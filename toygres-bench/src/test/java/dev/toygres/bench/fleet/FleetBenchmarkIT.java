@@ -33,11 +33,13 @@ class FleetBenchmarkIT {
             Duration.ofSeconds(3),
             Duration.ofSeconds(1),
             2,
+            TargetsVia.DIRECT,
             10,
             1,
             Duration.ofSeconds(5),
             1,
-            dir.resolve("fleet"));
+            dir.resolve("fleet"),
+            false);
 
     List<FleetResult> results =
         FleetBenchmark.run(
