@@ -93,8 +93,8 @@ record FleetEnvironment(
         endpoints.add(ProbeEndpoint.direct(target));
         continue;
       }
-      PgBouncer.Config c =
-          new PgBouncer.Config(
+      PgBouncerConfig c =
+          new PgBouncerConfig(
               dir.resolve("poolers").resolve("pooler-" + i),
               FleetTargets.socketDirectory("pgb-" + i),
               target.socketDirectory(),

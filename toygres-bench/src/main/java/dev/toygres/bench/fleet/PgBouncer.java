@@ -1,6 +1,5 @@
 package dev.toygres.bench.fleet;
 
-import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.postgres.PostgresSockets;
 import dev.toygres.postgres.internal.RootWrapper;
 import java.io.IOException;
@@ -11,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,106 +25,24 @@ final class PgBouncer implements AutoCloseable {
   private static final Duration READY = Duration.ofSeconds(15);
   private static final Duration STOP = Duration.ofSeconds(10);
 
-  /**
-   * What one pooler is configured with.
-   *
-   * @param dir its configuration directory (pgbouncer.ini, userlist.txt, its log and pid file)
-   * @param socketDir the directory of its Unix socket, {@code .s.PGSQL.}{@value #PORT}
-   * @param targetSocketDir the target's Unix socket directory
-   * @param maxClients its {@code max_client_conn}: every instance it serves may hold a connection
-   * @param poolSize server connections to the target ({@code default_pool_size})
-   */
-  record Config(
-      Path dir,
-      Path socketDir,
-      Path targetSocketDir,
-      int targetPort,
-      int maxClients,
-      int poolSize) {
-    Config {
-      Objects.requireNonNull(dir, "dir");
-      Objects.requireNonNull(socketDir, "socketDir");
-      Objects.requireNonNull(targetSocketDir, "targetSocketDir");
-      if (maxClients < 1 || poolSize < 1) {
-        throw new IllegalArgumentException("a pooler needs clients and server connections");
-      }
-    }
-
-    Path ini() {
-      return dir.resolve("pgbouncer.ini");
-    }
-
-    Path userlist() {
-      return dir.resolve("userlist.txt");
-    }
-
-    Path log() {
-      return dir.resolve("pgbouncer.log");
-    }
-
-    Path pidFile() {
-      return dir.resolve("bench.pid");
-    }
-  }
-
-  private final Config config;
+  private final PgBouncerConfig config;
   private final Process process;
 
-  private PgBouncer(Config config, Process process) {
+  private PgBouncer(PgBouncerConfig config, Process process) {
     this.config = config;
     this.process = process;
   }
 
-  /** pgbouncer.ini for {@code c}. */
-  static String ini(Config c) {
-    return String.format(
-        Locale.ROOT,
-        """
-        ;; written by toygres bench-fleet: a pooler in front of one probe target
-        [databases]
-        %1$s = host=%2$s port=%3$d dbname=%1$s
-
-        [pgbouncer]
-        unix_socket_dir = %4$s
-        unix_socket_mode = 0700
-        listen_port = %5$d
-        auth_type = scram-sha-256
-        auth_file = %6$s
-        pool_mode = transaction
-        max_client_conn = %7$d
-        default_pool_size = %8$d
-        ignore_startup_parameters = extra_float_digits,options
-        log_connections = 0
-        log_disconnections = 0
-        stats_period = 60
-        """,
-        ControlRoles.DATABASE,
-        c.targetSocketDir().toAbsolutePath(),
-        c.targetPort(),
-        c.socketDir().toAbsolutePath(),
-        PORT,
-        c.userlist().toAbsolutePath(),
-        c.maxClients(),
-        c.poolSize());
-  }
-
-  /** userlist.txt: the monitoring role with its SCRAM secret (never the password). */
-  static String userlist(String monitorScramSecret) {
-    if (!monitorScramSecret.startsWith("SCRAM-SHA-256$") || monitorScramSecret.contains("\"")) {
-      throw new IllegalArgumentException("not a SCRAM-SHA-256 secret");
-    }
-    return "\"" + ControlRoles.MONITOR + "\" \"" + monitorScramSecret + "\"\n";
-  }
-
   /**
-   * Writes the configuration and starts pgbouncer, in {@code closer} before it starts; returns once
-   * its socket exists.
+   * Writes the configuration and starts pgbouncer, in {@code closer} as soon as it runs (its socket
+   * directory before it starts); returns once its socket exists.
    */
-  static PgBouncer start(Path binary, Config c, String monitorScramSecret, Closer closer)
+  static PgBouncer start(Path binary, PgBouncerConfig c, String monitorScramSecret, Closer closer)
       throws IOException, InterruptedException {
     Files.createDirectories(c.dir());
-    Files.writeString(c.userlist(), userlist(monitorScramSecret), StandardCharsets.UTF_8);
-    Files.writeString(c.ini(), ini(c), StandardCharsets.UTF_8);
+    Files.writeString(
+        c.userlist(), PgBouncerConfig.userlist(monitorScramSecret), StandardCharsets.UTF_8);
+    Files.writeString(c.ini(), c.iniText(), StandardCharsets.UTF_8);
     Files.createDirectories(c.socketDir());
     Files.setPosixFilePermissions(c.socketDir(), PosixFilePermissions.fromString("rwx------"));
     closer.add("the socket directory " + c.socketDir(), () -> deleteSocketDir(c));
@@ -169,18 +84,25 @@ final class PgBouncer implements AutoCloseable {
     }
   }
 
-  /** Stops it by its pid: SIGTERM (pgbouncer's immediate shutdown), SIGKILL after 10 s. */
+  /**
+   * Stops it by its pid: SIGTERM (pgbouncer's immediate shutdown), SIGKILL after 10 s or when
+   * interrupted (the interrupt is kept).
+   */
   @Override
-  public void close() throws InterruptedException, IOException {
+  public void close() throws IOException {
     process.destroy();
-    if (!process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+    try {
+      if (!process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
-      process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
+      Thread.currentThread().interrupt();
     }
     Files.deleteIfExists(config.pidFile());
   }
 
-  private static void deleteSocketDir(Config c) throws IOException {
+  private static void deleteSocketDir(PgBouncerConfig c) throws IOException {
     Files.deleteIfExists(PostgresSockets.socketFile(c.socketDir(), PORT));
     Files.deleteIfExists(c.socketDir().resolve(".s.PGSQL." + PORT + ".lock"));
     Files.deleteIfExists(c.socketDir());

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class PgBouncerTest {
-  private static final PgBouncer.Config CONFIG =
-      new PgBouncer.Config(
+class PgBouncerConfigTest {
+  private static final PgBouncerConfig CONFIG =
+      new PgBouncerConfig(
           Path.of("/data/poolers/pooler-1"),
           Path.of("/tmp/toygres-bench-42-pgb-1"),
           Path.of("/tmp/toygres-bench-42-1"),
@@ -18,13 +18,13 @@ class PgBouncerTest {
 
   @Test
   void thePoolerServesTheControlDatabaseOfItsTargetThroughTheTargetsSocket() {
-    assertThat(PgBouncer.ini(CONFIG))
+    assertThat(CONFIG.iniText())
         .contains("toygres = host=/tmp/toygres-bench-42-1 port=54321 dbname=toygres\n");
   }
 
   @Test
   void thePoolerListensOnItsUnixSocketOnlyAndPoolsTransactions() {
-    String ini = PgBouncer.ini(CONFIG);
+    String ini = CONFIG.iniText();
 
     assertThat(ini)
         .doesNotContain("listen_addr")
@@ -40,7 +40,7 @@ class PgBouncerTest {
 
   @Test
   void theProbesStartupOptionsAreAcceptedNotRefused() {
-    assertThat(PgBouncer.ini(CONFIG))
+    assertThat(CONFIG.iniText())
         .contains("ignore_startup_parameters = extra_float_digits,options\n");
   }
 
@@ -48,8 +48,9 @@ class PgBouncerTest {
   void theUserListHoldsTheMonitoringRolesScramSecretNeverAPassword() {
     String secret = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
 
-    assertThat(PgBouncer.userlist(secret)).isEqualTo("\"toygres_monitor\" \"" + secret + "\"\n");
-    assertThatThrownBy(() -> PgBouncer.userlist("plain-password"))
+    assertThat(PgBouncerConfig.userlist(secret))
+        .isEqualTo("\"toygres_monitor\" \"" + secret + "\"\n");
+    assertThatThrownBy(() -> PgBouncerConfig.userlist("plain-password"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
