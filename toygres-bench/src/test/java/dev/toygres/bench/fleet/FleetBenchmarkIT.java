@@ -59,7 +59,7 @@ class FleetBenchmarkIT {
     assertThat(r.probes().failed()).isZero();
     assertThat(r.doctor().diagnoses()).containsEntry("healthy", 12);
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("| instances ", "| doctor's diagnoses ", "healthy 12", "3 / direct");
+        .contains("| instances ", "| doctor's diagnoses ", "healthy 12", "2 / direct");
     assertThat(socketDirectoriesOfThisJvm()).isEmpty();
   }
 
