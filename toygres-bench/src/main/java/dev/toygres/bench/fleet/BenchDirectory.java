@@ -49,11 +49,20 @@ final class BenchDirectory {
   }
 
   /**
-   * Stops PostgreSQL servers left in the directory by a benchmark that was killed (by their
-   * postmaster.pid, checked to be a postgres of that data directory), then deletes everything but
+   * Stops PostgreSQL servers and poolers left in the directory by a benchmark that was killed (by
+   * their postmaster.pid, checked to be a postgres of that data directory; by the pid file the
+   * benchmark wrote, checked to be a pgbouncer of that configuration), then deletes everything but
    * the marker.
    */
-  static void wipe(Path dir, PrintStream log) throws IOException {
+  static void wipe(Path dir, PrintStream log) throws IOException, InterruptedException {
+    Path poolers = dir.resolve("poolers");
+    if (Files.isDirectory(poolers)) {
+      try (Stream<Path> ps = Files.list(poolers)) {
+        for (Path p : ps.filter(Files::isDirectory).toList()) {
+          PgBouncer.stopLeftover(p, log);
+        }
+      }
+    }
     List<Path> dataDirs = new ArrayList<>();
     dataDirs.add(dir.resolve("postgres").resolve("pgdata"));
     Path targets = dir.resolve("targets");

@@ -23,7 +23,9 @@ final class FleetBenchmark {
 
   /**
    * Runs every configuration of {@code s}, prints progress to {@code log} and the table of figures
-   * to {@code out} (also the runs that completed when a later one fails); returns the figures.
+   * to {@code out} (also the runs that completed when a later one fails), or with {@link
+   * FleetSettings#json()} one JSON object per run to {@code out} and the table to {@code log};
+   * returns the figures.
    */
   @SuppressWarnings("try") // the lock file is held, not read
   static List<FleetResult> run(FleetSettings s, PrintStream out, PrintStream log) throws Exception {
@@ -38,9 +40,17 @@ final class FleetBenchmark {
           "bench-fleet: PostgreSQL %s; directory %s%n",
           inst.version(),
           s.dataDir().toAbsolutePath());
-      FleetEnvironment env = FleetEnvironment.start(inst, s.dataDir(), s.targets(), closer, log);
+      FleetEnvironment env =
+          FleetEnvironment.start(
+              inst,
+              s.dataDir(),
+              s.targets(),
+              s.targetsVia(),
+              s.instances().stream().mapToInt(Integer::intValue).max().orElseThrow(),
+              closer,
+              log);
       List<FleetResult> results = runAll(env, s, out, log);
-      FleetReport.print(results, out);
+      report(results, s, out, log);
       return results;
     } finally {
       closer.closeAll();
@@ -60,13 +70,14 @@ final class FleetBenchmark {
       for (Duration interval : s.intervals()) {
         for (int n : s.instances()) {
           FleetResult.Shape shape =
-              new FleetResult.Shape(n, interval, slots, s.poolSize(), s.dispatchers());
+              new FleetResult.Shape(
+                  n, interval, slots, s.poolSize(), s.dispatchers(), s.targets(), s.targetsVia());
           try {
             results.add(new FleetRun(env, s, shape, ++k, log).run());
           } catch (Exception | Error e) {
             if (!results.isEmpty()) {
-              out.println("(the runs that completed before the failure)");
-              FleetReport.print(results, out);
+              (s.json() ? log : out).println("(the runs that completed before the failure)");
+              report(results, s, out, log);
             }
             throw e;
           }
@@ -74,5 +85,16 @@ final class FleetBenchmark {
       }
     }
     return results;
+  }
+
+  /** The table on {@code out}; with --json, the JSON objects there and the table on {@code log}. */
+  private static void report(
+      List<FleetResult> results, FleetSettings s, PrintStream out, PrintStream log) {
+    if (s.json()) {
+      FleetReport.print(results, log);
+      FleetJson.print(results, out);
+    } else {
+      FleetReport.print(results, out);
+    }
   }
 }

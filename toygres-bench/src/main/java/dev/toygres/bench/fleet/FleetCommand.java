@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,11 +18,12 @@ import picocli.CommandLine.Option;
     defaultValueProvider = FleetDefaults.class,
     description = {
       "Runs the fleet benchmark: an embedded metadata PostgreSQL and a few real",
-      "PostgreSQL servers as probe targets under --data-dir (wiped first); N instances",
-      "registered pointing at them; one actor per instance on one worker in this",
-      "process (real probes). Prints iterations/s vs N/interval, probe lateness, CPU,",
-      "heap, metadata-database growth and the doctor's time for the whole fleet.",
-      "One run per combination of --instances, --interval and --activity-slots.",
+      "PostgreSQL servers as probe targets under --data-dir (wiped first), by default",
+      "each behind a pgbouncer; N instances registered pointing at them; one actor per",
+      "instance on one worker in this process (real probes). Prints iterations/s vs",
+      "N/interval, probe lateness, CPU (per iteration: control plane, probe targets,",
+      "pgbouncer), heap, metadata-database growth and the doctor's time for the whole",
+      "fleet. One run per combination of --instances, --interval and --activity-slots.",
       "Everything it started is stopped at the end (also on Ctrl-C)."
     })
 public final class FleetCommand implements Callable<Integer> {
@@ -66,6 +68,22 @@ public final class FleetCommand implements Callable<Integer> {
   int targets;
 
   @Option(
+      names = "--targets-via",
+      defaultValue = "pgbouncer",
+      converter = ViaConverter.class,
+      description =
+          "How probes reach the targets: pgbouncer (one per target, transaction pooling; Debian's"
+              + " package, installed with apt-get when missing) or direct (default"
+              + " ${DEFAULT-VALUE}).")
+  TargetsVia targetsVia;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object per run (one a line) on stdout; the table then goes to stderr.")
+  boolean json;
+
+  @Option(
       names = "--pool-size",
       description = "Metadata connection pool size (default ${DEFAULT-VALUE}, as the server).")
   int poolSize;
@@ -104,13 +122,27 @@ public final class FleetCommand implements Callable<Integer> {
             duration,
             warmup,
             targets,
+            targetsVia,
             poolSize,
             dispatchers,
             probeTimeout,
             doctorRuns,
-            dataDir),
+            dataDir,
+            json),
         System.out,
         System.err);
     return 0;
+  }
+
+  /** Reads {@code --targets-via} as {@link TargetsVia#parse}. */
+  static final class ViaConverter implements CommandLine.ITypeConverter<TargetsVia> {
+    @Override
+    public TargetsVia convert(String value) {
+      try {
+        return TargetsVia.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

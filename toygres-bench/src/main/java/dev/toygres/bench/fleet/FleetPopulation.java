@@ -4,7 +4,6 @@ import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.controlplane.cms.InstanceState;
-import dev.toygres.postgres.PostgresServer;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,7 +17,7 @@ import java.util.concurrent.Future;
 
 /**
  * The fleet's instances and actors: N instances registered in the CMS as the create orchestration
- * leaves them (running, on a probe target chosen round-robin, passwords sealed), then one actor
+ * leaves them (running, on a probe endpoint chosen round-robin, passwords sealed), then one actor
  * each, started as the API starts one. Both 8 at a time; both return their time in seconds.
  */
 final class FleetPopulation {
@@ -37,7 +36,7 @@ final class FleetPopulation {
     List<Callable<Void>> work = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       String name = String.format(Locale.ROOT, "fleet-%05d", i);
-      PostgresServer target = env.targets().get(i % env.targets().size());
+      ProbeEndpoint target = env.endpoints().get(i % env.endpoints().size());
       work.add(
           () -> {
             registerOne(cms, name, target);
@@ -50,7 +49,7 @@ final class FleetPopulation {
     return secs;
   }
 
-  private void registerOne(CmsStore cms, String name, PostgresServer target) {
+  private void registerOne(CmsStore cms, String name, ProbeEndpoint target) {
     UUID id = UUID.randomUUID();
     cms.insert(
         new CmsStore.NewInstance(
@@ -74,7 +73,7 @@ final class FleetPopulation {
         target.host(),
         target.port(),
         target.dataDir().toString(),
-        target.socketDirectory().toString(),
+        target.socketDir().toString(),
         target.pid());
   }
 

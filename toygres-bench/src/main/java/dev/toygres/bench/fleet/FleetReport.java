@@ -45,15 +45,13 @@ final class FleetReport {
                     + r.shape().poolSize()
                     + " / "
                     + r.shape().dispatchers())
+        .row("probe targets / via", r -> r.shape().targets() + " / " + r.shape().via().label())
         .row("ideal iterations/s (N/interval)", r -> f1(r.throughput().idealPerSecond()))
         .row(
             "achieved iterations/s",
             r ->
                 f1(r.throughput().perSecond())
-                    + String.format(
-                        Locale.ROOT,
-                        " (%.0f%%)",
-                        100 * r.throughput().perSecond() / r.throughput().idealPerSecond()))
+                    + String.format(Locale.ROOT, " (%.0f%%)", r.throughput().percentOfIdeal()))
         .row(
             "checks in window / window",
             r ->
@@ -99,9 +97,34 @@ final class FleetReport {
         .row("JVM CPU per iteration", r -> f1(r.cpu().jvmMsPerIteration()) + " ms")
         .row("CPU of metadata PostgreSQL", r -> pct(r.cpu().metaPgPct()))
         .row("CPU of probe-target PostgreSQLs", r -> pct(r.cpu().targetsPgPct()))
+        .row("CPU of their pgbouncers", r -> poolers(r, pct(r.cpu().poolersPct())))
         .row("CPU of the whole machine", r -> pct(r.cpu().machinePct()))
         .row("  of which other processes", r -> pct(r.cpu().otherProcessesPct()))
-        .row("GC time", r -> pct(r.cpu().gcPct()));
+        .row("GC time", r -> pct(r.cpu().gcPct()))
+        .row(
+            "control-plane CPU per iteration",
+            r ->
+                f1(r.cpu().controlPlaneMsPerIteration())
+                    + " ms (JVM "
+                    + f1(r.cpu().jvmMsPerIteration())
+                    + " + PG "
+                    + f1(r.cpu().metaPgMsPerIteration())
+                    + ")")
+        .row(
+            "probe-side CPU per iteration",
+            r ->
+                "targets "
+                    + f1(r.cpu().targetsMsPerIteration())
+                    + poolers(r, " + pgbouncer " + f1(r.cpu().poolersMsPerIteration()), "")
+                    + " ms");
+  }
+
+  private static String poolers(FleetResult r, String cell) {
+    return poolers(r, cell, "-");
+  }
+
+  private static String poolers(FleetResult r, String cell, String none) {
+    return r.shape().via() == TargetsVia.PGBOUNCER ? cell : none;
   }
 
   private static void memoryAndQueues(ReportTable<FleetResult> t) {
@@ -154,7 +177,15 @@ final class FleetReport {
                     r.purge().executions(),
                     r.purge().seconds(),
                     r.purge().perSecond()))
-        .row("  pruner round (10 min of executions)", FleetReport::prunerRound);
+        .row("  pruner round (10 min of executions)", FleetReport::prunerRound)
+        .row(
+            "engine / CMS growth per iteration",
+            r ->
+                String.format(
+                    Locale.ROOT,
+                    "%,.0f / %,.0f B",
+                    r.engineBytesPerIteration(),
+                    r.cmsBytesPerIteration()));
   }
 
   /** What one pruner round would purge at this rate (10 min of iterations), and how long. */

@@ -1,14 +1,16 @@
 package dev.toygres.bench.fleet;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One run's figures, in small records that {@link FleetReport} renders. Rates and CPU are over the
- * measured window; CPU percentages are of all the machine's cores, -1 where /proc was unreadable.
+ * One run's figures, in small records that {@link FleetReport} and {@link FleetJson} render. Rates
+ * and CPU are over the measured window; CPU percentages are of all the machine's cores, -1 where
+ * /proc was unreadable; per-iteration figures are NaN when unknown or without checks.
  */
 record FleetResult(
     Shape shape,
@@ -36,12 +38,31 @@ record FleetResult(
     Objects.requireNonNull(doctor, "doctor");
   }
 
-  /** What was run: the fleet, its interval and the worker's sizing. */
-  record Shape(int instances, Duration interval, int activitySlots, int poolSize, int dispatchers) {
+  /** How many bytes the engine's schema grew by per iteration in the window. */
+  double engineBytesPerIteration() {
+    return DatabaseGrowth.perIteration(growth.engineGrowthBytes(), throughput);
+  }
+
+  /** How many bytes the CMS (health checks, instances) grew by per iteration in the window. */
+  double cmsBytesPerIteration() {
+    return DatabaseGrowth.perIteration(growth.cmsGrowthBytes(), throughput);
+  }
+
+  /** What was run: the fleet, its interval, the worker's sizing and how probes reach targets. */
+  record Shape(
+      int instances,
+      Duration interval,
+      int activitySlots,
+      int poolSize,
+      int dispatchers,
+      int targets,
+      TargetsVia via) {
     Shape {
       Objects.requireNonNull(interval, "interval");
-      if (instances < 1 || activitySlots < 1 || poolSize < 1 || dispatchers < 1) {
-        throw new IllegalArgumentException("a run needs instances, slots, a pool and dispatchers");
+      Objects.requireNonNull(via, "via");
+      if (instances < 1 || activitySlots < 1 || poolSize < 1 || dispatchers < 1 || targets < 1) {
+        throw new IllegalArgumentException(
+            "a run needs instances, slots, a pool, dispatchers and targets");
       }
     }
 
@@ -61,16 +82,31 @@ record FleetResult(
     }
   }
 
-  /** Health checks written in the window (by the database's clock) against the ideal rate. */
-  record Throughput(double windowSeconds, long checks, double perSecond, double idealPerSecond) {
+  /**
+   * Health checks written in the window (by the database's clock) against the ideal rate; the
+   * window starts at {@code windowStart}.
+   */
+  record Throughput(
+      Instant windowStart,
+      double windowSeconds,
+      long checks,
+      double perSecond,
+      double idealPerSecond) {
     Throughput {
+      Objects.requireNonNull(windowStart, "windowStart");
       if (windowSeconds <= 0 || checks < 0) {
         throw new IllegalArgumentException("a window has a positive length and checks >= 0");
       }
     }
 
-    static Throughput of(long checks, double windowSeconds, Shape shape) {
-      return new Throughput(windowSeconds, checks, checks / windowSeconds, shape.idealPerSecond());
+    static Throughput of(Instant windowStart, long checks, double windowSeconds, Shape shape) {
+      return new Throughput(
+          windowStart, windowSeconds, checks, checks / windowSeconds, shape.idealPerSecond());
+    }
+
+    /** The achieved rate as a percentage of the ideal. */
+    double percentOfIdeal() {
+      return 100 * perSecond / idealPerSecond;
     }
   }
 
@@ -98,14 +134,23 @@ record FleetResult(
   /** The probes' own response times in the window, and how many were not healthy. */
   record ProbeTimes(double p50Ms, double p99Ms, long failed) {}
 
-  /** CPU over the window; {@code jvmMsPerIteration} is NaN without checks. */
+  /**
+   * CPU over the window: shares of all cores (-1 unknown; {@code poolersPct} NaN without poolers)
+   * and milliseconds per iteration (NaN when unknown, without checks, or without poolers). The
+   * control plane is the JVM and the metadata PostgreSQL; the probe targets' PostgreSQLs and their
+   * poolers are what a probe costs the probed side.
+   */
   record Cpu(
       int cores,
       double jvmPct,
       double machinePct,
       double metaPgPct,
       double targetsPgPct,
+      double poolersPct,
       double jvmMsPerIteration,
+      double metaPgMsPerIteration,
+      double targetsMsPerIteration,
+      double poolersMsPerIteration,
       double gcPct) {
     Cpu {
       if (cores < 1) {
@@ -113,12 +158,21 @@ record FleetResult(
       }
     }
 
-    /** The machine's CPU not used by the JVM or the benchmark's PostgreSQLs; -1 if unknown. */
+    /** The JVM's and the metadata PostgreSQL's CPU per iteration: the control plane's cost. */
+    double controlPlaneMsPerIteration() {
+      return jvmMsPerIteration + metaPgMsPerIteration;
+    }
+
+    /**
+     * The machine's CPU not used by the JVM, the benchmark's PostgreSQLs or its poolers; -1 if
+     * unknown.
+     */
     double otherProcessesPct() {
-      if (machinePct < 0 || metaPgPct < 0 || targetsPgPct < 0) {
+      if (machinePct < 0 || metaPgPct < 0 || targetsPgPct < 0 || poolersPct < 0) {
         return -1;
       }
-      return Math.max(0, machinePct - jvmPct - metaPgPct - targetsPgPct);
+      double poolers = Double.isNaN(poolersPct) ? 0 : poolersPct;
+      return Math.max(0, machinePct - jvmPct - metaPgPct - targetsPgPct - poolers);
     }
   }
 
@@ -128,13 +182,23 @@ record FleetResult(
   /** Engine queue depths, averaged over the window's once-a-second samples (NaN for none). */
   record Queues(double readyActivities, double runningActivities, double readyOrchestrations) {}
 
-  /** The metadata database's size at the window's edges, and its growth per hour. */
+  /**
+   * The metadata database's size at the window's edges, its growth per hour, and how many bytes the
+   * engine's schema and the CMS's grew by (tables with their indexes and TOAST).
+   */
   record DatabaseGrowth(
       long sizeStartBytes,
       long sizeEndBytes,
       double totalMbPerHour,
       double engineMbPerHour,
-      double cmsMbPerHour) {
+      double cmsMbPerHour,
+      long engineGrowthBytes,
+      long cmsGrowthBytes) {
+    /** {@code bytes} per check of {@code throughput}; NaN without checks. */
+    static double perIteration(long bytes, Throughput throughput) {
+      return throughput.checks() == 0 ? Double.NaN : (double) bytes / throughput.checks();
+    }
+
     /** The engine's share once the pruner keeps executions 1 h, purging every 10 min: 70 min. */
     double enginePlateauMb() {
       return engineMbPerHour * 70 / 60;

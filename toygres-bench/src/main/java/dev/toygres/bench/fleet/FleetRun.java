@@ -75,10 +75,10 @@ final class FleetRun {
           new FleetResult(
               shape,
               timings,
-              FleetResult.Throughput.of(late.checksInWindow(), window.dbSeconds(), shape),
+              FleetResult.Throughput.of(from, late.checksInWindow(), window.dbSeconds(), shape),
               FleetResult.Punctuality.of(late, shape.interval()),
               probes,
-              window.cpu(late.checksInWindow()),
+              window.cpu(late.checksInWindow(), !env.poolers().isEmpty()),
               window.memory(),
               window.queues(),
               window.growth(),
@@ -126,14 +126,14 @@ final class FleetRun {
     log.printf(
         Locale.ROOT,
         "bench-fleet: %,d instances at %s: %.1f iterations/s of %.1f ideal, lateness p50 %.0f ms"
-            + " p99 %.0f ms, JVM CPU %.0f%%, doctor %.0f ms%n",
+            + " p99 %.0f ms, control-plane CPU %.1f ms per iteration, doctor %.0f ms%n",
         shape.instances(),
         Durations.format(shape.interval()),
         r.throughput().perSecond(),
         r.throughput().idealPerSecond(),
         r.punctuality().p50Ms(),
         r.punctuality().p99Ms(),
-        r.cpu().jvmPct(),
+        r.cpu().controlPlaneMsPerIteration(),
         r.doctor().medianMs());
   }
 

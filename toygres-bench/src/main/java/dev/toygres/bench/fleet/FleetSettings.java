@@ -3,6 +3,7 @@ package dev.toygres.bench.fleet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The fleet benchmark's settings; every combination of instances x intervals x activity slots is
@@ -10,7 +11,9 @@ import java.util.List;
  *
  * @param warmup extra settling time after every instance has had its first check; null for one
  *     interval (at least 10 s)
+ * @param targetsVia how the instances reach the probe targets
  * @param dataDir the benchmark's directory, wiped at the start
+ * @param json print one JSON object per run on the output, the table on the log
  */
 record FleetSettings(
     List<Integer> instances,
@@ -19,12 +22,16 @@ record FleetSettings(
     Duration duration,
     Duration warmup,
     int targets,
+    TargetsVia targetsVia,
     int poolSize,
     int dispatchers,
     Duration probeTimeout,
     int doctorRuns,
-    Path dataDir) {
+    Path dataDir,
+    boolean json) {
   FleetSettings {
+    Objects.requireNonNull(targetsVia, "targetsVia");
+    Objects.requireNonNull(dataDir, "dataDir");
     instances = List.copyOf(instances);
     intervals = List.copyOf(intervals);
     activitySlots = List.copyOf(activitySlots);

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.util.PasswordUtil;
 
 /**
  * The probe targets of the fleet benchmark get what a managed instance has for its actor: the
@@ -25,10 +24,14 @@ final class FleetTargets {
    * checks it is the postgres of this data directory) before it starts.
    */
   static PostgresServer start(
-      PostgresInstallation inst, Path dir, int i, String password, Closer closer)
+      PostgresInstallation inst,
+      Path dir,
+      int i,
+      String password,
+      String monitorScramSecret,
+      Closer closer)
       throws SQLException {
-    // in /tmp: a socket path must stay short (107 bytes), which a --data-dir may not be
-    Path sockets = Path.of("/tmp", "toygres-bench-" + ProcessHandle.current().pid() + "-" + i);
+    Path sockets = socketDirectory(Integer.toString(i));
     PostgresServer server =
         PostgresServer.builder()
             .installation(inst)
@@ -41,12 +44,24 @@ final class FleetTargets {
     closer.add("the socket directory " + sockets, () -> Files.deleteIfExists(sockets));
     closer.add("probe target " + i, server::stop);
     server.start();
-    addMonitoringRole(server, password);
+    addMonitoringRole(server, password, monitorScramSecret);
     return server;
   }
 
-  /** Creates the monitoring role (password {@code password}) and its database on {@code server}. */
-  static void addMonitoringRole(PostgresServer server, String password) throws SQLException {
+  /**
+   * A socket directory of this JVM's, {@code /tmp/toygres-bench-<pid>-<name>}: in /tmp, since a
+   * socket path must stay short (107 bytes), which a --data-dir may not be.
+   */
+  static Path socketDirectory(String name) {
+    return Path.of("/tmp", "toygres-bench-" + ProcessHandle.current().pid() + "-" + name);
+  }
+
+  /**
+   * Creates the monitoring role with {@code monitorScramSecret} (the SCRAM secret of the password)
+   * and its database on {@code server}, logging in as the superuser with {@code password}.
+   */
+  static void addMonitoringRole(PostgresServer server, String password, String monitorScramSecret)
+      throws SQLException {
     try (Connection c =
             DriverManager.getConnection(
                 server.socketJdbcUrl("postgres"), EmbeddedPostgres.USER, password);
@@ -56,7 +71,7 @@ final class FleetTargets {
           "CREATE ROLE "
               + ControlRoles.MONITOR
               + " LOGIN IN ROLE pg_monitor PASSWORD '"
-              + PasswordUtil.encodeScramSha256(password.toCharArray())
+              + monitorScramSecret.replace("'", "''")
               + "'");
     }
   }

@@ -11,10 +11,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * Everything measured at one edge of the window: the database's clock and sizes, CPU counters of
- * the JVM, the machine and the benchmark's PostgreSQLs (ticks, -1 if unreadable), GC time.
+ * the JVM, the machine, the benchmark's PostgreSQLs and its poolers (ticks, -1 if unreadable; 0 for
+ * no poolers), GC time.
  */
 record Snapshot(
     Instant dbNow,
@@ -23,6 +25,7 @@ record Snapshot(
     ProcCpu.Machine machine,
     long metaTicks,
     long targetTicks,
+    long poolerTicks,
     long dbSize,
     long cmsBytes,
     long engineBytes,
@@ -51,7 +54,8 @@ record Snapshot(
                 .getProcessCpuTime(),
             ProcCpu.machine(),
             ProcCpu.tree(env.meta().server().pid()),
-            targetTicks(env),
+            sumOfTrees(env.targets().stream().map(PostgresServer::pid).toList()),
+            sumOfTrees(env.poolerPids()),
             rs.getLong(2),
             rs.getLong(3),
             rs.getLong(4),
@@ -60,10 +64,10 @@ record Snapshot(
     }
   }
 
-  private static long targetTicks(FleetEnvironment env) {
+  private static long sumOfTrees(List<Long> pids) {
     long sum = 0;
-    for (PostgresServer p : env.targets()) {
-      long ticks = ProcCpu.tree(p.pid());
+    for (long pid : pids) {
+      long ticks = ProcCpu.tree(pid);
       sum = ticks < 0 || sum < 0 ? -1 : sum + ticks;
     }
     return sum;

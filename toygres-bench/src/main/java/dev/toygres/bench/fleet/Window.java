@@ -33,12 +33,16 @@ record Window(Snapshot start, Snapshot end, Queues queues, long heapPeak, long h
     return Duration.between(start.dbNow(), end.dbNow()).toNanos() / 1e9;
   }
 
-  Cpu cpu(long checks) {
+  Cpu cpu(long checks, boolean poolers) {
     double secs = (end.wallNanos() - start.wallNanos()) / 1e9;
     int cores = Runtime.getRuntime().availableProcessors();
     double cpuScale = 100.0 / (secs * cores);
     double ticksScale = cpuScale / ProcCpu.TICKS_PER_SECOND;
+    double msPerTick = 1000.0 / ProcCpu.TICKS_PER_SECOND;
     long jvmNanos = end.jvmCpuNanos() - start.jvmCpuNanos();
+    long metaTicks = ticksBetween(start.metaTicks(), end.metaTicks());
+    long targetTicks = ticksBetween(start.targetTicks(), end.targetTicks());
+    long poolerTicks = ticksBetween(start.poolerTicks(), end.poolerTicks());
     return new Cpu(
         cores,
         jvmNanos / 1e9 * cpuScale,
@@ -47,14 +51,27 @@ record Window(Snapshot start, Snapshot end, Queues queues, long heapPeak, long h
             : 100.0
                 * (end.machine().busy() - start.machine().busy())
                 / Math.max(1, end.machine().total() - start.machine().total()),
-        ticksBetween(start.metaTicks(), end.metaTicks(), ticksScale),
-        ticksBetween(start.targetTicks(), end.targetTicks(), ticksScale),
-        checks == 0 ? Double.NaN : jvmNanos / 1e6 / checks,
+        share(metaTicks, ticksScale),
+        share(targetTicks, ticksScale),
+        poolers ? share(poolerTicks, ticksScale) : Double.NaN,
+        perIteration(jvmNanos / 1e6, checks),
+        perIteration(metaTicks < 0 ? Double.NaN : metaTicks * msPerTick, checks),
+        perIteration(targetTicks < 0 ? Double.NaN : targetTicks * msPerTick, checks),
+        poolers && poolerTicks >= 0 ? perIteration(poolerTicks * msPerTick, checks) : Double.NaN,
         (end.gcMillis() - start.gcMillis()) / 1000.0 / secs * 100.0);
   }
 
-  private static double ticksBetween(long a, long b, double scale) {
-    return a < 0 || b < 0 ? -1 : (b - a) * scale;
+  /** Milliseconds of CPU per check: NaN without checks or when unknown. */
+  static double perIteration(double cpuMs, long checks) {
+    return checks == 0 ? Double.NaN : cpuMs / checks;
+  }
+
+  private static long ticksBetween(long a, long b) {
+    return a < 0 || b < 0 ? -1 : b - a;
+  }
+
+  private static double share(long ticks, double scale) {
+    return ticks < 0 ? -1 : ticks * scale;
   }
 
   Memory memory() {
@@ -63,11 +80,15 @@ record Window(Snapshot start, Snapshot end, Queues queues, long heapPeak, long h
 
   DatabaseGrowth growth() {
     double perHour = 3600.0 / dbSeconds() / (1024.0 * 1024.0);
+    long engine = end.engineBytes() - start.engineBytes();
+    long cms = end.cmsBytes() - start.cmsBytes();
     return new DatabaseGrowth(
         start.dbSize(),
         end.dbSize(),
         (end.dbSize() - start.dbSize()) * perHour,
-        (end.engineBytes() - start.engineBytes()) * perHour,
-        (end.cmsBytes() - start.cmsBytes()) * perHour);
+        engine * perHour,
+        cms * perHour,
+        engine,
+        cms);
   }
 }

@@ -1,6 +1,7 @@
 package dev.toygres.bench.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toygres.bench.BenchCli;
 import dev.toygres.controlplane.config.ServerConfig;
@@ -32,6 +33,20 @@ class FleetCommandTest {
     assertThat(cmd.poolSize).isEqualTo(ServerEngine.POOL_SIZE);
     assertThat(cmd.instances).containsExactly(1000);
     assertThat(cmd.duration).isEqualTo(Duration.ofSeconds(60));
+    assertThat(cmd.targetsVia).isEqualTo(TargetsVia.PGBOUNCER);
+    assertThat(cmd.json).isFalse();
+  }
+
+  @Test
+  void targetsViaTakesDirectOrPgbouncerAndRefusesAnythingElse() {
+    assertThat(parse("bench-fleet", "--targets-via", "direct").targetsVia)
+        .isEqualTo(TargetsVia.DIRECT);
+    assertThat(parse("bench-fleet", "--targets-via", "PgBouncer", "--json").targetsVia)
+        .isEqualTo(TargetsVia.PGBOUNCER);
+    assertThat(parse("bench-fleet", "--json").json).isTrue();
+    assertThatThrownBy(() -> parse("bench-fleet", "--targets-via", "odyssey"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--targets-via must be direct or pgbouncer");
   }
 
   @Test

@@ -1,0 +1,83 @@
+package dev.toygres.bench.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class WindowTest {
+  private static final Instant T0 = Instant.parse("2026-11-30T15:00:00Z");
+
+  private static Snapshot at(
+      double seconds,
+      long jvmCpuMs,
+      long metaTicks,
+      long targetTicks,
+      long poolerTicks,
+      long engineBytes,
+      long cmsBytes) {
+    return new Snapshot(
+        T0.plusMillis((long) (seconds * 1000)),
+        (long) (seconds * 1e9),
+        jvmCpuMs * 1_000_000,
+        new ProcCpu.Machine(-1, -1),
+        metaTicks,
+        targetTicks,
+        poolerTicks,
+        0,
+        cmsBytes,
+        engineBytes,
+        0);
+  }
+
+  private static Window window(Snapshot a, Snapshot b) {
+    return new Window(a, b, new FleetResult.Queues(0, 0, 0), 0, 0);
+  }
+
+  @Test
+  void cpuPerIterationIsEachProcessGroupsCpuInTheWindowOverItsChecks() {
+    // 60 s; the JVM used 3,000 ms, the metadata PostgreSQL 50 ticks (500 ms), the targets 120
+    // ticks (1,200 ms), the poolers 20 ticks (200 ms), over 1,000 checks
+    Window w = window(at(0, 1_000, 100, 1_000, 7, 0, 0), at(60, 4_000, 150, 1_120, 27, 0, 0));
+
+    FleetResult.Cpu cpu = w.cpu(1_000, true);
+
+    assertThat(cpu.jvmMsPerIteration()).isCloseTo(3.0, within(1e-9));
+    assertThat(cpu.metaPgMsPerIteration()).isCloseTo(0.5, within(1e-9));
+    assertThat(cpu.controlPlaneMsPerIteration()).isCloseTo(3.5, within(1e-9));
+    assertThat(cpu.targetsMsPerIteration()).isCloseTo(1.2, within(1e-9));
+    assertThat(cpu.poolersMsPerIteration()).isCloseTo(0.2, within(1e-9));
+    double cores = cpu.cores();
+    assertThat(cpu.jvmPct()).isCloseTo(3.0 / 60 / cores * 100, within(1e-9));
+    assertThat(cpu.poolersPct()).isCloseTo(0.2 / 60 / cores * 100, within(1e-9));
+  }
+
+  @Test
+  void withoutPoolersOrChecksOrProcTheirFiguresAreUnknown() {
+    Window w = window(at(0, 0, -1, 0, 0, 0, 0), at(10, 100, -1, 10, 0, 0, 0));
+
+    FleetResult.Cpu direct = w.cpu(100, false);
+    FleetResult.Cpu idle = w.cpu(0, false);
+
+    assertThat(direct.poolersPct()).isNaN();
+    assertThat(direct.poolersMsPerIteration()).isNaN();
+    assertThat(direct.metaPgPct()).isEqualTo(-1);
+    assertThat(direct.metaPgMsPerIteration()).isNaN();
+    assertThat(direct.controlPlaneMsPerIteration()).isNaN();
+    assertThat(direct.targetsMsPerIteration()).isCloseTo(1.0, within(1e-9));
+    assertThat(idle.jvmMsPerIteration()).isNaN();
+  }
+
+  @Test
+  void growthIsWhatTheEnginesAndTheCmssRelationsGrewByInTheWindow() {
+    Window w = window(at(0, 0, 0, 0, 0, 5_000, 900), at(36, 0, 0, 0, 0, 1_005_000, 100_900));
+
+    FleetResult.DatabaseGrowth g = w.growth();
+
+    assertThat(g.engineGrowthBytes()).isEqualTo(1_000_000);
+    assertThat(g.cmsGrowthBytes()).isEqualTo(100_000);
+    // 1,000,000 bytes in 36 s is 100,000,000 bytes an hour
+    assertThat(g.engineMbPerHour()).isCloseTo(1e8 / (1024.0 * 1024.0), within(1e-6));
+  }
+}
