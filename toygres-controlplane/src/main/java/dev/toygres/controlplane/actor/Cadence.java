@@ -19,6 +19,8 @@ import java.util.UUID;
  * @param interval the time between two regular checks (at least 1 ms)
  */
 public record Cadence(Duration interval) {
+  private static final Duration SKIPPED_AT_ONCE = Duration.ofSeconds(1);
+
   public Cadence {
     Objects.requireNonNull(interval, "interval");
     if (interval.toMillis() < 1) {
@@ -44,6 +46,30 @@ public record Cadence(Duration interval) {
   /** The last due time at or before {@code at}. */
   public Instant lastDue(UUID instance, Instant at) {
     return nextDue(instance, at).minus(interval);
+  }
+
+  /**
+   * The due time that a check at {@code at} answers, when the instance's previous check was at
+   * {@code previous}: the first due time after {@code previous}. When that one came very soon after
+   * {@code previous} (less than 1 s, or a quarter of the interval if shorter) and the check is more
+   * than an interval after it, the actor skipped it (it passed while the previous check's result
+   * was being handled) and the check answers the one after. Due times skipped because the actor was
+   * behind are not: the check is late from the first of them.
+   *
+   * @return the due time, or null when none has come by {@code at} (an early check: a message woke
+   *     the actor, or it looked again sooner)
+   */
+  public Instant dueSince(UUID instance, Instant previous, Instant at) {
+    Instant first = nextDue(instance, previous);
+    if (first.isAfter(at)) {
+      return null;
+    }
+    Instant second = first.plus(interval);
+    Duration quarter = interval.dividedBy(4);
+    Duration grace = SKIPPED_AT_ONCE.compareTo(quarter) < 0 ? SKIPPED_AT_ONCE : quarter;
+    boolean skippedAtOnce =
+        !second.isAfter(at) && Duration.between(previous, first).compareTo(grace) <= 0;
+    return skippedAtOnce ? second : first;
   }
 
   /**

@@ -16,16 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * histogram is made here too ({@link #probeDurations}) and recorded by {@link HealthProbe}.
  *
  * <p>Lateness is measured inside the check, from what it already reads, so that the actor's
- * orchestration and its recorded histories stay as they are: a check was due at the instance's
- * first due time on its {@link Cadence} after the previous check was recorded ({@code
- * last_health_check}), or sooner when the previous check asked to look again sooner (a failed
- * probe, a restart due), when that wait had passed since it was recorded. A due time that came less
- * than {@link #GRACE} (or a quarter of the interval, if shorter) after the previous check and was
- * skipped by the actor (the check ran more than an interval after it) is not counted against it: it
- * passed while the previous check's result was being handled. The wait asked for is remembered on
- * the server that ran the previous check; a check that runs on another server (or after a restart)
- * is measured against its due time only, which can only make it look less late. A check woken early
- * by a message counts as not late (0). The first check of an instance is not measured.
+ * orchestration and its recorded histories stay as they are: a check was due at the due time on the
+ * instance's {@link Cadence} that it answers after the previous check was recorded ({@code
+ * last_health_check}; {@link Cadence#dueSince}), or sooner when the previous check asked to look
+ * again sooner (a failed probe, a restart due) and that wait had passed since it was recorded. The
+ * wait asked for is remembered on the server that ran the previous check; a check that runs on
+ * another server (or after a restart) is measured against its due time only, which can only make it
+ * look less late. A check woken early by a message counts as not late (0). The first check of an
+ * instance is not measured.
  */
 final class CheckMetrics {
   /** Records nothing (actors that only watch, e.g. in the fleet benchmark). */
@@ -48,9 +46,6 @@ final class CheckMetrics {
     Duration.ofSeconds(5),
     Duration.ofSeconds(10)
   };
-
-  /** How soon after a check a due time may fall and be skipped without counting as late. */
-  static final Duration GRACE = Duration.ofSeconds(1);
 
   private final Cadence cadence;
   private final Counter iterations;
@@ -125,18 +120,7 @@ final class CheckMetrics {
    */
   static double lateness(
       Cadence cadence, UUID instance, Instant lastCheck, Duration lookAgain, Instant now) {
-    Instant due = null;
-    Instant first = cadence.nextDue(instance, lastCheck);
-    if (!first.isAfter(now)) {
-      Instant second = first.plus(cadence.interval());
-      Duration grace =
-          GRACE.compareTo(cadence.interval().dividedBy(4)) < 0
-              ? GRACE
-              : cadence.interval().dividedBy(4);
-      boolean skippedAtOnce =
-          !second.isAfter(now) && Duration.between(lastCheck, first).compareTo(grace) <= 0;
-      due = skippedAtOnce ? second : first;
-    }
+    Instant due = cadence.dueSince(instance, lastCheck, now);
     if (lookAgain != null) {
       Instant again = lastCheck.plus(lookAgain);
       if (!again.isAfter(now) && (due == null || again.isBefore(due))) {

@@ -122,6 +122,53 @@ class CadenceTest {
   }
 
   @Test
+  void aCheckAnswersTheFirstDueTimeAfterThePreviousCheck() {
+    Instant due = CADENCE.nextDue(ID, T);
+    Instant previous = due.minus(INTERVAL).plusSeconds(3);
+
+    assertThat(CADENCE.dueSince(ID, previous, due.plusSeconds(3))).isEqualTo(due);
+    assertThat(CADENCE.dueSince(ID, previous, due)).isEqualTo(due);
+  }
+
+  @Test
+  void aCheckBeforeAnyDueTimeAnswersNone() {
+    Instant due = CADENCE.nextDue(ID, T);
+
+    assertThat(CADENCE.dueSince(ID, due.minusSeconds(20), due.minusMillis(1))).isNull();
+  }
+
+  @Test
+  void dueTimesSkippedWhileBehindAreAnsweredFromTheFirst() {
+    Instant due = CADENCE.nextDue(ID, T);
+    Instant previous = due.minusSeconds(5);
+
+    assertThat(CADENCE.dueSince(ID, previous, due.plus(INTERVAL.multipliedBy(2)).plusSeconds(1)))
+        .isEqualTo(due);
+  }
+
+  @Test
+  void aDueTimeThatPassedAsThePreviousCheckEndedIsNotAnswered() {
+    Instant due = CADENCE.nextDue(ID, T);
+    Instant previous = due.minusMillis(400);
+
+    assertThat(CADENCE.dueSince(ID, previous, due.plus(INTERVAL).plusMillis(50)))
+        .isEqualTo(due.plus(INTERVAL));
+    assertThat(CADENCE.dueSince(ID, previous, due.plusMillis(50)))
+        .as("unless the actor waited for it")
+        .isEqualTo(due);
+  }
+
+  @Test
+  void withAShortIntervalOnlyAQuarterOfItCountsAsPassingAtOnce() {
+    Cadence fast = new Cadence(Duration.ofMillis(800));
+    Instant due = fast.nextDue(ID, T);
+
+    assertThat(fast.dueSince(ID, due.minusMillis(200), due.plusMillis(850)))
+        .isEqualTo(due.plusMillis(800));
+    assertThat(fast.dueSince(ID, due.minusMillis(300), due.plusMillis(850))).isEqualTo(due);
+  }
+
+  @Test
   void refusesAnIntervalBelowOneMillisecond() {
     assertThatThrownBy(() -> new Cadence(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
