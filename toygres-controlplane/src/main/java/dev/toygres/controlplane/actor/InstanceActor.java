@@ -63,7 +63,7 @@ public final class InstanceActor implements Orchestration<InstanceActor.Input, S
     } catch (TaskFailedException e) {
       ctx.logger()
           .warn(
-              "actor {}: health check failed, trying again next interval: {}",
+              "actor {}: health check failed, trying again at its next due time: {}",
               ctx.instanceId(),
               e.failure());
     }
