@@ -1,5 +1,6 @@
 package dev.toygres.bench.fleet;
 
+import dev.toygres.controlplane.actor.Cadence;
 import dev.toygres.controlplane.cms.CmsStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,7 +52,7 @@ final class HealthChecks {
         m.setAutoCommit(true);
       }
     }
-    return Lateness.compute(checks, interval, from, to);
+    return Lateness.compute(checks, new Cadence(interval), from, to);
   }
 
   /** The probes' response time percentiles in {@code [from, to)}, and the checks not healthy. */

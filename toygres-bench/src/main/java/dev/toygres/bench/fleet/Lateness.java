@@ -1,15 +1,19 @@
 package dev.toygres.bench.fleet;
 
+import dev.toygres.controlplane.actor.Cadence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * Probe lateness from the health checks' own timestamps: an iteration is due one interval after the
- * instance's previous check, so its lateness is {@code gap - interval}. Only checks inside the
- * measurement window count (their previous check may be older). Pure functions, no database.
+ * Probe lateness from the health checks' own timestamps: an iteration is due at the due time on the
+ * instance's {@link Cadence} that it answers after the previous check ({@link Cadence#dueSince}),
+ * and its lateness is how long after that it ran (0 for a check before any due time). Only checks
+ * inside the measurement window count (their previous check may be older). Pure functions, no
+ * database.
  */
 final class Lateness {
   private Lateness() {}
@@ -49,18 +53,19 @@ final class Lateness {
    *
    * @param checks every instance's check times up to {@code to}, each list in ascending order
    *     (earlier checks are needed to know when the first check in the window was due)
-   * @param interval the actors' health interval
+   * @param cadence the actors' cadence (their health interval)
    */
   static Result compute(
-      Map<?, ? extends List<Instant>> checks, Duration interval, Instant from, Instant to) {
-    double intervalMs = interval.toNanos() / 1e6;
+      Map<UUID, ? extends List<Instant>> checks, Cadence cadence, Instant from, Instant to) {
     double[] out = new double[16];
     int n = 0;
     int inWindow = 0;
     int without = 0;
     int overdue = 0;
     double maxOverdue = 0;
-    for (List<Instant> times : checks.values()) {
+    for (Map.Entry<UUID, ? extends List<Instant>> e : checks.entrySet()) {
+      UUID id = e.getKey();
+      List<Instant> times = e.getValue();
       Instant previous = null;
       Instant last = null;
       boolean any = false;
@@ -73,7 +78,7 @@ final class Lateness {
               if (n == out.length) {
                 out = Arrays.copyOf(out, n * 2);
               }
-              out[n++] = millisBetween(previous, t) - intervalMs;
+              out[n++] = millisSince(cadence.dueSince(id, previous, t), t);
             }
           }
           previous = t;
@@ -84,7 +89,7 @@ final class Lateness {
         without++;
       }
       if (last != null) {
-        double late = millisBetween(last, to) - intervalMs;
+        double late = millisSince(cadence.dueSince(id, last, to), to);
         if (late > 0) {
           overdue++;
           maxOverdue = Math.max(maxOverdue, late);
@@ -118,7 +123,8 @@ final class Lateness {
     return percentile(s, 50);
   }
 
-  private static double millisBetween(Instant a, Instant b) {
-    return Duration.between(a, b).toNanos() / 1e6;
+  /** Milliseconds from {@code due} to {@code t}; 0 when nothing was due (null). */
+  private static double millisSince(Instant due, Instant t) {
+    return due == null ? 0 : Duration.between(due, t).toNanos() / 1e6;
   }
 }

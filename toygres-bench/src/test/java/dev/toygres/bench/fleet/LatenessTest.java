@@ -3,45 +3,58 @@ package dev.toygres.bench.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toygres.controlplane.actor.Cadence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class LatenessTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Cadence CADENCE = new Cadence(Duration.ofSeconds(10));
+  private static final UUID A = UUID.fromString("33d383dd-b4b1-4ef6-bb73-a69ef8813563");
+  private static final UUID B = UUID.fromString("0b5a1c2e-5f4d-4c1e-9a77-1d2a3b4c5d6e");
+  private static final UUID C = UUID.fromString("7c0ffee0-0000-4000-8000-000000000001");
 
-  private static Instant at(double seconds) {
-    return T0.plusMillis(Math.round(seconds * 1000));
+  /** {@code seconds} after the instance's first due time past {@code T0 + 20 s}. */
+  private static Instant at(UUID id, double seconds) {
+    return CADENCE.nextDue(id, T0.plusSeconds(20)).plusMillis(Math.round(seconds * 1000));
   }
 
   @Test
-  void latenessIsTheGapBeyondTheIntervalForChecksInsideTheWindow() {
-    Map<String, List<Instant>> checks =
+  void latenessIsTheTimeSinceTheDueTimeEachCheckInsideTheWindowAnswers() {
+    Map<UUID, List<Instant>> checks =
         Map.of(
-            // the check at 9 s is before the window but makes the one at 20.5 s 1.5 s late
-            "a", List.of(at(9), at(20.5), at(30.6), at(40.6)),
-            "b", List.of(at(12), at(22.1), at(32.2)));
-    Lateness.Result r = Lateness.compute(checks, Duration.ofSeconds(10), at(10), at(42));
+            // the check before the window makes the one 1.5 s after the next due time 1.5 s late
+            A, List.of(at(A, -29.8), at(A, -18.5), at(A, -9.9), at(A, 0.1)),
+            B, List.of(at(B, -29.8), at(B, -19.9), at(B, -9.8), at(B, 0.3)));
+    Lateness.Result r = Lateness.compute(checks, CADENCE, T0.plusSeconds(1), T0.plusSeconds(100));
 
     assertThat(r.checksInWindow()).isEqualTo(6);
-    assertThat(r.latenessMs()).containsExactly(0, 100, 100, 100, 1500);
+    assertThat(r.latenessMs()).containsExactly(100, 100, 100, 200, 300, 1500);
     assertThat(r.percentile(50)).isEqualTo(100);
     assertThat(r.percentile(100)).isEqualTo(1500);
-    assertThat(r.laterThan(100)).isEqualTo(1);
-    assertThat(r.laterThan(99.9)).isEqualTo(4);
-    assertThat(r.laterThan(0)).isEqualTo(4);
-    assertThat(r.laterThan(-1)).isEqualTo(5);
+    assertThat(r.laterThan(100)).isEqualTo(3);
+    assertThat(r.laterThan(99.9)).isEqualTo(6);
     assertThat(r.laterThan(10_000)).isZero();
     assertThat(r.instancesWithoutCheck()).isZero();
-    assertThat(r.overdueAtEnd()).isZero();
+  }
+
+  @Test
+  void aSteadyDelayIsLatenessAtEveryCheckNotOnlyWhenItGrows() {
+    Map<UUID, List<Instant>> checks =
+        Map.of(A, List.of(at(A, -29.8), at(A, -17), at(A, -7), at(A, 3)));
+    Lateness.Result r = Lateness.compute(checks, CADENCE, T0.plusSeconds(1), at(A, 5));
+
+    assertThat(r.latenessMs()).containsExactly(3000, 3000, 3000);
   }
 
   @Test
   void theFirstCheckOfAnInstanceHasNoLatenessAndChecksAfterTheWindowAreIgnored() {
-    Map<String, List<Instant>> checks = Map.of("a", List.of(at(11), at(21.2), at(99)));
-    Lateness.Result r = Lateness.compute(checks, Duration.ofSeconds(10), at(10), at(30));
+    Map<UUID, List<Instant>> checks = Map.of(A, List.of(at(A, 0.2), at(A, 10.2), at(A, 99)));
+    Lateness.Result r = Lateness.compute(checks, CADENCE, T0.plusSeconds(1), at(A, 15));
 
     assertThat(r.checksInWindow()).isEqualTo(2);
     assertThat(r.latenessMs()).containsExactly(200);
@@ -49,18 +62,19 @@ class LatenessTest {
 
   @Test
   void instancesBehindAtTheEndAreCountedAsOverdueAndSilentOnesAsWithoutCheck() {
-    Map<String, List<Instant>> checks =
+    Instant to = at(A, 19);
+    Map<UUID, List<Instant>> checks =
         Map.of(
-            "late", List.of(at(1), at(11)),
-            "never", List.of(),
-            "fine", List.of(at(25)));
-    Lateness.Result r = Lateness.compute(checks, Duration.ofSeconds(10), at(10), at(30));
+            A, List.of(at(A, -10.5), at(A, 0.5)),
+            B, List.of(),
+            C, List.of(CADENCE.lastDue(C, to).plusMillis(100)));
+    Lateness.Result r = Lateness.compute(checks, CADENCE, at(A, -5), to);
 
     assertThat(r.instancesWithoutCheck()).isEqualTo(1);
-    // "late" checked at 11 s, due again at 21 s, not done by 30 s: 9 s overdue
+    // A checked 0.5 s after a due time, due again 10 s after it, not done by 19 s: 9 s overdue
     assertThat(r.overdueAtEnd()).isEqualTo(1);
     assertThat(r.maxOverdueMs()).isEqualTo(9000);
-    assertThat(r.latenessMs()).containsExactly(0);
+    assertThat(r.latenessMs()).containsExactly(500);
   }
 
   @Test

@@ -16,12 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * histogram is made here too ({@link #probeDurations}) and recorded by {@link HealthProbe}.
  *
  * <p>Lateness is measured inside the check, from what it already reads, so that the actor's
- * orchestration and its recorded histories stay as they are: a check was due when the wait the
- * previous check asked for (the health interval, or less when it asked to look again sooner) had
- * passed since the previous check was recorded ({@code last_health_check}). The wait asked for is
- * remembered on the server that ran the previous check; a check that runs on another server (or
- * after a restart) assumes the full interval, which can only make it look less late. A check woken
- * early by a message counts as not late (0). The first check of an instance is not measured.
+ * orchestration and its recorded histories stay as they are: a check was due at the due time on the
+ * instance's {@link Cadence} that it answers after the previous check was recorded ({@code
+ * last_health_check}; {@link Cadence#dueSince}), or sooner when the previous check asked to look
+ * again sooner (a failed probe, a restart due) and that wait had passed since it was recorded. The
+ * wait asked for is remembered on the server that ran the previous check; a check that runs on
+ * another server (or after a restart) is measured against its due time only, which can only make it
+ * look less late. A check woken early by a message counts as not late (0). The first check of an
+ * instance is not measured.
  */
 final class CheckMetrics {
   /** Records nothing (actors that only watch, e.g. in the fleet benchmark). */
@@ -45,13 +47,13 @@ final class CheckMetrics {
     Duration.ofSeconds(10)
   };
 
-  private final Duration interval;
+  private final Cadence cadence;
   private final Counter iterations;
   private final DistributionSummary lateness;
   private final Map<UUID, Duration> asked = new ConcurrentHashMap<>();
 
   CheckMetrics(MeterRegistry registry, Duration interval) {
-    this.interval = interval;
+    this.cadence = new Cadence(interval);
     if (registry == null) {
       iterations = null;
       lateness = null;
@@ -87,23 +89,23 @@ final class CheckMetrics {
     }
     iterations.increment();
     if (lastCheck != null) {
-      lateness.record(lateness(lastCheck, asked.getOrDefault(instance, interval), now));
+      lateness.record(lateness(cadence, instance, lastCheck, asked.get(instance), now));
     }
   }
 
   /**
-   * The check of {@code instance} asked to look again after {@code lookAgainMillis} (null: the
-   * interval).
+   * The check of {@code instance} asked to look again after {@code lookAgainMillis} (null: at its
+   * next due time).
    */
   void asked(UUID instance, Long lookAgainMillis) {
     if (iterations == null) {
       return;
     }
-    Duration wait =
-        lookAgainMillis == null
-            ? interval
-            : Duration.ofMillis(Math.max(0, Math.min(lookAgainMillis, interval.toMillis())));
-    asked.put(instance, wait);
+    if (lookAgainMillis == null) {
+      asked.remove(instance);
+    } else {
+      asked.put(instance, Duration.ofMillis(Math.max(0, lookAgainMillis)));
+    }
   }
 
   /** The actor of {@code instance} stops: nothing more to remember of it. */
@@ -111,9 +113,20 @@ final class CheckMetrics {
     asked.remove(instance);
   }
 
-  /** Seconds {@code now} is past {@code lastCheck + wait}; 0 when not past it. */
-  static double lateness(Instant lastCheck, Duration wait, Instant now) {
-    long late = Duration.between(lastCheck.plus(wait), now).toMillis();
-    return Math.max(0, late) / 1000.0;
+  /**
+   * Seconds {@code now} is past the due time of a check of {@code instance} whose previous check
+   * was recorded at {@code lastCheck} and asked to look again after {@code lookAgain} (null: at its
+   * next due time); 0 when nothing was due yet.
+   */
+  static double lateness(
+      Cadence cadence, UUID instance, Instant lastCheck, Duration lookAgain, Instant now) {
+    Instant due = cadence.dueSince(instance, lastCheck, now);
+    if (lookAgain != null) {
+      Instant again = lastCheck.plus(lookAgain);
+      if (!again.isAfter(now) && (due == null || again.isBefore(due))) {
+        due = again;
+      }
+    }
+    return due == null ? 0 : Duration.between(due, now).toMillis() / 1000.0;
   }
 }

@@ -8,11 +8,12 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The instance actor (docs/actor.md): check the instance, then wait for the health interval (or
- * less when the check asks to look again sooner: a failed probe to confirm, a restart due) or a
- * message, then continue as new, forever. It ends by itself when its check says to stop (instance
- * gone or deleting, superseded, monitoring off). A failed check (the CMS unreachable, say) is
- * logged and the loop goes on: the actor never dies of a transient error. Messages ({@link
+ * The instance actor (docs/actor.md): check the instance, then wait until its next due time on the
+ * fixed {@link Cadence} (or less when the check asks to look again sooner: a failed probe to
+ * confirm, a restart due) or a message, then continue as new, forever. A due time that passed
+ * during a late check is skipped, never caught up. It ends by itself when its check says to stop
+ * (instance gone or deleting, superseded, monitoring off). A failed check (the CMS unreachable,
+ * say) is logged and the loop goes on: the actor never dies of a transient error. Messages ({@link
  * #MESSAGE}) wake it early; one sent while it is busy is kept for its next wait, across
  * continue-as-new.
  */
@@ -27,15 +28,18 @@ public final class InstanceActor implements Orchestration<InstanceActor.Input, S
   /** The instance watched, and how many iterations this actor has done. */
   public record Input(UUID instanceId, long iteration) {}
 
-  private final Duration interval;
+  private final Cadence cadence;
 
+  /**
+   * @param interval the time between two regular checks (at least 1 ms)
+   */
   public InstanceActor(Duration interval) {
-    this.interval = interval;
+    this.cadence = new Cadence(interval);
   }
 
   @Override
   public String run(OrchestrationContext ctx, Input in) {
-    Duration wait = interval;
+    Duration lookAgain = null;
     try {
       ActorCheck.Result r =
           ctx.callActivity(
@@ -54,16 +58,19 @@ public final class InstanceActor implements Orchestration<InstanceActor.Input, S
       }
       ctx.setCustomStatus(new Status(in.iteration(), r.healthStatus(), r.consecutiveFailures()));
       if (r.lookAgainMillis() != null) {
-        wait = Duration.ofMillis(Math.max(0, Math.min(r.lookAgainMillis(), interval.toMillis())));
+        lookAgain = Duration.ofMillis(r.lookAgainMillis());
       }
     } catch (TaskFailedException e) {
       ctx.logger()
           .warn(
-              "actor {}: health check failed, trying again next interval: {}",
+              "actor {}: health check failed, trying again at its next due time: {}",
               ctx.instanceId(),
               e.failure());
     }
-    Task<Void> timer = ctx.createTimer(wait);
+    // Replay matches a timer by its task, not its due time: histories recorded when the wait was
+    // the interval from now replay with this code unchanged (docs/actor.md#cadence).
+    Task<Void> timer =
+        ctx.createTimer(cadence.nextWake(in.instanceId(), ctx.currentTime(), lookAgain));
     Task<String> message = ctx.waitForEvent(MESSAGE, String.class);
     ctx.anyOf(timer, message).await();
     ctx.continueAsNew(new Input(in.instanceId(), in.iteration() + 1));
