@@ -111,6 +111,13 @@ public final class ToygresServer implements AutoCloseable {
       cms.migrate();
       SecretKeyCheck.verify(secrets, keyFile, new Settings(engine.dataSource()), cms);
       HealthRecorder health = new HealthRecorder(engine.dataSource());
+      try {
+        health.partitions().createAhead(java.time.Instant.now());
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Cannot make the health checks' partitions ahead (a check makes its own): {}",
+            e.toString());
+      }
       AuditLog audit = new AuditLog(engine.dataSource());
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
       rotation = dataPlane.rotateLogsEvery(LOG_ROTATION_INTERVAL);
