@@ -74,6 +74,7 @@ public final class ToygresServer implements AutoCloseable {
   private final SingletonWatch watch;
   private final ServerMetrics serverMetrics;
   private final AutoCloseable logRotation;
+  private final HealthProbe probe;
   private final Secrets.AdminToken token;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -106,6 +107,7 @@ public final class ToygresServer implements AutoCloseable {
     SingletonWatch sw = null;
     ServerMetrics sm = null;
     AutoCloseable rotation = null;
+    HealthProbe hp = null;
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
@@ -122,6 +124,7 @@ public final class ToygresServer implements AutoCloseable {
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
       rotation = dataPlane.rotateLogsEvery(LOG_ROTATION_INTERVAL);
       HealthProbe probe = new HealthProbe(cfg.probeTimeout(), metrics);
+      hp = probe;
       InstanceService instances =
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
       ActorService actorService = new ActorService(cms, engine.client(), instances::get);
@@ -227,6 +230,7 @@ public final class ToygresServer implements AutoCloseable {
       sw = new SingletonWatch(keeper, cfg.supervisorInterval());
     } catch (RuntimeException e) {
       closeQuietly(rotation);
+      closeQuietly(hp);
       if (a != null) {
         a.close();
       }
@@ -248,6 +252,7 @@ public final class ToygresServer implements AutoCloseable {
     watch = sw;
     serverMetrics = sm;
     logRotation = rotation;
+    this.probe = hp;
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     monitor.serving();
   }
@@ -319,6 +324,7 @@ public final class ToygresServer implements AutoCloseable {
       try {
         worker.close();
       } finally {
+        closeQuietly(probe);
         monitor.close();
         serverMetrics.close();
         engine.close();
