@@ -25,7 +25,7 @@ public final class HealthCheckPartitions {
   /** How many days after today have their partition made ahead. */
   public static final int DAYS_AHEAD = 2;
 
-  static final String LOCK_TIMEOUT = "5s";
+  static final String LOCK_TIMEOUT = "2s";
   private static final long ADVISORY_KEY = 0x7467_6865_616c_7468L; // "tghealth"
   private static final String PARENT = "toygres_cms.instance_health_checks";
   private static final String LIST =
