@@ -1,6 +1,7 @@
 package dev.toygres.controlplane.server;
 
 import dev.toygres.controlplane.cms.AuditLog;
+import dev.toygres.controlplane.cms.CmsException;
 import dev.toygres.controlplane.cms.HealthCheckPartitions;
 import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.engine.client.DurableClient;
@@ -9,6 +10,8 @@ import dev.toygres.engine.orchestration.TaskFailedException;
 import dev.toygres.engine.worker.Registry;
 import java.time.Duration;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pruner: one eternal orchestration for the whole fleet that, every ten minutes, drops the
@@ -18,6 +21,7 @@ import java.time.Instant;
  * starts it, and starts it again whenever it has ended ({@link SingletonKeeper}).
  */
 final class Pruner {
+  private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
   static final String NAME = "toygres.pruner";
   static final String INSTANCE_ID = "toygres-pruner";
   static final String ACTIVITY = "toygres.prune";
@@ -58,9 +62,18 @@ final class Pruner {
    */
   static int pruneHealthChecks(HealthCheckPartitions partitions, Duration keep) {
     Instant now = Instant.now();
-    partitions.createAhead(now);
-    return (int)
-        Math.min(Integer.MAX_VALUE, partitions.dropOlderThan(now.minus(keep), now).rowsEstimated());
+    try {
+      partitions.createAhead(now);
+    } catch (CmsException e) {
+      LOG.warn("Cannot make the health checks' next partitions now, next round: {}", e.toString());
+    }
+    try {
+      long rows = partitions.dropOlderThan(now.minus(keep), now).rowsEstimated();
+      return (int) Math.min(Integer.MAX_VALUE, rows);
+    } catch (CmsException e) {
+      LOG.warn("Cannot drop the health checks' old partitions now, next round: {}", e.toString());
+      return 0;
+    }
   }
 
   private static Void run(OrchestrationContext ctx, Long round) {
