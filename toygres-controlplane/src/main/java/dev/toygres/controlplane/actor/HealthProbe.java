@@ -6,6 +6,8 @@ import dev.toygres.controlplane.cms.WalArchive;
 import dev.toygres.controlplane.dataplane.InstanceConnections;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,13 +21,33 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Connects to an instance as the control plane's monitoring role, through the instance's Unix
- * socket, and asks it how it is: version, recovery, uptime, connections, and how its WAL archiving
- * goes ({@code pg_stat_archiver} and, on a primary, the WAL file being written), all in one query.
- * The tenant's password is never used, so a tenant changing it changes nothing here. The response
- * time is measured here, around the connection and the queries.
+ * Asks an instance, as the control plane's monitoring role through the instance's Unix socket, how
+ * it is: version, recovery, uptime, connections, and how its WAL archiving goes ({@code
+ * pg_stat_archiver} and, on a primary, the WAL file being written), all in one query. The tenant's
+ * password is never used, so a tenant changing it changes nothing here.
+ *
+ * <p>The connection is kept for the server's next probe (docs/actor.md#the-probes-connection): one
+ * per server in this process, opened again every {@link #FRESH_EVERY} so that the monitoring role's
+ * login stays tested, closed once unused for {@link #IDLE_AFTER}, at most {@link #MAX_KEPT}. A kept
+ * connection is served by its own backend process, which would answer even with the postmaster
+ * frozen or killed, so a probe on a kept connection first asks the postmaster whether it still
+ * takes connections ({@link PostmasterPing}: a fork, no login). A kept connection that fails (its
+ * server was restarted or killed, say) is replaced by a fresh one at once, in the same probe, and
+ * only that one's failure fails the probe; a postmaster or a kept connection that does not answer
+ * within the timeout fails the probe at once (a fresh connection would wait as long). The response
+ * time is measured here, around what the probe did: the query on a kept connection, or a connection
+ * plus the query.
  */
-public final class HealthProbe {
+public final class HealthProbe implements AutoCloseable {
+  /** How long a connection is used before the next probe opens a fresh one. */
+  public static final Duration FRESH_EVERY = Duration.ofMinutes(5);
+
+  /** How long a kept connection may go unused before it is closed. */
+  public static final Duration IDLE_AFTER = Duration.ofMinutes(3);
+
+  /** The most connections kept at once by one process (one per server). */
+  public static final int MAX_KEPT = 25_000;
+
   private static final String QUERY =
       """
       SELECT pg_catalog.version(), pg_catalog.pg_is_in_recovery(),
@@ -41,6 +63,7 @@ public final class HealthProbe {
 
   private final Duration timeout;
   private final Timer durations;
+  private final KeptConnections<Connection> connections;
 
   public HealthProbe(Duration timeout) {
     this(timeout, null);
@@ -51,42 +74,120 @@ public final class HealthProbe {
    * toygres_probe_duration_seconds} histogram (docs/metrics.md), unless {@code registry} is null.
    */
   public HealthProbe(Duration timeout, MeterRegistry registry) {
+    this(timeout, registry, FRESH_EVERY);
+  }
+
+  /**
+   * As {@link #HealthProbe(Duration, MeterRegistry)}, opening a fresh connection every {@code
+   * freshEvery}.
+   */
+  HealthProbe(Duration timeout, MeterRegistry registry, Duration freshEvery) {
     this.timeout = timeout;
     this.durations = registry == null ? null : CheckMetrics.probeDurations(registry);
+    this.connections = new KeptConnections<>(freshEvery, IDLE_AFTER, MAX_KEPT, System::nanoTime);
   }
 
   /**
    * Probes the instance whose socket directory is {@code socketDir} and port {@code port}, logging
-   * in as the monitoring role with {@code monitorPassword}.
+   * in as the monitoring role with {@code monitorPassword} (or using the connection kept from its
+   * last probe).
    */
   public ProbeResult probe(String socketDir, int port, String monitorPassword) {
     long start = System.nanoTime();
-    try (Connection c =
-            InstanceConnections.asMonitor(Path.of(socketDir), port, monitorPassword, timeout);
-        Statement st = c.createStatement();
+    KeptConnections.Server server = new KeptConnections.Server(socketDir, port);
+    KeptConnections.Kept<Connection> k = connections.take(server, monitorPassword);
+    if (k != null) {
+      try {
+        PostmasterPing.ping(Path.of(socketDir), port, timeout);
+        ProbeResult r = ask(k.connection(), start);
+        connections.keep(server, k);
+        return r;
+      } catch (IOException e) {
+        closeQuietly(k.connection());
+        if (e instanceof SocketTimeoutException) {
+          return failed(new SQLException(e.getMessage(), "08006", e), start);
+        }
+      } catch (SQLException e) {
+        closeQuietly(k.connection());
+        if (timedOut(e)) {
+          return failed(e, start);
+        }
+      }
+    }
+    Connection c = null;
+    try {
+      c = InstanceConnections.asMonitor(Path.of(socketDir), port, monitorPassword, timeout);
+      ProbeResult r = ask(c, start);
+      connections.keep(server, connections.opened(c, monitorPassword));
+      return r;
+    } catch (SQLException e) {
+      closeQuietly(c);
+      return failed(e, start);
+    }
+  }
+
+  /** Closes the connection kept for the server at {@code socketDir} and {@code port}, if any. */
+  public void forget(String socketDir, int port) {
+    connections.forget(new KeptConnections.Server(socketDir, port));
+  }
+
+  /** How many connections this probe keeps now. */
+  public int kept() {
+    return connections.size();
+  }
+
+  /** Closes every kept connection. */
+  @Override
+  public void close() {
+    connections.close();
+  }
+
+  private ProbeResult ask(Connection c, long start) throws SQLException {
+    try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(QUERY)) {
       rs.next();
       long nanos = System.nanoTime() - start;
       timed(nanos);
-      double ms = nanos / 1e6;
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("in_recovery", rs.getBoolean(2));
       details.put("uptime_seconds", rs.getLong(3));
       details.put("connections", rs.getInt(4));
       details.put("max_connections", rs.getInt(5));
-      return new ProbeResult(HealthStatus.HEALTHY, rs.getString(1), ms, null, details, archive(rs));
-    } catch (SQLException e) {
-      long nanos = System.nanoTime() - start;
-      timed(nanos);
-      double ms = nanos / 1e6;
-      String msg =
-          e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
       return new ProbeResult(
-          HealthStatus.UNHEALTHY,
-          null,
-          ms,
-          msg,
-          Map.of("sql_state", String.valueOf(e.getSQLState())));
+          HealthStatus.HEALTHY, rs.getString(1), nanos / 1e6, null, details, archive(rs));
+    }
+  }
+
+  private ProbeResult failed(SQLException e, long start) {
+    long nanos = System.nanoTime() - start;
+    timed(nanos);
+    String msg =
+        e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+    return new ProbeResult(
+        HealthStatus.UNHEALTHY,
+        null,
+        nanos / 1e6,
+        msg,
+        Map.of("sql_state", String.valueOf(e.getSQLState())));
+  }
+
+  private static boolean timedOut(SQLException e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // broken already
     }
   }
 

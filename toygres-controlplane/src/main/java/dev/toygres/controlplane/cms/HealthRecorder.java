@@ -1,17 +1,20 @@
 package dev.toygres.controlplane.cms;
 
 import dev.toygres.engine.activity.LeaseFence;
+import dev.toygres.engine.activity.LeaseLostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -19,32 +22,54 @@ import javax.sql.DataSource;
 /**
  * Writes an actor's health checks. Every write is fenced: it happens only while the row still holds
  * what the actor read before its probe (its actor, monitoring on, a watched state, the same
- * health), checked by the write itself, so no row lock is held while the instance is probed.
+ * health), checked by the write itself, so no row lock is held while the instance is probed. The
+ * whole record of a check is one statement (docs/actor.md#the-loop).
  */
 public final class HealthRecorder {
+  // One statement: the lease's fence, the conditional update of the instance (which depends on the
+  // fence), the check's row and the event (which depend on the update). Placeholders in order.
   private static final String RECORD =
       """
-      UPDATE toygres_cms.instances
-      SET health_status = ?, consecutive_failures = ?, last_health_check = now()%s
-      WHERE id = ? AND instance_actor_orchestration_id = ? AND monitoring_enabled
-        AND state::text = ANY (?) AND health_status = ? AND consecutive_failures = ?""";
+      WITH lease AS (%s),
+      recorded AS (
+        UPDATE toygres_cms.instances
+        SET health_status = ?, consecutive_failures = ?, last_health_check = now()%s
+        WHERE id = ? AND instance_actor_orchestration_id = ? AND monitoring_enabled
+          AND state::text = ANY (?) AND health_status = ? AND consecutive_failures = ?
+          AND EXISTS (SELECT FROM lease)
+        RETURNING id),
+      checked AS (
+        INSERT INTO toygres_cms.instance_health_checks
+          (instance_id, status, postgres_version, response_time_ms, error_message, details, actor_id,
+           members)
+        SELECT id, ?::text, ?::text, ?::float8, ?::text, ?::jsonb, ?::text, ?::jsonb
+        FROM recorded)%s
+      SELECT EXISTS (SELECT FROM lease), EXISTS (SELECT FROM recorded)""";
   private static final String SET_ARCHIVE =
       """
       , archive_archived_count = ?, archive_last_wal = ?, archive_last_archived_at = ?,
         archive_failed_count = ?, archive_last_failed_wal = ?, archive_last_failed_at = ?,
         archive_current_wal = ?, archive_checked_at = ?""";
-  private static final String INSERT_CHECK =
+  private static final String EVENT =
       """
-      INSERT INTO toygres_cms.instance_health_checks
-        (instance_id, status, postgres_version, response_time_ms, error_message, details, actor_id,
-         members)
-      VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)""";
+      ,
+      changed AS (
+        INSERT INTO toygres_cms.instance_events
+          (instance_id, event_type, old_state, new_state, message, metadata)
+        SELECT id, 'health_changed', ?::text, ?::text, ?::text, ?::jsonb FROM recorded)""";
+  private static final LeaseFence.Query HELD = new LeaseFence.Query("SELECT 1", List.of());
 
   private final DataSource ds;
-  private final EventLog events = new EventLog();
+  private final HealthCheckPartitions partitions;
 
   public HealthRecorder(DataSource ds) {
     this.ds = ds;
+    this.partitions = new HealthCheckPartitions(ds);
+  }
+
+  /** The daily partitions the checks are written to. */
+  public HealthCheckPartitions partitions() {
+    return partitions;
   }
 
   /**
@@ -63,9 +88,12 @@ public final class HealthRecorder {
    * Records {@code probe} for the instance if its row holds what is {@code expected}: the new
    * health, {@code last_health_check = now()} and, when the probe read it, the WAL archive's state
    * (one conditional update), the health-check row, and a {@code health_changed} event when the
-   * status changes, in one transaction, which first makes sure through {@code lease} that the
-   * calling worker still holds the check's activity call (a worker paused past its lease and
-   * resumed must not record a check another worker now owns).
+   * status changes, all or nothing, and only while through {@code lease} the calling worker still
+   * holds the check's activity call (a worker paused past its lease and resumed must not record a
+   * check another worker now owns). When the lease can be said in SQL ({@link LeaseFence#asQuery})
+   * that is one statement; otherwise one transaction that checks the lease first. A check whose day
+   * has no partition yet (the pruner and the server's start make them ahead) makes it and is
+   * written again, once.
    *
    * @return whether it was recorded; false when the row no longer holds what was expected (nothing
    *     is written)
@@ -73,46 +101,56 @@ public final class HealthRecorder {
    */
   public boolean record(
       UUID instanceId, Expected expected, Health next, ProbeResult probe, LeaseFence lease) {
-    return Db.tx(
-        ds,
-        c -> {
-          lease.ensureHeldIn(c, "recording the health check of instance " + instanceId);
-          if (!update(c, instanceId, expected, next, probe.archive())) {
-            return false;
-          }
-          insertCheck(c, instanceId, expected.actorId(), probe);
-          HealthStatus old = expected.health().status();
-          if (next.status() != old) {
-            String msg =
-                "health "
-                    + old.dbName()
-                    + " -> "
-                    + next.status().dbName()
-                    + (probe.errorMessage() != null ? ": " + probe.errorMessage() : "");
-            events.append(
-                c,
-                instanceId,
-                "health_changed",
-                old.dbName(),
-                next.status().dbName(),
-                msg,
-                Db.json(
-                    Map.of(
-                        "actor_id",
-                        expected.actorId(),
-                        "consecutive_failures",
-                        next.consecutiveFailures())));
-          }
-          return true;
-        });
+    try {
+      return write(instanceId, expected, next, probe, lease);
+    } catch (CmsException e) {
+      if (!noPartition(e)) {
+        throw e;
+      }
+      partitions.createAhead(Instant.now());
+      return write(instanceId, expected, next, probe, lease);
+    }
   }
 
-  private static boolean update(
-      Connection c, UUID instanceId, Expected expected, Health next, WalArchive archive)
+  private boolean write(
+      UUID instanceId, Expected expected, Health next, ProbeResult probe, LeaseFence lease) {
+    String what = "recording the health check of instance " + instanceId;
+    Optional<LeaseFence.Query> fence = lease.asQuery();
+    boolean[] outcome =
+        fence.isPresent()
+            ? Db.auto(ds, c -> statement(c, fence.get(), instanceId, expected, next, probe))
+            : Db.tx(
+                ds,
+                c -> {
+                  lease.ensureHeldIn(c, what);
+                  return statement(c, HELD, instanceId, expected, next, probe);
+                });
+    if (!outcome[0]) {
+      throw new LeaseLostException(
+          what + ": this worker no longer holds the activity call (another worker took it over)");
+    }
+    return outcome[1];
+  }
+
+  /** Whether the lease held, and whether the check was recorded. */
+  private static boolean[] statement(
+      Connection c,
+      LeaseFence.Query fence,
+      UUID instanceId,
+      Expected expected,
+      Health next,
+      ProbeResult probe)
       throws SQLException {
-    String sql = RECORD.formatted(archive == null ? "" : SET_ARCHIVE);
+    HealthStatus old = expected.health().status();
+    boolean changed = next.status() != old;
+    WalArchive archive = probe.archive();
+    String sql =
+        RECORD.formatted(fence.sql(), archive == null ? "" : SET_ARCHIVE, changed ? EVENT : "");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 0;
+      for (Object p : fence.params()) {
+        ps.setObject(++i, p);
+      }
       ps.setString(++i, next.status().dbName());
       ps.setInt(++i, next.consecutiveFailures());
       if (archive != null) {
@@ -130,33 +168,53 @@ public final class HealthRecorder {
       ps.setArray(
           ++i,
           c.createArrayOf("text", expected.states().stream().map(InstanceState::dbName).toArray()));
-      ps.setString(++i, expected.health().status().dbName());
+      ps.setString(++i, old.dbName());
       ps.setInt(++i, expected.health().consecutiveFailures());
-      return ps.executeUpdate() == 1;
+      ps.setString(++i, probe.status().dbName());
+      ps.setString(++i, probe.postgresVersion());
+      ps.setObject(++i, probe.responseTimeMs(), Types.DOUBLE);
+      ps.setString(++i, probe.errorMessage());
+      ps.setString(++i, Db.json(probe.details() == null ? Map.of() : probe.details()));
+      ps.setString(++i, expected.actorId());
+      ps.setString(
+          ++i,
+          probe.members() == null
+              ? null
+              : Db.json(probe.members().stream().map(MemberCheck::toJson).toList()));
+      if (changed) {
+        ps.setString(++i, old.dbName());
+        ps.setString(++i, next.status().dbName());
+        ps.setString(
+            ++i,
+            "health "
+                + old.dbName()
+                + " -> "
+                + next.status().dbName()
+                + (probe.errorMessage() != null ? ": " + probe.errorMessage() : ""));
+        ps.setString(
+            ++i,
+            Db.json(
+                Map.of(
+                    "actor_id",
+                    expected.actorId(),
+                    "consecutive_failures",
+                    next.consecutiveFailures())));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new boolean[] {rs.getBoolean(1), rs.getBoolean(2)};
+      }
     }
+  }
+
+  private static boolean noPartition(CmsException e) {
+    return e.getCause() instanceof SQLException s
+        && "23514".equals(s.getSQLState())
+        && String.valueOf(s.getMessage()).contains("no partition");
   }
 
   private static Timestamp timestamp(Instant t) {
     return t == null ? null : Timestamp.from(t);
-  }
-
-  private static void insertCheck(Connection c, UUID instanceId, String actorId, ProbeResult probe)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(INSERT_CHECK)) {
-      ps.setObject(1, instanceId);
-      ps.setString(2, probe.status().dbName());
-      ps.setString(3, probe.postgresVersion());
-      ps.setObject(4, probe.responseTimeMs());
-      ps.setString(5, probe.errorMessage());
-      ps.setString(6, Db.json(probe.details() == null ? Map.of() : probe.details()));
-      ps.setString(7, actorId);
-      ps.setString(
-          8,
-          probe.members() == null
-              ? null
-              : Db.json(probe.members().stream().map(MemberCheck::toJson).toList()));
-      ps.executeUpdate();
-    }
   }
 
   /** Health checks of an instance, newest first. */
@@ -222,20 +280,6 @@ public final class HealthRecorder {
             }
           }
           return out;
-        });
-  }
-
-  /** Deletes health checks older than {@code before}; returns how many. */
-  public int prune(Instant before) {
-    return Db.auto(
-        ds,
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM toygres_cms.instance_health_checks WHERE checked_at < ?")) {
-            ps.setTimestamp(1, java.sql.Timestamp.from(before));
-            return ps.executeUpdate();
-          }
         });
   }
 }

@@ -74,6 +74,7 @@ public final class ToygresServer implements AutoCloseable {
   private final SingletonWatch watch;
   private final ServerMetrics serverMetrics;
   private final AutoCloseable logRotation;
+  private final HealthProbe probe;
   private final Secrets.AdminToken token;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -106,15 +107,24 @@ public final class ToygresServer implements AutoCloseable {
     SingletonWatch sw = null;
     ServerMetrics sm = null;
     AutoCloseable rotation = null;
+    HealthProbe hp = null;
     try {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
       SecretKeyCheck.verify(secrets, keyFile, new Settings(engine.dataSource()), cms);
       HealthRecorder health = new HealthRecorder(engine.dataSource());
+      try {
+        health.partitions().createAhead(java.time.Instant.now());
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Cannot make the health checks' partitions ahead (a check makes its own): {}",
+            e.toString());
+      }
       AuditLog audit = new AuditLog(engine.dataSource());
       LocalDataPlane dataPlane = LocalDataPlane.fromConfig(cfg);
       rotation = dataPlane.rotateLogsEvery(LOG_ROTATION_INTERVAL);
       HealthProbe probe = new HealthProbe(cfg.probeTimeout(), metrics);
+      hp = probe;
       InstanceService instances =
           new InstanceService(cms, health, dataPlane, secrets, engine.client());
       ActorService actorService = new ActorService(cms, engine.client(), instances::get);
@@ -220,6 +230,7 @@ public final class ToygresServer implements AutoCloseable {
       sw = new SingletonWatch(keeper, cfg.supervisorInterval());
     } catch (RuntimeException e) {
       closeQuietly(rotation);
+      closeQuietly(hp);
       if (a != null) {
         a.close();
       }
@@ -241,6 +252,7 @@ public final class ToygresServer implements AutoCloseable {
     watch = sw;
     serverMetrics = sm;
     logRotation = rotation;
+    this.probe = hp;
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     monitor.serving();
   }
@@ -312,6 +324,7 @@ public final class ToygresServer implements AutoCloseable {
       try {
         worker.close();
       } finally {
+        closeQuietly(probe);
         monitor.close();
         serverMetrics.close();
         engine.close();

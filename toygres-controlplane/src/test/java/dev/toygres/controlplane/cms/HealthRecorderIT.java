@@ -1,8 +1,10 @@
 package dev.toygres.controlplane.cms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toygres.engine.activity.LeaseFence;
+import dev.toygres.engine.activity.LeaseLostException;
 import dev.toygres.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -309,6 +312,67 @@ class HealthRecorderIT {
     assertThat(cms.findById(id).orElseThrow().archive())
         .as("a fenced write writes nothing")
         .isEqualTo(read);
+  }
+
+  /** A lease fence whose answer is {@code held}, as a query or, without one, through holdsIn. */
+  private static LeaseFence fence(boolean held, boolean asQuery) {
+    return new LeaseFence() {
+      @Override
+      public boolean holdsIn(Connection tx) {
+        return held;
+      }
+
+      @Override
+      public Optional<Query> asQuery() {
+        return asQuery
+            ? Optional.of(new Query("SELECT 1 WHERE ?", List.of(held)))
+            : Optional.empty();
+      }
+    };
+  }
+
+  @Test
+  void aCheckWhoseLeaseIsLostWritesNothingWhetherTheFenceIsAQueryOrNot() throws Exception {
+    UUID id = running("rec-lease-lost", "actor-a");
+    Health seen = health(id);
+    HealthRecorder.Expected expected = new HealthRecorder.Expected("actor-a", WATCHED, seen);
+
+    for (boolean asQuery : new boolean[] {true, false}) {
+      assertThatThrownBy(
+              () ->
+                  recorder.record(
+                      id,
+                      expected,
+                      seen.after(HealthStatus.UNHEALTHY, 1),
+                      FAILED,
+                      fence(false, asQuery)))
+          .isInstanceOf(LeaseLostException.class)
+          .hasMessageContaining("recording the health check of instance " + id);
+    }
+
+    assertThat(checks(id)).isZero();
+    assertThat(healthEvents(id)).isZero();
+    assertThat(health(id)).isEqualTo(seen);
+  }
+
+  @Test
+  void aCheckWhoseLeaseHoldsIsRecordedWhetherTheFenceIsAQueryOrNot() throws Exception {
+    UUID id = running("rec-lease-held", "actor-a");
+
+    for (boolean asQuery : new boolean[] {true, false}) {
+      Health seen = health(id);
+      assertThat(
+              recorder.record(
+                  id,
+                  new HealthRecorder.Expected("actor-a", WATCHED, seen),
+                  seen.after(HealthStatus.HEALTHY, 2),
+                  healthy(),
+                  fence(true, asQuery)))
+          .isTrue();
+    }
+
+    assertThat(checks(id)).isEqualTo(2);
+    assertThat(healthEvents(id)).as("unknown -> healthy once").isEqualTo(1);
   }
 
   private static ProbeResult healthy() {

@@ -10,6 +10,8 @@ import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.testkit.EngineExtension;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +51,36 @@ class LeaseFenceIT {
         c.rollback();
       }
     }
+  }
+
+  private boolean holdsAsQuery(LeaseFence fence) throws Exception {
+    LeaseFence.Query q = fence.asQuery().orElseThrow();
+    try (Connection c = f.store().dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(q.sql())) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < q.params().size(); i++) {
+        ps.setObject(i + 1, q.params().get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  @Test
+  void theFenceAsAQueryHoldsExactlyWhenHoldsInDoes() throws Exception {
+    ActivityWorkItem first = StoreKit.awaitActivity(store, "paused", Duration.ofMillis(500));
+    assertThat(holdsAsQuery(store.fenceOf(first))).isTrue();
+
+    StoreKit.sleep(700);
+    assertThat(holdsAsQuery(store.fenceOf(first))).as("lease ran out").isFalse();
+    ActivityWorkItem second = StoreKit.awaitActivity(store, "other", StoreKit.LONG_LEASE);
+
+    assertThat(holdsAsQuery(store.fenceOf(first))).as("taken over").isFalse();
+    assertThat(holdsAsQuery(store.fenceOf(second))).isTrue();
+    assertThat(holdsAsQuery(LeaseFence.UNCHECKED)).isTrue();
   }
 
   @Test

@@ -2,6 +2,9 @@ package dev.toygres.engine.activity;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Proof, inside a transaction of the caller, that this worker still holds the lease on the activity
@@ -15,7 +18,18 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface LeaseFence {
   /** A fence that always holds: for activities run outside a worker (tests, tools). */
-  LeaseFence UNCHECKED = tx -> true;
+  LeaseFence UNCHECKED =
+      new LeaseFence() {
+        @Override
+        public boolean holdsIn(Connection tx) {
+          return true;
+        }
+
+        @Override
+        public Optional<Query> asQuery() {
+          return Optional.of(new Query("SELECT 1", List.of()));
+        }
+      };
 
   /**
    * Whether this worker still holds the call's lease (its work item exists, carries this worker's
@@ -33,6 +47,28 @@ public interface LeaseFence {
     if (!holdsIn(tx)) {
       throw new LeaseLostException(
           what + ": this worker no longer holds the activity call (another worker took it over)");
+    }
+  }
+
+  /**
+   * This fence as one SQL query, for an activity that makes its write a single statement (the query
+   * as a common table expression the write depends on) instead of a transaction around {@link
+   * #holdsIn}: the query returns a row exactly when {@link #holdsIn} would return true, and locks
+   * the work item against takeover as {@link #holdsIn} does, until the statement's transaction
+   * ends. Empty when this fence has no such form (call {@link #holdsIn} then).
+   */
+  default Optional<Query> asQuery() {
+    return Optional.empty();
+  }
+
+  /**
+   * An SQL query and the values of its {@code ?} placeholders, in order (numbers, strings, UUIDs:
+   * what {@link java.sql.PreparedStatement#setObject(int, Object)} takes).
+   */
+  record Query(String sql, List<Object> params) {
+    public Query {
+      Objects.requireNonNull(sql, "sql");
+      params = List.copyOf(params);
     }
   }
 }

@@ -130,6 +130,11 @@ final class ActivityQueue {
     }
   }
 
+  /** The fence's query: placeholders the work item's id and its lock token. */
+  String fenceSql() {
+    return fence;
+  }
+
   boolean holds(Connection c, long id, UUID token) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(fence)) {
       ps.setLong(1, id);

@@ -3,6 +3,8 @@ package dev.toygres.engine.store.internal;
 import dev.toygres.engine.activity.LeaseFence;
 import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.store.PostgresStore;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -117,7 +119,17 @@ public final class WorkQueues {
    * ends.
    */
   public LeaseFence fenceOf(ActivityWorkItem item) {
-    return tx -> activities.holds(tx, item.id(), item.lockToken());
+    return new LeaseFence() {
+      @Override
+      public boolean holdsIn(Connection tx) throws SQLException {
+        return activities.holds(tx, item.id(), item.lockToken());
+      }
+
+      @Override
+      public Optional<Query> asQuery() {
+        return Optional.of(new Query(activities.fenceSql(), List.of(item.id(), item.lockToken())));
+      }
+    };
   }
 
   public void abandonActivity(ActivityWorkItem item, Duration delay) {

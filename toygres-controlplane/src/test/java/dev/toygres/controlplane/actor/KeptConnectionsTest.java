@@ -1,0 +1,137 @@
+package dev.toygres.controlplane.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probes' kept connections, with a clock the test moves: given out once per probe, opened again
+ * when old or when the secret changed, closed when idle, bounded.
+ */
+class KeptConnectionsTest {
+  /** A connection that only knows whether it was closed. */
+  static final class Conn implements AutoCloseable {
+    boolean closed;
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  private static final KeptConnections.Server A = new KeptConnections.Server("/run/a", 5432);
+  private static final KeptConnections.Server B = new KeptConnections.Server("/run/b", 5433);
+  private final AtomicLong now = new AtomicLong();
+  private final KeptConnections<Conn> kept =
+      new KeptConnections<>(Duration.ofMinutes(5), Duration.ofMinutes(3), 2, now::get);
+
+  private void advance(Duration d) {
+    now.addAndGet(d.toNanos());
+  }
+
+  @Test
+  void aConnectionGivenBackIsTheOneTheNextProbeTakes() {
+    Conn c = new Conn();
+    kept.keep(A, kept.opened(c, "pw"));
+
+    KeptConnections.Kept<Conn> k = kept.take(A, "pw");
+
+    assertThat(k.connection()).isSameAs(c);
+    assertThat(kept.take(A, "pw")).as("taken out: a second probe at once opens its own").isNull();
+    assertThat(c.closed).isFalse();
+  }
+
+  @Test
+  void aConnectionOpenedFiveMinutesAgoIsClosedInsteadOfGivenOut() {
+    Conn c = new Conn();
+    KeptConnections.Kept<Conn> k = kept.opened(c, "pw");
+    advance(Duration.ofMinutes(2));
+    kept.keep(A, k);
+    assertThat(kept.take(A, "pw")).isNotNull();
+    kept.keep(A, k);
+
+    advance(Duration.ofMinutes(3));
+
+    assertThat(kept.take(A, "pw")).isNull();
+    assertThat(c.closed).isTrue();
+  }
+
+  @Test
+  void aConnectionOpenedWithAnotherSecretIsNotUsed() {
+    Conn c = new Conn();
+    kept.keep(A, kept.opened(c, "old"));
+
+    assertThat(kept.take(A, "new")).isNull();
+    assertThat(c.closed).isTrue();
+  }
+
+  @Test
+  void aConnectionUnusedForTheIdleTimeIsClosedByTheNextSweep() {
+    Conn idle = new Conn();
+    Conn busy = new Conn();
+    kept.keep(A, kept.opened(idle, "pw"));
+    kept.keep(B, kept.opened(busy, "pw"));
+    advance(Duration.ofMinutes(2));
+    kept.keep(B, kept.take(B, "pw"));
+    advance(Duration.ofMinutes(1));
+
+    assertThat(kept.sweep()).isEqualTo(1);
+
+    assertThat(idle.closed).isTrue();
+    assertThat(busy.closed).isFalse();
+    assertThat(kept.size()).isEqualTo(1);
+  }
+
+  @Test
+  void sweepsHappenOnTheirOwnAsProbesComeAndGo() {
+    Conn idle = new Conn();
+    kept.keep(A, kept.opened(idle, "pw"));
+    advance(Duration.ofMinutes(4));
+
+    assertThat(kept.take(B, "pw")).isNull();
+
+    assertThat(idle.closed).isTrue();
+    assertThat(kept.size()).isZero();
+  }
+
+  @Test
+  void beyondTheLimitAConnectionIsClosedNotKept() {
+    kept.keep(A, kept.opened(new Conn(), "pw"));
+    kept.keep(B, kept.opened(new Conn(), "pw"));
+    Conn third = new Conn();
+
+    kept.keep(new KeptConnections.Server("/run/c", 5434), kept.opened(third, "pw"));
+
+    assertThat(third.closed).isTrue();
+    assertThat(kept.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aSecondConnectionGivenBackForOneServerIsClosed() {
+    Conn first = new Conn();
+    Conn second = new Conn();
+    kept.keep(A, kept.opened(first, "pw"));
+
+    kept.keep(A, kept.opened(second, "pw"));
+
+    assertThat(second.closed).isTrue();
+    assertThat(kept.take(A, "pw").connection()).isSameAs(first);
+  }
+
+  @Test
+  void forgettingAndClosingCloseWhatIsKept() {
+    Conn a = new Conn();
+    Conn b = new Conn();
+    kept.keep(A, kept.opened(a, "pw"));
+    kept.keep(B, kept.opened(b, "pw"));
+
+    kept.forget(A);
+    assertThat(a.closed).isTrue();
+    kept.close();
+
+    assertThat(b.closed).isTrue();
+    assertThat(kept.size()).isZero();
+  }
+}
