@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.actor.Cadence;
 import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -133,45 +135,35 @@ final class Fleet {
   }
 
   /**
-   * The shortest time between two consecutive checks of the instance after {@code after} (null with
-   * fewer than two): well under the health interval only when two writers check it.
-   */
-  static Duration shortestGap(TestHttpClient api, String name, Instant after) {
-    List<Check> checks = checksAfter(api, name, after);
-    Duration shortest = null;
-    for (int i = 1; i < checks.size(); i++) {
-      Duration gap = Duration.between(checks.get(i - 1).at(), checks.get(i).at());
-      if (shortest == null || gap.compareTo(shortest) < 0) {
-        shortest = gap;
-      }
-    }
-    return shortest;
-  }
-
-  /**
    * Nothing is checked twice at once after {@code after}: every check of the instance is by its
-   * recorded actor, and no two come closer than half the {@code healthInterval} (one actor checks,
-   * then sleeps the interval; only a second writer, such as a resumed worker finishing work it no
-   * longer holds, puts two checks that close).
+   * recorded actor, and between any two consecutive checks one of the instance's due times passed
+   * (docs/actor.md#cadence). One actor checks, then waits for its next due time, so each of its
+   * regular checks answers a due time of its own, however late it ran; only a second writer, such
+   * as a resumed worker finishing work it no longer holds, puts two checks without a due time
+   * between them. (Two checks can legitimately come closer than an interval: a check that ran late
+   * is followed by the next due one on time.)
    */
   static void assertCheckedOnceAtATime(
       TestHttpClient api, String name, Instant after, Duration healthInterval) {
     Set<String> writers = new TreeSet<>();
-    checksAfter(api, name, after).forEach(c -> writers.add(c.actorId()));
+    List<Check> checks = checksAfter(api, name, after);
+    checks.forEach(c -> writers.add(c.actorId()));
     assertThat(writers)
         .as("actors that checked " + name + " since " + after)
         .containsExactly(recordedActor(api, name));
-    Duration shortest = shortestGap(api, name, after);
-    assertThat(shortest).as("checks of " + name + " since " + after).isNotNull();
-    assertThat(shortest)
-        .as(
-            "shortest time between two checks of "
-                + name
-                + " since "
-                + after
-                + "; the checks: "
-                + checksAfter(api, name, after))
-        .isGreaterThanOrEqualTo(healthInterval.dividedBy(2));
+    assertThat(checks).as("checks of " + name + " since " + after).hasSizeGreaterThan(1);
+    UUID id = UUID.fromString(instance(api, name).get("id").asText());
+    Cadence cadence = new Cadence(healthInterval);
+    for (int i = 1; i < checks.size(); i++) {
+      Instant previous = checks.get(i - 1).at();
+      Instant due = cadence.nextDue(id, previous);
+      assertThat(checks.get(i).at())
+          .as(
+              "check %d of %s since %s comes after the due time %s that follows check %d at %s;"
+                  + " the checks: %s",
+              i, name, after, due, i - 1, previous, checks)
+          .isAfterOrEqualTo(due);
+    }
   }
 
   /** The doctor's diagnosis of each named instance's actor (orphaned actors left out). */
