@@ -165,15 +165,21 @@ public final class HistoryReplayer {
   public static ExecutionReplay replayExecution(
       Registry registry, String instanceId, int executionId, List<HistoryEvent> recorded) {
     ExecutionStarted start = (ExecutionStarted) recorded.get(0);
-    String version =
-        start.version() != null
-            ? start.version()
-            : registry
-                .latestVersion(start.name())
-                .orElseThrow(
-                    () ->
-                        new AssertionError(
-                            "orchestration '" + start.name() + "' is not registered"));
+    return replayExecution(
+        registry,
+        instanceId,
+        executionId,
+        recorded,
+        start.version() != null ? start.version() : oldestVersion(registry, start.name()));
+  }
+
+  private static ExecutionReplay replayExecution(
+      Registry registry,
+      String instanceId,
+      int executionId,
+      List<HistoryEvent> recorded,
+      String version) {
+    ExecutionStarted start = (ExecutionStarted) recorded.get(0);
     OrchestrationEntry entry =
         registry
             .orchestration(start.name(), version)
@@ -184,7 +190,15 @@ public final class HistoryReplayer {
                             + start.name()
                             + "' version "
                             + version
-                            + " is not registered"));
+                            + " is not registered (registered: "
+                            + registry.versionsOf(start.name())
+                            + ")"));
+    List<HistoryEvent> past = recorded;
+    if (start.version() == null) {
+      // As the worker does: the code sees the version its first step resolved (ctx.version()).
+      past = new ArrayList<>(recorded);
+      past.set(0, new ExecutionStarted(start.name(), version, start.input(), start.parent()));
+    }
     Instant lastStep =
         recorded.stream()
             .filter(OrchestratorStarted.class::isInstance)
@@ -197,9 +211,39 @@ public final class HistoryReplayer {
             executionId,
             entry.code(),
             entry.inputType(),
-            recorded,
+            past,
             List.of(new OrchestratorStarted(lastStep)));
     return new ExecutionReplay(executionId, recorded, d);
+  }
+
+  /**
+   * The version an execution recorded without one ran. The worker resolves a missing version once,
+   * at the execution's first step, to the newest version registered then, and keeps it; the
+   * recording does not hold it. Within one recording, an execution that continued as new without
+   * naming a version moved to that same newest version, so the first such later execution tells it.
+   * Without one, the oldest registered version: a new version is only ever added, so the newest one
+   * is never the one an older recording ran once the code has moved on.
+   */
+  static String unversionedAs(Registry registry, List<List<HistoryEvent>> executions, int index) {
+    String name = ((ExecutionStarted) executions.get(index).get(0)).name();
+    for (int i = index; i + 1 < executions.size(); i++) {
+      List<HistoryEvent> ex = executions.get(i);
+      HistoryEvent last = ex.get(ex.size() - 1);
+      ExecutionStarted next = (ExecutionStarted) executions.get(i + 1).get(0);
+      if (last instanceof ContinuedAsNew can
+          && can.version() == null
+          && next.version() != null
+          && next.name().equals(name)) {
+        return next.version();
+      }
+    }
+    return oldestVersion(registry, name);
+  }
+
+  private static String oldestVersion(Registry registry, String name) {
+    return registry
+        .oldestVersion(name)
+        .orElseThrow(() -> new AssertionError("orchestration '" + name + "' is not registered"));
   }
 
   /**
@@ -215,7 +259,15 @@ public final class HistoryReplayer {
     List<List<HistoryEvent>> executions = executions(events);
     List<ExecutionReplay> out = new ArrayList<>();
     for (int i = 0; i < executions.size(); i++) {
-      out.add(replayExecution(registry, instanceId, i + 1, executions.get(i)));
+      List<HistoryEvent> recorded = executions.get(i);
+      String version = ((ExecutionStarted) recorded.get(0)).version();
+      out.add(
+          replayExecution(
+              registry,
+              instanceId,
+              i + 1,
+              recorded,
+              version != null ? version : unversionedAs(registry, executions, i)));
     }
     return out;
   }
