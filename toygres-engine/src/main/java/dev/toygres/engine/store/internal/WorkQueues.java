@@ -145,6 +145,17 @@ public final class WorkQueues {
       }
 
       @Override
+      public void ensureHeldIn(Connection tx, String what) throws SQLException {
+        if (!holdsIn(tx)) {
+          throw new dev.toygres.engine.activity.LeaseLostException(
+              what
+                  + ": this worker no longer holds orchestration '"
+                  + item.instanceId()
+                  + "' (another worker took it over)");
+        }
+      }
+
+      @Override
       public Optional<Query> asQuery() {
         return Optional.of(
             new Query(orchestrations.fenceSql(), List.of(item.instanceId(), item.lockToken())));

@@ -30,9 +30,6 @@ import java.util.function.Function;
  * step's lease on the instance.
  */
 public final class LocalActivities implements AutoCloseable {
-  /** The timeout of an attempt whose options name none. */
-  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
-
   private static final AtomicInteger THREADS = new AtomicInteger();
   private final Registry registry;
   private final Function<OrchestrationWorkItem, LeaseFence> fences;
@@ -65,19 +62,32 @@ public final class LocalActivities implements AutoCloseable {
         new Call(item, fence, taskId, name, options).run(input);
   }
 
-  /** The worst case of a call's attempts: every attempt timing out, every delay slept. */
-  static Duration worstCase(ActivityOptions options) {
-    RetryPolicy retry = options.retry();
-    Duration timeout = attemptTimeout(options);
-    Duration total = timeout.multipliedBy(retry.maxAttempts());
+  /** The retry delays of a call, all of them. */
+  static Duration delays(RetryPolicy retry) {
+    Duration total = Duration.ZERO;
     for (int failed = 1; failed < retry.maxAttempts(); failed++) {
       total = total.plus(retry.delayAfter(failed));
     }
     return total;
   }
 
-  private static Duration attemptTimeout(ActivityOptions options) {
-    return options.attemptTimeout() != null ? options.attemptTimeout() : DEFAULT_ATTEMPT_TIMEOUT;
+  /**
+   * The timeout of each attempt: the options' own, or else an equal share of what the budget leaves
+   * after the retry delays (zero when they alone exceed it).
+   */
+  Duration attemptTimeout(ActivityOptions options) {
+    if (options.attemptTimeout() != null) {
+      return options.attemptTimeout();
+    }
+    Duration left = budget.minus(delays(options.retry()));
+    return left.isNegative() ? Duration.ZERO : left.dividedBy(options.retry().maxAttempts());
+  }
+
+  /** The worst case of a call's attempts: every attempt timing out, every delay slept. */
+  Duration worstCase(ActivityOptions options) {
+    return attemptTimeout(options)
+        .multipliedBy(options.retry().maxAttempts())
+        .plus(delays(options.retry()));
   }
 
   @Override
@@ -115,7 +125,7 @@ public final class LocalActivities implements AutoCloseable {
             0);
       }
       Duration worst = worstCase(options);
-      if (worst.compareTo(budget) > 0) {
+      if (worst.compareTo(budget) > 0 || attemptTimeout(options).isZero()) {
         return failed(
             FailureDetails.of(
                 "LocalActivityTooLong",

@@ -133,7 +133,27 @@ class LocalActivitiesTest {
     assertThat(calls).hasValue(0);
     assertThat(r.attempts()).isZero();
     assertThat(r.failure().errorType()).isEqualTo("LocalActivityTooLong");
-    assertThat(LocalActivities.worstCase(slow)).isEqualTo(Duration.ofSeconds(17));
+    assertThat(local.worstCase(slow)).isEqualTo(Duration.ofSeconds(17));
+  }
+
+  @Test
+  void withoutATimeoutEachAttemptGetsAnEqualShareOfTheBudgetLeftAfterTheDelays() {
+    LocalActivities l = local(flaky(0));
+    ActivityOptions three = ActivityOptions.retry(RetryPolicy.fixed(3, Duration.ofSeconds(3)));
+
+    assertThat(l.attemptTimeout(three)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(l.worstCase(three)).isEqualTo(Duration.ofSeconds(15));
+    assertThat(l.attemptTimeout(ActivityOptions.defaults())).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void delaysAloneLongerThanTheBudgetFailTheCallWithoutRunningIt() {
+    ActivityOptions waits = ActivityOptions.retry(RetryPolicy.fixed(3, Duration.ofSeconds(8)));
+
+    LocalActivityRecorded r = local(flaky(0)).forStep(ITEM).run(0, "check", "7", waits);
+
+    assertThat(calls).hasValue(0);
+    assertThat(r.failure().errorType()).isEqualTo("LocalActivityTooLong");
   }
 
   @Test
