@@ -40,6 +40,16 @@ import java.util.Objects;
  * <name>} (ids feed {@code newUuid} and child ids). A history may stop anywhere: an execution
  * without an ending replays as still running.
  *
+ * <p>Versions: an execution runs the version its {@link ExecutionStarted} names. One recorded
+ * without a version (an instance started without one) ran the newest version registered when its
+ * first step ran, which the history does not hold: it replays as the version a later execution of
+ * the same recording continued to without naming one (the same newest one), else as the oldest
+ * registered version, never as the newest, so registering a new version does not break replay of
+ * the recordings made before it (docs/engine.md#versions).
+ *
+ * <p>Local activities are never run: their outcomes are in the history, and a local activity the
+ * history lacks is reported as new work.
+ *
  * <p>Use: record with {@link #save} from {@code DurableClient.getHistory} of each execution of a
  * real instance, and in a unit test call {@link #assertReplays(Registry, String)} with the registry
  * the application builds (activities may be registered with null dependencies: replay never runs
@@ -153,7 +163,9 @@ public final class HistoryReplayer {
 
   /**
    * Runs the current code of the execution's orchestration over the whole recorded execution as
-   * past events, with one new {@link OrchestratorStarted} as this step's only event.
+   * past events, with one new {@link OrchestratorStarted} as this step's only event. Recorded
+   * without a version, it replays as the oldest registered version ({@link #replay} can tell better
+   * from the recording's later executions).
    *
    * @param registry the current code
    * @param instanceId the recorded instance's id
