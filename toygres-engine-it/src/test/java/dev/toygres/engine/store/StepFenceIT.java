@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,11 @@ class StepFenceIT {
                   }
                   return n;
                 })
+            .activity("echo", Integer.class, (ctx, n) -> n)
+            .orchestration(
+                "plain",
+                Integer.class,
+                (ctx, n) -> ctx.callLocalActivity("echo", n, Integer.class).await())
             .orchestration(
                 "checker",
                 Integer.class,
@@ -69,7 +75,6 @@ class StepFenceIT {
             .build();
     local = new LocalActivities(registry, store::fenceOf, Duration.ofSeconds(30));
     steps = new StepProcessor(registry, 10, WorkerMetrics.NONE, local);
-    f.client().start("checker", "i", 7);
   }
 
   @AfterEach
@@ -106,6 +111,7 @@ class StepFenceIT {
 
   @Test
   void theStepsFenceHoldsForItsHolderUntilTakenOverThenOnlyForTheNewHolder() throws Exception {
+    f.client().start("checker", "i", 7);
     OrchestrationWorkItem first =
         StoreKit.awaitOrchestration(store, "paused", Duration.ofMillis(500));
     assertThat(holds(store.fenceOf(first))).isTrue();
@@ -130,6 +136,7 @@ class StepFenceIT {
 
   @Test
   void whileTheHoldersTransactionIsOpenItsExpiredInstanceIsNotTakenOver() throws Exception {
+    f.client().start("checker", "i", 7);
     OrchestrationWorkItem first =
         StoreKit.awaitOrchestration(store, "holder", Duration.ofSeconds(1));
     try (Connection c = f.store().dataSource().getConnection()) {
@@ -147,6 +154,7 @@ class StepFenceIT {
 
   @Test
   void aLocalActivityOfAWorkerThatLostTheInstanceWritesNothingAndItsStepIsAborted() {
+    f.client().start("checker", "i", 7);
     OrchestrationWorkItem lost =
         StoreKit.awaitOrchestration(store, "paused", Duration.ofMillis(500));
     StoreKit.sleep(700);
@@ -167,5 +175,28 @@ class StepFenceIT {
         .containsExactly(new LocalActivityRecorded(0, "record", "7", null, 1));
     assertThat(f.count("SELECT count(*) FROM {s}.checks WHERE n = 7")).isEqualTo(1);
     assertThat(f.client().getInstance("i").orElseThrow().output()).isEqualTo("7");
+  }
+
+  @Test
+  void aStepWhoseLeaseRanOutAfterItsLocalActivityRanCommitsNothing() {
+    f.client().start("plain", "j", 5);
+    OrchestrationWorkItem lost =
+        StoreKit.awaitOrchestration(store, "paused", Duration.ofMillis(500));
+    StepCommit late = steps.process(lost);
+    assertThat(late.appended()).contains(new LocalActivityRecorded(0, "echo", "5", null, 1));
+    StoreKit.sleep(700);
+    OrchestrationWorkItem taker = StoreKit.awaitOrchestration(store, "other", StoreKit.LONG_LEASE);
+
+    assertThat(store.commitSteps(List.of(late)))
+        .as("the lost holder's commit")
+        .containsExactly(false);
+    assertThat(f.client().getHistory("j", 1)).as("nothing of its step recorded").hasSize(1);
+
+    store.commitStep(steps.process(taker));
+    assertThat(f.client().getInstance("j").orElseThrow().output()).isEqualTo("5");
+    assertThat(f.client().getHistory("j", 1))
+        .extracting(r -> r.event())
+        .filteredOn(LocalActivityRecorded.class::isInstance)
+        .hasSize(1);
   }
 }
