@@ -40,6 +40,16 @@ import java.util.Objects;
  * <name>} (ids feed {@code newUuid} and child ids). A history may stop anywhere: an execution
  * without an ending replays as still running.
  *
+ * <p>Versions: an execution runs the version its {@link ExecutionStarted} names. One recorded
+ * without a version (an instance started without one) ran the newest version registered when its
+ * first step ran, which the history does not hold: it replays as the version a later execution of
+ * the same recording continued to without naming one (the same newest one), else as the oldest
+ * registered version, never as the newest, so registering a new version does not break replay of
+ * the recordings made before it (docs/engine.md#versions).
+ *
+ * <p>Local activities are never run: their outcomes are in the history, and a local activity the
+ * history lacks is reported as new work.
+ *
  * <p>Use: record with {@link #save} from {@code DurableClient.getHistory} of each execution of a
  * real instance, and in a unit test call {@link #assertReplays(Registry, String)} with the registry
  * the application builds (activities may be registered with null dependencies: replay never runs
@@ -153,7 +163,9 @@ public final class HistoryReplayer {
 
   /**
    * Runs the current code of the execution's orchestration over the whole recorded execution as
-   * past events, with one new {@link OrchestratorStarted} as this step's only event.
+   * past events, with one new {@link OrchestratorStarted} as this step's only event. Recorded
+   * without a version, it replays as the oldest registered version ({@link #replay} can tell better
+   * from the recording's later executions).
    *
    * @param registry the current code
    * @param instanceId the recorded instance's id
@@ -165,15 +177,21 @@ public final class HistoryReplayer {
   public static ExecutionReplay replayExecution(
       Registry registry, String instanceId, int executionId, List<HistoryEvent> recorded) {
     ExecutionStarted start = (ExecutionStarted) recorded.get(0);
-    String version =
-        start.version() != null
-            ? start.version()
-            : registry
-                .latestVersion(start.name())
-                .orElseThrow(
-                    () ->
-                        new AssertionError(
-                            "orchestration '" + start.name() + "' is not registered"));
+    return replayExecution(
+        registry,
+        instanceId,
+        executionId,
+        recorded,
+        start.version() != null ? start.version() : oldestVersion(registry, start.name()));
+  }
+
+  private static ExecutionReplay replayExecution(
+      Registry registry,
+      String instanceId,
+      int executionId,
+      List<HistoryEvent> recorded,
+      String version) {
+    ExecutionStarted start = (ExecutionStarted) recorded.get(0);
     OrchestrationEntry entry =
         registry
             .orchestration(start.name(), version)
@@ -184,7 +202,15 @@ public final class HistoryReplayer {
                             + start.name()
                             + "' version "
                             + version
-                            + " is not registered"));
+                            + " is not registered (registered: "
+                            + registry.versionsOf(start.name())
+                            + ")"));
+    List<HistoryEvent> past = recorded;
+    if (start.version() == null) {
+      // As the worker does: the code sees the version its first step resolved (ctx.version()).
+      past = new ArrayList<>(recorded);
+      past.set(0, new ExecutionStarted(start.name(), version, start.input(), start.parent()));
+    }
     Instant lastStep =
         recorded.stream()
             .filter(OrchestratorStarted.class::isInstance)
@@ -197,9 +223,39 @@ public final class HistoryReplayer {
             executionId,
             entry.code(),
             entry.inputType(),
-            recorded,
+            past,
             List.of(new OrchestratorStarted(lastStep)));
     return new ExecutionReplay(executionId, recorded, d);
+  }
+
+  /**
+   * The version an execution recorded without one ran. The worker resolves a missing version once,
+   * at the execution's first step, to the newest version registered then, and keeps it; the
+   * recording does not hold it. Within one recording, an execution that continued as new without
+   * naming a version moved to that same newest version, so the first such later execution tells it.
+   * Without one, the oldest registered version: a new version is only ever added, so the newest one
+   * is never the one an older recording ran once the code has moved on.
+   */
+  static String unversionedAs(Registry registry, List<List<HistoryEvent>> executions, int index) {
+    String name = ((ExecutionStarted) executions.get(index).get(0)).name();
+    for (int i = index; i + 1 < executions.size(); i++) {
+      List<HistoryEvent> ex = executions.get(i);
+      HistoryEvent last = ex.get(ex.size() - 1);
+      ExecutionStarted next = (ExecutionStarted) executions.get(i + 1).get(0);
+      if (last instanceof ContinuedAsNew can
+          && can.version() == null
+          && next.version() != null
+          && next.name().equals(name)) {
+        return next.version();
+      }
+    }
+    return oldestVersion(registry, name);
+  }
+
+  private static String oldestVersion(Registry registry, String name) {
+    return registry
+        .oldestVersion(name)
+        .orElseThrow(() -> new AssertionError("orchestration '" + name + "' is not registered"));
   }
 
   /**
@@ -215,7 +271,15 @@ public final class HistoryReplayer {
     List<List<HistoryEvent>> executions = executions(events);
     List<ExecutionReplay> out = new ArrayList<>();
     for (int i = 0; i < executions.size(); i++) {
-      out.add(replayExecution(registry, instanceId, i + 1, executions.get(i)));
+      List<HistoryEvent> recorded = executions.get(i);
+      String version = ((ExecutionStarted) recorded.get(0)).version();
+      out.add(
+          replayExecution(
+              registry,
+              instanceId,
+              i + 1,
+              recorded,
+              version != null ? version : unversionedAs(registry, executions, i)));
     }
     return out;
   }

@@ -88,6 +88,50 @@ class RecordedHistoryReplayTest {
             "history has activity 'square' as task 0, but the code scheduled activity 'cube'");
   }
 
+  /** fan-out with its squares as local activities. */
+  private static List<Integer> localSquares(
+      dev.toygres.engine.orchestration.OrchestrationContext ctx, int n) {
+    List<Task<Integer>> squares = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      squares.add(ctx.callLocalActivity("square", i, Integer.class));
+    }
+    return ctx.allOf(squares).await();
+  }
+
+  @Test
+  void replayerCatchesAnActivityTurnedIntoALocalActivity() {
+    Registry changed =
+        Registry.builder()
+            .orchestration(
+                "fan-out",
+                Integer.class,
+                (ctx, n) ->
+                    ctx.callSubOrchestration("sum", localSquares(ctx, n), Integer.class).await())
+            .build();
+
+    assertThatThrownBy(() -> HistoryReplayer.assertReplays(changed, "fan-out"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("history 'fan-out' execution 1 no longer replays")
+        .hasMessageContaining(
+            "history has activity 'square' as task 0, but the code scheduled local activity"
+                + " 'square'");
+  }
+
+  @Test
+  void anActivityTurnedIntoALocalActivityAsANewVersionLeavesOldHistoriesReplaying() {
+    Registry versioned =
+        RecordedOrchestrations.orchestrations()
+            .orchestration(
+                "fan-out",
+                "2",
+                Integer.class,
+                (ctx, n) ->
+                    ctx.callSubOrchestration("sum", localSquares(ctx, n), Integer.class).await())
+            .build();
+
+    HistoryReplayer.assertReplays(versioned, "fan-out");
+  }
+
   @Test
   void replayerCatchesADroppedTimer() {
     Registry changed =

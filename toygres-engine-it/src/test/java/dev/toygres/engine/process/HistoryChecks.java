@@ -7,6 +7,7 @@ import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.Completion;
 import dev.toygres.engine.history.HistoryEvent.ExecutionCompleted;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
+import dev.toygres.engine.history.HistoryEvent.LocalActivityRecorded;
 import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.testkit.TestEngine;
 import java.util.List;
@@ -20,7 +21,8 @@ final class HistoryChecks {
 
   /**
    * Asserts that the history of a completed single-execution instance shows every step once: one
-   * start, one completion, each task scheduled once and completed once. Returns the events.
+   * start, one completion, each task scheduled once and completed once (a local activity's one
+   * event is both). Returns the events.
    */
   static List<HistoryEvent> assertCompletedOnceWithoutDuplicates(TestEngine f, String instanceId) {
     List<HistoryEvent> events =
@@ -35,8 +37,14 @@ final class HistoryChecks {
             .collect(Collectors.groupingBy(e -> ((Scheduling) e).taskId(), Collectors.counting()));
     Map<Integer, Long> completed =
         events.stream()
-            .filter(e -> e instanceof Completion)
-            .collect(Collectors.groupingBy(e -> ((Completion) e).taskId(), Collectors.counting()));
+            .filter(e -> e instanceof Completion || e instanceof LocalActivityRecorded)
+            .collect(
+                Collectors.groupingBy(
+                    e ->
+                        e instanceof LocalActivityRecorded l
+                            ? l.taskId()
+                            : ((Completion) e).taskId(),
+                    Collectors.counting()));
     assertThat(scheduled)
         .as("times each task was scheduled in %s", instanceId)
         .isNotEmpty()

@@ -30,6 +30,19 @@ public final class ProcessWorkloads {
   /** Orchestration: calls {@link #WORK} {@code n} times in parallel and sums the results. */
   public static final String FAN_OUT = "fan-out";
 
+  /**
+   * Orchestration: the local activity {@link #MARK}, then (in the same step, before it commits) a
+   * hold while {@code <dir>/<instance>.hold} exists, then a durable timer and the activity {@link
+   * #STEP}: a test can kill the worker between the local activity's run and its step's commit.
+   */
+  public static final String LOCAL_THEN_HOLD = "local-then-hold";
+
+  /**
+   * Activity, called as a local activity: appends {@code mark <worker> <dispatch>} to the marker
+   * file and returns {@code mark@<worker>}.
+   */
+  public static final String MARK = "mark";
+
   /** Activity: returns its input with {@code @<worker id>} appended. */
   public static final String STEP = "step";
 
@@ -65,6 +78,26 @@ public final class ProcessWorkloads {
 
   public static Path markerFile(Path dir, String instanceId) {
     return dir.resolve(instanceId + ".marker");
+  }
+
+  public static Path holdFile(Path dir, String instanceId) {
+    return dir.resolve(instanceId + ".hold");
+  }
+
+  /**
+   * Orchestration code that waits, in its step, while the hold file exists (a test's stand-in for a
+   * worker stalled or dying before its commit); it notes {@code held <worker>} in the marker file
+   * first. Not deterministic code, but it decides nothing.
+   */
+  private static void holdWhileAsked(Path dir, String instanceId, String workerId)
+      throws IOException, InterruptedException {
+    Path hold = holdFile(dir, instanceId);
+    if (Files.exists(hold)) {
+      append(markerFile(dir, instanceId), "held " + workerId);
+      while (Files.exists(hold)) {
+        Thread.sleep(20);
+      }
+    }
   }
 
   /**
@@ -106,6 +139,28 @@ public final class ProcessWorkloads {
                 throw new IllegalStateException(e);
               }
               return in.index();
+            })
+        .activity(
+            MARK,
+            String.class,
+            (ctx, in) -> {
+              append(
+                  markerFile(dir, ctx.instanceId()),
+                  "mark " + workerId + " " + ctx.dispatchCount());
+              return "mark@" + workerId;
+            })
+        .orchestration(
+            LOCAL_THEN_HOLD,
+            String.class,
+            (ctx, in) -> {
+              String marked = ctx.callLocalActivity(MARK, in, String.class).await();
+              try {
+                holdWhileAsked(dir, ctx.instanceId(), workerId);
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              ctx.createTimer(Duration.ofMillis(100)).await();
+              return marked + "|" + ctx.callActivity(STEP, "after", String.class).await();
             })
         .orchestration(
             CRASH_SLOW,

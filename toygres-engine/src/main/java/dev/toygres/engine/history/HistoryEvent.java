@@ -39,6 +39,9 @@ import java.time.Instant;
   @JsonSubTypes.Type(
       value = HistoryEvent.DetachedStartCompleted.class,
       name = "DetachedStartCompleted"),
+  @JsonSubTypes.Type(
+      value = HistoryEvent.LocalActivityRecorded.class,
+      name = "LocalActivityRecorded"),
   @JsonSubTypes.Type(value = HistoryEvent.EventRaised.class, name = "EventRaised"),
   @JsonSubTypes.Type(value = HistoryEvent.ExecutionCompleted.class, name = "ExecutionCompleted"),
   @JsonSubTypes.Type(value = HistoryEvent.ExecutionFailed.class, name = "ExecutionFailed"),
@@ -120,6 +123,27 @@ public sealed interface HistoryEvent {
 
   /** Outcome of a detached start; {@code failure} is null when the instance was created. */
   record DetachedStartCompleted(int taskId, FailureDetails failure) implements Completion {}
+
+  /**
+   * A local activity, run by the step that recorded it (docs/engine.md#local-activities): both its
+   * scheduling and its outcome, {@code result} (JSON) when an attempt returned, else {@code
+   * failure} after {@code attempts} attempts. Replay returns this outcome and never runs the
+   * activity again.
+   */
+  record LocalActivityRecorded(
+      int taskId, String name, String result, FailureDetails failure, int attempts)
+      implements Scheduling {
+    public LocalActivityRecorded {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must not be negative, was " + attempts);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "local activity '" + name + "'";
+    }
+  }
 
   /** An external event raised on the instance. */
   record EventRaised(String name, String data) implements HistoryEvent {}

@@ -42,6 +42,33 @@ public interface OrchestrationContext {
   /** Calls an activity with a retry policy and an optional per-attempt timeout. */
   <T> Task<T> callActivity(String name, Object input, Class<T> resultType, ActivityOptions options);
 
+  /** Calls a local activity once, without retry, bounded by half the worker's lease. */
+  default <T> Task<T> callLocalActivity(String name, Object input, Class<T> resultType) {
+    return callLocalActivity(name, input, resultType, ActivityOptions.defaults());
+  }
+
+  /**
+   * Calls a registered activity as a <em>local activity</em> (docs/engine.md#local-activities): the
+   * worker runs it during this step, before the step commits, and records its outcome in the step's
+   * own commit, with no activity queue round trip. Replay returns the recorded outcome without
+   * running it again.
+   *
+   * <p>Contract: it runs at least once (a worker that dies, or loses the instance's lease, before
+   * the step commits runs the step and the activity again). Retries follow {@code options.retry()}
+   * in the worker, sleeping between attempts. All attempts together must fit in half the worker's
+   * lease (their worst case, every attempt timing out plus every delay; else the call fails without
+   * running, as below, with a {@code LocalActivityTooLong} failure): it is for short work. Each
+   * attempt is bounded by {@code options.attemptTimeout()}, or when that is null by an equal share
+   * of that half lease left after the delays. The activity's {@code ActivityContext.lease()} is
+   * this orchestration step's lease, so a write it fences commits only while this worker still
+   * holds the instance. When every attempt failed, {@code await()} throws a {@link
+   * TaskFailedException} carrying the last failure. Changing a call between {@code callActivity}
+   * and {@code callLocalActivity} is a change of the history (a nondeterminism for running
+   * instances unless versioned).
+   */
+  <T> Task<T> callLocalActivity(
+      String name, Object input, Class<T> resultType, ActivityOptions options);
+
   /** A durable timer that fires after {@code delay} of orchestration time. */
   Task<Void> createTimer(Duration delay);
 

@@ -4,6 +4,7 @@ import dev.toygres.engine.store.PostgresStore;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.internal.ActivityDispatcher;
 import dev.toygres.engine.worker.internal.LeaseKeeper;
+import dev.toygres.engine.worker.internal.LocalActivities;
 import dev.toygres.engine.worker.internal.NotificationListener;
 import dev.toygres.engine.worker.internal.OrchestrationDispatcher;
 import dev.toygres.engine.worker.internal.StepProcessor;
@@ -29,6 +30,7 @@ public final class DurableWorker implements AutoCloseable {
   private final LeaseKeeper leases;
   private final NotificationListener listener;
   private final ActivityDispatcher activities;
+  private final LocalActivities localActivities;
   private final List<OrchestrationDispatcher> orchestrations = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private boolean closed;
@@ -49,7 +51,10 @@ public final class DurableWorker implements AutoCloseable {
             options,
             metrics,
             orchestrationSignal::signal);
-    StepProcessor processor = new StepProcessor(registry, options.maxDispatchCount(), metrics);
+    this.localActivities =
+        new LocalActivities(registry, queues::fenceOf, options.lease().dividedBy(2));
+    StepProcessor processor =
+        new StepProcessor(registry, options.maxDispatchCount(), metrics, localActivities);
     for (int i = 0; i < options.orchestrationDispatchers(); i++) {
       OrchestrationDispatcher d =
           new OrchestrationDispatcher(
@@ -130,6 +135,7 @@ public final class DurableWorker implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    localActivities.close();
     listener.close();
     leases.close();
     LOG.info("durable worker {} stopped", options.workerId());

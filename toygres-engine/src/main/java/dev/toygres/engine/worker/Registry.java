@@ -59,6 +59,14 @@ public final class Registry {
         : Optional.of(versions.lastKey());
   }
 
+  /** The oldest registered version of an orchestration. */
+  public Optional<String> oldestVersion(String name) {
+    NavigableMap<String, OrchestrationEntry> versions = orchestrations.get(name);
+    return versions == null || versions.isEmpty()
+        ? Optional.empty()
+        : Optional.of(versions.firstKey());
+  }
+
   /** Registered versions of an orchestration, oldest first (for error messages). */
   public String versionsOf(String name) {
     NavigableMap<String, OrchestrationEntry> versions = orchestrations.get(name);

@@ -26,7 +26,7 @@ class HistoryEventJsonTest {
         .doesNotHaveDuplicates()
         .contains("ExecutionStarted", "ActivityScheduled", "TimerFired", "ExecutionCancelled")
         .hasSizeGreaterThanOrEqualTo(17);
-    assertThat(HistoryEventSamples.of(HistoryEvent.Scheduling.class)).hasSize(4);
+    assertThat(HistoryEventSamples.of(HistoryEvent.Scheduling.class)).hasSize(5);
     assertThat(HistoryEventSamples.of(HistoryEvent.Completion.class)).hasSize(6);
   }
 }

@@ -11,6 +11,7 @@ import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
 import dev.toygres.engine.history.HistoryEvent.ExecutionCompleted;
 import dev.toygres.engine.history.HistoryEvent.ExecutionFailed;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
+import dev.toygres.engine.history.HistoryEvent.LocalActivityRecorded;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
@@ -18,6 +19,7 @@ import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
 import dev.toygres.engine.history.HistoryEvent.TimerFired;
 import dev.toygres.engine.internal.UnhandledEvent;
 import dev.toygres.engine.internal.signal.OrchestratorBlocked;
+import dev.toygres.engine.orchestration.ActivityOptions;
 import dev.toygres.engine.orchestration.NonDeterminismException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,9 +40,18 @@ final class HistoryCursor {
   private final EventInbox inbox = new EventInbox();
   private final Map<Integer, Scheduling> pending = new LinkedHashMap<>();
   private final Map<Integer, CompletionTask<?>> open = new HashMap<>();
+  private final Map<Integer, LocalCall> localCalls = new LinkedHashMap<>();
+  private LocalActivityRunner localRunner = LocalActivityRunner.NONE;
   private int position;
   private Instant now = Instant.EPOCH;
 
+  /** A local activity the code called that no history event has answered yet. */
+  private record LocalCall(int taskId, String name, String input, ActivityOptions options) {}
+
+  /**
+   * @param events past events, then this step's new ones; local activities run in this step are
+   *     appended to it, so it must be mutable
+   */
   HistoryCursor(String instanceId, int executionId, List<HistoryEvent> events, int pastCount) {
     this.instanceId = instanceId;
     this.executionId = executionId;
@@ -68,6 +79,20 @@ final class HistoryCursor {
     }
   }
 
+  void runLocalActivitiesWith(LocalActivityRunner runner) {
+    this.localRunner = runner;
+  }
+
+  /**
+   * Records a local activity call. History may answer it further on; if it does not, the call runs
+   * when the cursor has no more events (see {@link #runNextLocalCall}).
+   */
+  void scheduledLocal(
+      int taskId, String name, String input, ActivityOptions options, CompletionTask<?> task) {
+    scheduled(new LocalActivityRecorded(taskId, name, null, null, 0), task);
+    localCalls.put(taskId, new LocalCall(taskId, name, input, options));
+  }
+
   /** Scheduling events the history did not match: the new work of this step, in call order. */
   List<Scheduling> unmatched() {
     return List.copyOf(pending.values());
@@ -76,7 +101,7 @@ final class HistoryCursor {
   /** Processes events until {@code task} is done; ends the step if history runs out first. */
   void awaitDone(TaskImpl<?> task) {
     while (!task.isDone()) {
-      if (!processNext()) {
+      if (!processNext() && !runNextLocalCall()) {
         throw OrchestratorBlocked.INSTANCE;
       }
     }
@@ -93,11 +118,34 @@ final class HistoryCursor {
     }
   }
 
-  /** Processes every remaining event. */
+  /** Processes every remaining event, running the local activities no event answered. */
   void drain() {
-    while (processNext()) {
+    while (processNext() || runNextLocalCall()) {
       // keep going
     }
+  }
+
+  /**
+   * With history exhausted, runs the oldest local activity call history has not answered and
+   * appends its outcome as this step's next event; false when there is none or the runner does not
+   * run activities (the call stays new work then).
+   */
+  private boolean runNextLocalCall() {
+    if (localCalls.isEmpty() || position < events.size()) {
+      return false;
+    }
+    LocalCall call = localCalls.values().iterator().next();
+    LocalActivityRecorded outcome =
+        localRunner.run(call.taskId(), call.name(), call.input(), call.options());
+    if (outcome == null) {
+      return false;
+    }
+    if (outcome.taskId() != call.taskId() || !outcome.name().equals(call.name())) {
+      throw new IllegalStateException(
+          "local activity runner answered " + outcome + " for task " + call.taskId());
+    }
+    events.add(outcome);
+    return true;
   }
 
   boolean processNext() {
@@ -134,6 +182,17 @@ final class HistoryCursor {
     if (byCode.getClass() != inHistory.getClass()
         || !byCode.describe().equals(inHistory.describe())) {
       throw nondeterminism(inHistory, "scheduled " + byCode.describe());
+    }
+    if (inHistory instanceof LocalActivityRecorded recorded) {
+      localCalls.remove(recorded.taskId());
+      CompletionTask<?> task = open.remove(recorded.taskId());
+      if (task != null) {
+        if (recorded.failure() != null) {
+          task.failWith(recorded.failure());
+        } else {
+          task.completeJson(recorded.result());
+        }
+      }
     }
   }
 

@@ -24,9 +24,8 @@ public final class OrchestrationExecutor {
   private OrchestrationExecutor() {}
 
   /**
-   * @param past the execution's history so far (starts with {@link ExecutionStarted})
-   * @param fresh this step's new events (an {@code OrchestratorStarted} first); for a brand-new
-   *     execution {@code past} may hold only its start event
+   * As {@link #execute(String, int, Orchestration, Class, List, List, LocalActivityRunner)} with
+   * {@link LocalActivityRunner#NONE}: local activities that history has not answered stay new work.
    */
   public static StepDecision execute(
       String instanceId,
@@ -35,6 +34,24 @@ public final class OrchestrationExecutor {
       Class<?> inputType,
       List<HistoryEvent> past,
       List<HistoryEvent> fresh) {
+    return execute(instanceId, executionId, code, inputType, past, fresh, LocalActivityRunner.NONE);
+  }
+
+  /**
+   * @param past the execution's history so far (starts with {@link ExecutionStarted})
+   * @param fresh this step's new events (an {@code OrchestratorStarted} first); for a brand-new
+   *     execution {@code past} may hold only its start event
+   * @param local runs the local activities this step calls that history has not answered; their
+   *     outcomes join the step's appended events, after {@code fresh}
+   */
+  public static StepDecision execute(
+      String instanceId,
+      int executionId,
+      Orchestration<Object, Object> code,
+      Class<?> inputType,
+      List<HistoryEvent> past,
+      List<HistoryEvent> fresh,
+      LocalActivityRunner local) {
     List<HistoryEvent> all = new ArrayList<>(past.size() + fresh.size());
     all.addAll(past);
     all.addAll(fresh);
@@ -47,6 +64,7 @@ public final class OrchestrationExecutor {
               + " does not begin with ExecutionStarted");
     }
     HistoryCursor cursor = new HistoryCursor(instanceId, executionId, all, past.size());
+    cursor.runLocalActivitiesWith(local);
     ReplayContext ctx =
         new ReplayContext(instanceId, executionId, start.name(), start.version(), cursor);
     Outcome outcome;
@@ -82,7 +100,8 @@ public final class OrchestrationExecutor {
       failure = FailureDetails.of(e);
     }
     List<Scheduling> newWork = outcome == Outcome.FAILED ? List.of() : cursor.unmatched();
-    List<HistoryEvent> appended = new ArrayList<>(fresh);
+    // This step's inputs, then the outcomes of the local activities it ran.
+    List<HistoryEvent> appended = new ArrayList<>(all.subList(past.size(), all.size()));
     appended.addAll(newWork);
     switch (outcome) {
       case COMPLETED -> appended.add(new ExecutionCompleted(output));

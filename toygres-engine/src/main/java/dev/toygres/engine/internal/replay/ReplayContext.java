@@ -136,6 +136,20 @@ final class ReplayContext implements OrchestrationContext {
   }
 
   @Override
+  public <T> Task<T> callLocalActivity(
+      String activity, Object input, Class<T> resultType, ActivityOptions options) {
+    Objects.requireNonNull(activity, "activity name");
+    Objects.requireNonNull(options, "options");
+    int id = nextTaskId++;
+    CompletionTask<T> task =
+        new CompletionTask<>(cursor, "local activity '" + activity + "'", id, resultType);
+    if (!sealed) {
+      cursor.scheduledLocal(id, activity, Json.write(input), options, task);
+    }
+    return task;
+  }
+
+  @Override
   public Task<Void> createTimer(Duration delay) {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("timer delay must not be negative: " + delay);

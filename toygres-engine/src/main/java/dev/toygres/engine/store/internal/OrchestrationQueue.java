@@ -31,6 +31,7 @@ final class OrchestrationQueue {
   private final String held;
   private final String nextVisible;
   private final String discard;
+  private final String fence;
 
   OrchestrationQueue(String s) {
     discard =
@@ -85,6 +86,13 @@ final class OrchestrationQueue {
             .formatted(s);
     renew = Sql.renewSql(s, "instances", "instance_id");
     held = "SELECT DISTINCT lock_token FROM %s.instances WHERE lock_token = ANY(?)".formatted(s);
+    // FOR SHARE, as the activity fence: a takeover (FOR UPDATE SKIP LOCKED) passes the instance by
+    // until the caller commits.
+    fence =
+        """
+        SELECT 1 FROM %s.instances
+        WHERE instance_id = ? AND lock_token = ? AND locked_until > now() FOR SHARE"""
+            .formatted(s);
     nextVisible =
         "SELECT min(visible_at) FROM %s.orchestrator_queue WHERE visible_at > now()".formatted(s);
   }
@@ -235,5 +243,20 @@ final class OrchestrationQueue {
 
   Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
     return Sql.instantOf(c, nextVisible);
+  }
+
+  /** The fence's query: placeholders the instance's id and the step's lock token. */
+  String fenceSql() {
+    return fence;
+  }
+
+  boolean holds(Connection c, String instanceId, UUID token) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(fence)) {
+      ps.setString(1, instanceId);
+      ps.setObject(2, token);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 }

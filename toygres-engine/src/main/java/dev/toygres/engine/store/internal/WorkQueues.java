@@ -132,6 +132,37 @@ public final class WorkQueues {
     };
   }
 
+  /**
+   * The fence of a leased orchestration step, for the local activities it runs: true in a caller's
+   * transaction while this worker still holds {@code item}'s instance, which it then keeps from
+   * being taken over until that transaction ends.
+   */
+  public LeaseFence fenceOf(OrchestrationWorkItem item) {
+    return new LeaseFence() {
+      @Override
+      public boolean holdsIn(Connection tx) throws SQLException {
+        return orchestrations.holds(tx, item.instanceId(), item.lockToken());
+      }
+
+      @Override
+      public void ensureHeldIn(Connection tx, String what) throws SQLException {
+        if (!holdsIn(tx)) {
+          throw new dev.toygres.engine.activity.LeaseLostException(
+              what
+                  + ": this worker no longer holds orchestration '"
+                  + item.instanceId()
+                  + "' (another worker took it over)");
+        }
+      }
+
+      @Override
+      public Optional<Query> asQuery() {
+        return Optional.of(
+            new Query(orchestrations.fenceSql(), List.of(item.instanceId(), item.lockToken())));
+      }
+    };
+  }
+
   public void abandonActivity(ActivityWorkItem item, Duration delay) {
     Sql.auto(
         ds,

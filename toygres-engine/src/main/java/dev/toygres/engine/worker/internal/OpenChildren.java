@@ -12,6 +12,7 @@ import dev.toygres.engine.history.HistoryEvent.ExecutionCancelled;
 import dev.toygres.engine.history.HistoryEvent.ExecutionCompleted;
 import dev.toygres.engine.history.HistoryEvent.ExecutionFailed;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
+import dev.toygres.engine.history.HistoryEvent.LocalActivityRecorded;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
@@ -45,6 +46,7 @@ final class OpenChildren {
           || e instanceof TimerFired
           || e instanceof DetachedStartScheduled
           || e instanceof DetachedStartCompleted
+          || e instanceof LocalActivityRecorded
           || e instanceof EventRaised
           || e instanceof ExecutionCompleted
           || e instanceof ExecutionFailed

@@ -2,6 +2,7 @@ package dev.toygres.engine.worker.internal;
 
 import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
 import dev.toygres.engine.history.HistoryEvent.DetachedStartScheduled;
+import dev.toygres.engine.history.HistoryEvent.LocalActivityRecorded;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
 import dev.toygres.engine.history.HistoryEvent.Scheduling;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationScheduled;
@@ -50,6 +51,16 @@ final class Outbox {
       ParentRef by = new ParentRef(instanceId, executionId, ds.taskId());
       instances.add(
           new NewInstance(ds.instanceId(), ds.name(), ds.version(), ds.input(), null, by));
+    } else if (s instanceof LocalActivityRecorded l) {
+      // The worker runs a local activity in its step; one left over means none ran it.
+      throw new IllegalStateException(
+          "local activity '"
+              + l.name()
+              + "' (task "
+              + l.taskId()
+              + ") of '"
+              + instanceId
+              + "' was not run in its step: this step processor runs no local activities");
     } else {
       throw UnhandledEvent.in("Outbox.add", s);
     }

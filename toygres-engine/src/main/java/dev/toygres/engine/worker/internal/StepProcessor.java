@@ -9,6 +9,7 @@ import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationCompleted;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
+import dev.toygres.engine.internal.replay.LocalActivityRunner;
 import dev.toygres.engine.internal.replay.OrchestrationExecutor;
 import dev.toygres.engine.internal.replay.StepDecision;
 import dev.toygres.engine.store.internal.OrchestrationWorkItem;
@@ -25,16 +26,23 @@ public final class StepProcessor {
   private final Registry registry;
   private final int maxDispatchCount;
   private final WorkerMetrics metrics;
+  private final LocalActivities local;
 
+  /** A processor that runs no local activities (a step that calls one fails to commit). */
   public StepProcessor(Registry registry, int maxDispatchCount) {
-    this(registry, maxDispatchCount, WorkerMetrics.NONE);
+    this(registry, maxDispatchCount, WorkerMetrics.NONE, null);
   }
 
-  /** As above, counting poisoned steps in {@code metrics}. */
-  public StepProcessor(Registry registry, int maxDispatchCount, WorkerMetrics metrics) {
+  /**
+   * As above, counting poisoned steps in {@code metrics}, and running the local activities steps
+   * call with {@code local} (null: none).
+   */
+  public StepProcessor(
+      Registry registry, int maxDispatchCount, WorkerMetrics metrics, LocalActivities local) {
     this.registry = registry;
     this.maxDispatchCount = maxDispatchCount;
     this.metrics = metrics;
+    this.local = local;
   }
 
   /** The step to commit, or null when the item only held messages for an ended instance. */
@@ -93,7 +101,13 @@ public final class StepProcessor {
     }
     StepDecision d =
         OrchestrationExecutor.execute(
-            item.instanceId(), item.executionId(), entry.code(), entry.inputType(), past, fresh);
+            item.instanceId(),
+            item.executionId(),
+            entry.code(),
+            entry.inputType(),
+            past,
+            fresh,
+            local == null ? LocalActivityRunner.NONE : local.forStep(item));
     return decided(item, start, version, d, commit.version(version));
   }
 
