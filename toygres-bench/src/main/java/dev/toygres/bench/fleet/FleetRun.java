@@ -19,8 +19,11 @@ import java.util.Locale;
  * One configuration of the fleet benchmark, in phases: a fresh metadata database and the server's
  * wiring ({@link RunWiring}); N instances registered and their actors started ({@link
  * FleetPopulation}); the first sweep ({@link FirstSweep}); a settling time; the measured window
- * ({@link Window}, {@link HealthChecks}); the doctor ({@link DoctorTiming}) and the purge; then
- * everything of this run stopped and its database dropped.
+ * ({@link Window}, {@link HealthChecks}); the doctor ({@link DoctorTiming}) and the purge; with
+ * {@code --recovery} the engine's state lost and the recovery timed ({@link EngineLoss}); then
+ * everything of this run stopped and its database dropped. With {@code --servers N}, N - 1
+ * worker-only processes ({@link FleetWorkers}) run from the worker's start until the doctor's end,
+ * and each process's work in the window is counted.
  */
 final class FleetRun {
   private final FleetEnvironment env;
