@@ -85,6 +85,8 @@ final class FleetRun {
       doctor.whileBusy();
       others.stop();
       Purge purge = purge(w, to);
+      w.stopWorker();
+      FleetResult.Doctor idleDoctor = doctor.thenIdle();
       FleetResult.Recovery recovery = null;
       if (s.recovery()) {
         recovery =
@@ -109,7 +111,7 @@ final class FleetRun {
               window.queues(),
               window.growth(),
               purge,
-              doctor.thenIdle(),
+              idleDoctor,
               window.servers(),
               recovery);
       logSummary(r);

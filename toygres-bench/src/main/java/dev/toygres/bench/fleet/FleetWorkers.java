@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The other servers of {@code --servers N}: N - 1 worker-only JVMs ({@link FleetWorkerProcess}) on
- * the run's metadata database, started from this JVM's own classpath (the bench jar), each with its
- * log under the benchmark's directory. {@link #counts()} asks each for its {@link WorkCounts}. Each
- * is stopped by the {@link Process} (pid) this started: asked to stop, then killed after {@link
- * #STOP_TIMEOUT}; also from the {@link Closer} on failure and Ctrl-C.
+ * the run's metadata database, started from this JVM's own classpath (the bench jar) and heap size,
+ * each with its log under the benchmark's directory. {@link #counts()} asks each for its {@link
+ * WorkCounts}. Each is stopped by the {@link Process} (pid) this started: asked to stop, then
+ * killed after {@link #STOP_TIMEOUT}; also from the {@link Closer} on failure and Ctrl-C.
  */
 final class FleetWorkers {
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -51,6 +52,12 @@ final class FleetWorkers {
       String role = "worker-" + i;
       List<String> cmd = new ArrayList<>();
       cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      // the same heap as this JVM (TOYGRES_JAVA_OPTS), nothing else of its options
+      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (a.startsWith("-Xmx") || a.startsWith("-Xms")) {
+          cmd.add(a);
+        }
+      }
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(FleetWorkerProcess.class.getName());
