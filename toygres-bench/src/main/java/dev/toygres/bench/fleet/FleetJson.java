@@ -104,14 +104,19 @@ final class FleetJson {
     }
   }
 
-  /** {@code recovery_s} and {@code recovery_unchecked}: null without --recovery. */
+  /**
+   * {@code recovery_s}, {@code recovery_actors_s} and {@code recovery_unchecked}: null without
+   * --recovery.
+   */
   private static void recovery(ObjectNode o, FleetResult.Recovery recovery) {
     if (recovery == null) {
       o.putNull("recovery_s");
+      o.putNull("recovery_actors_s");
       o.putNull("recovery_unchecked");
       return;
     }
     number(o, "recovery_s", recovery.seconds());
+    number(o, "recovery_actors_s", recovery.actorsSeconds());
     o.put("recovery_unchecked", recovery.unchecked());
   }
 

@@ -247,13 +247,13 @@ final class FleetReport {
     }
     if (runs.stream().anyMatch(r -> r.recovery() != null)) {
       t.row(
-          "engine state lost: all checked again after",
+          "engine state lost: fresh actors / all checked after",
           r -> {
             FleetResult.Recovery rec = r.recovery();
             if (rec == null) {
               return "-";
             }
-            return String.format(Locale.ROOT, "%.1f s", rec.seconds())
+            return String.format(Locale.ROOT, "%s / %.1f s", f1(rec.actorsSeconds()), rec.seconds())
                 + (rec.unchecked() > 0 ? " (" + rec.unchecked() + " never checked)" : "");
           });
     }

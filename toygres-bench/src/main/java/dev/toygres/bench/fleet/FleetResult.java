@@ -304,11 +304,12 @@ record FleetResult(
   }
 
   /**
-   * The recovery after the engine's state was lost (its schema dropped and made again): how long
-   * from the control plane's start until every instance had a health check newer than that start,
-   * and how many had none when the benchmark stopped waiting.
+   * The recovery after the engine's state was lost (its schema dropped and made again), from the
+   * control plane's start: until every instance had a health check newer than that start ({@code
+   * seconds}), and until every instance had a fresh actor recorded ({@code actorsSeconds}, NaN if
+   * some never had); how many had no check when the benchmark stopped waiting.
    */
-  record Recovery(double seconds, int unchecked, int instances) {
+  record Recovery(double seconds, double actorsSeconds, int unchecked, int instances) {
     Recovery {
       if (unchecked < 0 || unchecked > instances) {
         throw new IllegalArgumentException("unchecked must be between 0 and the instances");

@@ -82,11 +82,16 @@ class FleetBenchmarkIT {
     JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).strip());
     assertThat(json.get("recovery_s").asDouble()).isPositive();
     assertThat(json.get("recovery_unchecked").asInt()).isZero();
+    // the supervisor replaced every lost actor, and no sooner than the start it is timed from
+    assertThat(json.get("recovery_actors_s").asDouble())
+        .isPositive()
+        .isLessThanOrEqualTo(json.get("recovery_s").asDouble());
     assertThat(json.get("first_sweep_s").asDouble())
         .isGreaterThanOrEqualTo(json.get("launch_s").asDouble());
     assertThat(log.toString(StandardCharsets.UTF_8))
         .contains(
-            "schema toygres_durable dropped", "| engine state lost: all checked again after ");
+            "schema toygres_durable dropped",
+            "| engine state lost: fresh actors / all checked after ");
     assertThat(socketDirectoriesOfThisJvm()).isEmpty();
   }
 

@@ -94,6 +94,7 @@ class FleetJsonTest {
     assertThat(o.get("servers").asInt()).isEqualTo(1);
     assertThat(o.get("processes").isNull()).isTrue();
     assertThat(o.get("recovery_s").isNull()).isTrue();
+    assertThat(o.get("recovery_actors_s").isNull()).isTrue();
     assertThat(o.get("recovery_unchecked").isNull()).isTrue();
   }
 
@@ -114,6 +115,7 @@ class FleetJsonTest {
     assertThat(other.get("cpu_pct").asDouble()).isEqualTo(25.5);
     assertThat(other.get("cpu_ms_per_check").asDouble()).isEqualTo(4.0);
     assertThat(o.get("recovery_s").asDouble()).isEqualTo(41.25);
+    assertThat(o.get("recovery_actors_s").asDouble()).isEqualTo(30.5);
     assertThat(o.get("recovery_unchecked").asInt()).isZero();
   }
 }

@@ -77,7 +77,7 @@ class FleetReportTest {
             List.of(
                 new FleetResult.ProcessWork("main", 100, 2000, 6000, 30.0, 9000.0),
                 new FleetResult.ProcessWork("worker-1", 200, 1885, 5655, 25.5, 7540.0))),
-        new FleetResult.Recovery(41.25, 0, 1000));
+        new FleetResult.Recovery(41.25, 30.5, 0, 1000));
   }
 
   @Test
@@ -97,8 +97,8 @@ class FleetReportTest {
         .contains(
             "| servers ",
             "main 2,000 (51%) / 6,000 / 30%; worker-1 1,885 (49%) / 5,655 / 26%",
-            "| engine state lost: all checked again after ",
-            "41.3 s");
+            "| engine state lost: fresh actors / all checked after ",
+            "30.5 / 41.3 s");
   }
 
   /**
