@@ -15,8 +15,9 @@ import java.util.Locale;
  * then, for each configuration, it registers N instances in the CMS pointing at the targets
  * (round-robin), starts one actor per instance on one worker in this JVM (wired as the server wires
  * them, see {@link RunWiring}: real probes, the real CMS writes, the supervisor), lets them settle,
- * measures a window and prints the figures. A benchmark, not a test: it never fails on figures.
- * Everything it started is stopped at the end, on failure and on Ctrl-C.
+ * measures a window and prints the figures ({@link FleetRun}: also the other servers of {@code
+ * --servers} and the recovery of {@code --recovery}). A benchmark, not a test: it never fails on
+ * figures. Everything it started is stopped at the end, on failure and on Ctrl-C.
  */
 final class FleetBenchmark {
   private FleetBenchmark() {}

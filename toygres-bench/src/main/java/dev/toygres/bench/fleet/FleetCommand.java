@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
       "N/interval, probe lateness, CPU (per iteration: control plane, probe targets,",
       "pgbouncer), heap, metadata-database growth and the doctor's time for the whole",
       "fleet. One run per combination of --instances, --interval and --activity-slots.",
+      "--servers N shares the fleet among N server processes; --recovery measures how long",
+      "the fleet takes to be monitored again after the engine's state is lost.",
       "Everything it started is stopped at the end (also on Ctrl-C)."
     })
 public final class FleetCommand implements Callable<Integer> {
@@ -107,6 +109,23 @@ public final class FleetCommand implements Callable<Integer> {
   int doctorRuns;
 
   @Option(
+      names = "--servers",
+      defaultValue = "1",
+      description =
+          "Server processes sharing the fleet on one metadata database: this one's worker and"
+              + " N-1 worker-only JVMs started from the same jar; reports each one's checks,"
+              + " steps and CPU (default ${DEFAULT-VALUE}).")
+  int servers;
+
+  @Option(
+      names = "--recovery",
+      description =
+          "After the window, lose the engine's state (drop its schema), start the control plane"
+              + " again and measure until every instance is checked again (recovery_s); with"
+              + " --servers 1.")
+  boolean recovery;
+
+  @Option(
       names = "--data-dir",
       defaultValue = "${sys:user.home}/.toygres-bench-fleet",
       description = "The benchmark's directory, wiped at start (default ${DEFAULT-VALUE}).")
@@ -128,7 +147,9 @@ public final class FleetCommand implements Callable<Integer> {
             probeTimeout,
             doctorRuns,
             dataDir,
-            json),
+            json,
+            servers,
+            recovery),
         System.out,
         System.err);
     return 0;

@@ -1,6 +1,7 @@
 package dev.toygres.bench.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -78,7 +79,45 @@ final class FleetJson {
     o.put("never_checked", r.timings().neverChecked());
     number(o, "doctor_ms", r.doctor().medianMs());
     number(o, "doctor_idle_ms", r.doctor().idleMedianMs());
+    servers(o, r.servers());
+    recovery(o, r.recovery());
     return o;
+  }
+
+  /** {@code servers}; {@code processes}: each one's work in the window, null with one server. */
+  private static void servers(ObjectNode o, FleetResult.Servers servers) {
+    o.put("servers", servers.count());
+    if (servers.processes().isEmpty()) {
+      o.putNull("processes");
+      return;
+    }
+    ArrayNode list = o.putArray("processes");
+    for (FleetResult.ProcessWork p : servers.processes()) {
+      ObjectNode e = list.addObject();
+      e.put("role", p.role());
+      e.put("pid", p.pid());
+      e.put("checks", p.checks());
+      number(e, "check_share_pct", servers.checkSharePct(p));
+      e.put("steps", p.steps());
+      number(e, "cpu_pct", p.cpuPct());
+      number(e, "cpu_ms_per_check", p.cpuMsPerCheck());
+    }
+  }
+
+  /**
+   * {@code recovery_s}, {@code recovery_actors_s} and {@code recovery_unchecked}: null without
+   * --recovery.
+   */
+  private static void recovery(ObjectNode o, FleetResult.Recovery recovery) {
+    if (recovery == null) {
+      o.putNull("recovery_s");
+      o.putNull("recovery_actors_s");
+      o.putNull("recovery_unchecked");
+      return;
+    }
+    number(o, "recovery_s", recovery.seconds());
+    number(o, "recovery_actors_s", recovery.actorsSeconds());
+    o.put("recovery_unchecked", recovery.unchecked());
   }
 
   /** A figure rounded to 3 decimals; null when NaN or infinite. */

@@ -27,6 +27,7 @@ final class FleetReport {
     memoryAndQueues(t);
     database(t);
     doctorAndTimings(t);
+    modes(runs, t);
     out.println();
     out.println(
         "fleet benchmark: one worker process, real probes (figures over the measured window)");
@@ -222,5 +223,39 @@ final class FleetReport {
                       s.firstSweepSeconds())
                   + (s.neverChecked() > 0 ? " (" + s.neverChecked() + " never checked)" : "");
             });
+  }
+
+  /** Rows of --servers and --recovery, only when some run used them. */
+  private static void modes(List<FleetResult> runs, ReportTable<FleetResult> t) {
+    if (runs.stream().anyMatch(r -> r.servers().count() > 1)) {
+      t.row("servers", r -> Integer.toString(r.servers().count()))
+          .row(
+              "  per process: checks (share) / steps / CPU",
+              r ->
+                  r.servers().processes().stream()
+                      .map(
+                          p ->
+                              String.format(
+                                  Locale.ROOT,
+                                  "%s %,d (%s) / %,d / %s",
+                                  p.role(),
+                                  p.checks(),
+                                  pct(r.servers().checkSharePct(p)),
+                                  p.steps(),
+                                  pct(p.cpuPct())))
+                      .collect(Collectors.joining("; ")));
+    }
+    if (runs.stream().anyMatch(r -> r.recovery() != null)) {
+      t.row(
+          "engine state lost: fresh actors / all checked after",
+          r -> {
+            FleetResult.Recovery rec = r.recovery();
+            if (rec == null) {
+              return "-";
+            }
+            return String.format(Locale.ROOT, "%s / %.1f s", f1(rec.actorsSeconds()), rec.seconds())
+                + (rec.unchecked() > 0 ? " (" + rec.unchecked() + " never checked)" : "");
+          });
+    }
   }
 }

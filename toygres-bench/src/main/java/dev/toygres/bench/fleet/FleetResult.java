@@ -3,6 +3,7 @@ package dev.toygres.bench.fleet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -23,7 +24,9 @@ record FleetResult(
     Queues queues,
     DatabaseGrowth growth,
     Purge purge,
-    Doctor doctor) {
+    Doctor doctor,
+    Servers servers,
+    Recovery recovery) {
   FleetResult {
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(timings, "timings");
@@ -36,6 +39,36 @@ record FleetResult(
     Objects.requireNonNull(growth, "growth");
     Objects.requireNonNull(purge, "purge");
     Objects.requireNonNull(doctor, "doctor");
+    Objects.requireNonNull(servers, "servers");
+  }
+
+  /** A run of one server, without the recovery phase. */
+  FleetResult(
+      Shape shape,
+      Timings timings,
+      Throughput throughput,
+      Punctuality punctuality,
+      ProbeTimes probes,
+      Cpu cpu,
+      Memory memory,
+      Queues queues,
+      DatabaseGrowth growth,
+      Purge purge,
+      Doctor doctor) {
+    this(
+        shape,
+        timings,
+        throughput,
+        punctuality,
+        probes,
+        cpu,
+        memory,
+        queues,
+        growth,
+        purge,
+        doctor,
+        Servers.one(),
+        null);
   }
 
   /** How many bytes the engine's schema grew by per iteration in the window. */
@@ -225,6 +258,62 @@ record FleetResult(
       diagnoses =
           Collections.unmodifiableSortedMap(
               new TreeMap<>(Objects.requireNonNull(diagnoses, "diagnoses")));
+    }
+  }
+
+  /**
+   * The server processes that shared the fleet, and what each did in the window: with one server,
+   * no breakdown (its worker does not count its work).
+   */
+  record Servers(int count, List<ProcessWork> processes) {
+    Servers {
+      processes = List.copyOf(processes);
+      if (count < 1 || (count > 1 && processes.size() != count)) {
+        throw new IllegalArgumentException("servers: at least one; with two or more, each's work");
+      }
+    }
+
+    static Servers one() {
+      return new Servers(1, List.of());
+    }
+
+    /** The health checks all processes completed in the window. */
+    long checks() {
+      return processes.stream().mapToLong(ProcessWork::checks).sum();
+    }
+
+    /** {@code p}'s share of {@link #checks()} in percent; NaN without checks. */
+    double checkSharePct(ProcessWork p) {
+      long all = checks();
+      return all == 0 ? Double.NaN : 100.0 * p.checks() / all;
+    }
+  }
+
+  /**
+   * One server process's work in the window: health-check activities completed, orchestration steps
+   * committed, its JVM's CPU (share of all cores, and ms per check; NaN without checks).
+   */
+  record ProcessWork(String role, long pid, long checks, long steps, double cpuPct, double cpuMs) {
+    ProcessWork {
+      Objects.requireNonNull(role, "role");
+    }
+
+    double cpuMsPerCheck() {
+      return checks == 0 ? Double.NaN : cpuMs / checks;
+    }
+  }
+
+  /**
+   * The recovery after the engine's state was lost (its schema dropped and made again), from the
+   * control plane's start: until every instance had a health check newer than that start ({@code
+   * seconds}), and until every instance had a fresh actor recorded ({@code actorsSeconds}, NaN if
+   * some never had); how many had no check when the benchmark stopped waiting.
+   */
+  record Recovery(double seconds, double actorsSeconds, int unchecked, int instances) {
+    Recovery {
+      if (unchecked < 0 || unchecked > instances) {
+        throw new IllegalArgumentException("unchecked must be between 0 and the instances");
+      }
     }
   }
 }

@@ -19,8 +19,11 @@ import java.util.Locale;
  * One configuration of the fleet benchmark, in phases: a fresh metadata database and the server's
  * wiring ({@link RunWiring}); N instances registered and their actors started ({@link
  * FleetPopulation}); the first sweep ({@link FirstSweep}); a settling time; the measured window
- * ({@link Window}, {@link HealthChecks}); the doctor ({@link DoctorTiming}) and the purge; then
- * everything of this run stopped and its database dropped.
+ * ({@link Window}, {@link HealthChecks}); the doctor ({@link DoctorTiming}) and the purge; with
+ * {@code --recovery} the engine's state lost and the recovery timed ({@link EngineLoss}); then
+ * everything of this run stopped and its database dropped. With {@code --servers N}, N - 1
+ * worker-only processes ({@link FleetWorkers}) run from the worker's start until the doctor's end,
+ * and each process's work in the window is counted.
  */
 final class FleetRun {
   private final FleetEnvironment env;
@@ -28,6 +31,8 @@ final class FleetRun {
   private final Shape shape;
   private final String db;
   private final PrintStream log;
+  private RunWiring wiring;
+  private FleetWorkers others = FleetWorkers.none();
 
   FleetRun(FleetEnvironment env, FleetSettings s, Shape shape, int number, PrintStream log) {
     this.env = env;
@@ -55,13 +60,22 @@ final class FleetRun {
   }
 
   private FleetResult measure() throws Exception {
-    RunWiring w = RunWiring.start(env, shape, s.probeTimeout(), db);
+    boolean counted = s.servers() > 1;
+    wiring = RunWiring.start(env, shape, s.probeTimeout(), db, counted);
     try (Connection m = connection()) {
-      Timings timings = populate(w, m);
+      Timings timings = populate(m);
+      RunWiring w = wiring;
       String schema = w.engine.store().schema();
       log.printf(Locale.ROOT, "bench-fleet: measuring for %s%n", Durations.format(s.duration()));
       Window window =
-          Window.measure(m, new Sampler(connection(), schema), schema, env, s.duration());
+          Window.measure(
+              m,
+              new Sampler(connection(), schema),
+              schema,
+              env,
+              s.duration(),
+              counted ? () -> WorkCounts.of("main", w.meters) : null,
+              others);
       Instant from = window.start().dbNow();
       Instant to = window.end().dbNow();
       Lateness.Result late = HealthChecks.lateness(m, shape.interval(), from, to);
@@ -69,8 +83,22 @@ final class FleetRun {
       DoctorTiming doctor =
           new DoctorTiming(w.engine, ServerConfig.defaults().staleAfter(), s.doctorRuns());
       doctor.whileBusy();
+      others.stop();
       Purge purge = purge(w, to);
       w.stopWorker();
+      FleetResult.Doctor idleDoctor = doctor.thenIdle();
+      FleetResult.Recovery recovery = null;
+      if (s.recovery()) {
+        recovery =
+            EngineLoss.run(
+                w,
+                m,
+                shape.instances(),
+                () -> RunWiring.start(env, shape, s.probeTimeout(), db, false),
+                next -> wiring = next,
+                log);
+      }
+      wiring.stopWorker();
       FleetResult r =
           new FleetResult(
               shape,
@@ -83,28 +111,39 @@ final class FleetRun {
               window.queues(),
               window.growth(),
               purge,
-              doctor.thenIdle());
+              idleDoctor,
+              window.servers(),
+              recovery);
       logSummary(r);
       return r;
     } finally {
       long t = System.nanoTime();
-      w.close();
+      others.stop();
+      wiring.close();
       log.printf(
           Locale.ROOT, "bench-fleet: worker stopped in %.1f s%n", (System.nanoTime() - t) / 1e9);
     }
   }
 
-  /** Registers the fleet, starts the worker, the actors and the supervisor; waits and settles. */
-  private Timings populate(RunWiring w, Connection m) throws Exception {
+  /**
+   * Registers the fleet, starts the worker (and the other servers' workers), the actors and the
+   * supervisor; waits until every instance was checked once, and settles.
+   */
+  private Timings populate(Connection m) throws Exception {
+    RunWiring w = wiring;
     FleetPopulation fleet = new FleetPopulation(env, shape.instances(), log);
     double registerSeconds = fleet.register(w.cms);
     w.startWorker();
+    if (s.servers() > 1) {
+      others =
+          FleetWorkers.start(s.servers() - 1, env, db, shape, s.probeTimeout(), s.dataDir(), log);
+    }
+    long launchStart = System.nanoTime();
     double launchSeconds = fleet.launch(w.cms, w.actors);
     // after the launch: its first round would otherwise "repair" the instances not yet launched
     ActorSupervisor.ensureRunning(w.engine.client());
-    long sweepStart = System.nanoTime();
     int neverChecked = FirstSweep.await(m, shape.instances(), log);
-    double sweepSeconds = (System.nanoTime() - sweepStart) / 1e9 + launchSeconds;
+    double sweepSeconds = (System.nanoTime() - launchStart) / 1e9;
     Duration warmup = s.warmupFor(shape.interval());
     log.printf(
         Locale.ROOT,

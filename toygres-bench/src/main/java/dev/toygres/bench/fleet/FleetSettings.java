@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param targetsVia how the instances reach the probe targets
  * @param dataDir the benchmark's directory, wiped at the start
  * @param json print one JSON object per run on the output, the table on the log
+ * @param servers server processes sharing the fleet: the benchmark's own worker and {@code servers
+ *     - 1} worker-only processes ({@link FleetWorkers}); 1 to {@link #MAX_SERVERS}
+ * @param recovery after the window, lose the engine's state and measure how long until every
+ *     instance is checked again ({@link EngineLoss}); with one server only
  */
 record FleetSettings(
     List<Integer> instances,
@@ -28,7 +32,11 @@ record FleetSettings(
     Duration probeTimeout,
     int doctorRuns,
     Path dataDir,
-    boolean json) {
+    boolean json,
+    int servers,
+    boolean recovery) {
+  static final int MAX_SERVERS = 8;
+
   FleetSettings {
     Objects.requireNonNull(targetsVia, "targetsVia");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -56,9 +64,48 @@ record FleetSettings(
       throw new IllegalArgumentException(
           "--interval must be at least 100ms, --duration at least 1s, --warmup not negative");
     }
+    if (servers < 1 || servers > MAX_SERVERS) {
+      throw new IllegalArgumentException("--servers must be between 1 and " + MAX_SERVERS);
+    }
+    if (recovery && servers > 1) {
+      throw new IllegalArgumentException("--recovery runs with one server only (--servers 1)");
+    }
     if (probeTimeout == null || probeTimeout.isNegative() || probeTimeout.isZero()) {
       throw new IllegalArgumentException("--probe-timeout must be positive");
     }
+  }
+
+  /** Settings of one server without the recovery phase. */
+  FleetSettings(
+      List<Integer> instances,
+      List<Duration> intervals,
+      List<Integer> activitySlots,
+      Duration duration,
+      Duration warmup,
+      int targets,
+      TargetsVia targetsVia,
+      int poolSize,
+      int dispatchers,
+      Duration probeTimeout,
+      int doctorRuns,
+      Path dataDir,
+      boolean json) {
+    this(
+        instances,
+        intervals,
+        activitySlots,
+        duration,
+        warmup,
+        targets,
+        targetsVia,
+        poolSize,
+        dispatchers,
+        probeTimeout,
+        doctorRuns,
+        dataDir,
+        json,
+        1,
+        false);
   }
 
   /** The settling time after the first sweep: {@link #warmup}, or one interval (at least 10 s). */

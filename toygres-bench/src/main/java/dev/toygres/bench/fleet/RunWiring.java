@@ -1,41 +1,36 @@
 package dev.toygres.bench.fleet;
 
-import dev.toygres.controlplane.actor.ActorDoctor;
-import dev.toygres.controlplane.actor.ActorRecovery;
 import dev.toygres.controlplane.actor.ActorService;
 import dev.toygres.controlplane.actor.ActorSupervisor;
-import dev.toygres.controlplane.actor.HealthProbe;
 import dev.toygres.controlplane.actor.InstanceActors;
-import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
-import dev.toygres.controlplane.cms.HealthRecorder;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.server.ServerEngine;
 import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.worker.DurableWorker;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * One run's engine and actors, wired as {@code ToygresServer} wires them: the server's worker
  * options ({@link ServerEngine}) with the run's activity slots and dispatchers, the CMS migrated,
  * the instance actors ({@link InstanceActors#register}) and the supervisor ({@link
- * ActorSupervisor#register}) registered with the server's defaults ({@link
- * ServerConfig#defaults()}). Both the engine and the worker are in the benchmark's {@link Closer}
- * (Ctrl-C stops them).
+ * ActorSupervisor#register}) registered with the server's defaults ({@link FleetRegistry}). Both
+ * the engine and the worker are in the benchmark's {@link Closer} (Ctrl-C stops them). With {@code
+ * counted}, the worker records its metrics in {@link #meters} (what {@link WorkCounts} reads).
  */
 final class RunWiring {
   final DurableEngine engine;
   final CmsStore cms;
   final ActorService actors;
+  final MeterRegistry meters;
   private final Registry registry;
   private final WorkerOptions options;
   private final Closer closer;
@@ -47,63 +42,54 @@ final class RunWiring {
       FleetResult.Shape shape,
       Duration probeTimeout,
       DurableEngine engine,
-      Closer.Entry engineEntry) {
-    ServerConfig server = ServerConfig.defaults();
+      Closer.Entry engineEntry,
+      MeterRegistry meters) {
     this.engine = engine;
     this.closer = env.closer();
     this.engineEntry = engineEntry;
-    this.options = options(shape);
-    this.cms = new CmsStore(engine.dataSource());
+    this.meters = meters;
+    this.options = meters == null ? options(shape) : options(shape).withMeterRegistry(meters);
+    FleetRegistry r = FleetRegistry.of(engine, shape.interval(), probeTimeout, env.secrets());
+    this.cms = r.cms;
     cms.migrate();
-    this.actors =
-        new ActorService(
-            cms,
-            engine.client(),
-            name ->
-                cms.findLiveByName(name)
-                    .orElseThrow(() -> new IllegalStateException("no instance " + name)));
-    ActorDoctor doctor = new ActorDoctor(cms, engine.client(), server.staleAfter(), Instant::now);
-    HealthRecorder health = new HealthRecorder(engine.dataSource());
-    ActorRecovery recovery =
-        new ActorRecovery(
-            doctor,
-            actors,
-            cms,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            new AuditLog(engine.dataSource()));
-    HealthProbe probe = new HealthProbe(probeTimeout);
-    Registry.Builder b = Registry.builder();
-    InstanceActors.register(
-        b, shape.interval(), cms, health, env.secrets(), probe, server.failureThreshold());
-    ActorSupervisor.register(b, doctor, recovery, server.supervisorInterval(), server.autoRepair());
-    this.registry = b.build();
+    this.actors = r.actors;
+    this.registry = r.registry;
   }
 
   /** The server's worker options with the run's activity slots and dispatchers. */
   static WorkerOptions options(FleetResult.Shape shape) {
-    return ServerEngine.workerOptions(ServerConfig.defaults())
-        .withMaxConcurrentActivities(shape.activitySlots())
-        .withDispatchers(shape.dispatchers(), shape.dispatchers());
+    return options(shape.activitySlots(), shape.dispatchers());
   }
 
-  /** Starts the engine on database {@code db} of the metadata PostgreSQL, without a worker. */
+  /** The server's worker options with {@code slots} activity slots and {@code dispatchers}. */
+  static WorkerOptions options(int slots, int dispatchers) {
+    return ServerEngine.workerOptions(ServerConfig.defaults())
+        .withMaxConcurrentActivities(slots)
+        .withDispatchers(dispatchers, dispatchers);
+  }
+
+  /**
+   * Starts the engine on database {@code db} of the metadata PostgreSQL (migrating its schema and
+   * the CMS's), without a worker; with {@code counted}, the worker will count its work.
+   */
   static RunWiring start(
-      FleetEnvironment env, FleetResult.Shape shape, Duration probeTimeout, String db)
+      FleetEnvironment env,
+      FleetResult.Shape shape,
+      Duration probeTimeout,
+      String db,
+      boolean counted)
       throws Exception {
     DurableEngine engine =
         DurableEngine.builder()
-            .databaseUrl(
-                env.meta().jdbcUrl(db)
-                    + "?user="
-                    + enc(env.meta().user())
-                    + "&password="
-                    + enc(env.meta().password()))
+            .databaseUrl(databaseUrl(env, db))
             .poolSize(shape.poolSize())
             .workerOptions(options(shape))
             .start();
     Closer.Entry entry = env.closer().add("the engine's pool", engine);
     try {
-      RunWiring w = new RunWiring(env, shape, probeTimeout, engine, entry);
+      RunWiring w =
+          new RunWiring(
+              env, shape, probeTimeout, engine, entry, counted ? new SimpleMeterRegistry() : null);
       w.allowSharedPorts();
       return w;
     } catch (Exception | Error e) {
@@ -112,14 +98,23 @@ final class RunWiring {
     }
   }
 
+  /** The JDBC URL of database {@code db}, with the metadata PostgreSQL's user and password. */
+  static String databaseUrl(FleetEnvironment env, String db) {
+    return env.meta().jdbcUrl(db)
+        + "?user="
+        + enc(env.meta().user())
+        + "&password="
+        + enc(env.meta().password());
+  }
+
   /**
    * N instances share a few real servers: the CMS forbids two live instances on one host:port, so
-   * that index goes (in this run's own database only).
+   * that index goes (in this run's own database only; already gone when the engine is restarted).
    */
   private void allowSharedPorts() throws Exception {
     try (Connection c = engine.dataSource().getConnection();
         Statement st = c.createStatement()) {
-      st.execute("DROP INDEX " + CmsStore.SCHEMA + ".instances_live_port_idx");
+      st.execute("DROP INDEX IF EXISTS " + CmsStore.SCHEMA + ".instances_live_port_idx");
     }
   }
 

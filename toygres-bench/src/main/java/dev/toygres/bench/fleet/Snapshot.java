@@ -39,8 +39,12 @@ record Snapshot(
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'm')""";
 
-  /** Takes a snapshot through {@code m}, the run's measurement connection. */
-  static Snapshot take(Connection m, String engineSchema, FleetEnvironment env)
+  /**
+   * Takes a snapshot through {@code m}, the run's measurement connection; the JVM's CPU is this
+   * one's plus {@code otherJvmsCpuNanos} (the other servers' processes, see {@link FleetWorkers}).
+   */
+  static Snapshot take(
+      Connection m, String engineSchema, FleetEnvironment env, long otherJvmsCpuNanos)
       throws SQLException {
     try (PreparedStatement ps = m.prepareStatement(SIZES)) {
       ps.setString(1, CmsStore.SCHEMA);
@@ -51,7 +55,8 @@ record Snapshot(
             rs.getObject(1, OffsetDateTime.class).toInstant(),
             System.nanoTime(),
             ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime(),
+                    .getProcessCpuTime()
+                + otherJvmsCpuNanos,
             ProcCpu.machine(),
             ProcCpu.tree(env.meta().server().pid()),
             sumOfTrees(env.targets().stream().map(PostgresServer::pid).toList()),

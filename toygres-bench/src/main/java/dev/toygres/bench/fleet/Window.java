@@ -7,25 +7,98 @@ import dev.toygres.bench.fleet.FleetResult.Queues;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The measured window: snapshots at both edges, queue depths and heap sampled in between, the live
  * heap after a GC at its end. Derives the window's CPU, memory and database growth.
  */
-record Window(Snapshot start, Snapshot end, Queues queues, long heapPeak, long heapLive) {
+record Window(
+    Snapshot start,
+    Snapshot end,
+    Queues queues,
+    long heapPeak,
+    long heapLive,
+    List<WorkCounts> workStart,
+    List<WorkCounts> workEnd) {
+  Window {
+    workStart = List.copyOf(workStart);
+    workEnd = List.copyOf(workEnd);
+    if (workStart.size() != workEnd.size()) {
+      throw new IllegalArgumentException("the same processes' work at both edges");
+    }
+  }
 
-  /** Measures for {@code length}; the sampler has a connection of its own. */
+  /** A window of one server, whose work is not counted. */
+  Window(Snapshot start, Snapshot end, Queues queues, long heapPeak, long heapLive) {
+    this(start, end, queues, heapPeak, heapLive, List.of(), List.of());
+  }
+
+  /**
+   * Measures for {@code length}; the sampler has a connection of its own. With {@code main} (the
+   * benchmark worker's counts, null when it does not count), the work of it and of {@code others}
+   * is read at both edges, and their CPU is the JVM's.
+   */
   static Window measure(
-      Connection m, Sampler sampler, String engineSchema, FleetEnvironment env, Duration length)
+      Connection m,
+      Sampler sampler,
+      String engineSchema,
+      FleetEnvironment env,
+      Duration length,
+      Supplier<WorkCounts> main,
+      FleetWorkers others)
       throws Exception {
-    Snapshot a = Snapshot.take(m, engineSchema, env);
+    List<WorkCounts> wa = work(main, others);
+    Snapshot a = Snapshot.take(m, engineSchema, env, othersCpu(wa));
     sampler.start();
     Thread.sleep(length.toMillis());
-    Snapshot b = Snapshot.take(m, engineSchema, env);
+    List<WorkCounts> wb = work(main, others);
+    Snapshot b = Snapshot.take(m, engineSchema, env, othersCpu(wb));
     sampler.stop();
     System.gc();
     long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return new Window(a, b, sampler.queues(), sampler.heapPeak(), live);
+    return new Window(a, b, sampler.queues(), sampler.heapPeak(), live, wa, wb);
+  }
+
+  private static List<WorkCounts> work(Supplier<WorkCounts> main, FleetWorkers others)
+      throws Exception {
+    if (main == null) {
+      return List.of();
+    }
+    List<WorkCounts> all = new ArrayList<>();
+    all.add(main.get());
+    all.addAll(others.counts());
+    return all;
+  }
+
+  /** The CPU of every process but the first (this one, measured in the snapshot). */
+  private static long othersCpu(List<WorkCounts> work) {
+    return work.stream().skip(1).mapToLong(WorkCounts::cpuNanos).sum();
+  }
+
+  /** The servers and what each did in the window (no breakdown with one uncounted server). */
+  FleetResult.Servers servers() {
+    if (workStart.isEmpty()) {
+      return FleetResult.Servers.one();
+    }
+    double secs = (end.wallNanos() - start.wallNanos()) / 1e9;
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<FleetResult.ProcessWork> processes = new ArrayList<>();
+    for (int i = 0; i < workStart.size(); i++) {
+      WorkCounts d = workEnd.get(i).since(workStart.get(i));
+      double cpuMs = d.cpuNanos() / 1e6;
+      processes.add(
+          new FleetResult.ProcessWork(
+              d.role(),
+              d.pid(),
+              d.checks(),
+              d.steps(),
+              cpuMs / 1000.0 / (secs * cores) * 100.0,
+              cpuMs));
+    }
+    return new FleetResult.Servers(processes.size(), processes);
   }
 
   /** The window's length by the database's clock (the one health checks are stamped with). */

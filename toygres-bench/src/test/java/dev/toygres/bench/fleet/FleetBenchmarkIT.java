@@ -42,6 +42,94 @@ class FleetBenchmarkIT {
         json);
   }
 
+  /** 20 instances at 5 s, directly on the targets, for the modes' tests. */
+  private FleetSettings modes(int servers, boolean recovery) {
+    return new FleetSettings(
+        List.of(20),
+        List.of(Duration.ofSeconds(5)),
+        List.of(8),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(1),
+        2,
+        TargetsVia.DIRECT,
+        10,
+        1,
+        Duration.ofSeconds(5),
+        1,
+        dir.resolve("fleet"),
+        true,
+        servers,
+        recovery);
+  }
+
+  @Test
+  void afterTheEnginesStateIsLostTheSupervisorBringsEveryInstanceBackUnderMonitoring()
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    List<FleetResult> results =
+        FleetBenchmark.run(
+            modes(1, true),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    FleetResult r = results.get(0);
+    assertThat(r.timings().neverChecked()).isZero();
+    assertThat(r.recovery()).isNotNull();
+    assertThat(r.recovery().unchecked()).isZero();
+    assertThat(r.recovery().instances()).isEqualTo(20);
+    JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).strip());
+    assertThat(json.get("recovery_s").asDouble()).isPositive();
+    assertThat(json.get("recovery_unchecked").asInt()).isZero();
+    // the supervisor replaced every lost actor, and no sooner than the start it is timed from
+    assertThat(json.get("recovery_actors_s").asDouble())
+        .isPositive()
+        .isLessThanOrEqualTo(json.get("recovery_s").asDouble());
+    assertThat(json.get("first_sweep_s").asDouble())
+        .isGreaterThanOrEqualTo(json.get("launch_s").asDouble());
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains(
+            "schema toygres_durable dropped",
+            "| engine state lost: fresh actors / all checked after ");
+    assertThat(socketDirectoriesOfThisJvm()).isEmpty();
+  }
+
+  @Test
+  void twoServerProcessesShareTheFleetBothDoWorkAndTheOtherIsStopped() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    List<FleetResult> results =
+        FleetBenchmark.run(
+            modes(2, false),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    FleetResult r = results.get(0);
+    assertThat(r.timings().neverChecked()).isZero();
+    assertThat(r.punctuality().withoutCheckInWindow()).isZero();
+    assertThat(r.probes().failed()).isZero();
+    List<FleetResult.ProcessWork> processes = r.servers().processes();
+    assertThat(processes)
+        .extracting(FleetResult.ProcessWork::role)
+        .containsExactly("main", "worker-1");
+    assertThat(processes).allSatisfy(p -> assertThat(p.checks()).isPositive());
+    assertThat(processes).allSatisfy(p -> assertThat(p.steps()).isPositive());
+    // together all of it: the counts and the rows differ only by checks in flight at the edges
+    assertThat(r.servers().checks())
+        .isBetween(r.throughput().checks() - 40, r.throughput().checks() + 40);
+    long other = processes.get(1).pid();
+    assertThat(other).isNotEqualTo(ProcessHandle.current().pid());
+    assertThat(ProcessHandle.of(other).filter(ProcessHandle::isAlive)).isEmpty();
+    JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).strip());
+    assertThat(json.get("servers").asInt()).isEqualTo(2);
+    assertThat(json.get("processes")).hasSize(2);
+    assertThat(json.get("processes").get(1).get("check_share_pct").asDouble()).isPositive();
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("per process: checks (share)");
+    assertThat(socketDirectoriesOfThisJvm()).isEmpty();
+  }
+
   @Test
   void aSmallFleetIsCheckedFoundHealthyAndEverythingItStartedIsStopped() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -7,6 +7,7 @@ import dev.toygres.bench.BenchCli;
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.server.ServerEngine;
 import dev.toygres.engine.worker.WorkerOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,5 +74,45 @@ class FleetCommandTest {
     assertThat(cmd.dispatchers).isEqualTo(4);
     assertThat(cmd.poolSize).isEqualTo(10);
     assertThat(cmd.probeTimeout).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void oneServerWithoutRecoveryUnlessAsked() {
+    assertThat(parse("bench-fleet").servers).isEqualTo(1);
+    assertThat(parse("bench-fleet").recovery).isFalse();
+    assertThat(parse("bench-fleet", "--servers", "2").servers).isEqualTo(2);
+    assertThat(parse("bench-fleet", "--recovery").recovery).isTrue();
+  }
+
+  @Test
+  void recoveryWithSeveralServersAndTooManyServersAreRefused() {
+    assertThatThrownBy(() -> settings(2, true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--recovery runs with one server only");
+    assertThatThrownBy(() -> settings(FleetSettings.MAX_SERVERS + 1, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--servers must be between 1 and");
+    assertThatThrownBy(() -> settings(0, false)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(settings(2, false).servers()).isEqualTo(2);
+    assertThat(settings(1, true).recovery()).isTrue();
+  }
+
+  private static FleetSettings settings(int servers, boolean recovery) {
+    return new FleetSettings(
+        List.of(10),
+        List.of(Duration.ofSeconds(5)),
+        List.of(8),
+        Duration.ofSeconds(5),
+        null,
+        1,
+        TargetsVia.DIRECT,
+        10,
+        1,
+        Duration.ofSeconds(5),
+        1,
+        Path.of("/nonexistent"),
+        false,
+        servers,
+        recovery);
   }
 }

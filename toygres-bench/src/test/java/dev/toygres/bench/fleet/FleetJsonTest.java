@@ -86,4 +86,36 @@ class FleetJsonTest {
     assertThat(pooled.get("machine_cpu_pct").isNull()).isTrue();
     assertThat(pooled.get("other_processes_cpu_pct").isNull()).isTrue();
   }
+
+  @Test
+  void oneServerWithoutRecoveryHasNullProcessesAndRecovery() throws Exception {
+    JsonNode o = parse(FleetJson.line(FleetReportTest.sustainedDirect()));
+
+    assertThat(o.get("servers").asInt()).isEqualTo(1);
+    assertThat(o.get("processes").isNull()).isTrue();
+    assertThat(o.get("recovery_s").isNull()).isTrue();
+    assertThat(o.get("recovery_actors_s").isNull()).isTrue();
+    assertThat(o.get("recovery_unchecked").isNull()).isTrue();
+  }
+
+  @Test
+  void twoServersListEachProcessesShareAndARecoveryItsTime() throws Exception {
+    JsonNode o = parse(FleetJson.line(FleetReportTest.sharedByTwoServersAndRecovered()));
+
+    assertThat(o.get("servers").asInt()).isEqualTo(2);
+    JsonNode main = o.get("processes").get(0);
+    JsonNode other = o.get("processes").get(1);
+    assertThat(main.get("role").asText()).isEqualTo("main");
+    assertThat(other.get("role").asText()).isEqualTo("worker-1");
+    assertThat(other.get("pid").asLong()).isEqualTo(200);
+    assertThat(main.get("checks").asLong()).isEqualTo(2000);
+    // 2,000 of 3,885 checks
+    assertThat(main.get("check_share_pct").asDouble()).isEqualTo(51.48);
+    assertThat(other.get("steps").asLong()).isEqualTo(5655);
+    assertThat(other.get("cpu_pct").asDouble()).isEqualTo(25.5);
+    assertThat(other.get("cpu_ms_per_check").asDouble()).isEqualTo(4.0);
+    assertThat(o.get("recovery_s").asDouble()).isEqualTo(41.25);
+    assertThat(o.get("recovery_actors_s").asDouble()).isEqualTo(30.5);
+    assertThat(o.get("recovery_unchecked").asInt()).isZero();
+  }
 }

@@ -57,6 +57,50 @@ class FleetReportTest {
         new Doctor(882, 149, 3, Map.of("healthy", 9990, "stale", 10, "missing", 0)));
   }
 
+  /** The sustained run shared by two servers, then put through the engine's loss. */
+  static FleetResult sharedByTwoServersAndRecovered() {
+    FleetResult r = sustainedDirect();
+    return new FleetResult(
+        r.shape(),
+        r.timings(),
+        r.throughput(),
+        r.punctuality(),
+        r.probes(),
+        r.cpu(),
+        r.memory(),
+        r.queues(),
+        r.growth(),
+        r.purge(),
+        r.doctor(),
+        new FleetResult.Servers(
+            2,
+            List.of(
+                new FleetResult.ProcessWork("main", 100, 2000, 6000, 30.0, 9000.0),
+                new FleetResult.ProcessWork("worker-1", 200, 1885, 5655, 25.5, 7540.0))),
+        new FleetResult.Recovery(41.25, 30.5, 0, 1000));
+  }
+
+  @Test
+  void serversAndRecoveryRowsAppearOnlyWhenARunUsedThem() {
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    ByteArrayOutputStream modes = new ByteArrayOutputStream();
+
+    FleetReport.print(
+        List.of(sustainedDirect()), new PrintStream(plain, true, StandardCharsets.UTF_8));
+    FleetReport.print(
+        List.of(sustainedDirect(), sharedByTwoServersAndRecovered()),
+        new PrintStream(modes, true, StandardCharsets.UTF_8));
+
+    assertThat(plain.toString(StandardCharsets.UTF_8))
+        .doesNotContain("| servers ", "engine state lost");
+    assertThat(modes.toString(StandardCharsets.UTF_8))
+        .contains(
+            "| servers ",
+            "main 2,000 (51%) / 6,000 / 30%; worker-1 1,885 (49%) / 5,655 / 26%",
+            "| engine state lost: fresh actors / all checked after ",
+            "30.5 / 41.3 s");
+  }
+
   /**
    * The rows of the report before its figures were split into records (the single 46-field Result)
    * keep their labels, units and rounding, so that new runs compare with the figures recorded in

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WindowTest {
@@ -79,5 +80,44 @@ class WindowTest {
     assertThat(g.cmsGrowthBytes()).isEqualTo(100_000);
     // 1,000,000 bytes in 36 s is 100,000,000 bytes an hour
     assertThat(g.engineMbPerHour()).isCloseTo(1e8 / (1024.0 * 1024.0), within(1e-6));
+  }
+
+  @Test
+  void eachServersWorkIsWhatItsCountsGrewByAndItsCpuAShareOfAllCores() {
+    Window w =
+        new Window(
+            at(0, 0, 0, 0, 0, 0, 0),
+            at(60, 0, 0, 0, 0, 0, 0),
+            new FleetResult.Queues(0, 0, 0),
+            0,
+            0,
+            List.of(
+                new WorkCounts("main", 1, 100, 300, 1_000_000_000L),
+                new WorkCounts("worker-1", 2, 50, 150, 2_000_000_000L)),
+            List.of(
+                new WorkCounts("main", 1, 400, 1200, 7_000_000_000L),
+                new WorkCounts("worker-1", 2, 150, 450, 5_000_000_000L)));
+
+    FleetResult.Servers s = w.servers();
+
+    assertThat(s.count()).isEqualTo(2);
+    FleetResult.ProcessWork main = s.processes().get(0);
+    FleetResult.ProcessWork other = s.processes().get(1);
+    assertThat(main.checks()).isEqualTo(300);
+    assertThat(other.steps()).isEqualTo(300);
+    assertThat(s.checkSharePct(main)).isCloseTo(75.0, within(1e-9));
+    assertThat(main.cpuMs()).isCloseTo(6000.0, within(1e-9));
+    assertThat(main.cpuMsPerCheck()).isCloseTo(20.0, within(1e-9));
+    // 3 s of CPU in 60 s
+    assertThat(other.cpuPct())
+        .isCloseTo(3.0 / 60 / Runtime.getRuntime().availableProcessors() * 100, within(1e-9));
+  }
+
+  @Test
+  void oneUncountedServerHasNoBreakdown() {
+    Window w = window(at(0, 0, 0, 0, 0, 0, 0), at(60, 0, 0, 0, 0, 0, 0));
+
+    assertThat(w.servers().count()).isEqualTo(1);
+    assertThat(w.servers().processes()).isEmpty();
   }
 }
