@@ -13,12 +13,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** Schema migrations: idempotent, safe when several processes migrate at once, one schema each. */
@@ -137,6 +139,58 @@ class MigrationsIT {
                   f,
                   "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = '{s}' ORDER BY 1"))
           .containsExactly("activity_queue_notify", "orchestrator_queue_notify");
+    }
+  }
+
+  @Test
+  void aSchemaAtVersion2InUseMigratesToNotifyTriggersThatFireOnlyForReadyRows() throws Exception {
+    String schema = "t_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    try (HikariDataSource pool = TestDatabase.pool(4)) {
+      try {
+        Flyway.configure()
+            .dataSource(pool)
+            .schemas(schema)
+            .defaultSchema(schema)
+            .createSchemas(true)
+            .table("flyway_schema_history")
+            .locations("classpath:dev/toygres/engine/store/migration")
+            .placeholders(Map.of("schema", schema))
+            .target("2")
+            .load()
+            .migrate();
+        new DurableClient(new PostgresStore(pool, schema)).start("any", "before-v3", 1);
+        String triggers =
+            "SELECT trigger_name || ' ' || action_orientation || ' ' || coalesce(action_condition, '-')"
+                + " FROM information_schema.triggers WHERE trigger_schema = '"
+                + schema
+                + "' ORDER BY 1";
+        assertThat(rows(pool, triggers))
+            .containsExactly(
+                "activity_queue_notify STATEMENT -", "orchestrator_queue_notify STATEMENT -");
+
+        new PostgresStore(pool, schema).migrate();
+
+        assertThat(
+                rows(
+                    pool,
+                    "SELECT version FROM "
+                        + schema
+                        + ".flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY 1"))
+            .containsExactly("1", "2", "3");
+        assertThat(rows(pool, triggers))
+            .containsExactly(
+                "activity_queue_notify ROW (new.visible_at <= now())",
+                "orchestrator_queue_notify ROW (new.visible_at <= now())");
+        assertThat(
+                rows(
+                    pool,
+                    "SELECT kind FROM "
+                        + schema
+                        + ".orchestrator_queue WHERE instance_id = 'before-v3'"))
+            .containsExactly("WAKE");
+      } finally {
+        execute(pool, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
     }
   }
 
