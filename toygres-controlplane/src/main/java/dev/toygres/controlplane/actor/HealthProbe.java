@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.actor;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.ProbeResult;
 import dev.toygres.controlplane.cms.WalArchive;
@@ -7,6 +8,7 @@ import dev.toygres.controlplane.dataplane.InstanceConnections;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The connection is kept for the server's next probe (docs/actor.md#the-probes-connection): one
  * per server in this process, opened again every {@link #FRESH_EVERY} so that the monitoring role's
- * login stays tested, closed once unused for {@link #IDLE_AFTER}, at most {@link #MAX_KEPT}. A kept
- * connection is served by its own backend process, which would answer even with the postmaster
+ * login stays tested, closed once unused for {@link #IDLE_AFTER}, at most {@link #keptLimit}. A
+ * kept connection is served by its own backend process, which would answer even with the postmaster
  * frozen or killed, so a probe on a kept connection first asks the postmaster whether it still
  * takes connections ({@link PostmasterPing}: a fork, no login). A kept connection that fails (its
  * server was restarted or killed, say) is replaced by a fresh one at once, in the same probe, and
@@ -45,8 +47,14 @@ public final class HealthProbe implements AutoCloseable {
   /** How long a kept connection may go unused before it is closed. */
   public static final Duration IDLE_AFTER = Duration.ofMinutes(3);
 
-  /** The most connections kept at once by one process (one per server). */
+  /**
+   * The most connections kept at once by one process (one per server), whatever its open-file limit
+   * allows ({@link #keptLimit}).
+   */
   public static final int MAX_KEPT = 25_000;
+
+  /** Open files never used for kept connections: the pool, pings, fresh probes, logs, HTTP. */
+  static final int FILES_RESERVED = 1_024;
 
   private static final String QUERY =
       """
@@ -84,7 +92,31 @@ public final class HealthProbe implements AutoCloseable {
   HealthProbe(Duration timeout, MeterRegistry registry, Duration freshEvery) {
     this.timeout = timeout;
     this.durations = registry == null ? null : CheckMetrics.probeDurations(registry);
-    this.connections = new KeptConnections<>(freshEvery, IDLE_AFTER, MAX_KEPT, System::nanoTime);
+    this.connections =
+        new KeptConnections<>(freshEvery, IDLE_AFTER, keptLimit(openFileLimit()), System::nanoTime);
+  }
+
+  /**
+   * How many connections this process may keep with an open-file limit of {@code maxFiles} (-1:
+   * unknown): {@link #MAX_KEPT} at most, and never so many that the process runs out of files for
+   * everything else, a tenth of the limit or {@link #FILES_RESERVED}, whichever is more. Each kept
+   * connection holds a socket: at 20,000 instances on one process, a kept connection for every
+   * instance would take every file a 20,000-file limit allows, and the metadata pool's next
+   * connection, a ping or a log file would fail.
+   */
+  static int keptLimit(long maxFiles) {
+    if (maxFiles < 0) {
+      return MAX_KEPT;
+    }
+    long reserved = Math.max(FILES_RESERVED, maxFiles / 10);
+    return (int) Math.max(0, Math.min(MAX_KEPT, maxFiles - reserved));
+  }
+
+  /** This process's open-file limit, or -1 when the platform does not tell. */
+  private static long openFileLimit() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean u
+        ? u.getMaxFileDescriptorCount()
+        : -1;
   }
 
   /**
