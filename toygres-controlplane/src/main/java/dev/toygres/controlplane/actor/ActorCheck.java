@@ -95,6 +95,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     metrics.starting(in.instanceId(), r == null ? null : r.lastHealthCheck(), Instant.now());
     Optional<String> fenced = ActorFence.reason(in.instanceId(), r, in.actorId());
     if (fenced.isPresent()) {
+      forgetConnection(r);
       metrics.stopped(in.instanceId());
       return Result.stop(fenced.get());
     }
@@ -150,6 +151,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
 
   private ProbeResult probe(InstanceRecord r) {
     if (r.state() != InstanceState.RUNNING || r.port() == null) {
+      forgetConnection(r);
       return ProbeResult.notProbed("instance is " + r.state().dbName());
     }
     if (!r.access().current() || r.access().socketDir() == null) {
@@ -163,5 +165,16 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
       return ProbeResult.failed("cannot decrypt the monitoring secret: " + e.getMessage());
     }
     return probe.probe(r.access().socketDir(), r.port(), password);
+  }
+
+  /**
+   * Closes the connection this process keeps for the instance's server, if any: the instance is no
+   * longer probed (stopped, being deleted, no longer this actor's), so the connection would only
+   * hold a file here and a backend there until the idle sweep.
+   */
+  private void forgetConnection(InstanceRecord r) {
+    if (r != null && r.port() != null && r.access() != null && r.access().socketDir() != null) {
+      probe.forget(r.access().socketDir(), r.port());
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.toygres.controlplane.cms.HealthStatus;
 import dev.toygres.controlplane.cms.ProbeResult;
 import dev.toygres.controlplane.cms.WalArchive;
 import dev.toygres.controlplane.dataplane.InstanceConnections;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -79,7 +80,8 @@ public final class HealthProbe implements AutoCloseable {
 
   /**
    * A probe that also times every probe, answered or not, in {@code registry}'s {@code
-   * toygres_probe_duration_seconds} histogram (docs/metrics.md), unless {@code registry} is null.
+   * toygres_probe_duration_seconds} histogram and reports its kept connections as {@code
+   * toygres_probe_connections_kept} (docs/metrics.md), unless {@code registry} is null.
    */
   public HealthProbe(Duration timeout, MeterRegistry registry) {
     this(timeout, registry, FRESH_EVERY);
@@ -94,6 +96,11 @@ public final class HealthProbe implements AutoCloseable {
     this.durations = registry == null ? null : CheckMetrics.probeDurations(registry);
     this.connections =
         new KeptConnections<>(freshEvery, IDLE_AFTER, keptLimit(openFileLimit()), System::nanoTime);
+    if (registry != null) {
+      Gauge.builder("toygres.probe.connections.kept", connections, KeptConnections::size)
+          .description("connections this server keeps open to instance servers between probes")
+          .register(registry);
+    }
   }
 
   /**

@@ -136,6 +136,23 @@ class MetricsIT {
         assertThat(l.group(1)).as(key).isNotIn(ids).doesNotContainPattern(UUID_LIKE);
       }
     }
+
+    // The probe keeps one connection to the instance's server between checks, and closes it when
+    // the check finds the instance stopped: long before the 3 minutes after which an unused one is
+    // closed anyway.
+    // (A probe takes the connection out while it runs: poll rather than read one scrape.)
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> assertThat(scrape(api)).containsEntry("toygres_probe_connections_kept", 1.0));
+    TestHttpClient.Response stop = api.post("/api/instances/met-a/stop");
+    assertThat(stop.status()).as(stop.raw()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> assertThat(scrape(api)).containsEntry("toygres_probe_connections_kept", 0.0));
   }
 
   @Test
