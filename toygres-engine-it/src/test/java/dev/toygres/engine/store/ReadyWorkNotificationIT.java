@@ -5,14 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.history.HistoryEvent.TimerCreated;
+import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.WorkerOptions;
 import dev.toygres.testkit.EngineExtension;
 import dev.toygres.testkit.EngineFixture;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,6 +126,78 @@ class ReadyWorkNotificationIT {
         .isEqualTo(OrchestrationStatus.COMPLETED);
     assertThat(f.client().getInstance("long").orElseThrow().status())
         .isEqualTo(OrchestrationStatus.RUNNING);
+  }
+
+  @Test
+  void workThatBecameVisibleAfterAFetchLookedIsDueNowWhileOlderReadyWorkIsNotCounted()
+      throws Exception {
+    WorkQueues queues = WorkQueues.of(f.store());
+    try (Connection c = f.pool().getConnection()) {
+      // Ready before the look: a fetch saw it (and left it: its instance was leased elsewhere,
+      // say).
+      execute(
+          c,
+          """
+          INSERT INTO {s}.orchestrator_queue (instance_id, kind, visible_at)
+          VALUES ('before', 'WAKE', now() - interval '5 seconds')""");
+      execute(
+          c,
+          """
+          INSERT INTO {s}.activity_queue (instance_id, execution_id, task_id, name, visible_at)
+          VALUES ('before', 1, 1, 'x', now() - interval '5 seconds')""");
+      long looked = System.nanoTime();
+      // Visible 300 ms after the look: after the fetch, before the idle wait asks what is next.
+      execute(
+          c,
+          """
+          INSERT INTO {s}.orchestrator_queue (instance_id, kind, visible_at)
+          VALUES ('after', 'WAKE', now() + interval '300 milliseconds')""");
+      execute(
+          c,
+          """
+          INSERT INTO {s}.activity_queue (instance_id, execution_id, task_id, name, visible_at)
+          VALUES ('after', 1, 1, 'x', now() + interval '300 milliseconds')""");
+      Instant orchestration = visibleAt(c, "orchestrator_queue", "after");
+      Instant activity = visibleAt(c, "activity_queue", "after");
+      await("both rows visible")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> !dbNow(c).isBefore(orchestration) && !dbNow(c).isBefore(activity));
+
+      // Neither row is in the future any more; the one that became visible since the look is
+      // still reported, so the dispatcher looks again at once instead of sleeping a poll interval.
+      Duration since = Duration.ofNanos(System.nanoTime() - looked);
+      assertThat(queues.nextOrchestrationVisibleAt(since)).contains(orchestration);
+      assertThat(queues.nextActivityVisibleAt(since)).contains(activity);
+      // Looked at after both: nothing comes.
+      assertThat(queues.nextOrchestrationVisibleAt(Duration.ZERO)).isEmpty();
+      assertThat(queues.nextActivityVisibleAt(Duration.ZERO)).isEmpty();
+    }
+  }
+
+  private static Instant visibleAt(Connection c, String table, String instance)
+      throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT visible_at FROM "
+                    + f.schema()
+                    + "."
+                    + table
+                    + " WHERE instance_id = '"
+                    + instance
+                    + "'")) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    }
+  }
+
+  private static Instant dbNow(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    }
   }
 
   private static void execute(Connection c, String sql) throws SQLException {

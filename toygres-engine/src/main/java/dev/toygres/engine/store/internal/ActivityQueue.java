@@ -65,8 +65,12 @@ final class ActivityQueue {
         SELECT 1 FROM %s.activity_queue
         WHERE id = ? AND lock_token = ? AND locked_until > now() FOR SHARE"""
             .formatted(s);
+    // As for orchestrations: what became visible after the fetch looked counts too.
     nextVisible =
-        "SELECT min(visible_at) FROM %s.activity_queue WHERE visible_at > now()".formatted(s);
+        """
+        SELECT min(visible_at) FROM %s.activity_queue
+        WHERE visible_at > now() - make_interval(secs => ?)"""
+            .formatted(s);
   }
 
   List<ActivityWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
@@ -166,7 +170,7 @@ final class ActivityQueue {
     return out;
   }
 
-  Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
-    return Sql.instantOf(c, nextVisible);
+  Optional<Instant> nextVisibleAt(Connection c, Duration sinceLooked) throws SQLException {
+    return Sql.instantOf(c, nextVisible, sinceLooked);
   }
 }

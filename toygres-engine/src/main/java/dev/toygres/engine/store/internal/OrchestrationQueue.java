@@ -93,8 +93,14 @@ final class OrchestrationQueue {
         SELECT 1 FROM %s.instances
         WHERE instance_id = ? AND lock_token = ? AND locked_until > now() FOR SHARE"""
             .formatted(s);
+    // Everything that became visible after the fetch looked counts, not only what is still in the
+    // future: a message that became visible between the fetch and this query would otherwise be
+    // seen by neither, and the dispatcher would sleep past it.
     nextVisible =
-        "SELECT min(visible_at) FROM %s.orchestrator_queue WHERE visible_at > now()".formatted(s);
+        """
+        SELECT min(visible_at) FROM %s.orchestrator_queue
+        WHERE visible_at > now() - make_interval(secs => ?)"""
+            .formatted(s);
   }
 
   /** Leases up to {@code max} instances that have visible messages, oldest message first. */
@@ -241,8 +247,8 @@ final class OrchestrationQueue {
     return out;
   }
 
-  Optional<Instant> nextVisibleAt(Connection c) throws SQLException {
-    return Sql.instantOf(c, nextVisible);
+  Optional<Instant> nextVisibleAt(Connection c, Duration sinceLooked) throws SQLException {
+    return Sql.instantOf(c, nextVisible, sinceLooked);
   }
 
   /** The fence's query: placeholders the instance's id and the step's lock token. */

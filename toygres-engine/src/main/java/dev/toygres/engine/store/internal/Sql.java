@@ -205,11 +205,15 @@ public final class Sql {
   }
 
   /** The one timestamp a query returns, or empty if it is null. */
-  static Optional<Instant> instantOf(Connection c, String sql) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return Optional.ofNullable(instant(rs.getTimestamp(1)));
+  /** The timestamp {@code sql} selects with {@code seconds} (in seconds) as its one parameter. */
+  static Optional<Instant> instantOf(Connection c, String sql, Duration seconds)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setDouble(1, seconds.toNanos() / 1e9);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return Optional.ofNullable(instant(rs.getTimestamp(1)));
+      }
     }
   }
 

@@ -191,14 +191,18 @@ public final class WorkQueues {
         });
   }
 
-  /** When the earliest future orchestration message (a timer, usually) becomes visible. */
-  public Optional<Instant> nextOrchestrationVisibleAt() {
-    return Sql.auto(ds, "reading next timer", orchestrations::nextVisibleAt);
+  /**
+   * When the earliest orchestration message (a timer, usually) that was not visible {@code
+   * sinceLooked} ago becomes visible: in the past when one became visible since then (a fetch that
+   * looked then did not see it), empty when none is left.
+   */
+  public Optional<Instant> nextOrchestrationVisibleAt(Duration sinceLooked) {
+    return Sql.auto(ds, "reading next timer", c -> orchestrations.nextVisibleAt(c, sinceLooked));
   }
 
-  /** When the earliest future activity call (a retry, usually) becomes visible. */
-  public Optional<Instant> nextActivityVisibleAt() {
-    return Sql.auto(ds, "reading next activity", activities::nextVisibleAt);
+  /** The same for activity calls (a retry, usually). */
+  public Optional<Instant> nextActivityVisibleAt(Duration sinceLooked) {
+    return Sql.auto(ds, "reading next activity", c -> activities.nextVisibleAt(c, sinceLooked));
   }
 
   /** Sends messages outside a step. */

@@ -126,7 +126,10 @@ public final class ActivityDispatcher implements AutoCloseable {
         if (items.isEmpty() && running) {
           heartbeat.beat("idle");
           signal.await(
-              seen, IdleWait.millis(queues::nextActivityVisibleAt, options.pollInterval()));
+              seen,
+              IdleWait.millis(
+                  () -> queues.nextActivityVisibleAt(IdleWait.since(fetchedAt)),
+                  options.pollInterval()));
         }
         heartbeat.beat("polling");
       } catch (InterruptedException e) {

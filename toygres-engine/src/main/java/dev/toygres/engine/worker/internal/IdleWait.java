@@ -9,6 +9,15 @@ import java.util.function.Supplier;
 final class IdleWait {
   private IdleWait() {}
 
+  /**
+   * How long ago {@code looked} ({@link System#nanoTime}) was: what an idle dispatcher asks for the
+   * next due item with, so that an item that became visible after its fetch looked (between that
+   * fetch and the question) counts as due now instead of being missed until the poll interval.
+   */
+  static Duration since(long looked) {
+    return Duration.ofNanos(Math.max(0, System.nanoTime() - looked));
+  }
+
   static long millis(Supplier<Optional<Instant>> nextDue, Duration pollInterval) {
     long max = pollInterval.toMillis();
     Optional<Instant> due = nextDue.get();

@@ -54,6 +54,7 @@ public final class OrchestrationDispatcher implements Runnable {
   public void run() {
     while (running) {
       long seen = signal.generation();
+      long looked = System.nanoTime();
       try {
         List<OrchestrationWorkItem> items =
             queues.fetchOrchestrationWorkItems(
@@ -65,7 +66,10 @@ public final class OrchestrationDispatcher implements Runnable {
         } else if (running) {
           heartbeat.beat("idle");
           signal.await(
-              seen, IdleWait.millis(queues::nextOrchestrationVisibleAt, options.pollInterval()));
+              seen,
+              IdleWait.millis(
+                  () -> queues.nextOrchestrationVisibleAt(IdleWait.since(looked)),
+                  options.pollInterval()));
           heartbeat.beat("polling");
         }
       } catch (InterruptedException e) {
