@@ -204,8 +204,10 @@ public final class Sql {
     }
   }
 
-  /** The one timestamp a query returns, or empty if it is null. */
-  /** The timestamp {@code sql} selects with {@code seconds} (in seconds) as its one parameter. */
+  /**
+   * The one timestamp {@code sql} returns with {@code seconds} (in seconds) as its one parameter,
+   * or empty if it is null.
+   */
   static Optional<Instant> instantOf(Connection c, String sql, Duration seconds)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
