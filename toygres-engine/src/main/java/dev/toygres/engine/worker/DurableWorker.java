@@ -13,6 +13,9 @@ import dev.toygres.engine.worker.internal.WorkerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DurableWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DurableWorker.class);
+  private static final AtomicInteger STEP_THREADS = new AtomicInteger();
   private final WorkerOptions options;
   private final LeaseKeeper leases;
   private final NotificationListener listener;
   private final ActivityDispatcher activities;
   private final LocalActivities localActivities;
+  private final ExecutorService stepThreads;
   private final List<OrchestrationDispatcher> orchestrations = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private boolean closed;
@@ -55,12 +60,26 @@ public final class DurableWorker implements AutoCloseable {
         new LocalActivities(registry, queues::fenceOf, options.lease().dividedBy(2));
     StepProcessor processor =
         new StepProcessor(registry, options.maxDispatchCount(), metrics, localActivities);
+    // A batch's steps run at once, so that one waiting on a local activity (a probe, say) holds up
+    // no other. Never more than dispatchers x batch size threads are busy: each dispatcher waits
+    // for its batch.
+    this.stepThreads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t =
+                  new Thread(
+                      r,
+                      "durable-step-" + options.workerId() + "-" + STEP_THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     for (int i = 0; i < options.orchestrationDispatchers(); i++) {
       OrchestrationDispatcher d =
           new OrchestrationDispatcher(
               "orchestration-dispatcher-" + i,
               queues,
               processor,
+              stepThreads,
               orchestrationSignal,
               leases,
               options,
@@ -135,6 +154,7 @@ public final class DurableWorker implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    stepThreads.shutdown();
     localActivities.close();
     listener.close();
     leases.close();

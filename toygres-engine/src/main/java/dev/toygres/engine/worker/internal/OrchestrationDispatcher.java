@@ -6,15 +6,27 @@ import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One polling thread's loop: lease an instance, run its step, commit; sleep when idle. */
+/**
+ * One polling thread's loop: lease a batch of instances, run their steps (at once, on the step
+ * threads, when there are several), commit; sleep when idle.
+ */
 public final class OrchestrationDispatcher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(OrchestrationDispatcher.class);
+  static final long MIN_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private final WorkQueues queues;
   private final StepProcessor processor;
+  private final Executor steps;
   private final WorkSignal signal;
   private final LeaseKeeper leases;
   private final WorkerOptions options;
@@ -23,10 +35,15 @@ public final class OrchestrationDispatcher implements Runnable {
   private final WorkerMetrics metrics;
   private volatile boolean running = true;
 
+  /**
+   * @param steps the threads that run a batch's steps at once (null: one after the other, on this
+   *     thread); it must not queue work behind a full pool, since this thread waits for every step
+   */
   public OrchestrationDispatcher(
       String name,
       WorkQueues queues,
       StepProcessor processor,
+      Executor steps,
       WorkSignal signal,
       LeaseKeeper leases,
       WorkerOptions options,
@@ -34,6 +51,7 @@ public final class OrchestrationDispatcher implements Runnable {
       Runnable onActivityWork) {
     this.queues = queues;
     this.processor = processor;
+    this.steps = steps;
     this.signal = signal;
     this.leases = leases;
     this.options = options;
@@ -87,34 +105,121 @@ public final class OrchestrationDispatcher implements Runnable {
   private void handle(List<OrchestrationWorkItem> items) {
     leases.holdOrchestration(items.get(0).lockToken());
     try {
-      List<StepCommit> steps = new ArrayList<>(items.size());
-      List<OrchestrationWorkItem> stepped = new ArrayList<>(items.size());
-      List<Long> replayNanos = new ArrayList<>(items.size());
-      for (OrchestrationWorkItem item : items) {
-        if (item.takenOver()) {
-          metrics.takeovers(1);
+      if (items.size() == 1 || steps == null) {
+        List<Stepped> done = new ArrayList<>(items.size());
+        for (OrchestrationWorkItem item : items) {
+          done.add(step(item));
         }
-        long started = System.nanoTime();
-        try {
-          StepCommit step = processor.process(item);
-          if (step == null) {
-            queues.discardMessages(item);
-          } else {
-            steps.add(step);
-            stepped.add(item);
-            replayNanos.add(System.nanoTime() - started);
-          }
-        } catch (RuntimeException | Error e) {
-          // Any Error from orchestration code must be abandoned here, so that it counts towards
-          // poisoning instead of killing this dispatcher thread.
-          abandon(item, e);
-        }
-      }
-      if (!steps.isEmpty()) {
-        commit(steps, stepped, replayNanos);
+        settle(done);
+      } else {
+        inParallel(items);
       }
     } finally {
       leases.releaseOrchestration(items.get(0).lockToken());
+    }
+  }
+
+  /**
+   * Runs the batch's steps at once on the step threads and commits them in rounds: each round waits
+   * for one step to finish, then a grace for the others ({@link #grace}), and commits those
+   * finished. A step held up by a slow local activity (a probe of a frozen server) commits in a
+   * later round instead of holding back the rest. Steps in progress are always finished and
+   * committed, even when this thread is interrupted (the worker closing).
+   */
+  private void inParallel(List<OrchestrationWorkItem> items) {
+    long started = System.nanoTime();
+    List<CompletableFuture<Stepped>> pending = new ArrayList<>(items.size());
+    for (OrchestrationWorkItem item : items) {
+      CompletableFuture<Stepped> f;
+      try {
+        f = CompletableFuture.supplyAsync(() -> step(item), steps);
+      } catch (RejectedExecutionException closing) {
+        f = CompletableFuture.completedFuture(step(item));
+      }
+      pending.add(f);
+    }
+    boolean interrupted = false;
+    while (!pending.isEmpty()) {
+      CompletableFuture.anyOf(pending.toArray(CompletableFuture[]::new)).join();
+      long deadline = System.nanoTime() + grace(System.nanoTime() - started);
+      for (CompletableFuture<Stepped> f : pending) {
+        long left = deadline - System.nanoTime();
+        if (interrupted || left <= 0) {
+          break;
+        }
+        try {
+          f.get(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (TimeoutException e) {
+          break;
+        } catch (ExecutionException e) {
+          // Cannot happen: step() returns its failure instead of throwing it.
+        }
+      }
+      List<Stepped> done = new ArrayList<>();
+      for (Iterator<CompletableFuture<Stepped>> it = pending.iterator(); it.hasNext(); ) {
+        CompletableFuture<Stepped> f = it.next();
+        if (f.isDone()) {
+          done.add(f.join());
+          it.remove();
+        }
+      }
+      settle(done);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * How long a round waits for the rest of the batch once one step finished: as long as that step
+   * took, and at least {@link #MIN_GRACE_NANOS}, so that steps of similar work share a commit.
+   */
+  static long grace(long firstTookNanos) {
+    return Math.max(MIN_GRACE_NANOS, firstTookNanos);
+  }
+
+  /** One item's step: replayed (the step to commit, or null) or failed. */
+  private record Stepped(
+      OrchestrationWorkItem item, StepCommit step, Throwable failure, long replayNanos) {}
+
+  private Stepped step(OrchestrationWorkItem item) {
+    if (item.takenOver()) {
+      metrics.takeovers(1);
+    }
+    long started = System.nanoTime();
+    try {
+      return new Stepped(item, processor.process(item), null, System.nanoTime() - started);
+    } catch (RuntimeException | Error e) {
+      // Any Error from orchestration code must be abandoned, so that it counts towards poisoning
+      // instead of killing a dispatcher or step thread.
+      return new Stepped(item, null, e, 0);
+    }
+  }
+
+  /** Abandons the failed steps, discards the messages of ended instances, commits the rest. */
+  private void settle(List<Stepped> done) {
+    List<StepCommit> commits = new ArrayList<>(done.size());
+    List<OrchestrationWorkItem> stepped = new ArrayList<>(done.size());
+    List<Long> replayNanos = new ArrayList<>(done.size());
+    for (Stepped s : done) {
+      if (s.failure() != null) {
+        abandon(s.item(), s.failure());
+      } else if (s.step() == null) {
+        try {
+          queues.discardMessages(s.item());
+        } catch (RuntimeException e) {
+          abandon(s.item(), e);
+        }
+      } else {
+        commits.add(s.step());
+        stepped.add(s.item());
+        replayNanos.add(s.replayNanos());
+      }
+    }
+    if (!commits.isEmpty()) {
+      commit(commits, stepped, replayNanos);
     }
   }
 
