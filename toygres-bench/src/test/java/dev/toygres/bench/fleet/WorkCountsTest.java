@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class WorkCountsTest {
   @Test
-  void countsReadTheWorkersCompletedHealthChecksAndCommitsNotOtherActivities() {
+  void countsReadTheWorkersCompletedHealthChecksQuickOrFullAndCommitsNotOtherActivities() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Timer check =
         Timer.builder("toygres.engine.activity.duration")
@@ -22,6 +22,11 @@ class WorkCountsTest {
             .tag("activity", "toygres.actor.check")
             .tag("outcome", "failed")
             .register(meters);
+    Timer quick =
+        Timer.builder("toygres.engine.activity.duration")
+            .tag("activity", "toygres.actor.check-quick")
+            .tag("outcome", "completed")
+            .register(meters);
     Timer round =
         Timer.builder("toygres.engine.activity.duration")
             .tag("activity", "toygres.actor-supervisor.round")
@@ -29,13 +34,14 @@ class WorkCountsTest {
             .register(meters);
     check.record(Duration.ofMillis(3));
     check.record(Duration.ofMillis(4));
+    quick.record(Duration.ofMillis(2));
     failedCheck.record(Duration.ofMillis(5));
     round.record(Duration.ofMillis(6));
     meters.counter("toygres.engine.commits").increment(5);
 
     WorkCounts c = WorkCounts.of("main", meters);
 
-    assertThat(c.checks()).isEqualTo(2);
+    assertThat(c.checks()).as("two full checks and one quick one").isEqualTo(3);
     assertThat(c.steps()).isEqualTo(5);
     assertThat(c.pid()).isEqualTo(ProcessHandle.current().pid());
     assertThat(c.cpuNanos()).isPositive();

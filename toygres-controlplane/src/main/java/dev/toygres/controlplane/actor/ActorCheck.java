@@ -29,22 +29,45 @@ import java.util.UUID;
 public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.Result> {
   public static final String NAME = "toygres.actor.check";
 
+  /**
+   * The same check as a quick one, which the actor (version 2) runs as a local activity: it records
+   * a healthy probe (or an instance not probed) as the full check would, but asks for the full
+   * check ({@link Result#escalate()}), recording nothing, when there is more to do than a record: a
+   * failed probe (confirm, restart, fail over) or an instance with standbys (the member watch).
+   */
+  public static final String QUICK = "toygres.actor.check-quick";
+
   /** Which instance, and which actor asks. */
   public record Input(UUID instanceId, String actorId) {}
 
   /**
    * Either the actor must stop ({@code stop} with a reason), or the instance's health now, and how
    * soon to look again: {@code lookAgainMillis} (after a failed probe below the threshold, or when
-   * a restart is due) or null for the actor's interval (and in results recorded before it existed).
+   * a restart is due) or null for the actor's interval (and in results recorded before it existed);
+   * or, from the quick check only, {@code escalate}: nothing was recorded, run the full check.
    */
   public record Result(
       boolean stop,
       String reason,
       String healthStatus,
       int consecutiveFailures,
-      Long lookAgainMillis) {
+      Long lookAgainMillis,
+      boolean escalate) {
+    public Result(
+        boolean stop,
+        String reason,
+        String healthStatus,
+        int consecutiveFailures,
+        Long lookAgainMillis) {
+      this(stop, reason, healthStatus, consecutiveFailures, lookAgainMillis, false);
+    }
+
     static Result stop(String why) {
       return new Result(true, why, null, 0, null);
+    }
+
+    static Result escalate(String why) {
+      return new Result(false, why, null, 0, null, true);
     }
   }
 
@@ -58,6 +81,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
   private final AutoFailover failover;
   private final MemberWatch members;
   private final CheckMetrics metrics;
+  private final boolean quick;
 
   /**
    * @param retryDelay how soon to probe again after a failed probe below the threshold
@@ -87,20 +111,49 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     this.failover = failover;
     this.members = members;
     this.metrics = metrics;
+    this.quick = false;
+  }
+
+  private ActorCheck(ActorCheck full) {
+    this.cms = full.cms;
+    this.recorder = full.recorder;
+    this.secrets = full.secrets;
+    this.probe = full.probe;
+    this.failureThreshold = full.failureThreshold;
+    this.retryDelay = full.retryDelay;
+    this.restart = full.restart;
+    this.failover = full.failover;
+    this.members = full.members;
+    this.metrics = full.metrics;
+    this.quick = true;
+  }
+
+  /** This check as the quick one ({@link #QUICK}). */
+  ActorCheck quick() {
+    return new ActorCheck(this);
   }
 
   @Override
   public Result run(ActivityContext ctx, Input in) {
     InstanceRecord r = cms.findById(in.instanceId()).orElse(null);
-    metrics.starting(in.instanceId(), r == null ? null : r.lastHealthCheck(), Instant.now());
+    Instant started = Instant.now();
     Optional<String> fenced = ActorFence.reason(in.instanceId(), r, in.actorId());
     if (fenced.isPresent()) {
+      metrics.starting(in.instanceId(), r == null ? null : r.lastHealthCheck(), started);
       forgetConnection(r);
       metrics.stopped(in.instanceId());
       return Result.stop(fenced.get());
     }
-    ProbeResult probed =
-        members == null ? probe(r) : members.look(r, in.actorId(), probe(r), ctx.lease());
+    ProbeResult probed = probe(r);
+    if (quick && (probed.status() == HealthStatus.UNHEALTHY || r.replicas() > 0)) {
+      return Result.escalate(
+          r.replicas() > 0 ? "the instance has standbys to watch" : probed.errorMessage());
+    }
+    // Counted once per iteration: an escalated quick check is counted by the full one.
+    metrics.starting(in.instanceId(), r.lastHealthCheck(), started);
+    if (members != null) {
+      probed = members.look(r, in.actorId(), probed, ctx.lease());
+    }
     Health seen = Health.of(r);
     Health next = seen.after(probed.status(), failureThreshold);
     HealthRecorder.Expected expected =

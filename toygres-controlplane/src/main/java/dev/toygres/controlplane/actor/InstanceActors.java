@@ -134,9 +134,17 @@ public final class InstanceActors {
   }
 
   private static Registry.Builder add(Registry.Builder registry, Settings s, ActorCheck check) {
+    // Version 1 stays registered for actors that started on it: each moves to the newest version
+    // at its next continue-as-new (docs/actor.md#versions-the-quick-check).
     return registry
         .orchestration(
             InstanceActor.NAME, InstanceActor.Input.class, new InstanceActor(s.healthInterval()))
-        .activity(ActorCheck.NAME, ActorCheck.Input.class, check);
+        .orchestration(
+            InstanceActor.NAME,
+            InstanceActor.QUICK_CHECK_VERSION,
+            InstanceActor.Input.class,
+            new InstanceActor(s.healthInterval(), true))
+        .activity(ActorCheck.NAME, ActorCheck.Input.class, check)
+        .activity(ActorCheck.QUICK, ActorCheck.Input.class, check.quick());
   }
 }

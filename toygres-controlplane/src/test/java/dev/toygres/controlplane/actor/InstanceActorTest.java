@@ -9,10 +9,12 @@ import dev.toygres.engine.history.HistoryEvent.ActivityFailed;
 import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
 import dev.toygres.engine.history.HistoryEvent.ExecutionStarted;
+import dev.toygres.engine.history.HistoryEvent.LocalActivityRecorded;
 import dev.toygres.engine.history.HistoryEvent.OrchestratorStarted;
 import dev.toygres.engine.history.HistoryEvent.TimerCreated;
 import dev.toygres.engine.history.HistoryEvent.TimerFired;
 import dev.toygres.engine.internal.Json;
+import dev.toygres.engine.internal.replay.LocalActivityRunner;
 import dev.toygres.engine.internal.replay.OrchestrationExecutor;
 import dev.toygres.engine.internal.replay.StepDecision;
 import dev.toygres.engine.internal.replay.StepDecision.Outcome;
@@ -20,6 +22,7 @@ import dev.toygres.engine.orchestration.Orchestration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,42 @@ class InstanceActorTest {
         InstanceActor.Input.class,
         past,
         fresh);
+  }
+
+  /**
+   * Version 2's first step of an execution started at {@code start}, its quick check answered by
+   * {@code quick} (the local activity's recorded outcome).
+   */
+  @SuppressWarnings("unchecked")
+  private static StepDecision quickStep(Instant start, LocalActivityRunner quick) {
+    return OrchestrationExecutor.execute(
+        ACTOR,
+        2,
+        (Orchestration<Object, Object>) (Orchestration<?, ?>) new InstanceActor(INTERVAL, true),
+        InstanceActor.Input.class,
+        List.of(
+            new ExecutionStarted(
+                InstanceActor.NAME,
+                InstanceActor.QUICK_CHECK_VERSION,
+                Json.write(new InstanceActor.Input(INSTANCE, 7)),
+                null)),
+        List.of(new OrchestratorStarted(start)),
+        quick);
+  }
+
+  private static LocalActivityRunner quickAnswers(ActorCheck.Result result) {
+    return (taskId, name, input, options) -> {
+      assertThat(name).isEqualTo(ActorCheck.QUICK);
+      assertThat(input).isEqualTo(Json.write(new ActorCheck.Input(INSTANCE, ACTOR)));
+      return new LocalActivityRecorded(taskId, name, Json.write(result), null, 1);
+    };
+  }
+
+  private static Collection<String> scheduled(StepDecision d) {
+    return d.newWork().stream()
+        .filter(ActivityScheduled.class::isInstance)
+        .map(w -> ((ActivityScheduled) w).name())
+        .toList();
   }
 
   /** An execution that started at {@code start} and scheduled its check. */
@@ -166,6 +205,42 @@ class InstanceActorTest {
                 new TimerFired(1, DUE.plus(INTERVAL))));
 
     assertThat(d.outcome()).isEqualTo(Outcome.CONTINUED_AS_NEW);
+  }
+
+  @Test
+  void versionTwoChecksAHealthyInstanceInItsFirstStepAndWaitsForTheNextDueTime() {
+    StepDecision d =
+        quickStep(
+            DUE.plusMillis(5),
+            quickAnswers(new ActorCheck.Result(false, null, "healthy", 0, null)));
+
+    assertThat(scheduled(d)).as("no activity: the quick check was enough").isEmpty();
+    assertThat(d.appended()).filteredOn(LocalActivityRecorded.class::isInstance).hasSize(1);
+    assertThat(timerOf(d)).isEqualTo(DUE.plus(INTERVAL));
+  }
+
+  @Test
+  void versionTwoRunsTheFullCheckAsAnActivityWhenTheQuickOneAsksForIt() {
+    StepDecision d = quickStep(DUE, quickAnswers(ActorCheck.Result.escalate("connection refused")));
+
+    assertThat(d.outcome()).isEqualTo(Outcome.RUNNING);
+    assertThat(scheduled(d)).containsExactly(ActorCheck.NAME);
+  }
+
+  @Test
+  void versionTwoRunsTheFullCheckWhenTheQuickOneFails() {
+    StepDecision d =
+        quickStep(
+            DUE,
+            (taskId, name, input, options) ->
+                new LocalActivityRecorded(
+                    taskId,
+                    name,
+                    null,
+                    FailureDetails.of("TaskTimeoutException", "did not finish within PT2.5S"),
+                    1));
+
+    assertThat(scheduled(d)).containsExactly(ActorCheck.NAME);
   }
 
   @Test

@@ -101,7 +101,8 @@ class MetricsIT {
     assertThat(
             m.get(
                 "toygres_engine_activity_duration_seconds_count"
-                    + "{activity=\"toygres.actor.check\",outcome=\"completed\"}"))
+                    + "{activity=\"toygres.actor.check-quick\",outcome=\"completed\"}"))
+        .as("the actor's quick check, a local activity, is timed as an activity")
         .isGreaterThan(0.0);
     assertThat(m.get("toygres_engine_commits_total")).isGreaterThan(0.0);
     assertThat(m).containsEntry("toygres_engine_poisoned_total", 0.0);

@@ -57,7 +57,7 @@ public final class DurableWorker implements AutoCloseable {
             metrics,
             orchestrationSignal::signal);
     this.localActivities =
-        new LocalActivities(registry, queues::fenceOf, options.lease().dividedBy(2));
+        new LocalActivities(registry, queues::fenceOf, options.lease().dividedBy(2), metrics);
     StepProcessor processor =
         new StepProcessor(registry, options.maxDispatchCount(), metrics, localActivities);
     // A batch's steps run at once, so that one waiting on a local activity (a probe, say) holds up

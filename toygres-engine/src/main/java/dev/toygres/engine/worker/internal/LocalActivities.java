@@ -35,6 +35,7 @@ public final class LocalActivities implements AutoCloseable {
   private final Function<OrchestrationWorkItem, LeaseFence> fences;
   private final Duration budget;
   private final ExecutorService threads;
+  private final WorkerMetrics metrics;
 
   /**
    * @param fences the fence of a step's lease
@@ -42,6 +43,19 @@ public final class LocalActivities implements AutoCloseable {
    */
   public LocalActivities(
       Registry registry, Function<OrchestrationWorkItem, LeaseFence> fences, Duration budget) {
+    this(registry, fences, budget, WorkerMetrics.NONE);
+  }
+
+  /**
+   * As above, timing each attempt in {@code metrics} as an activity attempt is (same name, same
+   * outcomes).
+   */
+  public LocalActivities(
+      Registry registry,
+      Function<OrchestrationWorkItem, LeaseFence> fences,
+      Duration budget,
+      WorkerMetrics metrics) {
+    this.metrics = metrics;
     this.registry = registry;
     this.fences = fences;
     this.budget = budget;
@@ -165,7 +179,14 @@ public final class LocalActivities implements AutoCloseable {
     private Attempt attempt(
         Registry.ActivityEntry entry, ActivityContext ctx, Object input, int attempt) {
       Duration timeout = attemptTimeout(options);
+      long started = System.nanoTime();
       Future<Object> f = threads.submit(() -> entry.code().run(ctx, input));
+      Attempt a = settle(f, timeout, attempt);
+      metrics.activity(name, a.failure() == null, System.nanoTime() - started);
+      return a;
+    }
+
+    private Attempt settle(Future<Object> f, Duration timeout, int attempt) {
       try {
         return new Attempt(Json.write(f.get(timeout.toNanos(), TimeUnit.NANOSECONDS)), null);
       } catch (TimeoutException e) {
