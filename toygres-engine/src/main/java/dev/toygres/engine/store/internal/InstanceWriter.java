@@ -97,6 +97,23 @@ public final class InstanceWriter {
       String input,
       List<HistoryEvent> initialHistory)
       throws SQLException {
+    startExecution(c, instanceId, executionId, name, version, input, initialHistory, true);
+  }
+
+  /**
+   * Writes an execution row and its first history events, and a wake-up message if {@code wake}
+   * (false when its first step is in {@code history} already).
+   */
+  public void startExecution(
+      Connection c,
+      String instanceId,
+      int executionId,
+      String name,
+      String version,
+      String input,
+      List<HistoryEvent> initialHistory,
+      boolean wake)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(insertExecution)) {
       ps.setString(1, instanceId);
       ps.setInt(2, executionId);
@@ -106,6 +123,9 @@ public final class InstanceWriter {
       ps.executeUpdate();
     }
     appendHistory(c, instanceId, executionId, 0, initialHistory);
+    if (!wake) {
+      return;
+    }
     try (PreparedStatement ps = c.prepareStatement(insertWake)) {
       ps.setString(1, instanceId);
       ps.executeUpdate();

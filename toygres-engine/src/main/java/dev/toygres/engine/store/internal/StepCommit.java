@@ -126,16 +126,53 @@ public record StepCommit(
         item.instanceId(), item.lockToken(), item.executionId(), item.history().size());
   }
 
-  /** The execution that a continue-as-new starts: its version, input and first events. */
+  /**
+   * The execution that a continue-as-new starts: its version, input and first events, and, when the
+   * worker already ran it, its first step.
+   *
+   * @param firstStep the new execution's first step, committed with this one (no wake-up message is
+   *     queued for it then); null to leave it to a step of its own
+   */
   public record NextExecution(
       int executionId,
       String name,
       String version,
       String input,
-      List<HistoryEvent> initialHistory) {
+      List<HistoryEvent> initialHistory,
+      FirstStep firstStep) {
     public NextExecution {
       Objects.requireNonNull(name, "name");
       initialHistory = List.copyOf(initialHistory);
+    }
+
+    /** A next execution whose first step is left to a step of its own. */
+    public NextExecution(
+        int executionId,
+        String name,
+        String version,
+        String input,
+        List<HistoryEvent> initialHistory) {
+      this(executionId, name, version, input, initialHistory, null);
+    }
+  }
+
+  /**
+   * The first step of the execution a continue-as-new starts, run in the same step: the events it
+   * appends after the initial history and its outbox (addressed to the new execution). It leaves
+   * the execution running.
+   */
+  public record FirstStep(
+      List<HistoryEvent> appended,
+      List<ActivityScheduled> activities,
+      Map<Integer, Duration> activityTimeouts,
+      List<OutboundMessage> messages,
+      List<NewInstance> newInstances) {
+    public FirstStep {
+      appended = List.copyOf(appended);
+      activities = List.copyOf(activities);
+      activityTimeouts = Map.copyOf(activityTimeouts);
+      messages = List.copyOf(messages);
+      newInstances = List.copyOf(newInstances);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.toygres.engine.store.internal;
 
 import dev.toygres.engine.FailureDetails;
+import dev.toygres.engine.history.HistoryEvent;
 import dev.toygres.engine.history.HistoryEvent.ActivityScheduled;
 import dev.toygres.engine.history.HistoryEvent.DetachedStartCompleted;
 import dev.toygres.engine.history.HistoryEvent.ParentRef;
@@ -12,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Commits one orchestration step in the caller's transaction. */
 final class StepWriter {
@@ -100,8 +102,17 @@ final class StepWriter {
         ps.executeUpdate();
       }
     }
-    if (step.next() != null) {
-      StepCommit.NextExecution n = step.next();
+    insertActivities(
+        c, step.instanceId(), step.executionId(), step.activities(), step.activityTimeouts());
+    List<OutboundMessage> messages = new ArrayList<>(step.messages());
+    List<NewInstance> created = new ArrayList<>(step.newInstances());
+    StepCommit.NextExecution n = step.next();
+    if (n != null) {
+      StepCommit.FirstStep first = n.firstStep();
+      List<HistoryEvent> history = new ArrayList<>(n.initialHistory());
+      if (first != null) {
+        history.addAll(first.appended());
+      }
       instances.startExecution(
           c,
           step.instanceId(),
@@ -109,14 +120,19 @@ final class StepWriter {
           n.name(),
           n.version(),
           n.input(),
-          n.initialHistory());
+          history,
+          first == null);
+      if (first != null) {
+        insertActivities(
+            c, step.instanceId(), n.executionId(), first.activities(), first.activityTimeouts());
+        messages.addAll(first.messages());
+        created.addAll(first.newInstances());
+      }
     }
-    insertActivities(c, step);
-    List<OutboundMessage> messages = new ArrayList<>(step.messages());
-    for (NewInstance n : step.newInstances()) {
-      String existing = instances.create(c, n, false);
-      if (n.startedBy() != null) {
-        messages.add(startOutcome(n, existing));
+    for (NewInstance ni : created) {
+      String existing = instances.create(c, ni, false);
+      if (ni.startedBy() != null) {
+        messages.add(startOutcome(ni, existing));
       }
     }
     insertMessages(c, messages);
@@ -159,18 +175,24 @@ final class StepWriter {
     return new OutboundMessage(by.instanceId(), m, null);
   }
 
-  private void insertActivities(Connection c, StepCommit step) throws SQLException {
-    if (step.activities().isEmpty()) {
+  private void insertActivities(
+      Connection c,
+      String instanceId,
+      int executionId,
+      List<ActivityScheduled> activities,
+      Map<Integer, Duration> timeouts)
+      throws SQLException {
+    if (activities.isEmpty()) {
       return;
     }
     try (PreparedStatement ps = c.prepareStatement(insertActivity)) {
-      for (ActivityScheduled a : step.activities()) {
-        ps.setString(1, step.instanceId());
-        ps.setInt(2, step.executionId());
+      for (ActivityScheduled a : activities) {
+        ps.setString(1, instanceId);
+        ps.setInt(2, executionId);
         ps.setInt(3, a.taskId());
         ps.setString(4, a.name());
         ps.setString(5, a.input());
-        Duration timeout = step.activityTimeouts().get(a.taskId());
+        Duration timeout = timeouts.get(a.taskId());
         ps.setObject(6, timeout == null ? null : timeout.toMillis(), java.sql.Types.BIGINT);
         ps.addBatch();
       }

@@ -71,9 +71,18 @@ public final class LocalActivities implements AutoCloseable {
 
   /** The runner for the local activities of one step of {@code item}. */
   public LocalActivityRunner forStep(OrchestrationWorkItem item) {
+    return forStep(item, item.executionId());
+  }
+
+  /**
+   * The runner for the local activities of a step of {@code item}'s instance in execution {@code
+   * executionId}: the first step of the execution a continue-as-new starts, run in the same step
+   * and fenced by the same lease.
+   */
+  public LocalActivityRunner forStep(OrchestrationWorkItem item, int executionId) {
     LeaseFence fence = fences.apply(item);
     return (taskId, name, input, options) ->
-        new Call(item, fence, taskId, name, options).run(input);
+        new Call(item, executionId, fence, taskId, name, options).run(input);
   }
 
   /** The retry delays of a call, all of them. */
@@ -111,6 +120,7 @@ public final class LocalActivities implements AutoCloseable {
 
   private final class Call {
     private final OrchestrationWorkItem item;
+    private final int executionId;
     private final LeaseFence fence;
     private final int taskId;
     private final String name;
@@ -118,11 +128,13 @@ public final class LocalActivities implements AutoCloseable {
 
     Call(
         OrchestrationWorkItem item,
+        int executionId,
         LeaseFence fence,
         int taskId,
         String name,
         ActivityOptions options) {
       this.item = item;
+      this.executionId = executionId;
       this.fence = fence;
       this.taskId = taskId;
       this.name = name;
@@ -160,7 +172,7 @@ public final class LocalActivities implements AutoCloseable {
       }
       ActivityContext ctx =
           new ActivityContext(
-              item.instanceId(), item.executionId(), taskId, name, item.dispatchCount(), fence);
+              item.instanceId(), executionId, taskId, name, item.dispatchCount(), fence);
       RetryPolicy retry = options.retry();
       FailureDetails last = null;
       for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {

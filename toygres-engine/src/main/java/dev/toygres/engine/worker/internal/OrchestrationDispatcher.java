@@ -269,9 +269,15 @@ public final class OrchestrationDispatcher implements Runnable {
       }
       committed++;
       metrics.step(items.get(i).name(), replayNanos.get(i) + commitNanos);
-      activities |= !step.activities().isEmpty();
+      StepCommit.FirstStep first = step.next() == null ? null : step.next().firstStep();
+      activities |= !step.activities().isEmpty() || first != null && !first.activities().isEmpty();
       messages |=
-          !step.messages().isEmpty() || step.next() != null || !step.newInstances().isEmpty();
+          !step.messages().isEmpty()
+              || !step.newInstances().isEmpty()
+              || step.next() != null
+                  && (first == null
+                      || !first.messages().isEmpty()
+                      || !first.newInstances().isEmpty());
     }
     metrics.commits(committed);
     if (activities) {

@@ -107,7 +107,7 @@ public final class StepProcessor {
             entry.inputType(),
             past,
             fresh,
-            local == null ? LocalActivityRunner.NONE : local.forStep(item));
+            local == null ? LocalActivityRunner.NONE : local.forStep(item, item.executionId()));
     return decided(item, start, version, d, commit.version(version));
   }
 
@@ -142,8 +142,60 @@ public final class StepProcessor {
       case RUNNING -> c.keepsRunning();
       case COMPLETED -> c.completes(d.output());
       case FAILED -> c.fails(d.failure());
-      case CONTINUED_AS_NEW -> c.continuesAsNew(nextExecution(item, start, version, d));
+      case CONTINUED_AS_NEW ->
+          c.continuesAsNew(withFirstStep(item, nextExecution(item, start, version, d), c));
     };
+  }
+
+  /**
+   * The next execution with its first step run now, to commit in this step: one step, one commit
+   * and one wake-up message fewer per continue-as-new (an actor's every iteration). Its first step
+   * sees what a step of its own would: the initial history (carried-over events included) and this
+   * step's clock; messages that arrive meanwhile wait in the queue for its next step. The custom
+   * status it sets is the instance's, as after a step of its own. Left to a step of its own
+   * (returned as it is) when that first step would end the execution (complete, fail, continue as
+   * new again) or could not run; a local activity it ran then runs again there.
+   */
+  private StepCommit.NextExecution withFirstStep(
+      OrchestrationWorkItem item, StepCommit.NextExecution next, StepCommit.Builder c) {
+    OrchestrationEntry entry = registry.orchestration(next.name(), next.version()).orElse(null);
+    if (entry == null) {
+      return next;
+    }
+    StepDecision first;
+    try {
+      first =
+          OrchestrationExecutor.execute(
+              item.instanceId(),
+              next.executionId(),
+              entry.code(),
+              entry.inputType(),
+              next.initialHistory(),
+              List.of(new OrchestratorStarted(item.now())),
+              local == null ? LocalActivityRunner.NONE : local.forStep(item, next.executionId()));
+    } catch (RuntimeException e) {
+      // Its own step will meet the same failure, and count it against the new execution only.
+      return next;
+    }
+    if (first.outcome() != StepDecision.Outcome.RUNNING) {
+      return next;
+    }
+    if (first.customStatusSet()) {
+      c.customStatus(first.customStatus());
+    }
+    Outbox out = Outbox.of(item.instanceId(), next.executionId(), first.newWork());
+    return new StepCommit.NextExecution(
+        next.executionId(),
+        next.name(),
+        next.version(),
+        next.input(),
+        next.initialHistory(),
+        new StepCommit.FirstStep(
+            first.appended(),
+            out.activities,
+            first.activityTimeouts(),
+            out.messages,
+            out.instances));
   }
 
   private StepCommit.NextExecution nextExecution(
