@@ -217,7 +217,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
     } catch (SecretException e) {
       return ProbeResult.failed("cannot decrypt the monitoring secret: " + e.getMessage());
     }
-    return probe.probe(r.access().socketDir(), r.port(), password);
+    return probe.probe(r.id(), r.access().socketDir(), r.port(), password);
   }
 
   /**
@@ -227,7 +227,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
    */
   private void forgetConnection(InstanceRecord r) {
     if (r != null && r.port() != null && r.access() != null && r.access().socketDir() != null) {
-      probe.forget(r.access().socketDir(), r.port());
+      probe.forget(r.id(), r.access().socketDir(), r.port());
     }
   }
 }

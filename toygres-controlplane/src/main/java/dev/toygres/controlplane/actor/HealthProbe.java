@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -127,13 +128,13 @@ public final class HealthProbe implements AutoCloseable {
   }
 
   /**
-   * Probes the instance whose socket directory is {@code socketDir} and port {@code port}, logging
-   * in as the monitoring role with {@code monitorPassword} (or using the connection kept from its
-   * last probe).
+   * Probes {@code instance}, whose server listens at socket directory {@code socketDir} and port
+   * {@code port}, logging in as the monitoring role with {@code monitorPassword} (or using the
+   * connection kept from the instance's last probe).
    */
-  public ProbeResult probe(String socketDir, int port, String monitorPassword) {
+  public ProbeResult probe(UUID instance, String socketDir, int port, String monitorPassword) {
     long start = System.nanoTime();
-    KeptConnections.Server server = new KeptConnections.Server(socketDir, port);
+    KeptConnections.Server server = new KeptConnections.Server(instance, socketDir, port);
     KeptConnections.Kept<Connection> k = connections.take(server, monitorPassword);
     if (k != null) {
       try {
@@ -165,9 +166,12 @@ public final class HealthProbe implements AutoCloseable {
     }
   }
 
-  /** Closes the connection kept for the server at {@code socketDir} and {@code port}, if any. */
-  public void forget(String socketDir, int port) {
-    connections.forget(new KeptConnections.Server(socketDir, port));
+  /**
+   * Closes the connection kept for {@code instance}'s server at {@code socketDir} and {@code port},
+   * if any.
+   */
+  public void forget(UUID instance, String socketDir, int port) {
+    connections.forget(new KeptConnections.Server(instance, socketDir, port));
   }
 
   /** How many connections this probe keeps now. */

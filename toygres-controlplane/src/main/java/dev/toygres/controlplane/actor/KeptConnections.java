@@ -3,27 +3,33 @@ package dev.toygres.controlplane.actor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Connections kept between probes, at most one per server, in this process only (a probe may run in
- * any server sharing the database: each keeps its own, best effort). A probe {@link #take takes}
- * the server's connection out (so two probes of one server at once never share one: the second
- * opens its own) and {@link #keep gives it back} when it answered. A kept connection is not given
- * out once it is {@code maxAge} old, or when the probe's secret is not the one it was opened with,
- * so the server's authentication is tested again every {@code maxAge}; one unused for {@code
- * maxIdle} (its instance stopped, deleted, or watched from another process now) is closed by the
- * next sweep, which any take or keep runs when the last one is {@code maxIdle / 4} old. At most
+ * Connections kept between probes, at most one per instance's server, in this process only (a probe
+ * may run in any server sharing the database: each keeps its own, best effort). A probe {@link
+ * #take takes} the server's connection out (so two probes of one server at once never share one:
+ * the second opens its own) and {@link #keep gives it back} when it answered. A kept connection is
+ * not given out once it is {@code maxAge} old, or when the probe's secret is not the one it was
+ * opened with, so the server's authentication is tested again every {@code maxAge}; one unused for
+ * {@code maxIdle} (its instance stopped, deleted, or watched from another process now) is closed by
+ * the next sweep, which any take or keep runs when the last one is {@code maxIdle / 4} old. At most
  * {@code maxKept} are kept; beyond, a probe closes its connection as before.
  *
  * @param <C> the connection: anything closeable
  */
 final class KeptConnections<C extends AutoCloseable> implements AutoCloseable {
-  /** One server: its socket directory and port. */
-  record Server(String socketDir, int port) {
+  /**
+   * One instance's server: the instance, and the socket directory and port its probe reaches (the
+   * server itself, or a pooler in front of it, as in the fleet benchmark, where many instances
+   * share a few servers behind pgbouncers and each still keeps its own client connection).
+   */
+  record Server(UUID instance, String socketDir, int port) {
     Server {
+      Objects.requireNonNull(instance, "instance");
       Objects.requireNonNull(socketDir, "socketDir");
     }
   }

@@ -207,7 +207,10 @@ public final class InstanceActivities {
     InstanceRecord r = load(id);
     ProbeResult p =
         probe.probe(
-            r.access().socketDir(), r.port(), secrets.decrypt(r.access().monitorPasswordSealed()));
+            r.id(),
+            r.access().socketDir(),
+            r.port(),
+            secrets.decrypt(r.access().monitorPasswordSealed()));
     if (p.status() != HealthStatus.HEALTHY) {
       throw new DataPlaneException(
           r.k8sName(),

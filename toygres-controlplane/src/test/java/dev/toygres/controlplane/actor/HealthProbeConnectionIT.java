@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,7 @@ class HealthProbeConnectionIT {
   private static final String TENANT_PASSWORD = "s3cret-Pa55";
   private static final ControlSecrets SECRETS = ControlSecrets.generate();
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private static final UUID INSTANCE = UUID.randomUUID();
 
   @TempDir static Path tmp;
   private static LocalDataPlane plane;
@@ -97,7 +99,7 @@ class HealthProbeConnectionIT {
   }
 
   private ProbeResult probeWith(HealthProbe p, String password) {
-    return p.probe(server.socketDir().toString(), server.port(), password);
+    return p.probe(INSTANCE, server.socketDir().toString(), server.port(), password);
   }
 
   private ProbeResult probeWith(HealthProbe p) {

@@ -3,6 +3,7 @@ package dev.toygres.controlplane.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,12 @@ class KeptConnectionsTest {
     }
   }
 
-  private static final KeptConnections.Server A = new KeptConnections.Server("/run/a", 5432);
-  private static final KeptConnections.Server B = new KeptConnections.Server("/run/b", 5433);
+  private static final KeptConnections.Server A =
+      new KeptConnections.Server(
+          UUID.fromString("00000000-0000-0000-0000-00000000000a"), "/run/a", 5432);
+  private static final KeptConnections.Server B =
+      new KeptConnections.Server(
+          UUID.fromString("00000000-0000-0000-0000-00000000000b"), "/run/b", 5433);
   private final AtomicLong now = new AtomicLong();
   private final KeptConnections<Conn> kept =
       new KeptConnections<>(Duration.ofMinutes(5), Duration.ofMinutes(3), 2, now::get);
@@ -102,7 +107,8 @@ class KeptConnectionsTest {
     kept.keep(B, kept.opened(new Conn(), "pw"));
     Conn third = new Conn();
 
-    kept.keep(new KeptConnections.Server("/run/c", 5434), kept.opened(third, "pw"));
+    kept.keep(
+        new KeptConnections.Server(UUID.randomUUID(), "/run/c", 5434), kept.opened(third, "pw"));
 
     assertThat(third.closed).isTrue();
     assertThat(kept.size()).isEqualTo(2);
