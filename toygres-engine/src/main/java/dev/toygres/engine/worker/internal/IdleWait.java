@@ -19,12 +19,24 @@ final class IdleWait {
   }
 
   static long millis(Supplier<Optional<Instant>> nextDue, Duration pollInterval) {
+    return millis(nextDue, pollInterval, Duration.ZERO);
+  }
+
+  /**
+   * As above, sleeping {@code batching} longer when the next item is in the future (a timer), so
+   * that items due within it are fetched together; an item due now is fetched at once.
+   */
+  static long millis(
+      Supplier<Optional<Instant>> nextDue, Duration pollInterval, Duration batching) {
     long max = pollInterval.toMillis();
     Optional<Instant> due = nextDue.get();
     if (due.isEmpty()) {
       return max;
     }
     long until = Duration.between(Instant.now(), due.get()).toMillis();
-    return Math.max(1, Math.min(max, until));
+    if (until <= 0) {
+      return 1;
+    }
+    return Math.max(1, Math.min(max, until + batching.toMillis()));
   }
 }

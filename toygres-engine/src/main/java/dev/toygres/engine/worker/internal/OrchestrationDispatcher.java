@@ -1,6 +1,7 @@
 package dev.toygres.engine.worker.internal;
 
 import dev.toygres.engine.store.internal.OrchestrationWorkItem;
+import dev.toygres.engine.store.internal.OutboundMessage;
 import dev.toygres.engine.store.internal.StepCommit;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.WorkerOptions;
@@ -81,13 +82,19 @@ public final class OrchestrationDispatcher implements Runnable {
           heartbeat.doing("stepping " + items.size() + " instances");
           handle(items);
           heartbeat.beat("polling");
+          if (items.size() < options.orchestrationBatchSize() && running) {
+            // Caught up: let timers that fall due gather for a batch, unless work due now is
+            // notified (docs/engine.md#the-runtime).
+            signal.await(seen, options.timerBatching().toMillis());
+          }
         } else if (running) {
           heartbeat.beat("idle");
           signal.await(
               seen,
               IdleWait.millis(
                   () -> queues.nextOrchestrationVisibleAt(IdleWait.since(looked)),
-                  options.pollInterval()));
+                  options.pollInterval(),
+                  options.timerBatching()));
           heartbeat.beat("polling");
         }
       } catch (InterruptedException e) {
@@ -271,13 +278,12 @@ public final class OrchestrationDispatcher implements Runnable {
       metrics.step(items.get(i).name(), replayNanos.get(i) + commitNanos);
       StepCommit.FirstStep first = step.next() == null ? null : step.next().firstStep();
       activities |= !step.activities().isEmpty() || first != null && !first.activities().isEmpty();
+      // Timers are due later: no dispatcher needs waking for them.
       messages |=
-          !step.messages().isEmpty()
+          dueNow(step.messages())
               || !step.newInstances().isEmpty()
               || step.next() != null
-                  && (first == null
-                      || !first.messages().isEmpty()
-                      || !first.newInstances().isEmpty());
+                  && (first == null || dueNow(first.messages()) || !first.newInstances().isEmpty());
     }
     metrics.commits(committed);
     if (activities) {
@@ -286,6 +292,15 @@ public final class OrchestrationDispatcher implements Runnable {
     if (messages) {
       signal.signal();
     }
+  }
+
+  private static boolean dueNow(List<OutboundMessage> messages) {
+    for (OutboundMessage m : messages) {
+      if (m.visibleAt() == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void abandon(OrchestrationWorkItem item, Throwable e) {

@@ -39,4 +39,30 @@ class IdleWaitTest {
 
     assertThat(IdleWait.millis(() -> Optional.of(due), POLL)).isEqualTo(1L);
   }
+
+  @Test
+  void withTimerBatchingAnItemDueLaterIsWaitedForThatMuchLonger() {
+    Duration batching = Duration.ofMillis(100);
+    Instant due = Instant.now().plusSeconds(10);
+
+    long waited = IdleWait.millis(() -> Optional.of(due), POLL, batching);
+
+    assertThat(waited).isBetween(10_000L - 50, 10_100L);
+    assertThat(Instant.now().plusMillis(waited)).isAfterOrEqualTo(due.plusMillis(99));
+  }
+
+  @Test
+  void withTimerBatchingAnItemAlreadyDueIsStillFetchedAtOnce() {
+    Instant due = Instant.now().minusMillis(3);
+
+    assertThat(IdleWait.millis(() -> Optional.of(due), POLL, Duration.ofMillis(100))).isEqualTo(1L);
+  }
+
+  @Test
+  void timerBatchingNeverWaitsPastThePollInterval() {
+    Instant due = Instant.now().plus(POLL).minusMillis(10);
+
+    assertThat(IdleWait.millis(() -> Optional.of(due), POLL, Duration.ofSeconds(1)))
+        .isEqualTo(POLL.toMillis());
+  }
 }
