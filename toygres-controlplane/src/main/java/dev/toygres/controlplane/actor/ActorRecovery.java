@@ -6,10 +6,13 @@ import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Repairs what the doctor finds: a fresh actor for stale, zombie, missing, dead (and, only when
@@ -25,6 +28,7 @@ import java.util.UUID;
  * engine state was lost is monitored again in seconds rather than minutes.
  */
 public final class ActorRecovery implements RecoveryOperations {
+  private static final Logger log = LoggerFactory.getLogger(ActorRecovery.class);
 
   /** Instances repaired in one transaction (claims, events and engine starts). */
   static final int BATCH = 250;
@@ -70,10 +74,12 @@ public final class ActorRecovery implements RecoveryOperations {
           "healthy actors need no recovery; choose among stale, zombie, missing, dead,"
               + " cancelled, orphaned");
     }
+    long t0 = System.nanoTime();
     List<Finding> findings = doctor.diagnose().only(diagnoses);
     if (dryRun) {
       return findings.stream().map(ActorRecovery::plan).toList();
     }
+    long t1 = System.nanoTime();
     Result[] results = new Result[findings.size()];
     List<Integer> batch = new ArrayList<>(BATCH);
     for (int i = 0; i < findings.size(); i++) {
@@ -92,6 +98,16 @@ public final class ActorRecovery implements RecoveryOperations {
         results[i] = endOrphan(f, by.phrase());
         audit.write(List.of(RepairAudit.entry(f, results[i], by)), by);
       }
+    }
+    if (results.length > 0) {
+      long done = Arrays.stream(results).filter(r -> !r.action().equals("skipped")).count();
+      log.info(
+          "recovery by {}: diagnosed in {} ms; {} repairs, {} skipped, in {} ms",
+          by.name(),
+          (t1 - t0) / 1_000_000,
+          done,
+          results.length - done,
+          (System.nanoTime() - t1) / 1_000_000);
     }
     return List.of(results);
   }
