@@ -1,15 +1,16 @@
 package dev.toygres.controlplane.actor;
 
-import dev.toygres.controlplane.ConflictException;
 import dev.toygres.controlplane.InvalidRequestException;
 import dev.toygres.controlplane.actor.DoctorReport.Finding;
 import dev.toygres.controlplane.cms.AuditLog;
 import dev.toygres.controlplane.cms.CmsStore;
-import dev.toygres.controlplane.cms.InstanceRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +21,23 @@ import org.slf4j.LoggerFactory;
  * two) cannot both start one: the loser reports {@code skipped}. A replaced actor is terminated,
  * which also ends one stuck under a dead worker's lease at once. Every repair (done or skipped)
  * writes an {@code actor.repair} row to the audit log naming who asked for it.
+ *
+ * <p>Instances are repaired {@value #BATCH} at a time: their compare-and-sets, instance events and
+ * actor starts commit in one transaction of a few set-based statements ({@link
+ * ActorService#launchAll}), and their audit rows are one more statement, so that a fleet whose
+ * engine state was lost is monitored again in seconds rather than minutes.
  */
 public final class ActorRecovery implements RecoveryOperations {
   private static final Logger log = LoggerFactory.getLogger(ActorRecovery.class);
-  static final String AUDIT_ACTION = "actor.repair";
+
+  /** Instances repaired in one transaction (claims, events and engine starts). */
+  static final int BATCH = 250;
+
   private final ActorDoctor doctor;
   private final ActorService actors;
   private final CmsStore cms;
   private final MeterRegistry metrics;
-  private final AuditLog audit;
+  private final RepairAudit audit;
 
   /** What was done (or, in a dry run, would be done) for one finding. */
   public record Result(
@@ -50,7 +59,7 @@ public final class ActorRecovery implements RecoveryOperations {
     this.actors = actors;
     this.cms = cms;
     this.metrics = metrics;
-    this.audit = audit;
+    this.audit = new RepairAudit(audit);
   }
 
   /**
@@ -65,61 +74,112 @@ public final class ActorRecovery implements RecoveryOperations {
           "healthy actors need no recovery; choose among stale, zombie, missing, dead,"
               + " cancelled, orphaned");
     }
-    List<Result> results = new ArrayList<>();
-    for (Finding f : doctor.diagnose().only(diagnoses)) {
-      if (dryRun) {
-        results.add(plan(f));
-      } else {
-        Result r = repair(f, by.phrase());
-        audit(f, r, by);
-        results.add(r);
+    long t0 = System.nanoTime();
+    List<Finding> findings = doctor.diagnose().only(diagnoses);
+    if (dryRun) {
+      return findings.stream().map(ActorRecovery::plan).toList();
+    }
+    long t1 = System.nanoTime();
+    Result[] results = new Result[findings.size()];
+    List<Integer> batch = new ArrayList<>(BATCH);
+    for (int i = 0; i < findings.size(); i++) {
+      if (findings.get(i).diagnosis() != Diagnosis.ORPHANED) {
+        batch.add(i);
+      }
+      if (batch.size() == BATCH) {
+        repairBatch(findings, batch, results, by);
+        batch.clear();
       }
     }
-    return results;
+    repairBatch(findings, batch, results, by);
+    for (int i = 0; i < findings.size(); i++) {
+      Finding f = findings.get(i);
+      if (f.diagnosis() == Diagnosis.ORPHANED) {
+        results[i] = endOrphan(f, by.phrase());
+        audit.write(List.of(RepairAudit.entry(f, results[i], by)), by);
+      }
+    }
+    if (results.length > 0) {
+      long done = Arrays.stream(results).filter(r -> !r.action().equals("skipped")).count();
+      log.info(
+          "recovery by {}: diagnosed in {} ms; {} repairs, {} skipped, in {} ms",
+          by.name(),
+          (t1 - t0) / 1_000_000,
+          done,
+          results.length - done,
+          (System.nanoTime() - t1) / 1_000_000);
+    }
+    return List.of(results);
   }
 
-  /** One audit row per repair; a failure to write it is logged and never stops the recovery. */
-  private void audit(Finding f, Result r, Initiator by) {
-    if (audit == null) {
+  /**
+   * Gives the instances of {@code batch} (positions in {@code findings}) fresh actors in one
+   * transaction, ends the actors they replace (unless the diagnosis says there is none in the
+   * engine), and writes their audit rows in one statement.
+   */
+  private void repairBatch(
+      List<Finding> findings, List<Integer> batch, Result[] results, Initiator by) {
+    if (batch.isEmpty()) {
       return;
     }
-    boolean orphan = f.diagnosis() == Diagnosis.ORPHANED;
-    String target = orphan || f.instanceName() == null ? f.actorId() : f.instanceName();
-    boolean skipped = r.action().equals("skipped");
-    StringBuilder detail = new StringBuilder(f.diagnosis().label()).append(": ");
-    if (skipped) {
-      detail.append("skipped, ").append(r.detail());
-    } else if (orphan) {
-      detail.append("ended actor ").append(f.actorId());
-      if (f.instanceName() != null) {
-        detail.append(" of instance ").append(f.instanceName());
+    List<ActorService.Launch> launches = new ArrayList<>(batch.size());
+    for (int i : batch) {
+      Finding f = findings.get(i);
+      launches.add(
+          new ActorService.Launch(
+              f.instanceId(),
+              f.k8sName(),
+              f.actorId(),
+              f.diagnosis().label()
+                  + " actor repaired by "
+                  + by.phrase()
+                  + " ("
+                  + actionFor(f.diagnosis())
+                  + "): "
+                  + f.reason()));
+    }
+    Map<UUID, String> fresh = actors.launchAll(launches);
+    List<AuditLog.Entry> entries = new ArrayList<>(batch.size());
+    for (int i : batch) {
+      Finding f = findings.get(i);
+      String id = fresh.get(f.instanceId());
+      if (id == null) {
+        results[i] =
+            new Result(
+                f.instanceName(),
+                f.diagnosis().label(),
+                "skipped",
+                null,
+                f.actorId(),
+                "the instance changed since it was diagnosed");
+      } else {
+        if (mayRun(f)) {
+          actors.cancelQuietly(
+              f.actorId(), "replaced by " + id + " (" + f.diagnosis().label() + ")");
+        }
+        count(f.diagnosis());
+        results[i] =
+            new Result(
+                f.instanceName(),
+                f.diagnosis().label(),
+                actionFor(f.diagnosis()),
+                id,
+                f.actorId(),
+                f.reason());
       }
-    } else {
-      detail.append(r.action()).append(", new actor ").append(r.actorId());
-      if (r.previousActorId() != null) {
-        detail.append(" (previous ").append(r.previousActorId()).append(')');
-      }
+      entries.add(RepairAudit.entry(f, results[i], by));
     }
-    if (!skipped && f.reason() != null) {
-      detail.append("; ").append(f.reason());
-    }
-    try {
-      audit.write(
-          new AuditLog.Entry(
-              by.name(),
-              AUDIT_ACTION,
-              target,
-              skipped ? "skipped" : "ok",
-              null,
-              detail.toString()));
-    } catch (RuntimeException e) {
-      log.error(
-          "audit log: cannot write the {} row for {} by {}: {}",
-          AUDIT_ACTION,
-          target,
-          by.name(),
-          e.getMessage());
-    }
+    audit.write(entries, by);
+  }
+
+  /**
+   * Whether the replaced actor may still be running: not when the doctor found none recorded or the
+   * engine had no such orchestration (missing), so the repair spares a round trip that would find
+   * nothing. One that starts late all the same is not the recorded actor: its next check ends it.
+   */
+  private static boolean mayRun(Finding f) {
+    return f.actorId() != null
+        && !(f.diagnosis() == Diagnosis.MISSING && "missing".equals(f.actorStatus()));
   }
 
   private static String actionFor(Diagnosis d) {
@@ -141,64 +201,30 @@ public final class ActorRecovery implements RecoveryOperations {
         "dry run: " + f.reason());
   }
 
-  private Result repair(Finding f, String by) {
-    String action = actionFor(f.diagnosis());
-    if (f.diagnosis() == Diagnosis.ORPHANED) {
-      if (!actors.cancelQuietly(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason())) {
-        return new Result(
-            f.instanceName(),
-            f.diagnosis().label(),
-            "skipped",
-            null,
-            f.actorId(),
-            "the orphaned actor had already ended");
-      }
-      if (f.instanceId() != null) {
-        cms.event(
-            f.instanceId(),
-            "actor_repaired",
-            "orphaned actor " + f.actorId() + " ended by " + by + ": " + f.reason());
-      }
-      count(f.diagnosis());
-      return new Result(
-          f.instanceName(), f.diagnosis().label(), action, f.actorId(), null, f.reason());
-    }
-    InstanceRecord r = cms.findById(f.instanceId()).orElse(null);
-    if (r == null || !java.util.Objects.equals(r.actorId(), f.actorId())) {
+  private Result endOrphan(Finding f, String by) {
+    if (!actors.cancelQuietly(f.actorId(), "orphaned actor ended by " + by + ": " + f.reason())) {
       return new Result(
           f.instanceName(),
           f.diagnosis().label(),
           "skipped",
           null,
           f.actorId(),
-          "the instance changed since it was diagnosed");
+          "the orphaned actor had already ended");
     }
-    String fresh;
-    try {
-      fresh =
-          actors.launch(
-              r,
-              f.actorId(),
-              f.diagnosis().label()
-                  + " actor repaired by "
-                  + by
-                  + " ("
-                  + action
-                  + "): "
-                  + f.reason());
-    } catch (ConflictException conflict) {
-      return new Result(
-          f.instanceName(),
-          f.diagnosis().label(),
-          "skipped",
-          null,
-          f.actorId(),
-          conflict.getMessage());
+    if (f.instanceId() != null) {
+      cms.event(
+          f.instanceId(),
+          "actor_repaired",
+          "orphaned actor " + f.actorId() + " ended by " + by + ": " + f.reason());
     }
-    actors.cancelQuietly(f.actorId(), "replaced by " + fresh + " (" + f.diagnosis().label() + ")");
     count(f.diagnosis());
     return new Result(
-        f.instanceName(), f.diagnosis().label(), action, fresh, f.actorId(), f.reason());
+        f.instanceName(),
+        f.diagnosis().label(),
+        actionFor(f.diagnosis()),
+        f.actorId(),
+        null,
+        f.reason());
   }
 
   private void count(Diagnosis d) {

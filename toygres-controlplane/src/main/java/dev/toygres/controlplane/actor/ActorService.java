@@ -2,6 +2,7 @@ package dev.toygres.controlplane.actor;
 
 import dev.toygres.controlplane.ConflictException;
 import dev.toygres.controlplane.actor.ActorOperations.ActorResult;
+import dev.toygres.controlplane.cms.ActorClaims;
 import dev.toygres.controlplane.cms.CmsStore;
 import dev.toygres.controlplane.cms.InstanceRecord;
 import dev.toygres.engine.OrchestrationStatus;
@@ -9,6 +10,10 @@ import dev.toygres.engine.client.DurableClient;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.OrchestrationNotFoundException;
 import dev.toygres.engine.client.OrchestrationNotRunningException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -22,12 +27,22 @@ public final class ActorService implements ActorOperations {
   private final CmsStore cms;
   private final DurableClient engine;
   private final Function<String, InstanceRecord> byName;
+  private final ActorClaims claims;
 
   public ActorService(CmsStore cms, DurableClient engine, Function<String, InstanceRecord> byName) {
     this.cms = cms;
     this.engine = engine;
     this.byName = byName;
+    this.claims = new ActorClaims(cms.dataSource());
   }
+
+  /**
+   * One instance to give a fresh actor in {@link #launchAll}.
+   *
+   * @param expected the actor id the instance must still have (null: none), as in {@link #launch}
+   * @param why the message of the instance's {@code actor_started} event
+   */
+  public record Launch(UUID instanceId, String k8sName, String expected, String why) {}
 
   @Override
   public ActorResult start(String name) {
@@ -70,6 +85,38 @@ public final class ActorService implements ActorOperations {
     }
     engine.start(InstanceActor.NAME, id, new InstanceActor.Input(r.id(), 0));
     return id;
+  }
+
+  /**
+   * {@link #launch} for many instances at once, in one transaction whatever their number: each
+   * instance whose actor is still the expected one and whose state is one an actor watches gets a
+   * fresh actor id (compare-and-set, with its event) and the actor is started; the others are left
+   * as they are (another operation changed them since). Returns the fresh actor id of each instance
+   * that got one, by instance id, in the order given. The launches must name distinct instances.
+   */
+  public Map<UUID, String> launchAll(List<Launch> launches) {
+    List<ActorClaims.Claim> wanted = new ArrayList<>(launches.size());
+    for (Launch l : launches) {
+      wanted.add(
+          new ActorClaims.Claim(
+              l.instanceId(),
+              l.expected(),
+              ActorIds.fresh(l.k8sName(), UUID.randomUUID()),
+              l.why()));
+    }
+    Map<UUID, String> started = new LinkedHashMap<>();
+    claims.claim(
+        wanted,
+        ActorFence.WATCHED,
+        (tx, claimed) -> {
+          Map<String, InstanceActor.Input> inputs = new LinkedHashMap<>();
+          for (ActorClaims.Claim c : claimed) {
+            inputs.put(c.actorId(), new InstanceActor.Input(c.instanceId(), 0));
+            started.put(c.instanceId(), c.actorId());
+          }
+          engine.startAll(tx, InstanceActor.NAME, inputs);
+        });
+    return started;
   }
 
   private boolean isRunning(String actorId) {

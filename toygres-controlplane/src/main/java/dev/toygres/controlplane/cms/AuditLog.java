@@ -82,6 +82,35 @@ public final class AuditLog {
         });
   }
 
+  /**
+   * Writes {@code entries} in one statement, in order (ids ascending); none is written on error.
+   */
+  public void writeAll(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    Db.auto(
+        ds,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
+                  INSERT INTO toygres_cms.audit_log (actor, action, target, result, status, detail)
+                  SELECT actor, action, target, result, status, detail
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
+                    WITH ORDINALITY AS e(actor, action, target, result, status, detail, n)
+                  ORDER BY n""")) {
+            ps.setArray(1, c.createArrayOf("text", entries.stream().map(Entry::actor).toArray()));
+            ps.setArray(2, c.createArrayOf("text", entries.stream().map(Entry::action).toArray()));
+            ps.setArray(3, c.createArrayOf("text", entries.stream().map(Entry::target).toArray()));
+            ps.setArray(4, c.createArrayOf("text", entries.stream().map(Entry::result).toArray()));
+            ps.setArray(5, c.createArrayOf("int4", entries.stream().map(Entry::status).toArray()));
+            ps.setArray(6, c.createArrayOf("text", entries.stream().map(Entry::detail).toArray()));
+            return ps.executeUpdate();
+          }
+        });
+  }
+
   /** Up to {@code limit} rows older than {@code before} (an id; null: from the newest). */
   public Page page(int limit, Long before) {
     if (limit < 1) {

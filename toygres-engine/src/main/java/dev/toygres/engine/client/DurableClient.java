@@ -8,6 +8,7 @@ import dev.toygres.engine.store.PostgresStore;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,35 @@ public final class DurableClient {
   /** {@link #start(Connection, String, String, Object, StartOptions)} with the default options. */
   public void start(Connection tx, String name, String instanceId, Object input) {
     start(tx, name, instanceId, input, StartOptions.defaults());
+  }
+
+  /**
+   * Starts one instance of the orchestration {@code name} per entry of {@code inputs} (instance id
+   * to input, at the latest version, as {@link #start(Connection, String, String, Object)} does for
+   * one) as part of the caller's transaction, in a few set-based statements whatever their number:
+   * nothing is committed here, they all run once the caller commits, and a rollback leaves no trace
+   * of any. Throws {@link OrchestrationAlreadyExistsException} naming a taken id (the caller must
+   * then roll back: the others are partly written), {@link IllegalArgumentException} for a blank
+   * name or id or a connection in auto-commit mode (nothing written), and a {@link
+   * dev.toygres.engine.store.StoreException} for a database error. An empty map writes nothing.
+   */
+  public void startAll(Connection tx, String name, Map<String, ?> inputs) {
+    Objects.requireNonNull(tx, "tx");
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("orchestration name must not be blank");
+    }
+    if (inputs.isEmpty()) {
+      return;
+    }
+    List<String> ids = new ArrayList<>(inputs.size());
+    List<String> json = new ArrayList<>(inputs.size());
+    inputs.forEach(
+        (id, input) -> {
+          checkId(id);
+          ids.add(id);
+          json.add(Json.write(input));
+        });
+    store.startAll(tx, name, StartOptions.defaults().version(), ids, json);
   }
 
   /**

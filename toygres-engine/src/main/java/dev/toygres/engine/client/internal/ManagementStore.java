@@ -12,6 +12,7 @@ import dev.toygres.engine.client.Page;
 import dev.toygres.engine.client.QueueStats;
 import dev.toygres.engine.history.HistoryEvent.EventRaised;
 import dev.toygres.engine.store.PostgresStore;
+import dev.toygres.engine.store.internal.InstanceBatch;
 import dev.toygres.engine.store.internal.InstanceWriter;
 import dev.toygres.engine.store.internal.NewInstance;
 import dev.toygres.engine.store.internal.QueueMessage;
@@ -34,6 +35,7 @@ import javax.sql.DataSource;
 public final class ManagementStore {
   private final DataSource ds;
   private final InstanceWriter instances;
+  private final InstanceBatch batch;
   private final ManagementQueries queries;
   private final Terminator terminator;
   private final String enqueueIfRunning;
@@ -43,6 +45,7 @@ public final class ManagementStore {
     String schema = store.schema();
     this.ds = store.dataSource();
     this.instances = new InstanceWriter(schema);
+    this.batch = new InstanceBatch(schema);
     this.queries = new ManagementQueries(schema);
     this.terminator = new Terminator(schema, instances);
     this.enqueueIfRunning =
@@ -91,6 +94,37 @@ public final class ManagementStore {
       throw Sql.translate("starting " + instanceId, e);
     }
     refuseTaken(n, existing);
+  }
+
+  /**
+   * Starts an instance of {@code name} for each of {@code ids} (distinct) with the input at the
+   * same position, on the caller's connection, inside the caller's transaction: nothing is
+   * committed or rolled back here. A taken id is an {@link OrchestrationAlreadyExistsException}
+   * naming it (the caller must then roll back).
+   */
+  public void startAll(
+      Connection tx, String name, String version, List<String> ids, List<String> inputs) {
+    List<String> taken;
+    try {
+      if (tx.getAutoCommit()) {
+        throw new IllegalArgumentException(
+            "starting "
+                + ids.size()
+                + " instances: the connection must be in a transaction"
+                + " (auto-commit off)");
+      }
+      taken = batch.create(tx, name, version, ids, inputs);
+    } catch (SQLException e) {
+      throw Sql.translate("starting " + ids.size() + " instances of " + name, e);
+    }
+    if (!taken.isEmpty()) {
+      throw new OrchestrationAlreadyExistsException(
+          taken.get(0),
+          "an orchestration instance with id '"
+              + taken.get(0)
+              + "' already exists"
+              + (taken.size() > 1 ? " (and " + (taken.size() - 1) + " more of the batch)" : ""));
+    }
   }
 
   private static void refuseTaken(NewInstance n, String existing) {
