@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toygres.controlplane.actor.Cadence;
 import dev.toygres.controlplane.actor.InstanceActor;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.Test;
 class SupervisorOrphanIT {
   /** Long enough to look at the orphan before the next round ends it. */
   private static final Duration INTERVAL = Duration.ofSeconds(4);
+
+  private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(30);
 
   private static final String NAME = "orph";
   private static final String BYSTANDER = "orph-calm";
@@ -65,7 +68,7 @@ class SupervisorOrphanIT {
         TestServer.start(
             "orphan",
             37432,
-            new TestServer.Settings(Duration.ofSeconds(30), Duration.ofMinutes(2), INTERVAL, true));
+            new TestServer.Settings(HEALTH_INTERVAL, Duration.ofMinutes(2), INTERVAL, true));
     TestHttpClient api = server.api();
     createHealthy(api, NAME, BYSTANDER);
     String old = recordedActor(api, NAME);
@@ -73,6 +76,12 @@ class SupervisorOrphanIT {
     UUID id = ActorAsserts.id(api, NAME);
     String second = "actor-" + k8s(api, NAME) + "-0rphan00";
     Instant check = lastCheck(api, NAME);
+    // The old actor ends itself at its next check (it is no longer the recorded one): that check
+    // must come after the supervisor's round, so let a check due within 15 s happen first.
+    Instant due = new Cadence(HEALTH_INTERVAL).nextDue(id, Instant.now());
+    if (Duration.between(Instant.now(), due).compareTo(Duration.ofSeconds(15)) < 0) {
+      check = awaitCheckAfter(api, NAME, due.minusMillis(1), WAIT);
+    }
 
     try (MetadataDb db = MetadataDb.of(server.dataDir())) {
       // Right after a supervisor round, so that the next one sees the finished picture.
