@@ -47,7 +47,8 @@ final class FleetBenchmark {
               s.dataDir(),
               s.targets(),
               s.targetsVia(),
-              s.instances().stream().mapToInt(Integer::intValue).max().orElseThrow(),
+              // each server process keeps a connection per instance it probed
+              s.instances().stream().mapToInt(Integer::intValue).max().orElseThrow() * s.servers(),
               closer,
               log);
       List<FleetResult> results = runAll(env, s, out, log);

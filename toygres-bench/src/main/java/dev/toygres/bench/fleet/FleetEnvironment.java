@@ -58,14 +58,15 @@ record FleetEnvironment(
   /**
    * Starts the metadata PostgreSQL and {@code targets} probe targets under {@code dir}, and through
    * pgbouncer one pooler per target (installing pgbouncer first if missing), each sized for {@code
-   * maxInstances} instances spread over the targets.
+   * maxClients} client connections spread over the targets (every instance's kept connection, from
+   * each server process that probes it).
    */
   static FleetEnvironment start(
       PostgresInstallation inst,
       Path dir,
       int targets,
       TargetsVia via,
-      int maxInstances,
+      int maxClients,
       Closer closer,
       PrintStream log)
       throws Exception {
@@ -86,7 +87,7 @@ record FleetEnvironment(
     }
     List<PgBouncer> poolers = new ArrayList<>();
     List<ProbeEndpoint> endpoints = new ArrayList<>();
-    int perPooler = (maxInstances + targets - 1) / targets + 100;
+    int perPooler = (maxClients + targets - 1) / targets + 100;
     for (int i = 0; i < targets; i++) {
       PostgresServer target = servers.get(i);
       if (pgbouncer == null) {
