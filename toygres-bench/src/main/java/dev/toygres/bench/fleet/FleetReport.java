@@ -189,9 +189,14 @@ final class FleetReport {
                     r.cmsBytesPerIteration()));
   }
 
-  /** What one pruner round would purge at this rate (10 min of iterations), and how long. */
+  /**
+   * What one pruner round would purge at this rate (10 min of ended executions, as measured, or of
+   * iterations when not), and how long.
+   */
   private static String prunerRound(FleetResult r) {
-    double perRound = r.throughput().perSecond() * 600;
+    double span = r.purge().spanSeconds();
+    double perRound =
+        Double.isNaN(span) ? r.throughput().perSecond() * 600 : r.purge().executions() * 600 / span;
     return String.format(
         Locale.ROOT,
         "%,.0f, ~%.0f s",

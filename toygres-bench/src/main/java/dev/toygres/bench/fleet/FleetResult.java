@@ -234,16 +234,26 @@ record FleetResult(
 
     /** The engine's share once the pruner keeps executions 1 h, purging every 10 min: 70 min. */
     double enginePlateauMb() {
-      return engineMbPerHour * 70 / 60;
+      // The engine's space stops growing once its dead rows are reused (none when it shrank).
+      return Math.max(0, engineMbPerHour) * 70 / 60;
     }
   }
 
-  /** The engine purge of every execution that ended before the window's end. */
-  record Purge(int executions, double seconds) {
+  /**
+   * The engine purge of every execution that ended before the window's end: {@code executions} in
+   * {@code seconds}, of those ended in the {@code spanSeconds} from the launch to the window's end
+   * (NaN: unknown, one per iteration assumed).
+   */
+  record Purge(int executions, double seconds, double spanSeconds) {
     Purge {
-      if (executions < 0 || seconds < 0) {
-        throw new IllegalArgumentException("a purge counts executions and time, both >= 0");
+      if (executions < 0 || seconds < 0 || spanSeconds <= 0) {
+        throw new IllegalArgumentException(
+            "a purge counts executions, time and their span: >= 0, >= 0, > 0");
       }
+    }
+
+    Purge(int executions, double seconds) {
+      this(executions, seconds, Double.NaN);
     }
 
     double perSecond() {

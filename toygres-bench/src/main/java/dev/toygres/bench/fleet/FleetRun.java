@@ -33,6 +33,7 @@ final class FleetRun {
   private final PrintStream log;
   private RunWiring wiring;
   private FleetWorkers others = FleetWorkers.none();
+  private long launchStartNanos;
 
   FleetRun(FleetEnvironment env, FleetSettings s, Shape shape, int number, PrintStream log) {
     this.env = env;
@@ -76,6 +77,7 @@ final class FleetRun {
               s.duration(),
               counted ? () -> WorkCounts.of("main", w.meters) : null,
               others);
+      long windowEndNanos = System.nanoTime();
       Instant from = window.start().dbNow();
       Instant to = window.end().dbNow();
       Lateness.Result late = HealthChecks.lateness(m, shape.interval(), from, to);
@@ -84,7 +86,7 @@ final class FleetRun {
           new DoctorTiming(w.engine, ServerConfig.defaults().staleAfter(), s.doctorRuns());
       doctor.whileBusy();
       others.stop();
-      Purge purge = purge(w, to);
+      Purge purge = purge(w, to, windowEndNanos - launchStartNanos);
       w.stopWorker();
       FleetResult.Doctor idleDoctor = doctor.thenIdle();
       FleetResult.Recovery recovery = null;
@@ -139,6 +141,7 @@ final class FleetRun {
           FleetWorkers.start(s.servers() - 1, env, db, shape, s.probeTimeout(), s.dataDir(), log);
     }
     long launchStart = System.nanoTime();
+    launchStartNanos = launchStart;
     double launchSeconds = fleet.launch(w.cms, w.actors);
     // after the launch: its first round would otherwise "repair" the instances not yet launched
     ActorSupervisor.ensureRunning(w.engine.client());
@@ -154,11 +157,14 @@ final class FleetRun {
     return new Timings(registerSeconds, launchSeconds, sweepSeconds, neverChecked);
   }
 
-  /** The pruner's engine purge, here of every execution that ended before the window's end. */
-  private static Purge purge(RunWiring w, Instant before) {
+  /**
+   * The pruner's engine purge, here of every execution that ended before the window's end, {@code
+   * sinceLaunchNanos} after the launch began.
+   */
+  private static Purge purge(RunWiring w, Instant before, long sinceLaunchNanos) {
     long t = System.nanoTime();
     int purged = w.engine.client().purge(before);
-    return new Purge(purged, (System.nanoTime() - t) / 1e9);
+    return new Purge(purged, (System.nanoTime() - t) / 1e9, sinceLaunchNanos / 1e9);
   }
 
   private void logSummary(FleetResult r) {

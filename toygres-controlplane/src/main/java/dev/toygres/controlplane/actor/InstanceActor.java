@@ -94,7 +94,9 @@ public final class InstanceActor implements Orchestration<InstanceActor.Input, S
         ctx.createTimer(cadence.nextWake(in.instanceId(), ctx.currentTime(), lookAgain));
     Task<String> message = ctx.waitForEvent(MESSAGE, String.class);
     ctx.anyOf(timer, message).await();
-    ctx.continueAsNew(new Input(in.instanceId(), in.iteration() + 1));
+    // In place: an actor stores its current iteration only, not one execution per check
+    // (docs/actor.md#what-an-actor-stores).
+    ctx.continueAsNewInPlace(new Input(in.instanceId(), in.iteration() + 1));
     return null;
   }
 

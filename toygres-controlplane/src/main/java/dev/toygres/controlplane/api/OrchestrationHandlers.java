@@ -68,7 +68,12 @@ final class OrchestrationHandlers {
       throw new NotFoundException(
           "execution",
           id + "/" + requested,
-          "orchestration '" + id + "' has no execution " + requested + " (it may be purged)");
+          "orchestration '"
+              + id
+              + "' has no execution "
+              + requested
+              + " (it may be purged, or replaced in place by the next one, as an instance"
+              + " actor's are)");
     }
     ctx.json(
         new History(

@@ -205,6 +205,9 @@ class InstanceActorTest {
                 new TimerFired(1, DUE.plus(INTERVAL))));
 
     assertThat(d.outcome()).isEqualTo(Outcome.CONTINUED_AS_NEW);
+    assertThat(d.continueInPlace())
+        .as("the next iteration replaces this one instead of being stored beside it")
+        .isTrue();
   }
 
   @Test

@@ -54,6 +54,15 @@ class StepCommitAtomicityIT {
                 }
                 return n;
               })
+          .orchestration(
+              "againInPlace",
+              Integer.class,
+              (ctx, n) -> {
+                if (n < 1) {
+                  ctx.continueAsNewInPlace(n + 1);
+                }
+                return ctx.waitForEvent("never", Integer.class).await();
+              })
           .build();
 
   @BeforeEach
@@ -276,6 +285,166 @@ class StepCommitAtomicityIT {
     StoreKit.runNextStep(store, FANOUT);
     assertThat(column(f, "SELECT execution_id || ':' || status FROM {s}.executions ORDER BY 1"))
         .containsExactly("1:continued_as_new", "2:running");
+  }
+
+  @Test
+  void continueInPlaceFailingOnItsLastWriteKeepsTheEndedExecutionAndItsHistory() {
+    f.client().start("againInPlace", "r", 0);
+    StoreKit.Step s = processNext(store, FANOUT);
+    assertThat(s.commit().next().inPlace()).isTrue();
+    List<OutboundMessage> messages = new ArrayList<>(s.commit().messages());
+    messages.add(new OutboundMessage(null, QueueMessage.wake(), null)); // violates NOT NULL
+
+    assertThatThrownBy(() -> store.commitStep(StoreKit.withMessages(s.commit(), messages)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("23502");
+
+    assertThat(
+            column(f, "SELECT execution_id || ':' || status || ':' || input FROM {s}.executions"))
+        .containsExactly("1:running:0");
+    assertThat(column(f, "SELECT execution_id || ':' || seq || ':' || event_type FROM {s}.history"))
+        .containsExactly("1:0:ExecutionStarted");
+
+    store.abandonOrchestrationWorkItem(s.item(), "boom", Duration.ZERO);
+    StoreKit.runNextStep(store, FANOUT);
+    assertThat(
+            column(f, "SELECT execution_id || ':' || status || ':' || input FROM {s}.executions"))
+        .as("the second execution took the first one's place")
+        .containsExactly("2:running:1");
+    assertThat(column(f, "SELECT DISTINCT execution_id::text FROM {s}.history"))
+        .containsExactly("2");
+    assertThat(text(f, "SELECT execution_id || ':' || status FROM {s}.instances"))
+        .isEqualTo("2:running");
+  }
+
+  @Test
+  void stepsCommittedTogetherWriteAllOfThoseWhoseLeaseIsHeldAndNothingOfTheOthers() {
+    f.client().start("fanout", "lost", "in");
+    OrchestrationWorkItem dead = StoreKit.awaitOrchestration(store, "dead", Duration.ofMillis(200));
+    StepCommit late =
+        new dev.toygres.engine.worker.internal.StepProcessor(FANOUT, 10).process(dead);
+    StoreKit.sleep(300);
+    OrchestrationWorkItem taker = StoreKit.awaitOrchestration(store, "taker", StoreKit.LONG_LEASE);
+    assertThat(taker.instanceId()).isEqualTo("lost");
+    f.client().start("fanout", "held", "in");
+    f.client().start("againInPlace", "r", 0);
+    StoreKit.Step one = processNext(store, FANOUT);
+    StoreKit.Step two = processNext(store, FANOUT);
+
+    assertThat(store.commitSteps(List.of(late, one.commit(), two.commit())))
+        .containsExactly(false, true, true);
+
+    assertThat(f.count("SELECT count(*) FROM {s}.history WHERE instance_id = 'lost'"))
+        .as("nothing of the step whose lease was lost")
+        .isEqualTo(1);
+    assertThat(f.count("SELECT count(*) FROM {s}.activity_queue WHERE instance_id = 'lost'"))
+        .isZero();
+    assertThat(f.count("SELECT count(*) FROM {s}.instances WHERE instance_id LIKE 'lost%'"))
+        .isEqualTo(1);
+    assertThat(f.count("SELECT count(*) FROM {s}.history WHERE instance_id = 'held'")).isEqualTo(7);
+    assertThat(column(f, "SELECT input FROM {s}.activity_queue WHERE instance_id = 'held'"))
+        .containsExactlyInAnyOrder("1", "2");
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.orchestrator_queue WHERE instance_id = 'held'"
+                    + " AND data->>'type' = 'TimerFired'"))
+        .isEqualTo(1);
+    assertThat(
+            column(
+                f,
+                "SELECT execution_id || ':' || status FROM {s}.executions WHERE instance_id = 'r'"))
+        .containsExactly("2:running");
+    assertThat(
+            column(
+                f,
+                "SELECT instance_id || ':' || coalesce(lock_token::text, 'none')"
+                    + " FROM {s}.instances WHERE instance_id IN ('lost', 'held', 'r') ORDER BY 1"))
+        .containsExactly("held:none", "lost:" + taker.lockToken(), "r:none");
+
+    store.commitStep(
+        new dev.toygres.engine.worker.internal.StepProcessor(FANOUT, 10).process(taker));
+    assertThat(f.count("SELECT count(*) FROM {s}.activity_queue WHERE instance_id = 'lost'"))
+        .isEqualTo(2);
+  }
+
+  /**
+   * The lease keeper renews a batch's leases while its steps commit: the renewal updates their rows
+   * first, the commit waits for it, and must still write every step. With a generic plan (as a
+   * statement gets once prepared and run often), an update that matched the rows through a join
+   * with its arrays and rechecked them after the renewal missed all but the first.
+   */
+  @Test
+  void stepsCommittedWhileTheirLeasesAreBeingRenewedAreAllWritten() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      f.client().start("againInPlace", "renewed-" + i, 0);
+    }
+    List<OrchestrationWorkItem> items =
+        store.fetchOrchestrationWorkItems("hand", 8, StoreKit.LONG_LEASE);
+    assertThat(items).hasSize(8);
+    List<StepCommit> commits = new ArrayList<>();
+    for (OrchestrationWorkItem item : items) {
+      commits.add(new dev.toygres.engine.worker.internal.StepProcessor(FANOUT, 10).process(item));
+    }
+    // Among many instances, as in a fleet, the update's plan looks the rows up by index.
+    f.sql(
+        "INSERT INTO {s}.instances (instance_id, name, status)"
+            + " SELECT 'ended-' || g, 'fanout', 'completed' FROM generate_series(1, 5000) g");
+    f.sql("ANALYZE {s}.instances");
+    WorkQueues generic = new WorkQueues(genericPlans(f.pool()), f.store().schema());
+    try (java.sql.Connection renewal = f.pool().getConnection()) {
+      renewal.setAutoCommit(false);
+      try (java.sql.PreparedStatement ps =
+          renewal.prepareStatement(
+              ("WITH mine AS MATERIALIZED (SELECT instance_id FROM {s}.instances"
+                      + " WHERE lock_token = ANY(?) FOR UPDATE SKIP LOCKED)"
+                      + " UPDATE {s}.instances x SET locked_until = now() + interval '30 seconds'"
+                      + " FROM mine WHERE x.instance_id = mine.instance_id")
+                  .replace("{s}", f.store().schema()))) {
+        ps.setArray(1, renewal.createArrayOf("uuid", new Object[] {items.get(0).lockToken()}));
+        assertThat(ps.executeUpdate()).isEqualTo(8);
+      }
+      java.util.concurrent.CompletableFuture<boolean[]> committed =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> generic.commitSteps(commits));
+      StoreKit.sleep(300);
+      assertThat(committed).as("the commit waits for the renewal's row locks").isNotDone();
+      renewal.commit();
+      boolean[] written = committed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(written).as("every step written").containsOnly(true);
+    }
+    assertThat(f.count("SELECT count(*) FROM {s}.instances WHERE lock_token IS NOT NULL")).isZero();
+    assertThat(f.count("SELECT count(*) FROM {s}.executions WHERE execution_id = 2")).isEqualTo(8);
+  }
+
+  /** Connections of {@code pool} that always plan statements generically, reset when closed. */
+  private static javax.sql.DataSource genericPlans(javax.sql.DataSource pool) {
+    return (javax.sql.DataSource)
+        java.lang.reflect.Proxy.newProxyInstance(
+            StepCommitAtomicityIT.class.getClassLoader(),
+            new Class<?>[] {javax.sql.DataSource.class},
+            (proxy, method, args) -> {
+              if (!method.getName().equals("getConnection") || method.getParameterCount() != 0) {
+                return method.invoke(pool, args);
+              }
+              java.sql.Connection real = pool.getConnection();
+              try (java.sql.Statement st = real.createStatement()) {
+                st.execute("SET plan_cache_mode = force_generic_plan");
+              }
+              return java.lang.reflect.Proxy.newProxyInstance(
+                  StepCommitAtomicityIT.class.getClassLoader(),
+                  new Class<?>[] {java.sql.Connection.class},
+                  (p, m, a) -> {
+                    if (m.getName().equals("close") && m.getParameterCount() == 0) {
+                      try (java.sql.Statement st = real.createStatement()) {
+                        st.execute("RESET plan_cache_mode");
+                      }
+                    }
+                    try {
+                      return m.invoke(real, a);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                      throw e.getCause();
+                    }
+                  });
+            });
   }
 
   @Test

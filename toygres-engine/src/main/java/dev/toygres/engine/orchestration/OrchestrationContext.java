@@ -120,6 +120,16 @@ public interface OrchestrationContext {
   /** Like {@link #continueAsNew(Object)} with an explicit version. Does not return. */
   void continueAsNew(Object input, String version);
 
+  /**
+   * Like {@link #continueAsNew(Object)}, but the ended execution is not kept: the new one takes its
+   * place in the same commit (its record and history are replaced, its events are not stored), so
+   * an orchestration that runs forever stores one execution instead of one per round. The new
+   * execution still gets the next execution number, its fresh history and the carried-over events;
+   * {@code listExecutions} shows only the current one. Suits loops whose past rounds nobody reads
+   * (monitors, actors). This method does not return.
+   */
+  void continueAsNewInPlace(Object input);
+
   /** A task that completes when the first of {@code tasks} completes, with that task as result. */
   Task<Task<?>> anyOf(List<? extends Task<?>> tasks);
 

@@ -72,6 +72,7 @@ public final class OrchestrationExecutor {
     FailureDetails failure = null;
     String continueInput = null;
     String continueVersion = null;
+    boolean continueInPlace = false;
     List<EventRaised> carryOver = List.of();
     try {
       cursor.processFirstStep();
@@ -90,6 +91,7 @@ public final class OrchestrationExecutor {
         outcome = Outcome.CONTINUED_AS_NEW;
         continueInput = Json.write(can.input());
         continueVersion = can.version();
+        continueInPlace = can.inPlace();
         carryOver = cursor.inbox().unconsumed();
       } catch (RuntimeException e) {
         outcome = Outcome.FAILED;
@@ -117,6 +119,7 @@ public final class OrchestrationExecutor {
         failure,
         continueInput,
         continueVersion,
+        continueInPlace,
         carryOver,
         ctx.customStatus(),
         ctx.customStatusSet(),

@@ -235,6 +235,11 @@ final class ReplayContext implements OrchestrationContext {
   }
 
   @Override
+  public void continueAsNewInPlace(Object input) {
+    throw new ContinueAsNewSignal(input, null, true);
+  }
+
+  @Override
   public Task<Task<?>> anyOf(List<? extends Task<?>> tasks) {
     return new AnyOfTask(cursor, tasks);
   }

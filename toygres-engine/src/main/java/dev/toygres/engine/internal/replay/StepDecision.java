@@ -12,7 +12,8 @@ import java.util.Map;
  * What one orchestration step decided: the events to append to history (this step's inputs, the new
  * scheduling events, and a terminal event if the execution ended), the new work, and how the
  * execution stands. {@code activityTimeouts} holds the per-attempt timeouts of activity calls by
- * task id; it is not history (the worker enforces them on the work items).
+ * task id; it is not history (the worker enforces them on the work items). {@code continueInPlace}
+ * says that a continue-as-new replaces the ended execution instead of keeping it.
  */
 public record StepDecision(
     Outcome outcome,
@@ -22,6 +23,7 @@ public record StepDecision(
     FailureDetails failure,
     String continueInput,
     String continueVersion,
+    boolean continueInPlace,
     List<EventRaised> carryOver,
     String customStatus,
     boolean customStatusSet,

@@ -8,11 +8,22 @@ public final class ContinueAsNewSignal extends Error {
   private static final long serialVersionUID = 1L;
   private final transient Object input;
   private final String version;
+  private final boolean inPlace;
 
   public ContinueAsNewSignal(Object input, String version) {
+    this(input, version, false);
+  }
+
+  public ContinueAsNewSignal(Object input, String version, boolean inPlace) {
     super("continue-as-new", null, false, false);
     this.input = input;
     this.version = version;
+    this.inPlace = inPlace;
+  }
+
+  /** Whether the new execution replaces the ended one instead of being kept beside it. */
+  public boolean inPlace() {
+    return inPlace;
   }
 
   public Object input() {

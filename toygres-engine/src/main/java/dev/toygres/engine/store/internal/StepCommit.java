@@ -132,6 +132,8 @@ public record StepCommit(
    *
    * @param firstStep the new execution's first step, committed with this one (no wake-up message is
    *     queued for it then); null to leave it to a step of its own
+   * @param inPlace whether the new execution replaces the ended one (its record and history) rather
+   *     than being stored beside it
    */
   public record NextExecution(
       int executionId,
@@ -139,20 +141,26 @@ public record StepCommit(
       String version,
       String input,
       List<HistoryEvent> initialHistory,
-      FirstStep firstStep) {
+      FirstStep firstStep,
+      boolean inPlace) {
     public NextExecution {
       Objects.requireNonNull(name, "name");
       initialHistory = List.copyOf(initialHistory);
     }
 
-    /** A next execution whose first step is left to a step of its own. */
+    /** A next execution kept beside the ended one, its first step left to a step of its own. */
     public NextExecution(
         int executionId,
         String name,
         String version,
         String input,
         List<HistoryEvent> initialHistory) {
-      this(executionId, name, version, input, initialHistory, null);
+      this(executionId, name, version, input, initialHistory, null, false);
+    }
+
+    /** This next execution with its first step run already. */
+    public NextExecution withFirstStep(FirstStep first) {
+      return new NextExecution(executionId, name, version, input, initialHistory, first, inPlace);
     }
   }
 

@@ -8,34 +8,56 @@ import dev.toygres.engine.history.HistoryEvent.ParentRef;
 import dev.toygres.engine.history.HistoryEvent.SubOrchestrationFailed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Commits one orchestration step in the caller's transaction. */
+/**
+ * Commits orchestration steps in the caller's transaction. The steps of a batch are written with
+ * set-based statements (one update of their instances, one insert of their history, one delete of
+ * their consumed messages, one insert of their timers and messages, ...), whatever their number;
+ * the rarer parts (an execution that ends, a continue-as-new that keeps the ended execution, new
+ * instances) are written step by step.
+ */
 final class StepWriter {
   private final InstanceWriter instances;
-  private final String updateInstance;
+  private final String lockInstances;
+  private final String updateInstances;
   private final String deleteMessages;
   private final String endExecution;
-  private final String insertActivity;
-  private final String insertMessage;
+  private final String insertActivities;
+  private final String insertMessages;
   private final String dropPendingWork;
+  private final String insertHistory;
+  private final String deleteHistories;
+  private final String replaceExecutions;
 
   StepWriter(String s, InstanceWriter instances) {
     this.instances = instances;
-    updateInstance =
+    lockInstances =
         """
-        UPDATE %s.instances SET status = ?, execution_id = ?, version = coalesce(?, version),
-          output = ?, error = ?::jsonb,
-          custom_status = CASE WHEN ? THEN ? ELSE custom_status END,
-          updated_at = now(), completed_at = CASE WHEN ? THEN now() ELSE NULL END,
+        SELECT instance_id FROM %s.instances WHERE instance_id = ANY(?)
+        ORDER BY instance_id FOR UPDATE"""
+            .formatted(s);
+    updateInstances =
+        """
+        UPDATE %s.instances i SET status = u.status, execution_id = u.execution_id,
+          version = coalesce(u.version, i.version), output = u.output, error = u.error::jsonb,
+          custom_status = CASE WHEN u.status_set THEN u.custom_status ELSE i.custom_status END,
+          updated_at = now(), completed_at = CASE WHEN u.ended THEN now() ELSE NULL END,
           lock_token = NULL, locked_until = NULL, locked_by = NULL, dispatch_count = 0,
           last_error = NULL
-        WHERE instance_id = ? AND lock_token = ?"""
+        FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],
+                    ?::bool[], ?::text[], ?::bool[])
+          AS u(instance_id, lock_token, status, execution_id, version, output, error, status_set,
+               custom_status, ended)
+        WHERE i.instance_id = u.instance_id AND i.lock_token = u.lock_token::uuid
+        RETURNING i.instance_id"""
             .formatted(s);
     deleteMessages = "DELETE FROM %s.orchestrator_queue WHERE id = ANY(?)".formatted(s);
     endExecution =
@@ -44,16 +66,17 @@ final class StepWriter {
           version = coalesce(?, version)
         WHERE instance_id = ? AND execution_id = ?"""
             .formatted(s);
-    insertActivity =
+    insertActivities =
         """
         INSERT INTO %s.activity_queue
           (instance_id, execution_id, task_id, name, input, attempt_timeout_ms)
-        VALUES (?, ?, ?, ?, ?, ?)"""
+        SELECT * FROM unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::bigint[])"""
             .formatted(s);
-    insertMessage =
+    insertMessages =
         """
         INSERT INTO %s.orchestrator_queue (instance_id, execution_id, kind, data, visible_at)
-        VALUES (?, ?, ?, ?::jsonb, coalesce(?, now()))"""
+        SELECT m.i, m.e, m.k, m.d::jsonb, coalesce(m.v::timestamptz, now())
+        FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[]) AS m(i, e, k, d, v)"""
             .formatted(s);
     dropPendingWork =
         """
@@ -61,74 +84,120 @@ final class StepWriter {
                    AND (locked_until IS NULL OR locked_until < now()))
         DELETE FROM %1$s.orchestrator_queue WHERE instance_id = ?"""
             .formatted(s);
+    insertHistory =
+        """
+        INSERT INTO %s.history (instance_id, execution_id, seq, event_type, data)
+        SELECT h.i, h.e, h.q, h.t, h.d::jsonb
+        FROM unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::text[]) AS h(i, e, q, t, d)"""
+            .formatted(s);
+    deleteHistories =
+        """
+        DELETE FROM %s.history h USING unnest(?::text[], ?::int[]) AS d(i, e)
+        WHERE h.instance_id = d.i AND h.execution_id = d.e"""
+            .formatted(s);
+    replaceExecutions =
+        """
+        UPDATE %s.executions x SET execution_id = r.next, name = r.name, version = r.version,
+          status = 'running', input = r.input, output = NULL, error = NULL, started_at = now(),
+          completed_at = NULL
+        FROM unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[])
+          AS r(instance_id, ended, next, name, version, input)
+        WHERE x.instance_id = r.instance_id AND x.execution_id = r.ended
+        RETURNING x.instance_id"""
+            .formatted(s);
   }
 
   /**
-   * Writes the step; returns false, having written nothing, if the lease on the instance is no
-   * longer held under the step's token.
+   * Writes the steps (of distinct instances); returns, per step, whether it was written: a step
+   * whose lease on its instance is no longer held under its token writes nothing.
    */
-  boolean commit(Connection c, StepCommit step) throws SQLException {
-    boolean ended = step.status().isTerminal();
-    try (PreparedStatement ps = c.prepareStatement(updateInstance)) {
-      ps.setString(1, step.status().dbName());
-      ps.setInt(2, step.next() != null ? step.next().executionId() : step.executionId());
-      ps.setString(3, step.next() != null ? step.next().version() : step.version());
-      ps.setString(4, step.output());
-      ps.setString(5, Sql.failureJson(step.failure()));
-      ps.setBoolean(6, step.customStatusSet());
-      ps.setString(7, step.customStatus());
-      ps.setBoolean(8, ended);
-      ps.setString(9, step.instanceId());
-      ps.setObject(10, step.lockToken());
-      if (ps.executeUpdate() != 1) {
-        return false;
+  boolean[] commit(Connection c, List<StepCommit> steps) throws SQLException {
+    boolean[] written = new boolean[steps.size()];
+    Set<String> updated = updateInstances(c, steps);
+    List<StepCommit> w = new ArrayList<>(steps.size());
+    for (int i = 0; i < written.length; i++) {
+      written[i] = updated.contains(steps.get(i).instanceId());
+      if (written[i]) {
+        w.add(steps.get(i));
       }
     }
-    instances.appendHistory(
-        c, step.instanceId(), step.executionId(), step.firstSeq(), step.appended());
-    if (!step.consumed().isEmpty()) {
+    if (w.isEmpty()) {
+      return written;
+    }
+    Rows history = new Rows();
+    List<Long> consumed = new ArrayList<>();
+    List<StepCommit> inPlace = new ArrayList<>();
+    for (StepCommit step : w) {
+      StepCommit.NextExecution n = step.next();
+      boolean ended = step.status().isTerminal();
+      if (n != null && n.inPlace()) {
+        // In place, the ended execution's history is deleted with the commit: its last events are
+        // not worth writing.
+        inPlace.add(step);
+      } else {
+        history.events(step.instanceId(), step.executionId(), step.firstSeq(), step.appended());
+      }
+      consumed.addAll(step.consumed());
+      if (ended || (n != null && !n.inPlace())) {
+        endExecution(c, step, ended);
+      }
+      if (ended) {
+        try (PreparedStatement ps = c.prepareStatement(dropPendingWork)) {
+          ps.setString(1, step.instanceId());
+          ps.setString(2, step.instanceId());
+          ps.executeUpdate();
+        }
+      }
+    }
+    if (!consumed.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement(deleteMessages)) {
-        ps.setArray(1, c.createArrayOf("bigint", step.consumed().toArray()));
+        ps.setArray(1, c.createArrayOf("bigint", consumed.toArray()));
         ps.executeUpdate();
       }
     }
-    if (ended || step.next() != null) {
-      endExecution(c, step, ended);
-    }
-    if (ended) {
-      try (PreparedStatement ps = c.prepareStatement(dropPendingWork)) {
-        ps.setString(1, step.instanceId());
-        ps.setString(2, step.instanceId());
-        ps.executeUpdate();
+    Set<String> replaced = replaceExecutions(c, inPlace);
+    Rows activities = new Rows();
+    List<OutboundMessage> messages = new ArrayList<>();
+    List<NewInstance> created = new ArrayList<>();
+    for (StepCommit step : w) {
+      activities.activities(
+          step.instanceId(), step.executionId(), step.activities(), step.activityTimeouts());
+      messages.addAll(step.messages());
+      created.addAll(step.newInstances());
+      StepCommit.NextExecution n = step.next();
+      if (n == null) {
+        continue;
       }
-    }
-    insertActivities(
-        c, step.instanceId(), step.executionId(), step.activities(), step.activityTimeouts());
-    List<OutboundMessage> messages = new ArrayList<>(step.messages());
-    List<NewInstance> created = new ArrayList<>(step.newInstances());
-    StepCommit.NextExecution n = step.next();
-    if (n != null) {
       StepCommit.FirstStep first = n.firstStep();
-      List<HistoryEvent> history = new ArrayList<>(n.initialHistory());
+      List<HistoryEvent> initial = new ArrayList<>(n.initialHistory());
       if (first != null) {
-        history.addAll(first.appended());
-      }
-      instances.startExecution(
-          c,
-          step.instanceId(),
-          n.executionId(),
-          n.name(),
-          n.version(),
-          n.input(),
-          history,
-          first == null);
-      if (first != null) {
-        insertActivities(
-            c, step.instanceId(), n.executionId(), first.activities(), first.activityTimeouts());
+        initial.addAll(first.appended());
+        activities.activities(
+            step.instanceId(), n.executionId(), first.activities(), first.activityTimeouts());
         messages.addAll(first.messages());
         created.addAll(first.newInstances());
       }
+      if (replaced.contains(step.instanceId())) {
+        history.events(step.instanceId(), n.executionId(), 0, initial);
+        if (first == null) {
+          messages.add(new OutboundMessage(step.instanceId(), QueueMessage.wake(), null));
+        }
+      } else {
+        // Kept beside the ended one, or in place of an execution whose row was purged meanwhile.
+        instances.startExecution(
+            c,
+            step.instanceId(),
+            n.executionId(),
+            n.name(),
+            n.version(),
+            n.input(),
+            initial,
+            first == null);
+      }
     }
+    deleteHistories(c, inPlace);
+    history.run(c, insertHistory);
+    activities.run(c, insertActivities);
     for (NewInstance ni : created) {
       String existing = instances.create(c, ni, false);
       if (ni.startedBy() != null) {
@@ -136,7 +205,58 @@ final class StepWriter {
       }
     }
     insertMessages(c, messages);
-    return true;
+    return written;
+  }
+
+  /** Updates the leased instances of {@code steps}; returns the ids of those updated. */
+  private Set<String> updateInstances(Connection c, List<StepCommit> steps) throws SQLException {
+    Rows rows = new Rows();
+    for (StepCommit step : steps) {
+      StepCommit.NextExecution n = step.next();
+      rows.add(
+          step.instanceId(),
+          step.lockToken().toString(),
+          step.status().dbName(),
+          n != null ? n.executionId() : step.executionId(),
+          n != null ? n.version() : step.version(),
+          step.output(),
+          Sql.failureJson(step.failure()),
+          step.customStatusSet(),
+          step.customStatus(),
+          step.status().isTerminal());
+    }
+    // Locked first, in a statement of their own: the update then reads the rows as the lease
+    // keeper's renewal (which may have just committed) left them. Left to a recheck of its join
+    // with the arrays instead, the update was seen to miss rows that a renewal had updated
+    // meanwhile, and so to refuse steps whose lease was held (StepCommitAtomicityIT).
+    try (PreparedStatement ps = c.prepareStatement(lockInstances)) {
+      ps.setArray(1, c.createArrayOf("text", steps.stream().map(StepCommit::instanceId).toArray()));
+      ps.executeQuery().close();
+    }
+    return rows.returning(c, updateInstances);
+  }
+
+  /**
+   * Gives the next executions of continue-as-new in place the rows of the executions they end;
+   * returns the ids of the instances whose row was replaced.
+   */
+  private Set<String> replaceExecutions(Connection c, List<StepCommit> steps) throws SQLException {
+    Rows rows = new Rows();
+    for (StepCommit step : steps) {
+      StepCommit.NextExecution n = step.next();
+      rows.add(
+          step.instanceId(), step.executionId(), n.executionId(), n.name(), n.version(), n.input());
+    }
+    return rows.returning(c, replaceExecutions);
+  }
+
+  /** Deletes the history of the executions that {@code steps} replace in place. */
+  private void deleteHistories(Connection c, List<StepCommit> steps) throws SQLException {
+    Rows rows = new Rows();
+    for (StepCommit step : steps) {
+      rows.add(step.instanceId(), step.executionId());
+    }
+    rows.run(c, deleteHistories);
   }
 
   private void endExecution(Connection c, StepCommit step, boolean ended) throws SQLException {
@@ -175,51 +295,123 @@ final class StepWriter {
     return new OutboundMessage(by.instanceId(), m, null);
   }
 
-  private void insertActivities(
-      Connection c,
-      String instanceId,
-      int executionId,
-      List<ActivityScheduled> activities,
-      Map<Integer, Duration> timeouts)
-      throws SQLException {
-    if (activities.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(insertActivity)) {
-      for (ActivityScheduled a : activities) {
-        ps.setString(1, instanceId);
-        ps.setInt(2, executionId);
-        ps.setInt(3, a.taskId());
-        ps.setString(4, a.name());
-        ps.setString(5, a.input());
-        Duration timeout = timeouts.get(a.taskId());
-        ps.setObject(6, timeout == null ? null : timeout.toMillis(), java.sql.Types.BIGINT);
-        ps.addBatch();
+  /** Inserts queue messages with one statement (nulls are skipped). */
+  void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
+    Rows rows = new Rows();
+    for (OutboundMessage o : messages) {
+      if (o != null) {
+        QueueMessage m = o.message();
+        rows.add(
+            o.instanceId(),
+            m.executionId(),
+            m.kind().name(),
+            Sql.messageJson(m),
+            o.visibleAt() == null ? null : o.visibleAt().toString());
       }
-      ps.executeBatch();
     }
+    rows.run(c, insertMessages);
   }
 
-  /** Inserts queue messages in one batch (nulls are skipped). */
-  void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
-    boolean any = false;
-    try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
-      for (OutboundMessage o : messages) {
-        if (o == null) {
-          continue;
+  /**
+   * Rows for one set-based statement, column by column: the statement takes one array per column
+   * and reads them with {@code unnest}.
+   */
+  private static final class Rows {
+    private final List<List<Object>> columns = new ArrayList<>();
+    private int size;
+
+    void add(Object... row) {
+      if (columns.isEmpty()) {
+        for (int i = 0; i < row.length; i++) {
+          columns.add(new ArrayList<>());
         }
-        QueueMessage m = o.message();
-        ps.setString(1, o.instanceId());
-        ps.setObject(2, m.executionId());
-        ps.setString(3, m.kind().name());
-        ps.setString(4, Sql.messageJson(m));
-        ps.setTimestamp(5, o.visibleAt() == null ? null : Timestamp.from(o.visibleAt()));
-        ps.addBatch();
-        any = true;
       }
-      if (any) {
-        ps.executeBatch();
+      for (int i = 0; i < row.length; i++) {
+        columns.get(i).add(row[i]);
       }
+      size++;
+    }
+
+    void events(String instanceId, int executionId, int firstSeq, List<HistoryEvent> events) {
+      int seq = firstSeq;
+      for (HistoryEvent e : events) {
+        add(instanceId, executionId, seq++, e.kind(), Sql.eventJson(e));
+      }
+    }
+
+    void activities(
+        String instanceId,
+        int executionId,
+        List<ActivityScheduled> calls,
+        Map<Integer, Duration> timeouts) {
+      for (ActivityScheduled a : calls) {
+        Duration timeout = timeouts.get(a.taskId());
+        add(
+            instanceId,
+            executionId,
+            a.taskId(),
+            a.name(),
+            a.input(),
+            timeout == null ? null : timeout.toMillis());
+      }
+    }
+
+    /** Runs {@code sql}, whose parameters are the columns' arrays in order (nothing if no rows). */
+    void run(Connection c, String sql) throws SQLException {
+      if (size == 0) {
+        return;
+      }
+      try (PreparedStatement ps = prepare(c, sql)) {
+        ps.executeUpdate();
+      }
+    }
+
+    /** Runs {@code sql} as {@link #run} does; returns the first column of the rows it returns. */
+    Set<String> returning(Connection c, String sql) throws SQLException {
+      Set<String> returned = new HashSet<>();
+      if (size == 0) {
+        return returned;
+      }
+      try (PreparedStatement ps = prepare(c, sql);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          returned.add(rs.getString(1));
+        }
+      }
+      return returned;
+    }
+
+    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+      PreparedStatement ps = c.prepareStatement(sql);
+      try {
+        for (int i = 0; i < columns.size(); i++) {
+          List<Object> column = columns.get(i);
+          ps.setArray(i + 1, c.createArrayOf(arrayType(column), column.toArray()));
+        }
+        return ps;
+      } catch (SQLException | RuntimeException e) {
+        ps.close();
+        throw e;
+      }
+    }
+
+    /** The array type of a column, by its first value that is not null (text if none is). */
+    private static String arrayType(List<Object> column) {
+      for (Object v : column) {
+        if (v instanceof Integer) {
+          return "int4";
+        }
+        if (v instanceof Long) {
+          return "int8";
+        }
+        if (v instanceof Boolean) {
+          return "bool";
+        }
+        if (v != null) {
+          return "text";
+        }
+      }
+      return "text";
     }
   }
 }

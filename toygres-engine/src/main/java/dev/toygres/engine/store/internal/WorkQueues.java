@@ -69,13 +69,7 @@ public final class WorkQueues {
         batch.size() == 1
             ? "committing step of " + batch.get(0).instanceId()
             : "committing " + batch.size() + " steps",
-        c -> {
-          boolean[] written = new boolean[batch.size()];
-          for (int i = 0; i < written.length; i++) {
-            written[i] = steps.commit(c, batch.get(i));
-          }
-          return written;
-        });
+        c -> steps.commit(c, batch));
   }
 
   /** Drops the messages of a leased item whose instance has ended, and releases the lease. */

@@ -184,12 +184,7 @@ public final class StepProcessor {
       c.customStatus(first.customStatus());
     }
     Outbox out = Outbox.of(item.instanceId(), next.executionId(), first.newWork());
-    return new StepCommit.NextExecution(
-        next.executionId(),
-        next.name(),
-        next.version(),
-        next.input(),
-        next.initialHistory(),
+    return next.withFirstStep(
         new StepCommit.FirstStep(
             first.appended(),
             out.activities,
@@ -208,7 +203,13 @@ public final class StepProcessor {
     initial.add(new ExecutionStarted(item.name(), nextVersion, d.continueInput(), start.parent()));
     initial.addAll(d.carryOver());
     return new StepCommit.NextExecution(
-        item.executionId() + 1, item.name(), nextVersion, d.continueInput(), initial);
+        item.executionId() + 1,
+        item.name(),
+        nextVersion,
+        d.continueInput(),
+        initial,
+        null,
+        d.continueInPlace());
   }
 
   private StepCommit poisoned(
