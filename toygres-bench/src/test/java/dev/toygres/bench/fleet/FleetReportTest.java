@@ -135,6 +135,35 @@ class FleetReportTest {
     assertThat(r.cmsBytesPerIteration()).isCloseTo(1_600_000 / 3885.0, within(1e-9));
   }
 
+  @Test
+  void aFleetThatLeavesFewExecutionsHasNoPlateauAndAPrunerRoundOfWhatItLeft() {
+    FleetResult r = sustainedDirect();
+    // Actors that continue as new in place: the engine shrank in the window, and the purge found
+    // 120 executions ended in the 240 s since the launch (the supervisor's and the pruner's).
+    FleetResult inPlace =
+        new FleetResult(
+            r.shape(),
+            r.timings(),
+            r.throughput(),
+            r.punctuality(),
+            r.probes(),
+            r.cpu(),
+            r.memory(),
+            r.queues(),
+            new DatabaseGrowth(17 * MB, 16 * MB, -20, -70, 50, -1_000_000, 1_600_000),
+            new Purge(120, 0.5, 240),
+            r.doctor(),
+            r.servers(),
+            r.recovery());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    FleetReport.print(List.of(inPlace), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .containsPattern("with the pruner: engine plateau +\\| +~0 MB \\|")
+        .containsPattern("pruner round \\(10 min of executions\\) +\\| +300, ~1 s \\|");
+  }
+
   private static String expected() throws Exception {
     try (InputStream in = FleetReportTest.class.getResourceAsStream("report-of-two-runs.txt")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
