@@ -49,6 +49,7 @@ final class FleetBenchmark {
               s.targetsVia(),
               // each server process keeps a connection per instance it probed
               s.instances().stream().mapToInt(Integer::intValue).max().orElseThrow() * s.servers(),
+              s.targetsNice(),
               closer,
               log);
       List<FleetResult> results = runAll(env, s, out, log);
@@ -73,7 +74,14 @@ final class FleetBenchmark {
         for (int n : s.instances()) {
           FleetResult.Shape shape =
               new FleetResult.Shape(
-                  n, interval, slots, s.poolSize(), s.dispatchers(), s.targets(), s.targetsVia());
+                  n,
+                  interval,
+                  slots,
+                  s.poolSize(),
+                  s.dispatchers(),
+                  s.targets(),
+                  s.targetsVia(),
+                  s.targetsNice());
           try {
             results.add(new FleetRun(env, s, shape, ++k, log).run());
           } catch (Exception | Error e) {

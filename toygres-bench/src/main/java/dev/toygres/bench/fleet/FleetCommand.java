@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
       "pgbouncer), heap, metadata-database growth and the doctor's time for the whole",
       "fleet. One run per combination of --instances, --interval and --activity-slots.",
       "--servers N shares the fleet among N server processes; --recovery measures how long",
-      "the fleet takes to be monitored again after the engine's state is lost.",
+      "the fleet takes to be monitored again after the engine's state is lost;",
+      "--targets-nice 19 serves the control plane before the probe targets.",
       "Everything it started is stopped at the end (also on Ctrl-C)."
     })
 public final class FleetCommand implements Callable<Integer> {
@@ -126,6 +127,15 @@ public final class FleetCommand implements Callable<Integer> {
   boolean recovery;
 
   @Option(
+      names = "--targets-nice",
+      defaultValue = "0",
+      description =
+          "Niceness of the probe targets' processes (PostgreSQL and pgbouncer), 0 to 19: with 19"
+              + " the control plane is served first where they share the cores, as if the"
+              + " targets ran elsewhere (default ${DEFAULT-VALUE}).")
+  int targetsNice;
+
+  @Option(
       names = "--data-dir",
       defaultValue = "${sys:user.home}/.toygres-bench-fleet",
       description = "The benchmark's directory, wiped at start (default ${DEFAULT-VALUE}).")
@@ -149,7 +159,8 @@ public final class FleetCommand implements Callable<Integer> {
             dataDir,
             json,
             servers,
-            recovery),
+            recovery,
+            targetsNice),
         System.out,
         System.err);
     return 0;

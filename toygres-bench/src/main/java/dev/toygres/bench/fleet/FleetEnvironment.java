@@ -59,7 +59,8 @@ record FleetEnvironment(
    * Starts the metadata PostgreSQL and {@code targets} probe targets under {@code dir}, and through
    * pgbouncer one pooler per target (installing pgbouncer first if missing), each sized for {@code
    * maxClients} client connections spread over the targets (every instance's kept connection, from
-   * each server process that probes it).
+   * each server process that probes it). With {@code targetsNice} above 0, the targets' and
+   * poolers' processes get that niceness ({@link TargetsNice}).
    */
   static FleetEnvironment start(
       PostgresInstallation inst,
@@ -67,6 +68,7 @@ record FleetEnvironment(
       int targets,
       TargetsVia via,
       int maxClients,
+      int targetsNice,
       Closer closer,
       PrintStream log)
       throws Exception {
@@ -121,6 +123,17 @@ record FleetEnvironment(
                 + poolers.stream().map(p -> Long.toString(p.pid())).toList()
                 + ")",
         (System.nanoTime() - t) / 1e9);
+    if (targetsNice > 0) {
+      List<Long> roots = new ArrayList<>();
+      servers.forEach(p -> roots.add(p.pid()));
+      poolers.forEach(p -> roots.add(p.pid()));
+      int n = TargetsNice.apply(roots, targetsNice);
+      log.printf(
+          Locale.ROOT,
+          "bench-fleet: probe targets' %d processes at niceness %d (new backends inherit it)%n",
+          n,
+          targetsNice);
+    }
     SecretBox secrets = SecretBox.load(null, dir.resolve("secret.key"));
     return new FleetEnvironment(
         meta, servers, via, poolers, endpoints, password, inst.majorVersion(), secrets, closer);

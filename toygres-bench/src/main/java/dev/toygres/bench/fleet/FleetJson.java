@@ -49,6 +49,7 @@ final class FleetJson {
     o.put("dispatchers", shape.dispatchers());
     o.put("targets", shape.targets());
     o.put("targets_via", shape.via().label());
+    o.put("targets_nice", shape.targetsNice());
     number(o, "window_s", t.windowSeconds());
     o.put("checks", t.checks());
     number(o, "ideal_per_s", t.idealPerSecond());

@@ -46,7 +46,13 @@ final class FleetReport {
                     + r.shape().poolSize()
                     + " / "
                     + r.shape().dispatchers())
-        .row("probe targets / via", r -> r.shape().targets() + " / " + r.shape().via().label())
+        .row(
+            "probe targets / via",
+            r ->
+                r.shape().targets()
+                    + " / "
+                    + r.shape().via().label()
+                    + (r.shape().targetsNice() > 0 ? ", nice " + r.shape().targetsNice() : ""))
         .row("ideal iterations/s (N/interval)", r -> f1(r.throughput().idealPerSecond()))
         .row(
             "achieved iterations/s",

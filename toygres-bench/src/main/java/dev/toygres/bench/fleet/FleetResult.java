@@ -81,7 +81,10 @@ record FleetResult(
     return DatabaseGrowth.perIteration(growth.cmsGrowthBytes(), throughput);
   }
 
-  /** What was run: the fleet, its interval, the worker's sizing and how probes reach targets. */
+  /**
+   * What was run: the fleet, its interval, the worker's sizing, how probes reach targets and the
+   * targets' niceness ({@link TargetsNice}, 0 when left at the control plane's priority).
+   */
   record Shape(
       int instances,
       Duration interval,
@@ -89,7 +92,8 @@ record FleetResult(
       int poolSize,
       int dispatchers,
       int targets,
-      TargetsVia via) {
+      TargetsVia via,
+      int targetsNice) {
     Shape {
       Objects.requireNonNull(interval, "interval");
       Objects.requireNonNull(via, "via");

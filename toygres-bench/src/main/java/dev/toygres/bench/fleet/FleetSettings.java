@@ -18,6 +18,8 @@ import java.util.Objects;
  *     - 1} worker-only processes ({@link FleetWorkers}); 1 to {@link #MAX_SERVERS}
  * @param recovery after the window, lose the engine's state and measure how long until every
  *     instance is checked again ({@link EngineLoss}); with one server only
+ * @param targetsNice the probe targets' niceness ({@link TargetsNice}): 0 to leave them at the
+ *     control plane's priority, up to 19 to serve the control plane first
  */
 record FleetSettings(
     List<Integer> instances,
@@ -34,7 +36,8 @@ record FleetSettings(
     Path dataDir,
     boolean json,
     int servers,
-    boolean recovery) {
+    boolean recovery,
+    int targetsNice) {
   static final int MAX_SERVERS = 8;
 
   FleetSettings {
@@ -69,6 +72,9 @@ record FleetSettings(
     }
     if (recovery && servers > 1) {
       throw new IllegalArgumentException("--recovery runs with one server only (--servers 1)");
+    }
+    if (targetsNice < 0 || targetsNice > TargetsNice.MAX) {
+      throw new IllegalArgumentException("--targets-nice must be between 0 and " + TargetsNice.MAX);
     }
     if (probeTimeout == null || probeTimeout.isNegative() || probeTimeout.isZero()) {
       throw new IllegalArgumentException("--probe-timeout must be positive");
@@ -105,7 +111,8 @@ record FleetSettings(
         dataDir,
         json,
         1,
-        false);
+        false,
+        0);
   }
 
   /** The settling time after the first sweep: {@link #warmup}, or one interval (at least 10 s). */

@@ -26,6 +26,10 @@ class FleetBenchmarkIT {
   @TempDir Path dir;
 
   private FleetSettings settings(TargetsVia via, boolean json) {
+    return settings(via, json, 0);
+  }
+
+  private FleetSettings settings(TargetsVia via, boolean json, int targetsNice) {
     return new FleetSettings(
         List.of(12),
         List.of(Duration.ofSeconds(2)),
@@ -39,7 +43,10 @@ class FleetBenchmarkIT {
         Duration.ofSeconds(5),
         1,
         dir.resolve("fleet"),
-        json);
+        json,
+        1,
+        false,
+        targetsNice);
   }
 
   /** 20 instances at 5 s, directly on the targets, for the modes' tests. */
@@ -59,7 +66,8 @@ class FleetBenchmarkIT {
         dir.resolve("fleet"),
         true,
         servers,
-        recovery);
+        recovery,
+        0);
   }
 
   @Test
@@ -152,13 +160,14 @@ class FleetBenchmarkIT {
   }
 
   @Test
-  void throughPgBouncerProbesSucceedTheJsonSaysSoAndThePoolersAreStopped() throws Exception {
+  void throughPgBouncerWithNicedTargetsProbesSucceedTheJsonSaysSoAndThePoolersAreStopped()
+      throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     List<FleetResult> results =
         FleetBenchmark.run(
-            settings(TargetsVia.PGBOUNCER, true),
+            settings(TargetsVia.PGBOUNCER, true, TargetsNice.MAX),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(log, true, StandardCharsets.UTF_8));
 
@@ -171,9 +180,11 @@ class FleetBenchmarkIT {
     assertThat(lines).hasSize(1);
     JsonNode json = new ObjectMapper().readTree(lines.get(0));
     assertThat(json.get("targets_via").asText()).isEqualTo("pgbouncer");
+    assertThat(json.get("targets_nice").asInt()).isEqualTo(19);
     assertThat(json.get("instances").asInt()).isEqualTo(12);
     assertThat(json.get("checks").asLong()).isEqualTo(r.throughput().checks());
-    assertThat(log.toString(StandardCharsets.UTF_8)).contains("| doctor's diagnoses ");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("| doctor's diagnoses ", "processes at niceness 19", "2 / pgbouncer, nice 19");
     assertThat(processesRunningOn(dir.resolve("fleet").resolve("poolers"))).isEmpty();
     assertThat(socketDirectoriesOfThisJvm()).isEmpty();
   }

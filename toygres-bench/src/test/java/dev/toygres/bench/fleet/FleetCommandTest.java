@@ -97,7 +97,24 @@ class FleetCommandTest {
     assertThat(settings(1, true).recovery()).isTrue();
   }
 
+  @Test
+  void targetsNiceIsZeroUnlessAskedAndRefusedOutsideZeroToNineteen() {
+    assertThat(parse("bench-fleet").targetsNice).isZero();
+    assertThat(parse("bench-fleet", "--targets-nice", "19").targetsNice).isEqualTo(19);
+    assertThat(settings(1, false, 19).targetsNice()).isEqualTo(19);
+    assertThatThrownBy(() -> settings(1, false, 20))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--targets-nice must be between 0 and 19");
+    assertThatThrownBy(() -> settings(1, false, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--targets-nice must be between 0 and 19");
+  }
+
   private static FleetSettings settings(int servers, boolean recovery) {
+    return settings(servers, recovery, 0);
+  }
+
+  private static FleetSettings settings(int servers, boolean recovery, int targetsNice) {
     return new FleetSettings(
         List.of(10),
         List.of(Duration.ofSeconds(5)),
@@ -113,6 +130,7 @@ class FleetCommandTest {
         Path.of("/nonexistent"),
         false,
         servers,
-        recovery);
+        recovery,
+        targetsNice);
   }
 }

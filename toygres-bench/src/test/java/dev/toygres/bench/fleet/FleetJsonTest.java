@@ -81,6 +81,8 @@ class FleetJsonTest {
     assertThat(direct.get("pgbouncer_cpu_ms_per_iteration").isNull()).isTrue();
     assertThat(pooled.get("pgbouncer_cpu_ms_per_iteration").asDouble()).isEqualTo(0.32);
     assertThat(pooled.get("targets_via").asText()).isEqualTo("pgbouncer");
+    assertThat(pooled.get("targets_nice").asInt()).isEqualTo(19);
+    assertThat(direct.get("targets_nice").asInt()).isZero();
     // the JVM's CPU was unknown there, so the control plane's is too; /proc/stat as well
     assertThat(pooled.get("cp_cpu_ms_per_iteration").isNull()).isTrue();
     assertThat(pooled.get("machine_cpu_pct").isNull()).isTrue();

@@ -31,19 +31,23 @@ import java.util.concurrent.TimeUnit;
  * password is never used, so a tenant changing it changes nothing here.
  *
  * <p>The connection is kept for the server's next probe (docs/actor.md#the-probes-connection): one
- * per server in this process, opened again every {@link #FRESH_EVERY} so that the monitoring role's
- * login stays tested, closed once unused for {@link #IDLE_AFTER}, at most {@link #keptLimit}. A
- * kept connection is served by its own backend process, which would answer even with the postmaster
- * frozen or killed, so a probe on a kept connection first asks the postmaster whether it still
- * takes connections ({@link PostmasterPing}: a fork, no login). A kept connection that fails (its
- * server was restarted or killed, say) is replaced by a fresh one at once, in the same probe, and
- * only that one's failure fails the probe; a postmaster or a kept connection that does not answer
- * within the timeout fails the probe at once (a fresh connection would wait as long). The response
- * time is measured here, around what the probe did: the query on a kept connection, or a connection
- * plus the query.
+ * per server in this process, opened again after a random share of {@link #FRESH_EVERY} (half to
+ * all of it, so that connections opened together do not all log in again together) so that the
+ * monitoring role's login stays tested, closed once unused for {@link #IDLE_AFTER}, at most {@link
+ * #keptLimit}. A kept connection is served by its own backend process, which would answer even with
+ * the postmaster frozen or killed, so a probe on a kept connection first asks the postmaster
+ * whether it still takes connections ({@link PostmasterPing}: a fork, no login). A kept connection
+ * that fails (its server was restarted or killed, say) is replaced by a fresh one at once, in the
+ * same probe, and only that one's failure fails the probe; a postmaster or a kept connection that
+ * does not answer within the timeout fails the probe at once (a fresh connection would wait as
+ * long). The response time is measured here, around what the probe did: the query on a kept
+ * connection, or a connection plus the query.
  */
 public final class HealthProbe implements AutoCloseable {
-  /** How long a connection is used before the next probe opens a fresh one. */
+  /**
+   * The longest a connection is used before the next probe opens a fresh one; each connection's
+   * time is drawn between half of it and all of it.
+   */
   public static final Duration FRESH_EVERY = Duration.ofMinutes(5);
 
   /** How long a kept connection may go unused before it is closed. */
@@ -107,16 +111,18 @@ public final class HealthProbe implements AutoCloseable {
   /**
    * How many connections this process may keep with an open-file limit of {@code maxFiles} (-1:
    * unknown): {@link #MAX_KEPT} at most, and never so many that the process runs out of files for
-   * everything else, a tenth of the limit or {@link #FILES_RESERVED}, whichever is more. Each kept
-   * connection holds a socket: at 20,000 instances on one process, a kept connection for every
+   * everything else, a twentieth of the limit or {@link #FILES_RESERVED}, whichever is more. Each
+   * kept connection holds a socket: at 20,000 instances on one process, a kept connection for every
    * instance would take every file a 20,000-file limit allows, and the metadata pool's next
-   * connection, a ping or a log file would fail.
+   * connection, a ping or a log file would fail. A server at that limit, keeping 18,000 probe
+   * connections, had 38 other files open; each instance beyond the limit logs in at every probe, so
+   * the reserve is no larger than that margin needs.
    */
   static int keptLimit(long maxFiles) {
     if (maxFiles < 0) {
       return MAX_KEPT;
     }
-    long reserved = Math.max(FILES_RESERVED, maxFiles / 10);
+    long reserved = Math.max(FILES_RESERVED, maxFiles / 20);
     return (int) Math.max(0, Math.min(MAX_KEPT, maxFiles - reserved));
   }
 

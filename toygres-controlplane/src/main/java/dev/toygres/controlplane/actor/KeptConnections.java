@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,10 +15,13 @@ import java.util.function.LongSupplier;
  * may run in any server sharing the database: each keeps its own, best effort). A probe {@link
  * #take takes} the server's connection out (so two probes of one server at once never share one:
  * the second opens its own) and {@link #keep gives it back} when it answered. A kept connection is
- * not given out once it is {@code maxAge} old, or when the probe's secret is not the one it was
- * opened with, so the server's authentication is tested again every {@code maxAge}; one unused for
- * {@code maxIdle} (its instance stopped, deleted, or watched from another process now) is closed by
- * the next sweep, which any take or keep runs when the last one is {@code maxIdle / 4} old. At most
+ * not given out once it has lived its life, or when the probe's secret is not the one it was opened
+ * with, so the server's authentication is tested again at least every {@code maxAge}. A
+ * connection's life is drawn between half of {@code maxAge} and {@code maxAge}, so that connections
+ * opened together (a server's start, a fleet's launch or recovery) are not all opened again at once
+ * every {@code maxAge}: their logins spread out, more with every renewal. One unused for {@code
+ * maxIdle} (its instance stopped, deleted, or watched from another process now) is closed by the
+ * next sweep, which any take or keep runs when the last one is {@code maxIdle / 4} old. At most
  * {@code maxKept} are kept; beyond, a probe closes its connection as before.
  *
  * @param <C> the connection: anything closeable
@@ -34,8 +39,11 @@ final class KeptConnections<C extends AutoCloseable> implements AutoCloseable {
     }
   }
 
-  /** A connection out of the cache, with what it was opened with and when. */
-  record Kept<C>(C connection, int secret, long openedNanos) {}
+  /**
+   * A connection out of the cache, with what it was opened with, when, and how long it may be given
+   * out from then.
+   */
+  record Kept<C>(C connection, int secret, long openedNanos, long lifeNanos) {}
 
   private final Map<Server, Kept<C>> kept = new ConcurrentHashMap<>();
   private final Map<Server, Long> usedAt = new ConcurrentHashMap<>();
@@ -43,24 +51,42 @@ final class KeptConnections<C extends AutoCloseable> implements AutoCloseable {
   private final long maxIdleNanos;
   private final int maxKept;
   private final LongSupplier clock;
+  private final DoubleSupplier spread;
   private final AtomicLong lastSweep;
 
+  /** Connections whose lives are drawn at random between {@code maxAge / 2} and {@code maxAge}. */
   KeptConnections(Duration maxAge, Duration maxIdle, int maxKept, LongSupplier nanoClock) {
+    this(maxAge, maxIdle, maxKept, nanoClock, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * As {@link #KeptConnections(Duration, Duration, int, LongSupplier)}, a connection living {@code
+   * maxAge} less {@code spread}'s value (0 inclusive to 1 exclusive) times half of it.
+   */
+  KeptConnections(
+      Duration maxAge,
+      Duration maxIdle,
+      int maxKept,
+      LongSupplier nanoClock,
+      DoubleSupplier spread) {
     this.maxAgeNanos = maxAge.toNanos();
     this.maxIdleNanos = maxIdle.toNanos();
     this.maxKept = maxKept;
     this.clock = nanoClock;
+    this.spread = spread;
     this.lastSweep = new AtomicLong(nanoClock.getAsLong());
   }
 
-  /** A fresh entry for a connection opened now with {@code secret}. */
+  /** A fresh entry for a connection opened now with {@code secret}, with a life of its own. */
   Kept<C> opened(C connection, String secret) {
-    return new Kept<>(connection, secret.hashCode(), clock.getAsLong());
+    double d = Math.min(Math.max(spread.getAsDouble(), 0.0), 1.0);
+    long life = maxAgeNanos - (long) (d * (maxAgeNanos / 2));
+    return new Kept<>(connection, secret.hashCode(), clock.getAsLong(), life);
   }
 
   /**
    * The kept connection of {@code server}, taken out of the cache, if there is one opened with
-   * {@code secret} less than {@code maxAge} ago; null otherwise (one too old or opened with another
+   * {@code secret} and still within its life; null otherwise (one too old or opened with another
    * secret is closed).
    */
   Kept<C> take(Server server, String secret) {
@@ -70,7 +96,7 @@ final class KeptConnections<C extends AutoCloseable> implements AutoCloseable {
       return null;
     }
     usedAt.remove(server);
-    if (k.secret() != secret.hashCode() || clock.getAsLong() - k.openedNanos() >= maxAgeNanos) {
+    if (k.secret() != secret.hashCode() || clock.getAsLong() - k.openedNanos() >= k.lifeNanos()) {
       closeQuietly(k.connection());
       return null;
     }

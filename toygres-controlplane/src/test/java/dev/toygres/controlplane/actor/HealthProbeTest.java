@@ -6,8 +6,13 @@ import org.junit.jupiter.api.Test;
 
 class HealthProbeTest {
   @Test
-  void aProcessWithATwentyThousandFileLimitKeepsAtMostEighteenThousandConnections() {
-    assertThat(HealthProbe.keptLimit(20_000)).isEqualTo(18_000);
+  void aProcessWithATwentyThousandFileLimitLeaves1024FilesForEverythingElse() {
+    assertThat(HealthProbe.keptLimit(20_000)).isEqualTo(18_976);
+  }
+
+  @Test
+  void aLargerFileLimitLeavesATwentiethOfIt() {
+    assertThat(HealthProbe.keptLimit(24_000)).isEqualTo(22_800);
   }
 
   @Test

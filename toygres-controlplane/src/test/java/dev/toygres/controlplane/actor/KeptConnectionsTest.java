@@ -3,13 +3,17 @@ package dev.toygres.controlplane.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The probes' kept connections, with a clock the test moves: given out once per probe, opened again
- * when old or when the secret changed, closed when idle, bounded.
+ * The probes' kept connections, with a clock the test moves and their lives' draw set by the test
+ * (0: the whole maximum age): given out once per probe, opened again when old or when the secret
+ * changed, closed when idle, bounded.
  */
 class KeptConnectionsTest {
   /** A connection that only knows whether it was closed. */
@@ -29,8 +33,10 @@ class KeptConnectionsTest {
       new KeptConnections.Server(
           UUID.fromString("00000000-0000-0000-0000-00000000000b"), "/run/b", 5433);
   private final AtomicLong now = new AtomicLong();
+  private double spread;
   private final KeptConnections<Conn> kept =
-      new KeptConnections<>(Duration.ofMinutes(5), Duration.ofMinutes(3), 2, now::get);
+      new KeptConnections<>(
+          Duration.ofMinutes(5), Duration.ofMinutes(3), 2, now::get, () -> spread);
 
   private void advance(Duration d) {
     now.addAndGet(d.toNanos());
@@ -61,6 +67,42 @@ class KeptConnectionsTest {
 
     assertThat(kept.take(A, "pw")).isNull();
     assertThat(c.closed).isTrue();
+  }
+
+  @Test
+  void aConnectionLivesBetweenHalfTheMaxAgeAndTheMaxAgeAsDrawn() {
+    spread = 0.5;
+    Conn c = new Conn();
+    kept.keep(A, kept.opened(c, "pw"));
+    advance(Duration.ofSeconds(120));
+    kept.keep(A, kept.take(A, "pw"));
+    advance(Duration.ofSeconds(104));
+    kept.keep(A, kept.take(A, "pw"));
+
+    advance(Duration.ofSeconds(1));
+
+    assertThat(kept.take(A, "pw")).as("3 min 45 s: its life").isNull();
+    assertThat(c.closed).isTrue();
+  }
+
+  @Test
+  void connectionsOpenedTogetherAreNotAllOpenedAgainTogether() {
+    KeptConnections<Conn> drawn =
+        new KeptConnections<>(Duration.ofMinutes(5), Duration.ofMinutes(3), 1000, now::get);
+    List<Long> lives = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      lives.add(drawn.opened(new Conn(), "pw").lifeNanos());
+    }
+
+    assertThat(lives)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .isGreaterThan(Duration.ofSeconds(150).toNanos())
+                    .isLessThanOrEqualTo(Duration.ofMinutes(5).toNanos()));
+    // uniform over 150 s: a thousand draws all in one 15 s slice at either end has odds of 1e-46
+    assertThat(Collections.min(lives)).isLessThan(Duration.ofSeconds(165).toNanos());
+    assertThat(Collections.max(lives)).isGreaterThan(Duration.ofSeconds(285).toNanos());
   }
 
   @Test
