@@ -16,6 +16,10 @@ export function render(main, {id, execution: pinnedParam}) {
   let pinned = pinnedParam ? Number(pinnedParam) : null; // null: follow the current execution
   let shownExecution = null;
   let shownEvents = -1;
+  // The executions the engine still stores, oldest first (from the last history read). Past ones
+  // may be purged, or replaced in place (an instance actor keeps only its current one), so the
+  // navigator steps between these rather than to the number before or after.
+  let stored = [];
 
   const infoBox = h('div', {id: 'orch-info'});
   const custom = h('pre', {id: 'orch-custom-status', class: 'json'});
@@ -33,8 +37,8 @@ export function render(main, {id, execution: pinnedParam}) {
     h('button', {type: 'submit', id: 'raise-submit', class: 'button primary'}, 'Raise event'));
   const execInput = h('input', {type: 'number', id: 'exec-input', min: 1, class: 'narrow', 'aria-label': 'Execution number'});
   const execOf = h('span', {id: 'exec-of', class: 'muted'});
-  const execPrev = h('button', {type: 'button', id: 'exec-prev', class: 'button subtle', onclick: () => show(shownExecution - 1)}, '‹');
-  const execNext = h('button', {type: 'button', id: 'exec-next', class: 'button subtle', onclick: () => show(shownExecution + 1)}, '›');
+  const execPrev = h('button', {type: 'button', id: 'exec-prev', class: 'button subtle', onclick: () => show(previousExecution())}, '‹');
+  const execNext = h('button', {type: 'button', id: 'exec-next', class: 'button subtle', onclick: () => show(nextExecution())}, '›');
   const execLatest = h('button', {type: 'button', id: 'exec-latest', class: 'button subtle', onclick: () => show(null)}, 'Current');
   execInput.addEventListener('change', () => show(Number(execInput.value)));
   const historyBody = h('tbody');
@@ -95,6 +99,7 @@ export function render(main, {id, execution: pinnedParam}) {
     if (hist.execution_id === shownExecution && hist.events.length === shownEvents && !force) return;
     shownExecution = hist.execution_id;
     shownEvents = hist.events.length;
+    stored = hist.executions ?? [];
     historyNote.textContent = `${hist.events.length} events in execution ${hist.execution_id}`
       + `${hist.execution_id === info.execution_id ? ' (current)' : ''}`;
     fill(historyBody, hist.events.map((e) => h('tr', null,
@@ -105,17 +110,31 @@ export function render(main, {id, execution: pinnedParam}) {
     drawExecNav();
   }
 
+  function previousExecution() {
+    const before = stored.filter((n) => n < shownExecution);
+    return before.length ? before[before.length - 1] : null;
+  }
+
+  function nextExecution() {
+    // The current execution always exists, even if it started after the list was read.
+    const after = stored.filter((n) => n > shownExecution && n < info.execution_id);
+    if (after.length) return after[0];
+    return shownExecution < info.execution_id ? info.execution_id : null;
+  }
+
   function drawExecNav() {
+    execInput.min = stored.length ? stored[0] : 1;
     execInput.max = info.execution_id;
     execInput.value = shownExecution;
     execOf.textContent = ` of ${info.execution_id}`;
-    execPrev.disabled = shownExecution <= 1;
-    execNext.disabled = shownExecution >= info.execution_id;
+    execPrev.disabled = previousExecution() === null;
+    execNext.disabled = nextExecution() === null;
     execLatest.disabled = pinned === null;
   }
 
   function show(n) {
-    if (n !== null && (!Number.isInteger(n) || n < 1 || n > info.execution_id)) {
+    if (n !== null && (!Number.isInteger(n) || n < 1 || n > info.execution_id
+        || (stored.length && n !== info.execution_id && !stored.includes(n)))) {
       execInput.value = shownExecution;
       return;
     }

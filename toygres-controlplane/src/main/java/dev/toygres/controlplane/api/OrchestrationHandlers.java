@@ -14,11 +14,13 @@ import dev.toygres.controlplane.api.OrchestrationViews.Summary;
 import dev.toygres.controlplane.instance.LifecycleOrchestrations;
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.client.DurableClient;
+import dev.toygres.engine.client.ExecutionInfo;
 import dev.toygres.engine.client.InstanceInfo;
 import dev.toygres.engine.client.InstanceQuery;
 import dev.toygres.engine.client.Page;
 import io.javalin.http.Context;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -63,8 +65,11 @@ final class OrchestrationHandlers {
     int requested = Params.intQuery(ctx, "execution", 0, 1, Integer.MAX_VALUE);
     InstanceInfo info = instance(id);
     int execution = requested == 0 ? info.executionId() : requested;
-    if (requested != 0
-        && engine.listExecutions(id).stream().noneMatch(e -> e.executionId() == requested)) {
+    // The executions the engine still stores: the console steps between these, since past ones
+    // may be purged or, for continue-as-new in place, replaced (an actor keeps only its current).
+    List<Integer> stored =
+        engine.listExecutions(id).stream().map(ExecutionInfo::executionId).toList();
+    if (requested != 0 && !stored.contains(requested)) {
       throw new NotFoundException(
           "execution",
           id + "/" + requested,
@@ -77,7 +82,10 @@ final class OrchestrationHandlers {
     }
     ctx.json(
         new History(
-            id, execution, engine.getHistory(id, execution).stream().map(EventView::of).toList()));
+            id,
+            execution,
+            stored,
+            engine.getHistory(id, execution).stream().map(EventView::of).toList()));
   }
 
   void cancel(Context ctx) {

@@ -101,8 +101,12 @@ final class OrchestrationViews {
     }
   }
 
-  /** {@code GET /api/orchestrations/{id}/history}. */
-  record History(String instanceId, int executionId, List<EventView> events) {}
+  /**
+   * {@code GET /api/orchestrations/{id}/history}: one execution's events, and the numbers of the
+   * executions the engine still stores (oldest first), which are the ones there is a history of.
+   */
+  record History(
+      String instanceId, int executionId, List<Integer> executions, List<EventView> events) {}
 
   static JsonNode eventData(HistoryEvent e) {
     ObjectNode n = ApiJson.MAPPER.valueToTree(e);

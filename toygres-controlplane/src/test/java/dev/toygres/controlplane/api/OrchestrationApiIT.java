@@ -79,6 +79,16 @@ class OrchestrationApiIT {
               }
               return n;
             })
+        .orchestration(
+            "CounterInPlace",
+            Integer.class,
+            (ctx, n) -> {
+              if (n < 3) {
+                ctx.continueAsNewInPlace(n + 1);
+                return null;
+              }
+              return n;
+            })
         .build();
   }
 
@@ -304,14 +314,39 @@ class OrchestrationApiIT {
     JsonNode first = client.get("/api/orchestrations/" + id + "/history?execution=1").json();
 
     assertThat(current.get("execution_id").asInt()).isEqualTo(3);
+    assertThat(executions(current)).containsExactly(1, 2, 3);
     assertThat(event(current, "ExecutionCompleted").get("output").asInt()).isEqualTo(3);
     assertThat(first.get("execution_id").asInt()).isEqualTo(1);
+    assertThat(executions(first)).containsExactly(1, 2, 3);
     assertThat(event(first, "ExecutionStarted").get("input").asInt()).isEqualTo(1);
     assertThat(event(first, "ContinuedAsNew").get("input").asInt()).isEqualTo(2);
     assertThat(
             HttpApiTest.assertError(
                 client.get("/api/orchestrations/" + id + "/history?execution=9"), 404))
         .contains("no execution 9");
+  }
+
+  @Test
+  void historyAfterContinueAsNewInPlaceListsOnlyTheExecutionThatIsKept() throws Exception {
+    // The console's execution navigator steps between the listed executions: an orchestration that
+    // continues as new in place (as an instance actor does) keeps only its current one, so the
+    // navigator must not offer execution 2, whose history is gone.
+    String id = newId("counter-in-place");
+    startAndWait("CounterInPlace", id, 1);
+
+    JsonNode current = client.get("/api/orchestrations/" + id + "/history").json();
+
+    assertThat(current.get("execution_id").asInt()).isEqualTo(3);
+    assertThat(executions(current)).containsExactly(3);
+    assertThat(event(current, "ExecutionCompleted").get("output").asInt()).isEqualTo(3);
+    assertThat(client.get("/api/orchestrations/" + id + "/history?execution=3").json())
+        .isEqualTo(current);
+    for (int replaced : List.of(1, 2)) {
+      assertThat(
+              HttpApiTest.assertError(
+                  client.get("/api/orchestrations/" + id + "/history?execution=" + replaced), 404))
+          .contains("no execution " + replaced, "replaced in place");
+    }
   }
 
   @Test
@@ -396,6 +431,14 @@ class OrchestrationApiIT {
     Set<String> ids = new HashSet<>();
     r.json().get("items").forEach(i -> ids.add(i.get("instance_id").asText()));
     return ids;
+  }
+
+  private static List<Integer> executions(JsonNode history) {
+    JsonNode stored = history.path("executions");
+    assertThat(stored.isArray()).as("executions in %s", history).isTrue();
+    List<Integer> numbers = new ArrayList<>();
+    stored.forEach(n -> numbers.add(n.asInt()));
+    return numbers;
   }
 
   private static JsonNode event(JsonNode history, String type) {
