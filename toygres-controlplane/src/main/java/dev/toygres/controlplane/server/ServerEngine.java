@@ -23,18 +23,28 @@ public final class ServerEngine {
    */
   public static final Duration TIMER_BATCHING = Duration.ofMillis(100);
 
+  /**
+   * How long a due step of an instance waits for the server process that ran its previous step
+   * ({@code WorkerOptions.stepAffinity}) before another may take it. With several servers on one
+   * metadata database, each keeps checking the same instances and so keeps probe connections to its
+   * share of them only; a server that stopped or crashed costs each of its instances this much
+   * lateness once, when another takes it over.
+   */
+  public static final Duration STEP_AFFINITY = Duration.ofSeconds(1);
+
   private ServerEngine() {}
 
   /**
    * The server's worker options: the engine's defaults (two dispatchers per queue), {@link
    * #ACTIVITY_SLOTS} activity slots, the configured worker lease and activity timeout, and {@link
-   * #TIMER_BATCHING}.
+   * #TIMER_BATCHING} and {@link #STEP_AFFINITY}.
    */
   public static WorkerOptions workerOptions(ServerConfig cfg) {
     return WorkerOptions.defaults()
         .withMaxConcurrentActivities(ACTIVITY_SLOTS)
         .withLease(cfg.workerLease())
         .withActivityTimeout(cfg.activityTimeout())
-        .withTimerBatching(TIMER_BATCHING);
+        .withTimerBatching(TIMER_BATCHING)
+        .withStepAffinity(STEP_AFFINITY);
   }
 }

@@ -416,6 +416,21 @@ class ConsoleBrowserIT {
     browser.click("#raise-submit");
     assertThat(browser.text("#raise-error")).contains("not valid JSON");
     browser.fullPageScreenshot("07-orchestration");
+
+    // The instance's actor keeps only its current execution (continue-as-new in place): the
+    // navigator offers no earlier one, though the actor is far past its first.
+    String actor = instance().get("instance_actor_orchestration_id").asText();
+    browser.open(base + "/#/orchestrations/" + actor);
+    browser.until(
+        WAIT,
+        "the actor's current execution, past its first, is shown",
+        d ->
+            !browser.all("#history-table tbody tr").isEmpty()
+                && browser.text("#exec-of").matches("of ([2-9]|\\d{2,})"));
+    assertThat(browser.visible("#exec-prev").isEnabled())
+        .as("no execution before the current one is kept to step back to")
+        .isFalse();
+    assertThat(browser.visible("#exec-next").isEnabled()).isFalse();
   }
 
   @Test

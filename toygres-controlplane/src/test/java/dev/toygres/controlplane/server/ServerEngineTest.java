@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.engine.worker.WorkerOptions;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ServerEngineTest {
@@ -18,5 +19,14 @@ class ServerEngineTest {
     assertThat(options.lease()).isEqualTo(cfg.workerLease());
     assertThat(options.orchestrationDispatchers()).isEqualTo(engine.orchestrationDispatchers());
     assertThat(options.activityDispatchers()).isEqualTo(engine.activityDispatchers());
+  }
+
+  @Test
+  void serversKeepEachActorOnOneProcessForASecondPastItsDueTime() {
+    WorkerOptions options = ServerEngine.workerOptions(ServerConfig.defaults());
+
+    assertThat(WorkerOptions.defaults().stepAffinity()).as("the engine's default").isZero();
+    assertThat(options.stepAffinity()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(options.timerBatching()).isEqualTo(Duration.ofMillis(100));
   }
 }

@@ -111,6 +111,42 @@ class WorkerCrashIT {
   }
 
   @Test
+  void workerKilledWithTimersLeftToItByStepAffinityLeavesEachToTheOtherWhichFiresItOnce()
+      throws Exception {
+    List<WorkerProcess> ws =
+        workers.startAll(List.of(id("a"), id("b")), f.schema(), dir, LEASE, "affinityMs=1000");
+    WorkerProcess a = ws.get(0);
+    WorkerProcess b = ws.get(1);
+    int instances = 40;
+    for (int i = 0; i < instances; i++) {
+      f.client().start(ProcessWorkloads.TIMER, "timer-" + i, 4000L);
+    }
+    await()
+        .atMost(DONE)
+        .until(
+            () ->
+                f.count("SELECT count(*) FROM {s}.history WHERE event_type = 'TimerCreated'")
+                    == instances);
+    long leftToA =
+        f.count(
+            "SELECT count(*) FROM {s}.orchestrator_queue WHERE sticky_to = '" + a.workerId() + "'");
+    a.kill();
+    assertThat(leftToA).as("timers A's steps wrote, left to A").isPositive();
+    assertThat(f.count("SELECT count(*) FROM {s}.instances WHERE status = 'completed'"))
+        .as("A was killed while the timers were pending")
+        .isZero();
+
+    for (int i = 0; i < instances; i++) {
+      InstanceInfo info = f.client().waitForCompletion("timer-" + i, DONE);
+      assertThat(info.status()).isEqualTo(OrchestrationStatus.COMPLETED);
+      assertThat(info.output()).isEqualTo("\"fired@" + b.workerId() + "\"");
+      List<HistoryEvent> events = assertCompletedOnceWithoutDuplicates(f, "timer-" + i);
+      assertThat(ofKind(events, TimerFired.class)).hasSize(1);
+    }
+    assertThat(duplicatedStepsInSchema(f)).as("nothing completed twice").isEmpty();
+  }
+
+  @Test
   void workerKilledWithManyOrchestrationsInFlightLeavesNoneUnfinishedOrDoubled() throws Exception {
     f.sql(ProcessWorkloads.workLogDdl());
     List<WorkerProcess> ws = workers.startAll(List.of(id("a"), id("b")), f.schema(), dir, LEASE);

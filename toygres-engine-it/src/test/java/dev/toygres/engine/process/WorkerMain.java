@@ -15,8 +15,8 @@ import java.util.Map;
  * A worker process for the process-level tests: starts a {@link DurableWorker} with the {@link
  * ProcessWorkloads} on an existing (migrated) schema, prints {@value #READY} and runs until it is
  * killed. Arguments are {@code key=value}: {@code url}, {@code schema}, {@code worker}, {@code
- * dir}, {@code leaseMs}; the database user and password come from {@code WORKER_DB_USER} and {@code
- * WORKER_DB_PASSWORD}.
+ * dir}, {@code leaseMs}, {@code affinityMs} (step affinity, default 0); the database user and
+ * password come from {@code WORKER_DB_USER} and {@code WORKER_DB_PASSWORD}.
  *
  * <p>It never outlives the test JVM: it exits when its stdin (a pipe from the test JVM) closes, and
  * after {@code maxLifeMs} in any case.
@@ -52,7 +52,8 @@ public final class WorkerMain {
             .withMaxConcurrentActivities(16)
             .withLease(Duration.ofMillis(Long.parseLong(a.getOrDefault("leaseMs", "2000"))))
             .withPollInterval(Duration.ofMillis(100))
-            .withShutdownTimeout(Duration.ofSeconds(1));
+            .withShutdownTimeout(Duration.ofSeconds(1))
+            .withStepAffinity(Duration.ofMillis(Long.parseLong(a.getOrDefault("affinityMs", "0"))));
     DurableWorker.start(
         store, ProcessWorkloads.registry(workerId, pool, schema, Path.of(a.get("dir"))), options);
     System.out.println(READY + " " + workerId + " pid " + ProcessHandle.current().pid());

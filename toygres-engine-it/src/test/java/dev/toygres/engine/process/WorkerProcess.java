@@ -40,8 +40,12 @@ public final class WorkerProcess {
     this.log = log;
   }
 
-  /** Starts a worker on {@code schema}; call {@link #awaitReady} before relying on it. */
-  public static WorkerProcess start(String workerId, String schema, Path dir, Duration lease)
+  /**
+   * Starts a worker on {@code schema}; call {@link #awaitReady} before relying on it. {@code extra}
+   * are more {@link WorkerMain} arguments ({@code key=value}).
+   */
+  public static WorkerProcess start(
+      String workerId, String schema, Path dir, Duration lease, String... extra)
       throws IOException {
     String java =
         ProcessHandle.current()
@@ -63,6 +67,7 @@ public final class WorkerProcess {
                 "worker=" + workerId,
                 "dir=" + dir.toAbsolutePath(),
                 "leaseMs=" + lease.toMillis()));
+    cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("WORKER_DB_USER", TestDatabase.user());
     pb.environment().put("WORKER_DB_PASSWORD", TestDatabase.password());

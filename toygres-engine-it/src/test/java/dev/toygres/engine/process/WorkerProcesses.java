@@ -23,13 +23,16 @@ public final class WorkerProcesses implements AfterEachCallback {
     return w.awaitReady(Duration.ofSeconds(60));
   }
 
-  /** Starts several worker processes at once (their JVMs boot in parallel) and waits for all. */
+  /**
+   * Starts several worker processes at once (their JVMs boot in parallel) and waits for all; {@code
+   * extra} are more {@link WorkerMain} arguments for each.
+   */
   public synchronized List<WorkerProcess> startAll(
-      List<String> workerIds, String schema, Path dir, Duration lease)
+      List<String> workerIds, String schema, Path dir, Duration lease, String... extra)
       throws IOException, InterruptedException {
     List<WorkerProcess> ws = new ArrayList<>();
     for (String id : workerIds) {
-      WorkerProcess w = WorkerProcess.start(id, schema, dir, lease);
+      WorkerProcess w = WorkerProcess.start(id, schema, dir, lease, extra);
       started.add(w);
       ws.add(w);
     }

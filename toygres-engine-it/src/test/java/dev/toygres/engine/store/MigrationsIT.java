@@ -176,7 +176,7 @@ class MigrationsIT {
                     "SELECT version FROM "
                         + schema
                         + ".flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY 1"))
-            .containsExactly("1", "2", "3");
+            .containsExactly("1", "2", "3", "4");
         assertThat(rows(pool, triggers))
             .containsExactly(
                 "activity_queue_notify ROW (new.visible_at <= now())",
@@ -184,10 +184,11 @@ class MigrationsIT {
         assertThat(
                 rows(
                     pool,
-                    "SELECT kind FROM "
+                    "SELECT kind || ' for ' || coalesce(sticky_to, 'any worker') FROM "
                         + schema
                         + ".orchestrator_queue WHERE instance_id = 'before-v3'"))
-            .containsExactly("WAKE");
+            .as("a message queued before step affinity (version 4) is for any worker")
+            .containsExactly("WAKE for any worker");
       } finally {
         execute(pool, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }

@@ -36,6 +36,12 @@ import java.util.UUID;
  *     batch and their steps committed together instead of one fetch and one commit each, at the
  *     cost of up to this much lateness. Work that is due at once (a wake-up notification) is not
  *     delayed
+ * @param stepAffinity how long a due step waits for the worker that ran its instance's previous
+ *     step before another worker may take it (default 0: any worker at once). With several
+ *     processes on one database, each then keeps stepping the same instances, so what a step keeps
+ *     in its process between steps (a kept connection of a local activity) is kept by one process,
+ *     not all. A worker that is gone (stopped, crashed, restarted under a new id) costs each of its
+ *     instances this much delay once, when another worker takes it over
  */
 public record WorkerOptions(
     String workerId,
@@ -50,7 +56,8 @@ public record WorkerOptions(
     Duration shutdownTimeout,
     Duration activityTimeout,
     MeterRegistry meterRegistry,
-    Duration timerBatching) {
+    Duration timerBatching,
+    Duration stepAffinity) {
 
   public WorkerOptions {
     Objects.requireNonNull(workerId, "workerId");
@@ -72,6 +79,10 @@ public record WorkerOptions(
     if (timerBatching.isNegative()) {
       throw new IllegalArgumentException(
           "timerBatching must not be negative, was " + timerBatching);
+    }
+    Objects.requireNonNull(stepAffinity, "stepAffinity");
+    if (stepAffinity.isNegative()) {
+      throw new IllegalArgumentException("stepAffinity must not be negative, was " + stepAffinity);
     }
     if (activityTimeout.toMillis() < 1) {
       throw new IllegalArgumentException(
@@ -106,6 +117,7 @@ public record WorkerOptions(
         Duration.ofSeconds(30),
         Duration.ofMinutes(10),
         null,
+        Duration.ZERO,
         Duration.ZERO);
   }
 
@@ -123,7 +135,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withMaxConcurrentActivities(int v) {
@@ -140,7 +153,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withActivityBatchSize(int v) {
@@ -157,7 +171,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withOrchestrationBatchSize(int v) {
@@ -174,7 +189,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withLease(Duration v) {
@@ -191,7 +207,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withPollInterval(Duration v) {
@@ -208,7 +225,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withMaxDispatchCount(int v) {
@@ -225,7 +243,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withShutdownTimeout(Duration v) {
@@ -242,7 +261,8 @@ public record WorkerOptions(
         v,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   /** Sets both dispatcher counts. */
@@ -260,7 +280,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   public WorkerOptions withActivityTimeout(Duration v) {
@@ -277,7 +298,8 @@ public record WorkerOptions(
         shutdownTimeout,
         v,
         meterRegistry,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   /** Records the worker's metrics in {@code v} (null: none). */
@@ -295,7 +317,8 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         v,
-        timerBatching);
+        timerBatching,
+        stepAffinity);
   }
 
   /** Sets {@code timerBatching}. */
@@ -313,6 +336,26 @@ public record WorkerOptions(
         shutdownTimeout,
         activityTimeout,
         meterRegistry,
+        v,
+        stepAffinity);
+  }
+
+  /** Sets {@code stepAffinity}. */
+  public WorkerOptions withStepAffinity(Duration v) {
+    return new WorkerOptions(
+        workerId,
+        orchestrationDispatchers,
+        activityDispatchers,
+        maxConcurrentActivities,
+        activityBatchSize,
+        orchestrationBatchSize,
+        lease,
+        pollInterval,
+        maxDispatchCount,
+        shutdownTimeout,
+        activityTimeout,
+        meterRegistry,
+        timerBatching,
         v);
   }
 }

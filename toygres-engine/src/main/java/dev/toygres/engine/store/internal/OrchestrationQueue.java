@@ -23,7 +23,8 @@ import java.util.UUID;
 /** Leases orchestration instances that have messages, one step at a time. */
 final class OrchestrationQueue {
   static final int MAX_MESSAGES_PER_STEP = 500;
-  private final String lockNext;
+  private final String lockOwn;
+  private final String lockOthers;
   private final String readMessages;
   private final String readHistory;
   private final String abandon;
@@ -42,12 +43,13 @@ final class OrchestrationQueue {
         WHERE instance_id = ? AND lock_token = ?"""
             .formatted(s);
     // The candidates are picked once (MATERIALIZED): a locking subquery that the planner inlines
-    // and evaluates again could lease more instances than asked for.
-    lockNext =
+    // and evaluates again could lease more instances than asked for. Step affinity: first the
+    // messages a step of this worker left to it and those for any worker, oldest first; then, if
+    // that leaves room in the batch, messages left to another worker (sticky_to) that have been due
+    // for the affinity, so that a worker takes another's instances only when it has time to spare.
+    String lock =
         """
-        WITH head AS (
-          SELECT instance_id, id FROM %1$s.orchestrator_queue
-          WHERE visible_at <= now() ORDER BY visible_at, id LIMIT 512),
+        WITH head AS (%2$s),
         firsts AS (SELECT instance_id, min(id) AS first FROM head GROUP BY instance_id),
         candidate AS MATERIALIZED (
           SELECT i.instance_id, f.first, i.lock_token IS NOT NULL AS taken_over
@@ -62,8 +64,25 @@ final class OrchestrationQueue {
             dispatch_count = i.dispatch_count + 1
         FROM candidate c WHERE i.instance_id = c.instance_id
         RETURNING i.instance_id, i.name, i.version, i.status, i.execution_id, i.dispatch_count,
-                  i.last_error, now(), c.first, c.taken_over"""
-            .formatted(s);
+                  i.last_error, now(), c.first, c.taken_over""";
+    lockOwn =
+        lock.formatted(
+            s,
+            """
+            (SELECT instance_id, id FROM %1$s.orchestrator_queue
+             WHERE sticky_to = ? AND visible_at <= now() ORDER BY visible_at, id LIMIT 512)
+            UNION ALL
+            (SELECT instance_id, id FROM %1$s.orchestrator_queue
+             WHERE sticky_to IS NULL AND visible_at <= now() ORDER BY visible_at, id LIMIT 512)"""
+                .formatted(s));
+    lockOthers =
+        lock.formatted(
+            s,
+            """
+            SELECT instance_id, id FROM %1$s.orchestrator_queue
+            WHERE visible_at <= now() - make_interval(secs => ?) AND sticky_to <> ?
+            ORDER BY visible_at, id LIMIT 512"""
+                .formatted(s));
     // In the order the messages became due, not the order they were written: a timer written
     // long ago but due now comes after an event raised before it was due.
     readMessages =
@@ -95,16 +114,29 @@ final class OrchestrationQueue {
             .formatted(s);
     // Everything that became visible after the fetch looked counts, not only what is still in the
     // future: a message that became visible between the fetch and this query would otherwise be
-    // seen by neither, and the dispatcher would sleep past it.
+    // seen by neither, and the dispatcher would sleep past it. A message left to another worker
+    // counts from when this worker may take it, the affinity after it is due: so a worker does not
+    // spin on the due messages of another that keeps up with them.
     nextVisible =
         """
-        SELECT min(visible_at) FROM %s.orchestrator_queue
-        WHERE visible_at > now() - make_interval(secs => ?)"""
+        SELECT least(
+          (SELECT min(visible_at) FROM %1$s.orchestrator_queue
+           WHERE sticky_to = ? AND visible_at > now() - make_interval(secs => ?)),
+          (SELECT min(visible_at) FROM %1$s.orchestrator_queue
+           WHERE sticky_to IS NULL AND visible_at > now() - make_interval(secs => ?)),
+          (SELECT min(visible_at) + make_interval(secs => ?) FROM %1$s.orchestrator_queue
+           WHERE visible_at > now() - make_interval(secs => ?) - make_interval(secs => ?)))"""
             .formatted(s);
   }
 
-  /** Leases up to {@code max} instances that have visible messages, oldest message first. */
-  List<OrchestrationWorkItem> fetch(Connection c, String workerId, int max, Duration lease)
+  /**
+   * Leases up to {@code max} instances that have visible messages, oldest message first: those with
+   * messages left to {@code workerId} or to any worker, then, if the batch has room, those with a
+   * message a step of another worker left to it ({@code sticky_to}) that has been due for {@code
+   * affinity}.
+   */
+  List<OrchestrationWorkItem> fetch(
+      Connection c, String workerId, int max, Duration lease, Duration affinity)
       throws SQLException {
     UUID token = UUID.randomUUID();
     record Locked(
@@ -119,25 +151,35 @@ final class OrchestrationQueue {
         long first,
         boolean takenOver) {}
     List<Locked> locked = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(lockNext)) {
-      ps.setInt(1, max);
-      ps.setObject(2, token);
-      ps.setDouble(3, lease.toMillis() / 1000.0);
-      ps.setString(4, workerId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          locked.add(
-              new Locked(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  OrchestrationStatus.parse(rs.getString(4)),
-                  rs.getInt(5),
-                  rs.getInt(6),
-                  rs.getString(7),
-                  rs.getTimestamp(8).toInstant(),
-                  rs.getLong(9),
-                  rs.getBoolean(10)));
+    for (boolean others : new boolean[] {false, true}) {
+      if (locked.size() >= max) {
+        break;
+      }
+      try (PreparedStatement ps = c.prepareStatement(others ? lockOthers : lockOwn)) {
+        int p = 1;
+        if (others) {
+          ps.setDouble(p++, affinity.toMillis() / 1000.0);
+        }
+        ps.setString(p++, workerId);
+        ps.setInt(p++, max - locked.size());
+        ps.setObject(p++, token);
+        ps.setDouble(p++, lease.toMillis() / 1000.0);
+        ps.setString(p, workerId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            locked.add(
+                new Locked(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    OrchestrationStatus.parse(rs.getString(4)),
+                    rs.getInt(5),
+                    rs.getInt(6),
+                    rs.getString(7),
+                    rs.getTimestamp(8).toInstant(),
+                    rs.getLong(9),
+                    rs.getBoolean(10)));
+          }
         }
       }
     }
@@ -247,8 +289,26 @@ final class OrchestrationQueue {
     return out;
   }
 
-  Optional<Instant> nextVisibleAt(Connection c, Duration sinceLooked) throws SQLException {
-    return Sql.instantOf(c, nextVisible, sinceLooked);
+  /**
+   * When a message next becomes one {@code workerId} may fetch, counting every one that became so
+   * since {@code sinceLooked} ago (see {@link #fetch} for the affinity).
+   */
+  Optional<Instant> nextVisibleAt(
+      Connection c, String workerId, Duration affinity, Duration sinceLooked) throws SQLException {
+    double since = sinceLooked.toNanos() / 1e9;
+    double after = affinity.toMillis() / 1000.0;
+    try (PreparedStatement ps = c.prepareStatement(nextVisible)) {
+      ps.setString(1, workerId);
+      ps.setDouble(2, since);
+      ps.setDouble(3, since);
+      ps.setDouble(4, after);
+      ps.setDouble(5, since);
+      ps.setDouble(6, after);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return Optional.ofNullable(Sql.instant(rs.getTimestamp(1)));
+      }
+    }
   }
 
   /** The fence's query: placeholders the instance's id and the step's lock token. */

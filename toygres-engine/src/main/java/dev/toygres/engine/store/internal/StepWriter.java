@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class StepWriter {
     this.instances = instances;
     lockInstances =
         """
-        SELECT instance_id FROM %s.instances WHERE instance_id = ANY(?)
+        SELECT instance_id, lock_token, locked_by FROM %s.instances WHERE instance_id = ANY(?)
         ORDER BY instance_id FOR UPDATE"""
             .formatted(s);
     updateInstances =
@@ -74,9 +75,11 @@ final class StepWriter {
             .formatted(s);
     insertMessages =
         """
-        INSERT INTO %s.orchestrator_queue (instance_id, execution_id, kind, data, visible_at)
-        SELECT m.i, m.e, m.k, m.d::jsonb, coalesce(m.v::timestamptz, now())
-        FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[]) AS m(i, e, k, d, v)"""
+        INSERT INTO %s.orchestrator_queue
+          (instance_id, execution_id, kind, data, visible_at, sticky_to)
+        SELECT m.i, m.e, m.k, m.d::jsonb, coalesce(m.v::timestamptz, now()), m.s
+        FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[])
+          AS m(i, e, k, d, v, s)"""
             .formatted(s);
     dropPendingWork =
         """
@@ -113,7 +116,8 @@ final class StepWriter {
    */
   boolean[] commit(Connection c, List<StepCommit> steps) throws SQLException {
     boolean[] written = new boolean[steps.size()];
-    Set<String> updated = updateInstances(c, steps);
+    Map<String, String> leasedBy = new HashMap<>();
+    Set<String> updated = updateInstances(c, steps, leasedBy);
     List<StepCommit> w = new ArrayList<>(steps.size());
     for (int i = 0; i < written.length; i++) {
       written[i] = updated.contains(steps.get(i).instanceId());
@@ -204,15 +208,21 @@ final class StepWriter {
         messages.add(startOutcome(ni, existing));
       }
     }
-    insertMessages(c, messages);
+    insertMessages(c, messages, leasedBy);
     return written;
   }
 
-  /** Updates the leased instances of {@code steps}; returns the ids of those updated. */
-  private Set<String> updateInstances(Connection c, List<StepCommit> steps) throws SQLException {
+  /**
+   * Updates the leased instances of {@code steps}; returns the ids of those updated. Puts in {@code
+   * leasedBy} the worker that holds each of those leases, whose step this is.
+   */
+  private Set<String> updateInstances(
+      Connection c, List<StepCommit> steps, Map<String, String> leasedBy) throws SQLException {
+    Map<String, String> tokens = new HashMap<>();
     Rows rows = new Rows();
     for (StepCommit step : steps) {
       StepCommit.NextExecution n = step.next();
+      tokens.put(step.instanceId(), step.lockToken().toString());
       rows.add(
           step.instanceId(),
           step.lockToken().toString(),
@@ -231,9 +241,18 @@ final class StepWriter {
     // meanwhile, and so to refuse steps whose lease was held (StepCommitAtomicityIT).
     try (PreparedStatement ps = c.prepareStatement(lockInstances)) {
       ps.setArray(1, c.createArrayOf("text", steps.stream().map(StepCommit::instanceId).toArray()));
-      ps.executeQuery().close();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String id = rs.getString(1);
+          if (rs.getString(3) != null && rs.getString(2).equals(tokens.get(id))) {
+            leasedBy.put(id, rs.getString(3));
+          }
+        }
+      }
     }
-    return rows.returning(c, updateInstances);
+    Set<String> updated = rows.returning(c, updateInstances);
+    leasedBy.keySet().retainAll(updated);
+    return updated;
   }
 
   /**
@@ -295,8 +314,19 @@ final class StepWriter {
     return new OutboundMessage(by.instanceId(), m, null);
   }
 
-  /** Inserts queue messages with one statement (nulls are skipped). */
+  /** Inserts queue messages with one statement (nulls are skipped), for any worker. */
   void insertMessages(Connection c, List<OutboundMessage> messages) throws SQLException {
+    insertMessages(c, messages, Map.of());
+  }
+
+  /**
+   * Inserts queue messages with one statement (nulls are skipped). A message for an instance in
+   * {@code stepBy} (one whose step this commit writes) is left to the worker that ran the step
+   * (sticky_to, see {@link OrchestrationQueue#fetch}); the others are for any worker.
+   */
+  private void insertMessages(
+      Connection c, List<OutboundMessage> messages, Map<String, String> stepBy)
+      throws SQLException {
     Rows rows = new Rows();
     for (OutboundMessage o : messages) {
       if (o != null) {
@@ -306,7 +336,8 @@ final class StepWriter {
             m.executionId(),
             m.kind().name(),
             Sql.messageJson(m),
-            o.visibleAt() == null ? null : o.visibleAt().toString());
+            o.visibleAt() == null ? null : o.visibleAt().toString(),
+            stepBy.get(o.instanceId()));
       }
     }
     rows.run(c, insertMessages);

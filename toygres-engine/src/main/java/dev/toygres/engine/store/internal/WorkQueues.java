@@ -45,8 +45,20 @@ public final class WorkQueues {
   /** Leases up to {@code max} instances with visible messages, under one lock token. */
   public List<OrchestrationWorkItem> fetchOrchestrationWorkItems(
       String workerId, int max, Duration lease) {
+    return fetchOrchestrationWorkItems(workerId, max, lease, Duration.ZERO);
+  }
+
+  /**
+   * As above, with step affinity: a message that a step committed by another worker wrote for its
+   * own instance (its next timer) is left to that worker until it has been due for {@code affinity}
+   * (docs/engine.md, "Step affinity").
+   */
+  public List<OrchestrationWorkItem> fetchOrchestrationWorkItems(
+      String workerId, int max, Duration lease, Duration affinity) {
     return Sql.leaseTx(
-        ds, "fetching orchestration work", c -> orchestrations.fetch(c, workerId, max, lease));
+        ds,
+        "fetching orchestration work",
+        c -> orchestrations.fetch(c, workerId, max, lease, affinity));
   }
 
   /**
@@ -191,7 +203,19 @@ public final class WorkQueues {
    * looked then did not see it), empty when none is left.
    */
   public Optional<Instant> nextOrchestrationVisibleAt(Duration sinceLooked) {
-    return Sql.auto(ds, "reading next timer", c -> orchestrations.nextVisibleAt(c, sinceLooked));
+    return nextOrchestrationVisibleAt("", Duration.ZERO, sinceLooked);
+  }
+
+  /**
+   * As above for {@code workerId} with step affinity: a message left to another worker counts from
+   * when {@code workerId} may take it, {@code affinity} after it is due.
+   */
+  public Optional<Instant> nextOrchestrationVisibleAt(
+      String workerId, Duration affinity, Duration sinceLooked) {
+    return Sql.auto(
+        ds,
+        "reading next timer",
+        c -> orchestrations.nextVisibleAt(c, workerId, affinity, sinceLooked));
   }
 
   /** The same for activity calls (a retry, usually). */

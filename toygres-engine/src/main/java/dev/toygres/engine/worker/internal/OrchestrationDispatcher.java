@@ -77,7 +77,10 @@ public final class OrchestrationDispatcher implements Runnable {
       try {
         List<OrchestrationWorkItem> items =
             queues.fetchOrchestrationWorkItems(
-                options.workerId(), options.orchestrationBatchSize(), options.lease());
+                options.workerId(),
+                options.orchestrationBatchSize(),
+                options.lease(),
+                options.stepAffinity());
         if (!items.isEmpty()) {
           heartbeat.doing("stepping " + items.size() + " instances");
           handle(items);
@@ -92,7 +95,9 @@ public final class OrchestrationDispatcher implements Runnable {
           signal.await(
               seen,
               IdleWait.millis(
-                  () -> queues.nextOrchestrationVisibleAt(IdleWait.since(looked)),
+                  () ->
+                      queues.nextOrchestrationVisibleAt(
+                          options.workerId(), options.stepAffinity(), IdleWait.since(looked)),
                   options.pollInterval(),
                   options.timerBatching()));
           heartbeat.beat("polling");
