@@ -1,5 +1,6 @@
 package dev.toygres.bench.fleet;
 
+import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.controlplane.dataplane.InstanceConnections;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.postgres.EmbeddedPostgres;
@@ -17,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.postgresql.util.PasswordUtil;
 
 /**
  * What the benchmark's runs share: the embedded metadata PostgreSQL (one database per run), the
@@ -80,8 +80,9 @@ record FleetEnvironment(
     byte[] pw = new byte[12];
     new SecureRandom().nextBytes(pw);
     String password = HexFormat.of().formatHex(pw);
-    // one secret for every target: a pooler in front of them logs in by SCRAM pass-through
-    String secret = PasswordUtil.encodeScramSha256(password.toCharArray());
+    // one secret for every target, made as the product makes the monitoring role's: a pooler in
+    // front of them logs in by SCRAM pass-through
+    String secret = ControlRoles.monitorScramSecret(password);
     List<PostgresServer> servers = new ArrayList<>();
     for (int i = 0; i < targets; i++) {
       Path targetDir = dir.resolve("targets").resolve("target-" + i);

@@ -1,8 +1,10 @@
 package dev.toygres.controlplane.dataplane;
 
 import dev.toygres.controlplane.InvalidRequestException;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.postgresql.util.PasswordUtil;
 
 /**
  * The roles of a managed instance. The tenant gets a role of its own (the user given at create): it
@@ -18,6 +20,19 @@ public final class ControlRoles {
 
   /** The monitoring role health probes log in as. */
   public static final String MONITOR = "toygres_monitor";
+
+  /**
+   * The SCRAM iteration count of the monitoring role's secret ({@link #monitorScramSecret}).
+   * PostgreSQL's default, 4096, stretches a password a person chose, so that each guess against a
+   * stolen secret costs as much; the monitoring role's password is 32 random bytes ({@link
+   * ControlSecrets#randomPassword}), which no number of guesses finds, so stretching adds nothing
+   * to it. It did cost: the client computes the 4096 iterations at every login, and the probes log
+   * in about a hundred times a second at 20,000 instances (fresh connections, kept connections
+   * renewed), which took about 70% of the control plane's JVM CPU (docs/benchmarks.md).
+   */
+  public static final int MONITOR_SCRAM_ITERATIONS = 16;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
    * The replication role standbys stream from their primary as (through the primary's Unix socket
@@ -39,6 +54,16 @@ public final class ControlRoles {
       Set.of("public", "none", "current_user", "session_user", "current_role", "all");
 
   private ControlRoles() {}
+
+  /**
+   * The SCRAM-SHA-256 secret the monitoring role's {@code password} is stored as: {@link
+   * #MONITOR_SCRAM_ITERATIONS} iterations, a fresh random 16-byte salt (PostgreSQL's length).
+   */
+  public static String monitorScramSecret(String password) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    return PasswordUtil.encodeScramSha256(password.toCharArray(), MONITOR_SCRAM_ITERATIONS, salt);
+  }
 
   /**
    * Checks a tenant role name.

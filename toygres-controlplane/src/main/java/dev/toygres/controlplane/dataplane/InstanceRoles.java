@@ -41,7 +41,11 @@ final class InstanceRoles {
         "LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
             + " CONNECTION LIMIT 5");
     execute(
-        c, "ALTER ROLE " + ident(ControlRoles.MONITOR) + " PASSWORD " + verifier(monitorPassword));
+        c,
+        "ALTER ROLE "
+            + ident(ControlRoles.MONITOR)
+            + " PASSWORD "
+            + literal(ControlRoles.monitorScramSecret(monitorPassword)));
     execute(c, "GRANT pg_monitor TO " + ident(ControlRoles.MONITOR));
     execute(
         c,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.dataplane.ControlRoles;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.controlplane.testkit.LeftoverServers;
 import dev.toygres.controlplane.testkit.MetadataDb;
@@ -215,12 +216,33 @@ class TenantIsolationIT {
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT monitor_password_sealed, socket_dir FROM toygres_cms.instances"
+                "SELECT monitor_password_sealed, socket_dir, superuser_password_sealed"
+                    + " FROM toygres_cms.instances"
                     + " WHERE user_name = 'tenant' AND state = 'running'")) {
       rs.next();
       sealed = rs.getString(1);
-      String monitor = SecretBox.load(null, dataDir.resolve("secret.key")).decrypt(sealed);
+      SecretBox box = SecretBox.load(null, dataDir.resolve("secret.key"));
+      String monitor = box.decrypt(sealed);
       Path socketDir = Path.of(rs.getString(2));
+      // the monitoring role's random password is stored with few SCRAM iterations (cheap logins
+      // for the probes), the tenant's with PostgreSQL's 4096
+      try (Connection a =
+              DriverManager.getConnection(
+                  PostgresSockets.jdbcUrl(socketDir, port, "toygres"),
+                  "toygres_admin",
+                  box.decrypt(rs.getString(3)));
+          Statement as = a.createStatement();
+          ResultSet secrets =
+              as.executeQuery(
+                  "SELECT rolname, split_part(rolpassword, ':', 1) FROM pg_authid"
+                      + " WHERE rolname IN ('toygres_monitor', 'postgres') ORDER BY rolname")) {
+        assertThat(secrets.next()).isTrue();
+        assertThat(secrets.getString(2)).as("postgres").isEqualTo("SCRAM-SHA-256$4096");
+        assertThat(secrets.next()).isTrue();
+        assertThat(secrets.getString(2))
+            .as("toygres_monitor")
+            .isEqualTo("SCRAM-SHA-256$" + ControlRoles.MONITOR_SCRAM_ITERATIONS);
+      }
       assertThatThrownBy(
               () ->
                   DriverManager.getConnection(

@@ -171,6 +171,6 @@ final class ActivityQueue {
   }
 
   Optional<Instant> nextVisibleAt(Connection c, Duration sinceLooked) throws SQLException {
-    return Sql.instantOf(c, nextVisible, sinceLooked);
+    return Sql.instantOf(c, nextVisible, Sql.seconds(sinceLooked));
   }
 }

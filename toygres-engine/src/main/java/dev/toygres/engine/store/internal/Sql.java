@@ -205,18 +205,25 @@ public final class Sql {
   }
 
   /**
-   * The one timestamp {@code sql} returns with {@code seconds} (in seconds) as its one parameter,
-   * or empty if it is null.
+   * The one timestamp {@code sql} returns with {@code params} bound in order, or empty if it is
+   * null.
    */
-  static Optional<Instant> instantOf(Connection c, String sql, Duration seconds)
+  static Optional<Instant> instantOf(Connection c, String sql, Object... params)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setDouble(1, seconds.toNanos() / 1e9);
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return Optional.ofNullable(instant(rs.getTimestamp(1)));
       }
     }
+  }
+
+  /** {@code d} in seconds, as a statement's {@code make_interval(secs => ?)} takes it. */
+  static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
   }
 
   /** Checks a schema name before it is put into SQL text. */
