@@ -94,7 +94,7 @@ public final class FleetCommand implements Callable<Integer> {
   @Option(
       names = "--dispatchers",
       description =
-          "Worker dispatcher threads per queue (orchestrations, activities); default"
+          "Orchestration dispatcher threads (each fetches and steps a batch at a time); default"
               + " ${DEFAULT-VALUE}, as the server.")
   int dispatchers;
 

@@ -61,11 +61,16 @@ final class RunWiring {
     return options(shape.activitySlots(), shape.dispatchers());
   }
 
-  /** The server's worker options with {@code slots} activity slots and {@code dispatchers}. */
+  /**
+   * The server's worker options with {@code slots} activity slots and {@code dispatchers}
+   * orchestration dispatchers (the actors' checks run in their steps, so the activity dispatchers
+   * stay the server's).
+   */
   static WorkerOptions options(int slots, int dispatchers) {
-    return ServerEngine.workerOptions(ServerConfig.defaults())
+    WorkerOptions server = ServerEngine.workerOptions(ServerConfig.defaults());
+    return server
         .withMaxConcurrentActivities(slots)
-        .withDispatchers(dispatchers, dispatchers);
+        .withDispatchers(dispatchers, server.activityDispatchers());
   }
 
   /**

@@ -39,6 +39,19 @@ class FleetCommandTest {
   }
 
   @Test
+  void dispatchersSetTheOrchestrationDispatchersOnlyAndKeepTheServersOtherOptions() {
+    WorkerOptions server = ServerEngine.workerOptions(ServerConfig.defaults());
+
+    WorkerOptions run = RunWiring.options(16, 3);
+
+    assertThat(run.orchestrationDispatchers()).isEqualTo(3);
+    assertThat(run.activityDispatchers()).isEqualTo(server.activityDispatchers());
+    assertThat(run.maxConcurrentActivities()).isEqualTo(16);
+    assertThat(run.lease()).isEqualTo(server.lease());
+    assertThat(run.stepAffinity()).isEqualTo(server.stepAffinity());
+  }
+
+  @Test
   void targetsViaTakesDirectOrPgbouncerAndRefusesAnythingElse() {
     assertThat(parse("bench-fleet", "--targets-via", "direct").targetsVia)
         .isEqualTo(TargetsVia.DIRECT);

@@ -28,9 +28,14 @@ import javax.sql.DataSource;
 public final class HealthRecorder {
   // One statement: the lease's fence, the conditional update of the instance (which depends on the
   // fence), the check's row and the event (which depend on the update). Placeholders in order.
+  // Its commit does not wait for the WAL flush (set_config(..., true) lasts for this statement's
+  // transaction): a check counts once the commit that records its outcome in the actor's history
+  // (a step or an activity's completion) is flushed, and that flush, later in the WAL, makes this
+  // write durable too. A database crash before it loses only a check that is then run again.
   private static final String RECORD =
       """
-      WITH lease AS (%s),
+      WITH no_flush_wait AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)),
+      lease AS (%s),
       recorded AS (
         UPDATE toygres_cms.instances
         SET health_status = ?, consecutive_failures = ?, last_health_check = now()%s
@@ -44,7 +49,7 @@ public final class HealthRecorder {
            members)
         SELECT id, ?::text, ?::text, ?::float8, ?::text, ?::jsonb, ?::text, ?::jsonb
         FROM recorded)%s
-      SELECT EXISTS (SELECT FROM lease), EXISTS (SELECT FROM recorded)""";
+      SELECT EXISTS (SELECT FROM lease), EXISTS (SELECT FROM recorded) FROM no_flush_wait""";
   private static final String SET_ARCHIVE =
       """
       , archive_archived_count = ?, archive_last_wal = ?, archive_last_archived_at = ?,

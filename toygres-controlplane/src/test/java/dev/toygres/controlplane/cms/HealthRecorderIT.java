@@ -375,6 +375,43 @@ class HealthRecorderIT {
     assertThat(healthEvents(id)).as("unknown -> healthy once").isEqualTo(1);
   }
 
+  @Test
+  void theRecordsCommitDoesNotWaitForTheWalFlushButLeavesItsConnectionsSynchronous()
+      throws Exception {
+    UUID id = running("rec-sync", "actor-a");
+    for (int i = 0; i < 8; i++) {
+      Health seen = health(id);
+      assertThat(
+              recorder.record(
+                  id,
+                  new HealthRecorder.Expected("actor-a", WATCHED, seen),
+                  seen.after(HealthStatus.HEALTHY, 2),
+                  healthy(),
+                  LeaseFence.UNCHECKED))
+          .isTrue();
+    }
+    assertThat(checks(id)).isEqualTo(8);
+    // The setting lasts for the record's own transaction only: every pooled connection, whichever
+    // the writes used, still commits synchronously (the engine's commits share the pool).
+    List<Connection> all = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        all.add(db.pool().getConnection());
+      }
+      for (Connection c : all) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+          rs.next();
+          assertThat(rs.getString(1)).isEqualTo("on");
+        }
+      }
+    } finally {
+      for (Connection c : all) {
+        c.close();
+      }
+    }
+  }
+
   private static ProbeResult healthy() {
     return new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 3.5, null, Map.of());
   }

@@ -9,16 +9,28 @@ import org.junit.jupiter.api.Test;
 
 class ServerEngineTest {
   @Test
-  void workerRunsTheEngineDefaultsWithTheServersActivitySlotsAndConfiguredLease() {
+  void workerRunsTheServersDispatchersActivitySlotsAndConfiguredLease() {
     ServerConfig cfg = ServerConfig.defaults();
 
     WorkerOptions options = ServerEngine.workerOptions(cfg);
 
-    WorkerOptions engine = WorkerOptions.defaults();
     assertThat(options.maxConcurrentActivities()).isEqualTo(ServerEngine.ACTIVITY_SLOTS);
     assertThat(options.lease()).isEqualTo(cfg.workerLease());
-    assertThat(options.orchestrationDispatchers()).isEqualTo(engine.orchestrationDispatchers());
-    assertThat(options.activityDispatchers()).isEqualTo(engine.activityDispatchers());
+    assertThat(options.orchestrationDispatchers()).isEqualTo(4);
+    assertThat(options.activityDispatchers()).isEqualTo(2);
+    assertThat(options.orchestrationDispatchers())
+        .as("more than the engine's default: a step waits on its probe and the database")
+        .isGreaterThan(WorkerOptions.defaults().orchestrationDispatchers());
+  }
+
+  @Test
+  void thePoolHasAConnectionForEveryDispatcherAndTheWorkersOwnNeeds() {
+    WorkerOptions options = ServerEngine.workerOptions(ServerConfig.defaults());
+
+    // DurableWorker needs its dispatchers + 3 connections (one held for LISTEN).
+    assertThat(ServerEngine.POOL_SIZE)
+        .isGreaterThanOrEqualTo(
+            options.orchestrationDispatchers() + options.activityDispatchers() + 3);
   }
 
   @Test
