@@ -142,6 +142,49 @@ class HealthProbeConnectionIT {
   }
 
   @Test
+  void theProbeReportsTheClientConnectionsAndSettingsTheServerItselfReports() throws Exception {
+    HealthProbe p = probe(HealthProbe.FRESH_EVERY);
+    String url = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?connectTimeout=10";
+    try (Connection one = DriverManager.getConnection(url, TENANT, TENANT_PASSWORD);
+        Connection two = DriverManager.getConnection(url, TENANT, TENANT_PASSWORD);
+        Statement s = one.createStatement()) {
+      assertThat(probeWith(p).status()).isEqualTo(HealthStatus.HEALTHY);
+      long before = clientBackends(s);
+      ProbeResult r = probeWith(p);
+      long after = clientBackends(s);
+
+      // The tenant's two connections and the probe's kept one, and perhaps backends of earlier
+      // tests' closed connections still exiting: their count only falls while the probe runs.
+      assertThat(after).isGreaterThanOrEqualTo(3);
+      assertThat(((Number) r.details().get("connections")).longValue()).isBetween(after, before);
+      try (ResultSet rs =
+          s.executeQuery("SELECT current_setting('max_connections')::int, pg_is_in_recovery()")) {
+        rs.next();
+        assertThat(r.details())
+            .containsEntry("max_connections", rs.getInt(1))
+            .containsEntry("in_recovery", rs.getBoolean(2));
+      }
+      assertThat(r.archive()).as("archiver counters read").isNotNull();
+      assertThat(r.archive().currentWal()).as("the current WAL file").isNotBlank();
+    }
+  }
+
+  /**
+   * Client backends as the tenant sees them: its own, and the monitoring role's, whose backend type
+   * it may not read (the probe reads every backend's, as {@code pg_monitor}).
+   */
+  private static long clientBackends(Statement s) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE backend_type = 'client backend' OR usename = 'toygres_monitor'""")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
   void aConnectionDueToBeOpenedAgainIsReplacedSoTheLoginIsTestedAgain() throws Exception {
     HealthProbe p = probe(Duration.ZERO);
 
