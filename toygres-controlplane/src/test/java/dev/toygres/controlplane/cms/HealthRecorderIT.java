@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -376,8 +377,7 @@ class HealthRecorderIT {
   }
 
   @Test
-  void theRecordsCommitDoesNotWaitForTheWalFlushButLeavesItsConnectionsSynchronous()
-      throws Exception {
+  void aRecordsAsynchronousCommitLastsForItsOwnTransactionOnly() throws Exception {
     UUID id = running("rec-sync", "actor-a");
     for (int i = 0; i < 8; i++) {
       Health seen = health(id);
@@ -393,7 +393,7 @@ class HealthRecorderIT {
     assertThat(checks(id)).isEqualTo(8);
     // The setting lasts for the record's own transaction only: every pooled connection, whichever
     // the writes used, still commits synchronously (the engine's commits share the pool).
-    List<Connection> all = new java.util.ArrayList<>();
+    List<Connection> all = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {
         all.add(db.pool().getConnection());

@@ -45,11 +45,11 @@ final class OrchestrationQueue {
     // The candidates are picked once (MATERIALIZED): a locking subquery that the planner inlines
     // and evaluates again could lease more instances than asked for. The instances are looked up
     // by key (= ANY of the head's ids): joined with the head alone, the planner, which guesses the
-    // head at 200 instances, read the whole instances table at every fetch (20,000 rows). Step
-    // affinity: first the
-    // messages a step of this worker left to it and those for any worker, oldest first; then, if
-    // that leaves room in the batch, messages left to another worker (sticky_to) that have been due
-    // for the affinity, so that a worker takes another's instances only when it has time to spare.
+    // head at 200 instances, read the whole instances table at every fetch (20,000 rows).
+    // Step affinity: first the messages a step of this worker left to it and those for any worker,
+    // oldest first; then, if that leaves room in the batch, messages left to another worker
+    // (sticky_to) that have been due for the affinity, so that a worker takes another's instances
+    // only when it has time to spare.
     String lock =
         """
         WITH head AS (%2$s),
