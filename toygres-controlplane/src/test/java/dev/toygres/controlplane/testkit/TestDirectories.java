@@ -6,19 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Directories of the tests' servers, under {@code target/}: each is removed when the test JVM
- * exits, after every PostgreSQL server still running in it is stopped, together with the instances'
- * socket directories in /tmp. Tests may stop a server and start another on the same directory; only
- * the JVM's end removes it.
+ * Directories of the tests' servers, under {@code target/}: each is removed as the test JVM exits
+ * (by an {@code rm} that outlives it for the 20 to 30 s deleting takes), after every PostgreSQL
+ * server still running in it is stopped, together with the instances' socket directories in /tmp.
+ * Tests may stop a server and start another on the same directory; only the JVM's end removes it.
  */
 public final class TestDirectories {
   private static final Set<Path> CREATED = ConcurrentHashMap.newKeySet();
@@ -45,36 +44,38 @@ public final class TestDirectories {
   }
 
   /**
-   * Stops the servers first, in every directory (a second each at most), then deletes the
-   * directories two at a time: deleting the data directories of a whole test run takes 20 to 30 s,
-   * and Surefire halts a JVM whose exit takes more than 30 s, which must not leave a server
-   * running.
+   * Stops the servers left in every directory first (none when the tests closed their own), then
+   * hands the directories to an {@code rm -rf} that the JVM does not wait for: deleting the data
+   * directories of a whole test run takes 20 to 30 s, and Surefire halts a JVM whose exit takes
+   * more than 30 s, which stopped the deletion half-way. Without {@code rm} they are deleted here.
    */
   private static void removeAll() {
+    List<String> rm = new ArrayList<>(List.of("rm", "-rf", "--"));
     for (Path dir : CREATED) {
       try {
         LeftoverServers.stopAll(dir);
       } catch (RuntimeException e) {
         System.err.println("could not stop the servers under " + dir + ": " + e);
       }
+      rm.add(LocalDataPlane.socketRootOf(dir.resolve("instances")).toString());
+      rm.add(dir.toString());
     }
-    ExecutorService deleters = Executors.newFixedThreadPool(2);
-    for (Path dir : CREATED) {
-      deleters.execute(
-          () -> {
-            try {
-              delete(LocalDataPlane.socketRootOf(dir.resolve("instances")));
-              delete(dir);
-            } catch (RuntimeException | IOException e) {
-              System.err.println("could not remove " + dir + ": " + e);
-            }
-          });
-    }
-    deleters.shutdown();
     try {
-      deleters.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      new ProcessBuilder(rm)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      return;
+    } catch (IOException e) {
+      System.err.println("could not start rm, deleting here: " + e);
+    }
+    for (Path dir : CREATED) {
+      try {
+        delete(LocalDataPlane.socketRootOf(dir.resolve("instances")));
+        delete(dir);
+      } catch (RuntimeException | IOException e) {
+        System.err.println("could not remove " + dir + ": " + e);
+      }
     }
   }
 
