@@ -50,16 +50,18 @@ public final class TestDirectories {
    * more than 30 s, which stopped the deletion half-way. Without {@code rm} they are deleted here.
    */
   private static void removeAll() {
-    List<String> rm = new ArrayList<>(List.of("rm", "-rf", "--"));
+    List<Path> doomed = new ArrayList<>();
     for (Path dir : CREATED) {
       try {
         LeftoverServers.stopAll(dir);
       } catch (RuntimeException e) {
         System.err.println("could not stop the servers under " + dir + ": " + e);
       }
-      rm.add(LocalDataPlane.socketRootOf(dir.resolve("instances")).toString());
-      rm.add(dir.toString());
+      doomed.add(LocalDataPlane.socketRootOf(dir.resolve("instances")));
+      doomed.add(dir);
     }
+    List<String> rm = new ArrayList<>(List.of("rm", "-rf", "--"));
+    doomed.forEach(p -> rm.add(p.toString()));
     try {
       new ProcessBuilder(rm)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -69,12 +71,11 @@ public final class TestDirectories {
     } catch (IOException e) {
       System.err.println("could not start rm, deleting here: " + e);
     }
-    for (Path dir : CREATED) {
+    for (Path p : doomed) {
       try {
-        delete(LocalDataPlane.socketRootOf(dir.resolve("instances")));
-        delete(dir);
+        delete(p);
       } catch (RuntimeException | IOException e) {
-        System.err.println("could not remove " + dir + ": " + e);
+        System.err.println("could not remove " + p + ": " + e);
       }
     }
   }
