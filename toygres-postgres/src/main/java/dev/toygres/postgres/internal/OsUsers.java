@@ -3,9 +3,13 @@ package dev.toygres.postgres.internal;
 import dev.toygres.postgres.OsUser;
 import dev.toygres.postgres.PostgresException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +26,19 @@ public final class OsUsers {
   private static final List<Path> USERADD =
       List.of(Path.of("/usr/sbin/useradd"), Path.of("/sbin/useradd"), Path.of("/usr/bin/useradd"));
   private static final int USERADD_ATTEMPTS = 3;
+
+  /**
+   * Where JVMs creating users take turns. useradd checks that the name is free before it locks the
+   * passwd files, and then updates the entry of that name in place: two racing useradds of one name
+   * both succeed, and the second one's uid replaces the first's (a server started by the first JVM
+   * would then run as a uid no longer in /etc/passwd). Its own lock (/etc/.pwd.lock) cannot be held
+   * around it: useradd takes that lock itself. The first directory that exists is used, so every
+   * JVM on the machine agrees on it.
+   */
+  private static final List<Path> LOCK_DIRECTORIES =
+      List.of(Path.of("/run/lock"), Path.of("/var/lock"), Path.of("/tmp"));
+
+  private static final String LOCK_FILE = "toygres-useradd.lock";
 
   private static volatile OsUser current;
 
@@ -60,9 +77,9 @@ public final class OsUsers {
 
   /** Returns the user, creating it with useradd first (as root) if it does not exist. */
   public static synchronized OsUser ensureSystemUser(String name) {
-    Optional<OsUser> existing = find(name);
-    if (existing.isPresent()) {
-      return existing.get();
+    Optional<OsUser> found = find(name);
+    if (found.isPresent()) {
+      return found.get();
     }
     OsUser me = current();
     if (!me.isRoot()) {
@@ -90,6 +107,36 @@ public final class OsUsers {
                             + "': useradd is not installed (looked for "
                             + USERADD
                             + "); install the passwd package (shadow-utils)."));
+    Path lockFile = lockFile();
+    try (FileChannel channel =
+            FileChannel.open(
+                lockFile,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        FileLock ignored = channel.lock()) {
+      // Another JVM may have created it while this one waited for the lock.
+      Optional<OsUser> existing = find(name);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      return useradd(useradd, name);
+    } catch (IOException e) {
+      throw new PostgresException(
+          "Cannot lock " + lockFile + " to create the OS user '" + name + "': " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Path lockFile() {
+    return LOCK_DIRECTORIES.stream()
+        .filter(Files::isDirectory)
+        .findFirst()
+        .orElse(LOCK_DIRECTORIES.get(LOCK_DIRECTORIES.size() - 1))
+        .resolve(LOCK_FILE);
+  }
+
+  private static OsUser useradd(Path useradd, String name) {
     List<String> command =
         List.of(
             useradd.toString(),
@@ -110,8 +157,8 @@ public final class OsUsers {
         throw new PostgresException(
             "Cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
       }
-      // Another JVM may have created the user meanwhile (useradd then fails: the name is taken,
-      // or /etc/passwd is locked), so look again whatever the outcome.
+      // Something other than a Toygres JVM may have created the user meanwhile (useradd then
+      // fails: the name is taken, or /etc/passwd is locked), so look again whatever the outcome.
       Optional<OsUser> created = find(name);
       if (created.isPresent()) {
         if (result.ok()) {
