@@ -2,6 +2,7 @@ package dev.toygres.postgres.internal;
 
 import dev.toygres.postgres.PostgresException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,26 @@ final class Exec {
    */
   static Result run(List<String> command, Duration timeout) throws IOException {
     Path out = Files.createTempFile("toygres-exec-", ".out");
+    Process process = null;
+    InputStream output;
     try {
-      Process process =
+      process =
           ChildProcess.builder(command)
               .redirectErrorStream(true)
               .redirectOutput(out.toFile())
               .start();
+      output = Files.newInputStream(out);
+    } catch (IOException | RuntimeException e) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+      throw e;
+    } finally {
+      // The child and the stream hold the file open: unlinked now, it is gone whatever becomes of
+      // this JVM (a SIGKILL would leave a file deleted only at the end of this method).
+      Files.deleteIfExists(out);
+    }
+    try (output) {
       boolean finished;
       try {
         finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -52,11 +67,10 @@ final class Exec {
                 + ": "
                 + command
                 + "\n"
-                + Files.readString(out, StandardCharsets.UTF_8));
+                + new String(output.readAllBytes(), StandardCharsets.UTF_8));
       }
-      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(out);
+      return new Result(
+          process.exitValue(), new String(output.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 }
