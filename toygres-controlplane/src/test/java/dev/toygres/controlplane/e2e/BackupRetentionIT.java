@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toygres.controlplane.testkit.LongWait;
 import dev.toygres.controlplane.testkit.TestServer;
 import dev.toygres.testkit.TestHttpClient;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * WAL from the oldest kept backup's start segment on stays, so a restore from it replays every
  * write made since, up to the latest.
  */
+@LongWait
 class BackupRetentionIT {
   private static final String PASSWORD = "retention-secret-1";
   private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");

@@ -3,6 +3,7 @@ package dev.toygres.controlplane.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.toygres.controlplane.testkit.LongWait;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * Issue 10, fault 3: an operator's session holds {@code SELECT ... FOR UPDATE} on every CMS
  * instance row for 2 minutes.
  */
+@LongWait
 class CmsRowsLockedIT {
   private static final Duration HOLD = Duration.ofMinutes(2);
   private static final Duration STALE_AFTER = Duration.ofSeconds(10);

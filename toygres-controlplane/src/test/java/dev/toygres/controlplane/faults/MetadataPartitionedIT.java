@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.faults;
 
+import dev.toygres.controlplane.testkit.LongWait;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * Issue 10, fault 4: the metadata PostgreSQL in a network namespace, cut off from the server for 2
  * minutes by a blackhole route on the host. Needs root (as CI runs).
  */
+@LongWait
 class MetadataPartitionedIT {
   private static final Duration PARTITION = Duration.ofMinutes(2);
   private static final List<String> NAMES = List.of("split-a", "split-b");

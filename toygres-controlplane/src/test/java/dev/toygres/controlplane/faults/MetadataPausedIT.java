@@ -1,5 +1,6 @@
 package dev.toygres.controlplane.faults;
 
+import dev.toygres.controlplane.testkit.LongWait;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.testkit.TestHttpClient;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * Issue 10, fault 1: the metadata PostgreSQL (postmaster and every backend) paused with SIGSTOP for
  * 60 s under a running server.
  */
+@LongWait
 class MetadataPausedIT {
   private static final Duration PAUSE = Duration.ofSeconds(60);
   private static final List<String> NAMES = List.of("paused-a", "paused-b");
