@@ -9,7 +9,9 @@ import dev.toygres.controlplane.dataplane.ControlSecrets;
 import dev.toygres.controlplane.dataplane.LocalDataPlane;
 import dev.toygres.controlplane.dataplane.ProvisionSpec;
 import dev.toygres.controlplane.dataplane.ServerInfo;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.postgres.OsUser;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -66,9 +68,12 @@ class HealthProbeConnectionIT {
   }
 
   @AfterAll
-  static void deprovision() {
+  static void deprovision() throws IOException {
     if (plane != null && plane.provisioned().contains(NAME)) {
       plane.deprovision(NAME);
+    }
+    if (plane != null) {
+      TestDirectories.deleteTree(plane.socketRoot()); // JUnit removes tmp, not this
     }
     if (server != null && server.pid() != null) {
       assertThat(ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive).orElse(false))

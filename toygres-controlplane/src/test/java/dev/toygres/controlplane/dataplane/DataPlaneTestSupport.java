@@ -3,6 +3,7 @@ package dev.toygres.controlplane.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toygres.controlplane.config.ServerConfig;
+import dev.toygres.controlplane.testkit.TestDirectories;
 import dev.toygres.postgres.OsUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -159,6 +160,14 @@ abstract class DataPlaneTestSupport {
     pids.stream().filter(DataPlaneTestSupport::alive).forEach(leftovers::add);
     // Last resort, only for servers this test started (by pid): SIGKILL, and fail the test.
     leftovers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    // JUnit removes tmp; the planes' socket directories live under /tmp/toygres-<hash of tmp>.
+    for (LocalDataPlane plane : planes) {
+      try {
+        TestDirectories.deleteTree(plane.socketRoot());
+      } catch (IOException e) {
+        failures.add("socket directory " + plane.socketRoot() + ": " + e.getMessage());
+      }
+    }
     assertThat(failures).as("deprovision failures").isEmpty();
     assertThat(leftovers).as("servers still running after deprovision").isEmpty();
   }

@@ -73,14 +73,15 @@ public final class TestDirectories {
     }
     for (Path p : doomed) {
       try {
-        delete(p);
+        deleteTree(p);
       } catch (RuntimeException | IOException e) {
         System.err.println("could not remove " + p + ": " + e);
       }
     }
   }
 
-  private static void delete(Path root) throws IOException {
+  /** Deletes {@code root} and everything under it, without following links; nothing if absent. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
