@@ -3,7 +3,6 @@ package dev.toygres.controlplane.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.toygres.controlplane.testkit.LongWait;
 import dev.toygres.controlplane.testkit.ServerProcess;
 import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
  * Issue 10, fault 5: one of two servers sharing the metadata database and the data directory paused
  * with SIGSTOP for longer than its lease, then resumed.
  */
-@LongWait
 class WorkerPausedIT {
   private static final Duration LEASE = Duration.ofSeconds(10);
   private static final Duration PAUSE = LEASE.multipliedBy(3);

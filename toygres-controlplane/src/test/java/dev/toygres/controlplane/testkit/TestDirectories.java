@@ -57,7 +57,16 @@ public final class TestDirectories {
       } catch (RuntimeException e) {
         System.err.println("could not stop the servers under " + dir + ": " + e);
       }
+      // The servers' Unix sockets live under /tmp/toygres-<hash of the instances directory>: of
+      // a server on this directory, or on one of its subdirectories (two servers sharing one).
       doomed.add(LocalDataPlane.socketRootOf(dir.resolve("instances")));
+      try (Stream<Path> subdirectories = Files.list(dir)) {
+        subdirectories
+            .filter(Files::isDirectory)
+            .forEach(sub -> doomed.add(LocalDataPlane.socketRootOf(sub.resolve("instances"))));
+      } catch (IOException e) {
+        System.err.println("could not list " + dir + ": " + e);
+      }
       doomed.add(dir);
     }
     List<String> rm = new ArrayList<>(List.of("rm", "-rf", "--"));
