@@ -78,6 +78,13 @@ final class FleetRun {
               counted ? () -> WorkCounts.of("main", w.meters) : null,
               others);
       long windowEndNanos = System.nanoTime();
+      log.printf(
+          Locale.ROOT,
+          "bench-fleet: the benchmark's sampling took %s of the metadata PostgreSQL's CPU in the"
+              + " window, left out of the control plane's%n",
+          window.samplerTicks() < 0
+              ? "an unknown share (so its figure is unknown)"
+              : Math.round(window.samplerTicks() * 1000 / ProcCpu.TICKS_PER_SECOND) + " ms");
       Instant from = window.start().dbNow();
       Instant to = window.end().dbNow();
       Lateness.Result late = HealthChecks.lateness(m, shape.interval(), from, to);

@@ -69,6 +69,15 @@ final class ProcCpu {
     return new Stat(pid, ppid, ticks);
   }
 
+  /** Ticks used so far by process {@code pid} alone, -1 if unreadable (it ended, say). */
+  static long ticks(long pid) {
+    try {
+      return parseStat(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))).ticks();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Ticks used so far by {@code root} and all its descendants, -1 if unreadable. */
   static long tree(long root) {
     List<Stat> all = new ArrayList<>();

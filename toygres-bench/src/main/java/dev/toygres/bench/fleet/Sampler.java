@@ -6,9 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Samples heap use and the engine's queue depths once a second, on a connection of its own. */
+/**
+ * Samples heap use and the engine's queue depths once a second, on a connection of its own, whose
+ * backend's CPU ({@link #backendTicks}) the window leaves out of the metadata PostgreSQL's:
+ * counting the orchestrations with due work reads every due message, which at 20,000 actors behind
+ * their rate took 1.7 s of the metadata PostgreSQL's CPU in a 2-minute window (2.4% of it).
+ */
 final class Sampler {
   private final Connection c;
+  private final long backendPid;
   private final String query;
   private final Thread thread;
   private final double[] sums = new double[3];
@@ -16,8 +22,13 @@ final class Sampler {
   private long samples;
   private long heapPeak;
 
-  Sampler(Connection c, String engineSchema) {
+  Sampler(Connection c, String engineSchema) throws SQLException {
     this.c = c;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      this.backendPid = rs.getLong(1);
+    }
     this.query =
         """
         SELECT (SELECT count(*) FROM %1$s.activity_queue WHERE lock_token IS NULL AND visible_at <= now()),
@@ -32,12 +43,22 @@ final class Sampler {
     thread.start();
   }
 
-  /** Stops sampling and closes the connection. */
-  void stop() throws Exception {
+  /** Stops sampling; the connection stays open until {@link #close}. */
+  void stop() throws InterruptedException {
     running = false;
     thread.interrupt();
     thread.join(10_000);
+  }
+
+  /** Stops sampling if it has not stopped, and closes the connection. */
+  void close() throws Exception {
+    stop();
     c.close();
+  }
+
+  /** The CPU ticks the connection's backend used so far; -1 if unreadable. */
+  long backendTicks() {
+    return ProcCpu.ticks(backendPid);
   }
 
   private void loop() {

@@ -13,7 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * The measured window: snapshots at both edges, queue depths and heap sampled in between, the live
- * heap after a GC at its end. Derives the window's CPU, memory and database growth.
+ * heap after a GC at its end, and what the sampling's own queries cost the metadata PostgreSQL
+ * ({@code samplerTicks}: its backend's ticks in the window, not the control plane's, so not in its
+ * CPU; -1 when unknown). Derives the window's CPU, memory and database growth.
  */
 record Window(
     Snapshot start,
@@ -22,7 +24,8 @@ record Window(
     long heapPeak,
     long heapLive,
     List<WorkCounts> workStart,
-    List<WorkCounts> workEnd) {
+    List<WorkCounts> workEnd,
+    long samplerTicks) {
   Window {
     workStart = List.copyOf(workStart);
     workEnd = List.copyOf(workEnd);
@@ -31,9 +34,9 @@ record Window(
     }
   }
 
-  /** A window of one server, whose work is not counted. */
+  /** A window of one server, whose work is not counted, sampled at no cost. */
   Window(Snapshot start, Snapshot end, Queues queues, long heapPeak, long heapLive) {
-    this(start, end, queues, heapPeak, heapLive, List.of(), List.of());
+    this(start, end, queues, heapPeak, heapLive, List.of(), List.of(), 0);
   }
 
   /**
@@ -52,14 +55,19 @@ record Window(
       throws Exception {
     List<WorkCounts> wa = work(main, others);
     Snapshot a = Snapshot.take(m, engineSchema, env, othersCpu(wa));
+    long sa = sampler.backendTicks();
     sampler.start();
     Thread.sleep(length.toMillis());
+    // stopped, its backend still there, before the edge: its queries all fall in the window
+    sampler.stop();
+    long sb = sampler.backendTicks();
     List<WorkCounts> wb = work(main, others);
     Snapshot b = Snapshot.take(m, engineSchema, env, othersCpu(wb));
-    sampler.stop();
+    sampler.close();
     System.gc();
     long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return new Window(a, b, sampler.queues(), sampler.heapPeak(), live, wa, wb);
+    return new Window(
+        a, b, sampler.queues(), sampler.heapPeak(), live, wa, wb, ticksBetween(sa, sb));
   }
 
   private static List<WorkCounts> work(Supplier<WorkCounts> main, FleetWorkers others)
@@ -114,6 +122,10 @@ record Window(
     double msPerTick = 1000.0 / ProcCpu.TICKS_PER_SECOND;
     long jvmNanos = end.jvmCpuNanos() - start.jvmCpuNanos();
     long metaTicks = ticksBetween(start.metaTicks(), end.metaTicks());
+    if (metaTicks >= 0) {
+      // the benchmark's sampling is not the control plane's work; unknown, the figure is unknown
+      metaTicks = samplerTicks < 0 ? -1 : metaTicks - samplerTicks;
+    }
     long targetTicks = ticksBetween(start.targetTicks(), end.targetTicks());
     long poolerTicks = ticksBetween(start.poolerTicks(), end.poolerTicks());
     return new Cpu(

@@ -55,6 +55,23 @@ class WindowTest {
   }
 
   @Test
+  void theSamplersQueriesAreNotTheMetadataDatabasesWorkForTheControlPlane() {
+    Snapshot a = at(0, 0, 100, 0, 0, 0, 0);
+    Snapshot b = at(60, 0, 190, 0, 0, 0, 0);
+    List<WorkCounts> none = List.of();
+
+    // 90 ticks of the metadata PostgreSQL's tree, 6 of them the sampler's backend's
+    FleetResult.Cpu sampled =
+        new Window(a, b, new FleetResult.Queues(0, 0, 0), 0, 0, none, none, 6).cpu(1_000, false);
+    FleetResult.Cpu unknown =
+        new Window(a, b, new FleetResult.Queues(0, 0, 0), 0, 0, none, none, -1).cpu(1_000, false);
+
+    assertThat(sampled.metaPgMsPerIteration()).isCloseTo(0.84, within(1e-9));
+    assertThat(unknown.metaPgMsPerIteration()).isNaN();
+    assertThat(unknown.metaPgPct()).isEqualTo(-1);
+  }
+
+  @Test
   void withoutPoolersOrChecksOrProcTheirFiguresAreUnknown() {
     Window w = window(at(0, 0, -1, 0, 0, 0, 0), at(10, 100, -1, 10, 0, 0, 0));
 
@@ -96,7 +113,8 @@ class WindowTest {
                 new WorkCounts("worker-1", 2, 50, 150, 2_000_000_000L)),
             List.of(
                 new WorkCounts("main", 1, 400, 1200, 7_000_000_000L),
-                new WorkCounts("worker-1", 2, 150, 450, 5_000_000_000L)));
+                new WorkCounts("worker-1", 2, 150, 450, 5_000_000_000L)),
+            0);
 
     FleetResult.Servers s = w.servers();
 

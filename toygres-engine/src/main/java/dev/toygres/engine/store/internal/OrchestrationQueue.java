@@ -19,12 +19,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Leases orchestration instances that have messages, one step at a time. */
 final class OrchestrationQueue {
   static final int MAX_MESSAGES_PER_STEP = 500;
   private final String lockOwn;
   private final String lockOthers;
+  // The lock statements by batch size: the size is written into the text, so that after a few
+  // fetches the server keeps one generic plan per size. With the size a parameter, the generic
+  // plan's estimate (a tenth of the head) made it look dearer than planning each fetch anew, and
+  // the server planned every fetch again (0.7 ms, about as much as running it).
+  private final Map<Integer, String> lockOwnBySize = new ConcurrentHashMap<>();
+  private final Map<Integer, String> lockOthersBySize = new ConcurrentHashMap<>();
   private final String readMessages;
   private final String readHistory;
   private final String abandon;
@@ -43,50 +50,66 @@ final class OrchestrationQueue {
         WHERE instance_id = ? AND lock_token = ?"""
             .formatted(s);
     // The candidates are picked once (MATERIALIZED): a locking subquery that the planner inlines
-    // and evaluates again could lease more instances than asked for. The instances are looked up
-    // by key (= ANY of the head's ids): joined with the head alone, the planner, which guesses the
-    // head at 200 instances, read the whole instances table at every fetch (20,000 rows).
+    // and evaluates again could lease more instances than asked for. They are picked lazily: the
+    // due messages are walked oldest first (a merge of index scans, at most 512 per branch), and
+    // each one's instance is looked up by key and locked (SKIP LOCKED) until the batch is full.
+    // Behind a backlog of due messages, a fetch so reads about as many messages and instances as
+    // it leases; it read all of the head and its instances before (512 instances for a batch of
+    // 32), most of the metadata database's buffer reads at 20,000 actors behind their rate
+    // (docs/benchmarks.md). A message counts only if it is its instance's oldest due one (of this
+    // branch's kind), so an instance with many messages takes one place in the batch; that test
+    // may use only the index on the instance (IS TRUE keeps the planner from scanning the older
+    // messages of every instance by due time, which made a fan-out of 2,000 instances quadratic).
     // Step affinity: first the messages a step of this worker left to it and those for any worker,
     // oldest first; then, if that leaves room in the batch, messages left to another worker
     // (sticky_to) that have been due for the affinity, so that a worker takes another's instances
     // only when it has time to spare.
     String lock =
         """
-        WITH head AS (%2$s),
-        firsts AS (SELECT instance_id, min(id) AS first FROM head GROUP BY instance_id),
-        candidate AS MATERIALIZED (
-          SELECT i.instance_id, f.first, i.lock_token IS NOT NULL AS taken_over
-          FROM %1$s.instances i
-          JOIN firsts f ON f.instance_id = i.instance_id
-          WHERE i.instance_id = ANY (ARRAY(SELECT instance_id FROM firsts))
-            AND (i.locked_until IS NULL OR i.locked_until < now())
-          ORDER BY f.first
-          LIMIT ?
-          FOR UPDATE OF i SKIP LOCKED)
+        WITH candidate AS MATERIALIZED (
+          SELECT l.instance_id, m.id AS first, l.taken_over
+          FROM (%2$s) m
+          CROSS JOIN LATERAL (
+            SELECT i.instance_id, i.lock_token IS NOT NULL AS taken_over
+            FROM %1$s.instances i
+            WHERE i.instance_id = m.instance_id
+              AND (i.locked_until IS NULL OR i.locked_until < now())
+              AND NOT EXISTS (
+                SELECT FROM %1$s.orchestrator_queue e
+                WHERE e.instance_id = m.instance_id
+                  AND ((e.visible_at, e.id) < (m.visible_at, m.id) AND %3$s) IS TRUE)
+            FOR UPDATE OF i SKIP LOCKED) l
+          LIMIT {size})
         UPDATE %1$s.instances i
         SET lock_token = ?, locked_until = now() + make_interval(secs => ?), locked_by = ?,
             dispatch_count = i.dispatch_count + 1
-        FROM candidate c WHERE i.instance_id = c.instance_id
+        FROM candidate c
+        WHERE i.instance_id = c.instance_id
+          AND i.instance_id = ANY (ARRAY(SELECT instance_id FROM candidate))
         RETURNING i.instance_id, i.name, i.version, i.status, i.execution_id, i.dispatch_count,
                   i.last_error, now(), c.first, c.taken_over""";
     lockOwn =
         lock.formatted(
             s,
             """
-            (SELECT instance_id, id FROM %1$s.orchestrator_queue
-             WHERE sticky_to = ? AND visible_at <= now() ORDER BY visible_at, id LIMIT 512)
-            UNION ALL
-            (SELECT instance_id, id FROM %1$s.orchestrator_queue
-             WHERE sticky_to IS NULL AND visible_at <= now() ORDER BY visible_at, id LIMIT 512)"""
-                .formatted(s));
+            SELECT instance_id, id, visible_at FROM (
+              (SELECT instance_id, id, visible_at FROM %1$s.orchestrator_queue
+               WHERE sticky_to = ? AND visible_at <= now() ORDER BY visible_at, id LIMIT 512)
+              UNION ALL
+              (SELECT instance_id, id, visible_at FROM %1$s.orchestrator_queue
+               WHERE sticky_to IS NULL AND visible_at <= now() ORDER BY visible_at, id LIMIT 512)
+            ) h ORDER BY visible_at, id"""
+                .formatted(s),
+            "(e.sticky_to = ? OR e.sticky_to IS NULL)");
     lockOthers =
         lock.formatted(
             s,
             """
-            SELECT instance_id, id FROM %1$s.orchestrator_queue
+            SELECT instance_id, id, visible_at FROM %1$s.orchestrator_queue
             WHERE visible_at <= now() - make_interval(secs => ?) AND sticky_to <> ?
             ORDER BY visible_at, id LIMIT 512"""
-                .formatted(s));
+                .formatted(s),
+            "e.sticky_to <> ?");
     // In the order the messages became due, not the order they were written: a timer written
     // long ago but due now comes after an event raised before it was due.
     readMessages =
@@ -159,13 +182,19 @@ final class OrchestrationQueue {
       if (locked.size() >= max) {
         break;
       }
-      try (PreparedStatement ps = c.prepareStatement(others ? lockOthers : lockOwn)) {
+      int size = max - locked.size();
+      String sql =
+          others
+              ? lockOthersBySize.computeIfAbsent(size, n -> withSize(lockOthers, n))
+              : lockOwnBySize.computeIfAbsent(size, n -> withSize(lockOwn, n));
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
         int p = 1;
         if (others) {
           ps.setDouble(p++, affinity.toMillis() / 1000.0);
         }
         ps.setString(p++, workerId);
-        ps.setInt(p++, max - locked.size());
+        // the older messages' branch (those older than a due message are due)
+        ps.setString(p++, workerId);
         ps.setObject(p++, token);
         ps.setDouble(p++, lease.toMillis() / 1000.0);
         ps.setString(p, workerId);
@@ -234,6 +263,10 @@ final class OrchestrationQueue {
               l.takenOver()));
     }
     return items;
+  }
+
+  private static String withSize(String lock, int size) {
+    return lock.replace("{size}", Integer.toString(size));
   }
 
   private static QueueMessage message(ResultSet rs) throws SQLException {
