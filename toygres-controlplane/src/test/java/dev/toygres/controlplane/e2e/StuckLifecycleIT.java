@@ -118,6 +118,9 @@ class StuckLifecycleIT {
           .pollInterval(Duration.ofMillis(500))
           .until(() -> "failed".equals(instance(api, name).get("state").asText()));
       awaitEvent(api, name, Duration.ofSeconds(10), "create will not finish");
+      // The state turns failed first (so the create can no longer mark it running), then the
+      // server is stopped and its data removed: the event says when that is done.
+      awaitEvent(api, name, CREATE_WAIT, "server and data of the failed create removed");
       JsonNode failed = instance(api, name);
       assertThat(failed.get("allowed_actions").toString()).contains("delete");
       assertNoServerFor(failed.get("k8s_name").asText());
