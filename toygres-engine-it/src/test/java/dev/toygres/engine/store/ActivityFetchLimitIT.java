@@ -10,6 +10,7 @@ import dev.toygres.testkit.EngineExtension;
 import dev.toygres.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -105,7 +106,7 @@ class ActivityFetchLimitIT {
           pool.submit(
               () -> {
                 while (leased.size() < ITEMS) {
-                  store.renewLeases(List.of(), List.copyOf(tokens), Duration.ofSeconds(60));
+                  store.renewLeases(Map.of(), List.copyOf(tokens), Duration.ofSeconds(60));
                 }
                 return null;
               });

@@ -98,7 +98,7 @@ class LeaseRenewalIT {
         .isEqualTo(1);
 
     HeldLeases held =
-        store.renewLeases(List.of(), List.of(item.lockToken()), Duration.ofSeconds(120));
+        store.renewLeases(Map.of(), List.of(item.lockToken()), Duration.ofSeconds(120));
 
     assertThat(held.activityItems()).containsExactly(Map.entry(item.id(), item.lockToken()));
     assertThat(held.holdsActivity(item.id(), item.lockToken())).isTrue();
@@ -117,7 +117,10 @@ class LeaseRenewalIT {
     OrchestrationWorkItem item = StoreKit.awaitOrchestration(store, "w", Duration.ofSeconds(2));
 
     HeldLeases held =
-        store.renewLeases(List.of(item.lockToken()), List.of(), Duration.ofSeconds(120));
+        store.renewLeases(
+            Map.of(item.lockToken(), List.of(item.instanceId())),
+            List.of(),
+            Duration.ofSeconds(120));
 
     assertThat(held.orchestrationTokens()).containsExactly(item.lockToken());
 
@@ -132,7 +135,7 @@ class LeaseRenewalIT {
     f.client().start("long", "i", 1);
     StoreKit.runNextStep(store, registry);
     ActivityWorkItem item = StoreKit.awaitActivity(store, "w", Duration.ofMillis(500));
-    store.renewLeases(List.of(), List.of(item.lockToken()), LONG_LEASE);
+    store.renewLeases(Map.of(), List.of(item.lockToken()), LONG_LEASE);
 
     StoreKit.sleep(1000);
 
@@ -149,7 +152,7 @@ class LeaseRenewalIT {
 
     HeldLeases held =
         store.renewLeases(
-            List.of(UUID.randomUUID()),
+            Map.of(UUID.randomUUID(), List.of("i")),
             List.of(lost.lockToken(), UUID.randomUUID()),
             Duration.ofMinutes(10));
 

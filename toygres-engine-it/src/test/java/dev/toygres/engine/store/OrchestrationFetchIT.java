@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What one orchestration fetch leases: distinct instances, those with the oldest due message first,
  * each with all its due messages however many it has, passing over instances another fetch holds.
- * The fetch walks the due messages lazily and stops when the batch is full (docs/engine.md), so
- * these pin what that walk must keep of the fetch that read its whole head first.
+ * The fetch looks up and locks instances one by one and stops when the batch is full
+ * (docs/engine.md), so these pin what that walk must keep of the fetch that looked up every
+ * instance of its head first.
  */
 class OrchestrationFetchIT {
   @RegisterExtension final EngineExtension f = EngineExtension.perMethod();

@@ -8,8 +8,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -182,18 +185,26 @@ public final class WorkQueues {
   /**
    * Extends the leases held under the given tokens, and returns which of them are still held: a
    * token or activity item missing from the answer was taken over by another worker after its lease
-   * expired (this process was paused or cut off), or its work ended meanwhile.
+   * expired (this process was paused or cut off), or its work ended meanwhile. {@code
+   * orchestrations} gives, for each orchestration token, the instances its fetch leased: the
+   * renewal finds them by key.
    */
   public HeldLeases renewLeases(
-      Collection<UUID> orchestrationTokens, Collection<UUID> activityTokens, Duration lease) {
+      Map<UUID, ? extends Collection<String>> orchestrations,
+      Collection<UUID> activityTokens,
+      Duration lease) {
+    Set<String> instances = new HashSet<>();
+    orchestrations.values().forEach(instances::addAll);
+    Set<UUID> orchestrationTokens = orchestrations.keySet();
     return Sql.leaseTx(
         ds,
         "renewing leases",
         c -> {
-          orchestrations.renew(c, orchestrationTokens, lease);
+          this.orchestrations.renew(c, instances, orchestrationTokens, lease);
           activities.renew(c, activityTokens, lease);
           return new HeldLeases(
-              orchestrations.held(c, orchestrationTokens), activities.held(c, activityTokens));
+              this.orchestrations.held(c, instances, orchestrationTokens),
+              activities.held(c, activityTokens));
         });
   }
 

@@ -3,7 +3,9 @@ package dev.toygres.engine.worker.internal;
 import dev.toygres.engine.store.internal.HeldLeases;
 import dev.toygres.engine.store.internal.WorkQueues;
 import java.time.Duration;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -24,7 +26,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
   private final WorkQueues queues;
   private final Duration lease;
-  private final Map<UUID, Integer> orchestrations = new ConcurrentHashMap<>();
+  private final Map<UUID, Held> orchestrations = new ConcurrentHashMap<>();
   private final Map<UUID, Integer> activities = new ConcurrentHashMap<>();
   private final Map<UUID, Long> activityDeadlines = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
@@ -54,12 +56,26 @@ public final class LeaseKeeper implements AutoCloseable {
     this.onRenewed = listener;
   }
 
-  public void holdOrchestration(UUID token) {
-    orchestrations.merge(token, 1, Integer::sum);
+  /** Holds an orchestration token and the instances its fetch leased under it. */
+  public void holdOrchestration(UUID token, Collection<String> instances) {
+    orchestrations.merge(
+        token,
+        new Held(1, Set.copyOf(instances)),
+        (a, b) -> new Held(a.count() + 1, union(a.instances(), b.instances())));
   }
 
   public void releaseOrchestration(UUID token) {
-    orchestrations.computeIfPresent(token, (k, n) -> n <= 1 ? null : n - 1);
+    orchestrations.computeIfPresent(
+        token, (k, h) -> h.count() <= 1 ? null : new Held(h.count() - 1, h.instances()));
+  }
+
+  /** How many holds an orchestration token has, and its instances. */
+  private record Held(int count, Set<String> instances) {}
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   /**
@@ -106,7 +122,9 @@ public final class LeaseKeeper implements AutoCloseable {
       heartbeat.doing("renewing");
       long sent = System.nanoTime();
       Set<UUID> asked = Set.copyOf(activities.keySet());
-      HeldLeases held = queues.renewLeases(List.copyOf(orchestrations.keySet()), asked, lease);
+      Map<UUID, Set<String>> leased = new HashMap<>();
+      orchestrations.forEach((token, h) -> leased.put(token, h.instances()));
+      HeldLeases held = queues.renewLeases(leased, asked, lease);
       for (UUID token : held.activityTokens()) {
         activityDeadlines.computeIfPresent(token, (k, d) -> Math.max(d, sent + lease.toNanos()));
       }

@@ -115,7 +115,8 @@ public final class OrchestrationDispatcher implements Runnable {
   }
 
   private void handle(List<OrchestrationWorkItem> items) {
-    leases.holdOrchestration(items.get(0).lockToken());
+    leases.holdOrchestration(
+        items.get(0).lockToken(), items.stream().map(OrchestrationWorkItem::instanceId).toList());
     try {
       if (items.size() == 1 || steps == null) {
         List<Stepped> done = new ArrayList<>(items.size());
