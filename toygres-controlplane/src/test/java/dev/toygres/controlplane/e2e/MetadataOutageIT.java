@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -79,13 +80,17 @@ class MetadataOutageIT {
 
         Instant pausedAt = Instant.now();
         pause(db.server().pid(), paused);
+        System.out.printf(
+            "%d processes paused in %d ms%n",
+            paused.size(), Duration.between(pausedAt, Instant.now()).toMillis());
         // At once, before the monitor can know: the request's own database timeouts bound it.
         CompletableFuture<Duration> first =
             CompletableFuture.supplyAsync(
                 () -> {
+                  Instant sent = Instant.now();
                   TestHttpClient.Response r = api.get("/api/instances");
                   assertThat(r.status()).as(r.raw()).isIn(200, 503);
-                  return Duration.between(pausedAt, Instant.now());
+                  return Duration.between(sent, Instant.now());
                 });
         await()
             .atMost(Duration.ofSeconds(30))
@@ -284,26 +289,36 @@ class MetadataOutageIT {
     return new Cli(code, out.toString());
   }
 
-  /** SIGSTOPs the postmaster (so it forks no more), then each of its backends. */
+  /**
+   * SIGSTOPs the postmaster (so it forks no more), then all of its backends with one {@code kill}:
+   * a process per backend took seconds on a loaded machine, and the database was half paused
+   * meanwhile.
+   */
   private static void pause(long postmaster, List<Long> paused) throws Exception {
-    signal("-STOP", postmaster);
+    signal("-STOP", List.of(postmaster));
     paused.add(postmaster);
-    for (ProcessHandle child : ProcessHandle.of(postmaster).orElseThrow().children().toList()) {
-      signal("-STOP", child.pid());
-      paused.add(child.pid());
-    }
+    List<Long> children =
+        ProcessHandle.of(postmaster).orElseThrow().children().map(ProcessHandle::pid).toList();
+    signal("-STOP", children);
+    paused.addAll(children);
   }
 
   /** SIGCONTs every process this test paused (backends first); safe to call twice. */
   private static void resume(List<Long> paused) throws IOException, InterruptedException {
-    for (int i = paused.size() - 1; i >= 0; i--) {
-      signal("-CONT", paused.get(i));
-    }
+    List<Long> backendsFirst = new ArrayList<>(paused);
+    Collections.reverse(backendsFirst);
+    signal("-CONT", backendsFirst);
     paused.clear();
   }
 
-  private static void signal(String signal, long pid) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+  private static void signal(String signal, List<Long> pids)
+      throws IOException, InterruptedException {
+    if (pids.isEmpty()) {
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of("kill", signal));
+    pids.forEach(pid -> command.add(Long.toString(pid)));
+    Process p = new ProcessBuilder(command).inheritIO().start();
     p.waitFor();
   }
 }
