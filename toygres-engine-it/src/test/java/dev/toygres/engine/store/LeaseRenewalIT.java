@@ -3,6 +3,7 @@ package dev.toygres.engine.store;
 import static dev.toygres.engine.store.StoreKit.LONG_LEASE;
 import static dev.toygres.engine.store.StoreKit.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.toygres.engine.OrchestrationStatus;
 import dev.toygres.engine.store.internal.ActivityWorkItem;
@@ -128,6 +129,38 @@ class LeaseRenewalIT {
             f.count(
                 "SELECT count(*) FROM {s}.instances WHERE locked_until > now() + interval '110 seconds'"))
         .isEqualTo(1);
+  }
+
+  @Test
+  void renewalExtendsOnlyTheInstancesNamedForTheirToken() {
+    f.client().start("long", "a", 1);
+    f.client().start("long", "b", 1);
+    List<OrchestrationWorkItem> items =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> store.fetchOrchestrationWorkItems("w", 2, Duration.ofSeconds(2)),
+                got -> !got.isEmpty());
+    assertThat(items).hasSize(2);
+    UUID token = items.get(0).lockToken();
+    assertThat(items.get(1).lockToken()).as("one fetch, one token").isEqualTo(token);
+
+    // "b" is leased under the same token but not named: a worker names only what it still holds.
+    HeldLeases held =
+        store.renewLeases(Map.of(token, List.of("a")), List.of(), Duration.ofSeconds(120));
+
+    assertThat(held.orchestrationTokens()).containsExactly(token);
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.instances WHERE instance_id = 'a'"
+                    + " AND locked_until > now() + interval '110 seconds'"))
+        .isEqualTo(1);
+    assertThat(
+            f.count(
+                "SELECT count(*) FROM {s}.instances WHERE instance_id = 'b'"
+                    + " AND locked_until > now() + interval '110 seconds'"))
+        .as("an instance not named keeps its lease's end")
+        .isZero();
   }
 
   @Test

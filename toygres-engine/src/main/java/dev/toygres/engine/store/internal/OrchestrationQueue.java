@@ -130,7 +130,7 @@ final class OrchestrationQueue {
             .formatted(s);
     // By key: the instances leased under the tokens are known. A scan of every instance for the
     // tokens locked each renewed row from the first one it found until the commit, 26 to 30 ms at
-    // 20,000 instances, and the steps' health writes and commits on those rows waited for it.
+    // 20,000 instances, and every write fenced on those rows (and the commits) waited for it.
     renew =
         """
         WITH mine AS MATERIALIZED (
