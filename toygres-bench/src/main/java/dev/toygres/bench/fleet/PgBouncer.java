@@ -4,6 +4,9 @@ import dev.toygres.postgres.PostgresSockets;
 import dev.toygres.postgres.internal.RootWrapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,21 +69,36 @@ final class PgBouncer implements AutoCloseable {
     return config.socketDir();
   }
 
+  /**
+   * Waits until pgbouncer accepts a connection on its socket: the file appears at its bind, before
+   * its listen, and a login in between was refused (one run of the benchmark failed so).
+   */
   private void awaitSocket() throws IOException, InterruptedException {
     Path socket = PostgresSockets.socketFile(config.socketDir(), PORT);
     long deadline = System.nanoTime() + READY.toNanos();
-    while (!Files.exists(socket)) {
+    while (!accepts(socket)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "pgbouncer (pid "
                 + process.pid()
-                + ") did not open "
+                + ") did not accept connections on "
                 + socket
                 + (process.isAlive() ? " in " + READY.toSeconds() + " s" : ": it exited")
                 + "; its log: "
                 + Files.readString(config.log(), StandardCharsets.UTF_8).strip());
       }
       Thread.sleep(20);
+    }
+  }
+
+  private static boolean accepts(Path socket) {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      return ch.connect(UnixDomainSocketAddress.of(socket));
+    } catch (IOException refused) {
+      return false;
     }
   }
 
