@@ -19,9 +19,10 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Actor start, restart and cancel (docs/actor.md). The new actor's id is recorded in the CMS before
- * the actor starts, with a compare-and-set on the previous id, so two concurrent operations cannot
- * both win; an actor that is no longer the recorded one stops itself at its next check.
+ * Actor start, restart and cancel (docs/actor.md). The new actor's id is recorded in the CMS with a
+ * compare-and-set on the previous id, in the transaction that starts the actor, so two concurrent
+ * operations cannot both win; an actor that is no longer the recorded one stops itself at its next
+ * check.
  */
 public final class ActorService implements ActorOperations {
   private final CmsStore cms;
@@ -74,16 +75,20 @@ public final class ActorService implements ActorOperations {
     return new ActorResult(name, r.actorId(), null, "cancelled");
   }
 
-  /** Records a fresh actor id (compare-and-set on {@code expected}) and starts the actor. */
+  /**
+   * Records a fresh actor id (compare-and-set on {@code expected}) and starts the actor, in one
+   * transaction: the id is never recorded without its actor, nor the actor started unrecorded.
+   */
   public String launch(InstanceRecord r, String expected, String why) {
     String id = ActorIds.fresh(r.k8sName(), UUID.randomUUID());
-    if (!cms.recordActor(r.id(), expected, id, why)) {
+    InstanceActor.Input input = new InstanceActor.Input(r.id(), 0);
+    if (!cms.recordActor(
+        r.id(), expected, id, why, tx -> engine.start(tx, InstanceActor.NAME, id, input))) {
       throw new ConflictException(
           "the actor of instance '"
               + r.userName()
               + "' was changed by another operation at the same time; try again");
     }
-    engine.start(InstanceActor.NAME, id, new InstanceActor.Input(r.id(), 0));
     return id;
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -379,6 +380,18 @@ public final class CmsStore {
    * actor is still {@code expected} (null for none). Returns whether it was recorded.
    */
   public boolean recordActor(UUID id, String expected, String actorId, String why) {
+    return recordActor(id, expected, actorId, why, tx -> {});
+  }
+
+  /**
+   * {@link #recordActor(UUID, String, String, String)}, and when the actor is recorded, {@code
+   * alsoInTx} on the same transaction (starting the actor in the engine, which shares this
+   * database): the record and that work commit together or not at all, in one commit. An exception
+   * from {@code alsoInTx} rolls both back and is rethrown. {@code alsoInTx} must neither commit nor
+   * roll back.
+   */
+  public boolean recordActor(
+      UUID id, String expected, String actorId, String why, Consumer<Connection> alsoInTx) {
     return Db.tx(
         ds,
         c -> {
@@ -403,6 +416,7 @@ public final class CmsStore {
                 why,
                 Db.json(
                     Map.of("actor_id", actorId, "previous_actor_id", String.valueOf(expected))));
+            alsoInTx.accept(c);
           }
           return n == 1;
         });
