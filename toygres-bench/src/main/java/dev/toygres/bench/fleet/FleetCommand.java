@@ -60,8 +60,9 @@ public final class FleetCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       description =
-          "Settling time after every instance has had its first check (default: one interval,"
-              + " at least 10s).")
+          "Settling time after every instance has had its first check (default: at least one"
+              + " interval of at least 10s, then until at most 1% of the instances are overdue by"
+              + " more than 1s, at most ten intervals).")
   Duration warmup;
 
   @Option(

@@ -78,6 +78,7 @@ final class FleetJson {
     number(o, "launch_s", r.timings().launchSeconds());
     number(o, "first_sweep_s", r.timings().firstSweepSeconds());
     o.put("never_checked", r.timings().neverChecked());
+    number(o, "warmup_s", r.timings().warmupSeconds());
     number(o, "doctor_ms", r.doctor().medianMs());
     number(o, "doctor_idle_ms", r.doctor().idleMedianMs());
     servers(o, r.servers());

@@ -233,7 +233,10 @@ final class FleetReport {
                       s.launchSeconds(),
                       s.firstSweepSeconds())
                   + (s.neverChecked() > 0 ? " (" + s.neverChecked() + " never checked)" : "");
-            });
+            })
+        .row(
+            "warm-up after the first sweep",
+            r -> String.format(Locale.ROOT, "%.0f s", r.timings().warmupSeconds()));
   }
 
   /** Rows of --servers and --recovery, only when some run used them. */

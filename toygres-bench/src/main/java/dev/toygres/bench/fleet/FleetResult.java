@@ -109,9 +109,16 @@ record FleetResult(
     }
   }
 
-  /** How long the phases before the window took; instances never checked by the first sweep. */
+  /**
+   * How long the phases before the window took; instances never checked by the first sweep; the
+   * warm-up after it.
+   */
   record Timings(
-      double registerSeconds, double launchSeconds, double firstSweepSeconds, int neverChecked) {
+      double registerSeconds,
+      double launchSeconds,
+      double firstSweepSeconds,
+      int neverChecked,
+      double warmupSeconds) {
     Timings {
       if (neverChecked < 0) {
         throw new IllegalArgumentException("neverChecked must not be negative");

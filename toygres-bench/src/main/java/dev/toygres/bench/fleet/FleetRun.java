@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -154,14 +153,19 @@ final class FleetRun {
     ActorSupervisor.ensureRunning(w.engine.client());
     int neverChecked = FirstSweep.await(m, shape.instances(), log);
     double sweepSeconds = (System.nanoTime() - launchStart) / 1e9;
-    Duration warmup = s.warmupFor(shape.interval());
     log.printf(
         Locale.ROOT,
-        "bench-fleet: every instance checked once %.1f s after the launch began; settling %s%n",
-        sweepSeconds,
-        Durations.format(warmup));
-    Thread.sleep(warmup.toMillis());
-    return new Timings(registerSeconds, launchSeconds, sweepSeconds, neverChecked);
+        "bench-fleet: every instance checked once %.1f s after the launch began%n",
+        sweepSeconds);
+    double warmupSeconds;
+    if (s.warmup() != null) {
+      log.printf(Locale.ROOT, "bench-fleet: settling %s%n", Durations.format(s.warmup()));
+      Thread.sleep(s.warmup().toMillis());
+      warmupSeconds = s.warmup().toMillis() / 1e3;
+    } else {
+      warmupSeconds = Settling.await(m, shape.instances(), shape.interval(), log);
+    }
+    return new Timings(registerSeconds, launchSeconds, sweepSeconds, neverChecked, warmupSeconds);
   }
 
   /**

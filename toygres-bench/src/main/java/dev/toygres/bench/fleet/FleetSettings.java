@@ -9,8 +9,8 @@ import java.util.Objects;
  * The fleet benchmark's settings; every combination of instances x intervals x activity slots is
  * one run. The command line's defaults are the server's ({@link FleetDefaults}).
  *
- * @param warmup extra settling time after every instance has had its first check; null for one
- *     interval (at least 10 s)
+ * @param warmup settling time after every instance has had its first check; null for the default
+ *     ({@link Settling}: at least one interval, until the launch's backlog is gone)
  * @param targetsVia how the instances reach the probe targets
  * @param dataDir the benchmark's directory, wiped at the start
  * @param json print one JSON object per run on the output, the table on the log
@@ -113,13 +113,5 @@ record FleetSettings(
         1,
         false,
         0);
-  }
-
-  /** The settling time after the first sweep: {@link #warmup}, or one interval (at least 10 s). */
-  Duration warmupFor(Duration interval) {
-    if (warmup != null) {
-      return warmup;
-    }
-    return interval.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : interval;
   }
 }

@@ -26,16 +26,17 @@ class FleetBenchmarkIT {
   @TempDir Path dir;
 
   private FleetSettings settings(TargetsVia via, boolean json) {
-    return settings(via, json, 0);
+    return settings(via, json, 0, Duration.ofSeconds(1));
   }
 
-  private FleetSettings settings(TargetsVia via, boolean json, int targetsNice) {
+  /** 12 instances at 2 s; {@code warmup} null for the default (settling). */
+  private FleetSettings settings(TargetsVia via, boolean json, int targetsNice, Duration warmup) {
     return new FleetSettings(
         List.of(12),
         List.of(Duration.ofSeconds(2)),
         List.of(8),
         Duration.ofSeconds(3),
-        Duration.ofSeconds(1),
+        warmup,
         2,
         via,
         10,
@@ -145,7 +146,7 @@ class FleetBenchmarkIT {
 
     List<FleetResult> results =
         FleetBenchmark.run(
-            settings(TargetsVia.DIRECT, false),
+            settings(TargetsVia.DIRECT, false, 0, null),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(log, true, StandardCharsets.UTF_8));
 
@@ -154,6 +155,10 @@ class FleetBenchmarkIT {
     assertThat(r.throughput().checks()).isPositive();
     assertThat(r.probes().failed()).isZero();
     assertThat(r.doctor().diagnoses()).containsEntry("healthy", 12);
+    // the default warm-up: at least one interval (10 s at least), then until settled, and says so
+    assertThat(r.timings().warmupSeconds()).isGreaterThanOrEqualTo(10);
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("bench-fleet: settling at least 10s", "settled after ");
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("| instances ", "| doctor's diagnoses ", "healthy 12", "2 / direct");
     assertThat(socketDirectoriesOfThisJvm()).isEmpty();
@@ -167,7 +172,7 @@ class FleetBenchmarkIT {
 
     List<FleetResult> results =
         FleetBenchmark.run(
-            settings(TargetsVia.PGBOUNCER, true, TargetsNice.MAX),
+            settings(TargetsVia.PGBOUNCER, true, TargetsNice.MAX, Duration.ofSeconds(1)),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(log, true, StandardCharsets.UTF_8));
 

@@ -42,7 +42,8 @@ class FleetJsonTest {
               "target_cpu_ms_per_iteration",
               "engine_bytes_per_iteration",
               "launch_s",
-              "first_sweep_s");
+              "first_sweep_s",
+              "warmup_s");
     }
     assertThat(parse(lines.get(0)).get("instances").asInt()).isEqualTo(1000);
     assertThat(parse(lines.get(1)).get("instances").asInt()).isEqualTo(10000);
@@ -69,6 +70,7 @@ class FleetJsonTest {
     assertThat(o.get("engine_bytes_per_iteration").asDouble()).isEqualTo(3346.203);
     assertThat(o.get("launch_s").asDouble()).isEqualTo(4.7);
     assertThat(o.get("first_sweep_s").asDouble()).isEqualTo(11.2);
+    assertThat(o.get("warmup_s").asDouble()).isEqualTo(30.0);
     assertThat(o.get("targets_via").asText()).isEqualTo("direct");
     assertThat(o.get("targets").asInt()).isEqualTo(3);
   }

@@ -30,7 +30,7 @@ class FleetReportTest {
   static FleetResult sustainedDirect() {
     return new FleetResult(
         new Shape(1000, Duration.ofSeconds(30), 64, 20, 2, 3, TargetsVia.DIRECT, 0),
-        new Timings(1.6, 4.7, 11.2, 0),
+        new Timings(1.6, 4.7, 11.2, 0, 30.0),
         new Throughput(Instant.parse("2026-11-22T10:00:00Z"), 120.4, 3885, 32.27, 33.333),
         new Punctuality(662.4, 6310.2, 6738.9, 0, 18, 155.3, 0),
         new ProbeTimes(70.1, 622.7, 0),
@@ -45,7 +45,7 @@ class FleetReportTest {
   static FleetResult saturatedThroughPgBouncer() {
     return new FleetResult(
         new Shape(10000, Duration.ofMillis(1500), 128, 20, 4, 2, TargetsVia.PGBOUNCER, 19),
-        new Timings(9.1, 48.2, 80.3, 7),
+        new Timings(9.1, 48.2, 80.3, 7, 300.0),
         new Throughput(Instant.parse("2026-11-22T11:00:00Z"), 60.0, 16926, 140.8, 666.67),
         new Punctuality(48100, 53300, 53800, 16926, 0, 0, 3),
         new ProbeTimes(98, 436, 5),
