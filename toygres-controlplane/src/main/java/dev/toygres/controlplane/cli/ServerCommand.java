@@ -227,6 +227,18 @@ final class ServerCommand implements Callable<Integer> {
   Duration activityTimeout;
 
   @Option(
+      names = "--orchestration-dispatchers",
+      defaultValue =
+          "${env:TOYGRES_ORCHESTRATION_DISPATCHERS:-"
+              + ServerConfig.DEFAULT_ORCHESTRATION_DISPATCHERS
+              + "}",
+      description =
+          "Worker threads that fetch and step orchestrations (the instance actors' checks), each"
+              + " a batch at a time; with several servers on one machine, fewer each"
+              + " (default ${DEFAULT-VALUE}).")
+  int orchestrationDispatchers;
+
+  @Option(
       names = "--log-format",
       defaultValue = "${env:TOYGRES_LOG_FORMAT:-text}",
       description =
@@ -303,6 +315,7 @@ final class ServerCommand implements Callable<Integer> {
         restartBackoff,
         failoverCooldown,
         backupDir == null ? null : backupDir.toAbsolutePath(),
-        backupCheckInterval);
+        backupCheckInterval,
+        orchestrationDispatchers);
   }
 }

@@ -37,6 +37,8 @@ import java.util.Objects;
  *     {@code <dataDir>/backups}
  * @param backupCheckInterval how often the backup scheduler starts the scheduled backups that are
  *     due and applies retention ({@code --backup-check-interval})
+ * @param orchestrationDispatchers the worker's threads that fetch and step orchestrations, each a
+ *     batch at a time ({@code --orchestration-dispatchers})
  */
 public record ServerConfig(
     Path dataDir,
@@ -61,7 +63,23 @@ public record ServerConfig(
     List<Duration> restartBackoff,
     Duration failoverCooldown,
     Path backupDir,
-    Duration backupCheckInterval) {
+    Duration backupCheckInterval,
+    int orchestrationDispatchers) {
+
+  /**
+   * The default {@code --orchestration-dispatchers}. An actor's step waits on its probe and on the
+   * metadata database, so two left the CPU partly idle: with 20,000 actors on one server, 4 stepped
+   * 91–98% of the checks due against 92% for 2, and 66% against 54% on a slower machine
+   * (docs/benchmarks.md). Two servers on one machine keep up better with 2 each.
+   */
+  public static final int DEFAULT_ORCHESTRATION_DISPATCHERS = 4;
+
+  /**
+   * The most {@code --orchestration-dispatchers} accepted: each holds a connection of the server's
+   * metadata pool of 20 while it fetches and commits, and the activity dispatchers, the worker's
+   * own loops and the API need theirs.
+   */
+  public static final int MAX_ORCHESTRATION_DISPATCHERS = 12;
 
   /** The default {@code --backup-check-interval}. */
   public static final Duration DEFAULT_BACKUP_CHECK_INTERVAL = Duration.ofMinutes(1);
@@ -93,7 +111,10 @@ public record ServerConfig(
   /** The worker's idle wait between polls (the engine's default poll interval). */
   private static final Duration POLL = Duration.ofSeconds(1);
 
-  /** A configuration with the default {@code --backup-check-interval}. */
+  /**
+   * A configuration with the default {@code --backup-check-interval} and {@code
+   * --orchestration-dispatchers}.
+   */
   public ServerConfig(
       Path dataDir,
       int port,
@@ -140,11 +161,19 @@ public record ServerConfig(
         restartBackoff,
         failoverCooldown,
         backupDir,
-        DEFAULT_BACKUP_CHECK_INTERVAL);
+        DEFAULT_BACKUP_CHECK_INTERVAL,
+        DEFAULT_ORCHESTRATION_DISPATCHERS);
   }
 
   public ServerConfig {
     Objects.requireNonNull(dataDir, "dataDir");
+    if (orchestrationDispatchers < 1 || orchestrationDispatchers > MAX_ORCHESTRATION_DISPATCHERS) {
+      throw new ConfigurationException(
+          "--orchestration-dispatchers must be between 1 and "
+              + MAX_ORCHESTRATION_DISPATCHERS
+              + ", was "
+              + orchestrationDispatchers);
+    }
     positive(backupCheckInterval, "--backup-check-interval");
     if (port < 0 || port > 65535) {
       throw new ConfigurationException("--port must be between 0 and 65535, was " + port);
@@ -236,6 +265,35 @@ public record ServerConfig(
     return (backupDir != null ? backupDir : dataDir.resolve("backups"))
         .toAbsolutePath()
         .normalize();
+  }
+
+  /** This configuration with {@code n} orchestration dispatchers. */
+  public ServerConfig withOrchestrationDispatchers(int n) {
+    return new ServerConfig(
+        dataDir,
+        port,
+        databaseUrl,
+        healthInterval,
+        staleAfter,
+        supervisorInterval,
+        autoRepair,
+        failureThreshold,
+        healthRetention,
+        probeTimeout,
+        portRangeStart,
+        portRangeEnd,
+        workerLease,
+        instanceUser,
+        auditRetention,
+        databaseTimeouts,
+        livenessThreshold,
+        activityTimeout,
+        probeRetryDelay,
+        restartBackoff,
+        failoverCooldown,
+        backupDir,
+        backupCheckInterval,
+        n);
   }
 
   private static void positive(Duration d, String flag) {

@@ -12,14 +12,6 @@ public final class ServerEngine {
   /** Connections in the server's one metadata pool. */
   public static final int POOL_SIZE = 20;
 
-  /**
-   * Threads that fetch and step orchestrations, each a batch at a time. An actor's step waits on
-   * its probe and on the metadata database, so two left the CPU partly idle: with 20,000 actors, 4
-   * stepped 91–98% of the checks due against 92% for 2, and 66% against 54% on a slower machine
-   * (docs/benchmarks.md).
-   */
-  public static final int ORCHESTRATION_DISPATCHERS = 4;
-
   /** Threads that fetch activities (provisioning steps; the actors' checks run in their steps). */
   public static final int ACTIVITY_DISPATCHERS = 2;
 
@@ -46,13 +38,14 @@ public final class ServerEngine {
   private ServerEngine() {}
 
   /**
-   * The server's worker options: the engine's defaults with {@link #ORCHESTRATION_DISPATCHERS} and
-   * {@link #ACTIVITY_DISPATCHERS}, {@link #ACTIVITY_SLOTS} activity slots, the configured worker
-   * lease and activity timeout, and {@link #TIMER_BATCHING} and {@link #STEP_AFFINITY}.
+   * The server's worker options: the engine's defaults with the configured orchestration
+   * dispatchers ({@code --orchestration-dispatchers}) and {@link #ACTIVITY_DISPATCHERS}, {@link
+   * #ACTIVITY_SLOTS} activity slots, the configured worker lease and activity timeout, and {@link
+   * #TIMER_BATCHING} and {@link #STEP_AFFINITY}.
    */
   public static WorkerOptions workerOptions(ServerConfig cfg) {
     return WorkerOptions.defaults()
-        .withDispatchers(ORCHESTRATION_DISPATCHERS, ACTIVITY_DISPATCHERS)
+        .withDispatchers(cfg.orchestrationDispatchers(), ACTIVITY_DISPATCHERS)
         .withMaxConcurrentActivities(ACTIVITY_SLOTS)
         .withLease(cfg.workerLease())
         .withActivityTimeout(cfg.activityTimeout())

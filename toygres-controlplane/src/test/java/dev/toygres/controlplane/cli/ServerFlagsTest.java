@@ -45,6 +45,19 @@ class ServerFlagsTest {
   }
 
   @Test
+  void orchestrationDispatchersOutsideOneToTwelveAreRefused() {
+    assertRefused(
+        server("--orchestration-dispatchers", "0"),
+        "--orchestration-dispatchers must be between 1 and 12, was 0");
+    assertRefused(
+        server("--orchestration-dispatchers", "13"),
+        "--orchestration-dispatchers must be between 1 and 12, was 13");
+    assertRefused(
+        server("--orchestration-dispatchers", "two"),
+        "Invalid value for option '--orchestration-dispatchers'");
+  }
+
+  @Test
   void aPasswordInTheDatabaseUrlFlagIsRefusedInEitherFormWithoutEchoingIt() {
     for (String url :
         new String[] {

@@ -12,7 +12,9 @@ import dev.toygres.testkit.TestHttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,10 +36,28 @@ class TwoServersShareWorkIT {
       String url = db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password();
       // In the environment: a password in --database-url is refused (ps shows command lines).
       Map<String, String> env = Map.of("DATABASE_URL", url);
-      a = ServerProcess.start(dataDir, ServerProcess.freePort(), 31432, env);
-      b = ServerProcess.start(dataDir, ServerProcess.freePort(), 31432, env);
+      // Two servers on one machine run two orchestration dispatchers each (docs/operations.md):
+      // one told so by its environment, the other by its flag.
+      a =
+          ServerProcess.start(
+              dataDir,
+              ServerProcess.freePort(),
+              31432,
+              Map.of("DATABASE_URL", url, "TOYGRES_ORCHESTRATION_DISPATCHERS", "2"));
+      b =
+          ServerProcess.start(
+              dataDir, ServerProcess.freePort(), 31432, env, "--orchestration-dispatchers", "2");
       TestHttpClient apiA = a.api();
       TestHttpClient apiB = b.api();
+      for (TestHttpClient api : List.of(apiA, apiB)) {
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(dispatchers(api))
+                        .containsExactly(
+                            "orchestration-dispatcher-0", "orchestration-dispatcher-1"));
+      }
       for (int i = 0; i < 4; i++) {
         TestHttpClient api = i % 2 == 0 ? apiA : apiB;
         TestHttpClient.Response r =
@@ -94,5 +114,22 @@ class TwoServersShareWorkIT {
       }
       LeftoverServers.stopAll(root);
     }
+  }
+
+  /** The orchestration dispatchers a server's liveness report lists, by name. */
+  private static List<String> dispatchers(TestHttpClient api) {
+    List<String> names = new ArrayList<>();
+    api.get("/health/live")
+        .body()
+        .get("components")
+        .forEach(
+            c -> {
+              String name = c.get("name").asText();
+              if (name.startsWith("orchestration-dispatcher-")) {
+                names.add(name);
+              }
+            });
+    names.sort(null);
+    return names;
   }
 }

@@ -24,8 +24,22 @@ class ServerEngineTest {
   }
 
   @Test
+  void theWorkerRunsTheConfiguredOrchestrationDispatchers() {
+    ServerConfig two = ServerConfig.defaults().withOrchestrationDispatchers(2);
+
+    WorkerOptions options = ServerEngine.workerOptions(two);
+
+    assertThat(options.orchestrationDispatchers()).isEqualTo(2);
+    assertThat(options.activityDispatchers()).isEqualTo(ServerEngine.ACTIVITY_DISPATCHERS);
+    assertThat(options.maxConcurrentActivities()).isEqualTo(ServerEngine.ACTIVITY_SLOTS);
+  }
+
+  @Test
   void thePoolHasAConnectionForEveryDispatcherAndTheWorkersOwnNeeds() {
-    WorkerOptions options = ServerEngine.workerOptions(ServerConfig.defaults());
+    WorkerOptions options =
+        ServerEngine.workerOptions(
+            ServerConfig.defaults()
+                .withOrchestrationDispatchers(ServerConfig.MAX_ORCHESTRATION_DISPATCHERS));
 
     // DurableWorker needs its dispatchers + 3 connections (one held for LISTEN).
     assertThat(ServerEngine.POOL_SIZE)

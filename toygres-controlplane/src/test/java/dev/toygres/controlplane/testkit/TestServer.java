@@ -138,7 +138,8 @@ public final class TestServer implements AutoCloseable {
             s.restartBackoff(),
             ServerConfig.DEFAULT_FAILOVER_COOLDOWN,
             null,
-            s.backupCheckInterval());
+            s.backupCheckInterval(),
+            ServerConfig.DEFAULT_ORCHESTRATION_DISPATCHERS);
     try {
       return new TestServer(
           dir, ToygresServer.start(cfg, adminToken, null, "127.0.0.1"), adminToken);
