@@ -61,8 +61,8 @@ public final class FleetCommand implements Callable<Integer> {
       names = "--warmup",
       description =
           "Settling time after every instance has had its first check (default: at least one"
-              + " interval of at least 10s, then until at most 1% of the instances are overdue by"
-              + " more than 1s, at most ten intervals).")
+              + " interval of at least 10s, then until at most 1% of the instances have been overdue"
+              + " by more than 1s for another such interval, at most ten intervals).")
   Duration warmup;
 
   @Option(
@@ -96,7 +96,7 @@ public final class FleetCommand implements Callable<Integer> {
       names = "--dispatchers",
       description =
           "Orchestration dispatcher threads (each fetches and steps a batch at a time); default"
-              + " ${DEFAULT-VALUE}, as the server.")
+              + " ${DEFAULT-VALUE}, as the server's --orchestration-dispatchers.")
   int dispatchers;
 
   @Option(

@@ -21,9 +21,10 @@ import java.util.UUID;
  * launch's backlog is gone, so that the window measures the steady state rather than the fleet
  * catching up (which runs above the ideal rate with late checks). The backlog is gone when at most
  * {@link #SETTLED_SHARE} of the instances are overdue on their cadence by more than {@link
- * #OVERDUE}: the lateness goal's own terms (p99 within 1 s). A fleet that cannot keep up never
- * settles: the warm-up then ends after {@link #MAX_INTERVALS} intervals, saying so, and the window
- * measures it anyway.
+ * #OVERDUE} (the lateness goal's own terms, p99 within 1 s) at every look for a whole interval (10
+ * s at least): a fleet catching up dips under the share before it holds there. A fleet that cannot
+ * keep up never settles: the warm-up then ends after {@link #MAX_INTERVALS} intervals, saying so,
+ * and the window measures it anyway.
  */
 final class Settling {
   /** How late a check may be without counting as backlog. */
@@ -73,18 +74,22 @@ final class Settling {
         Durations.format(maximum(interval)));
     Thread.sleep(minimum(interval).toMillis());
     long lastLog = System.nanoTime();
+    Streak streak = new Streak(minimum(interval));
     while (true) {
       int overdue = overdue(m, interval);
       long now = System.nanoTime();
       double waited = (now - start) / 1e9;
-      if (settled(overdue, instances)) {
+      if (streak.look(settled(overdue, instances), now)) {
         log.printf(
             Locale.ROOT,
-            "bench-fleet: settled after %.0f s: %,d of %,d instances overdue by more than %s%n",
+            "bench-fleet: settled after %.0f s: at most %,d of %,d instances overdue by more than"
+                + " %s for %s (%,d now)%n",
             waited,
-            overdue,
+            (long) Math.floor(instances * SETTLED_SHARE),
             instances,
-            Durations.format(OVERDUE));
+            Durations.format(OVERDUE),
+            Durations.format(minimum(interval)),
+            overdue);
         return waited;
       }
       if (now >= max) {
@@ -101,13 +106,60 @@ final class Settling {
       if (now - lastLog >= PROGRESS.toNanos()) {
         log.printf(
             Locale.ROOT,
-            "bench-fleet: settling: %,d of %,d instances overdue by more than %s%n",
+            "bench-fleet: settling: %,d of %,d instances overdue by more than %s%s%n",
             overdue,
             instances,
-            Durations.format(OVERDUE));
+            Durations.format(OVERDUE),
+            streak.holding()
+                ? String.format(
+                    Locale.ROOT,
+                    " (at most %.0f%% for %.0f s of %s)",
+                    SETTLED_SHARE * 100,
+                    streak.heldNanos(now) / 1e9,
+                    Durations.format(minimum(interval)))
+                : "");
         lastLog = now;
       }
       Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /**
+   * Whether the looks have found the fleet settled for long enough: every look since one at least
+   * {@code span} ago. An unsettled look starts over.
+   */
+  static final class Streak {
+    private final long spanNanos;
+    private long since = Long.MIN_VALUE;
+    private boolean holding;
+
+    Streak(Duration span) {
+      this.spanNanos = span.toNanos();
+    }
+
+    /**
+     * Records a look at {@code nowNanos}; returns whether the fleet has stayed settled the span.
+     */
+    boolean look(boolean settled, long nowNanos) {
+      if (!settled) {
+        holding = false;
+        return false;
+      }
+      if (!holding) {
+        holding = true;
+        since = nowNanos;
+      }
+      return nowNanos - since >= spanNanos;
+    }
+
+    /** Whether the last look found the fleet settled. */
+    boolean holding() {
+      return holding;
+    }
+
+    /** How long the fleet has been found settled at every look, at {@code nowNanos}; 0 if not. */
+    long heldNanos(long nowNanos) {
+      return holding ? nowNanos - since : 0;
     }
   }
 

@@ -155,10 +155,13 @@ class FleetBenchmarkIT {
     assertThat(r.throughput().checks()).isPositive();
     assertThat(r.probes().failed()).isZero();
     assertThat(r.doctor().diagnoses()).containsEntry("healthy", 12);
-    // the default warm-up: at least one interval (10 s at least), then until settled, and says so
+    // the default warm-up: at least one interval (10 s at least), then until settled for another
+    // interval, and says how it ended (whether this small fleet settles on a loaded machine is
+    // SettlingTest's to pin, not this test's)
     assertThat(r.timings().warmupSeconds()).isGreaterThanOrEqualTo(10);
     assertThat(log.toString(StandardCharsets.UTF_8))
-        .contains("bench-fleet: settling at least 10s", "settled after ");
+        .contains("bench-fleet: settling at least 10s")
+        .containsAnyOf("bench-fleet: settled after ", "bench-fleet: not settled after ");
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("| instances ", "| doctor's diagnoses ", "healthy 12", "2 / direct");
     assertThat(socketDirectoriesOfThisJvm()).isEmpty();

@@ -46,4 +46,21 @@ class SettlingTest {
     assertThat(Settling.overdue(Map.of(id, due.plusMillis(10)), cadence, due.plusSeconds(2)))
         .isZero();
   }
+
+  @Test
+  void theFleetMustStaySettledAtEveryLookForTheWholeSpan() {
+    long s = 1_000_000_000L;
+    Settling.Streak streak = new Settling.Streak(Duration.ofSeconds(30));
+
+    assertThat(streak.look(true, 0)).as("the first dip under the share").isFalse();
+    assertThat(streak.look(true, 25 * s)).isFalse();
+    assertThat(streak.heldNanos(25 * s)).isEqualTo(25 * s);
+    // a fleet catching up goes back over the share: the span starts over
+    assertThat(streak.look(false, 29 * s)).isFalse();
+    assertThat(streak.holding()).isFalse();
+    assertThat(streak.heldNanos(29 * s)).isZero();
+    assertThat(streak.look(true, 30 * s)).isFalse();
+    assertThat(streak.look(true, 55 * s)).isFalse();
+    assertThat(streak.look(true, 60 * s)).as("settled at every look since 30 s").isTrue();
+  }
 }
