@@ -3,6 +3,7 @@ package dev.toygres.engine.worker;
 import dev.toygres.engine.store.PostgresStore;
 import dev.toygres.engine.store.internal.WorkQueues;
 import dev.toygres.engine.worker.internal.ActivityDispatcher;
+import dev.toygres.engine.worker.internal.FetchTurns;
 import dev.toygres.engine.worker.internal.LeaseKeeper;
 import dev.toygres.engine.worker.internal.LocalActivities;
 import dev.toygres.engine.worker.internal.NotificationListener;
@@ -73,6 +74,8 @@ public final class DurableWorker implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    FetchTurns turns =
+        new FetchTurns(options.timerBatching().toNanos(), options.orchestrationDispatchers());
     for (int i = 0; i < options.orchestrationDispatchers(); i++) {
       OrchestrationDispatcher d =
           new OrchestrationDispatcher(
@@ -81,6 +84,7 @@ public final class DurableWorker implements AutoCloseable {
               processor,
               stepThreads,
               orchestrationSignal,
+              turns,
               leases,
               options,
               metrics,

@@ -32,10 +32,10 @@ import java.util.UUID;
  *     poisoned work items, lease takeovers; docs/metrics.md), or null (the default) for none.
  *     Counted and timed in memory only: metrics add no database round trip.
  * @param timerBatching how much longer than until the next timer an idle orchestration dispatcher
- *     sleeps (default 0; never past the poll interval): timers due within it are fetched in one
- *     batch and their steps committed together instead of one fetch and one commit each, at the
- *     cost of up to this much lateness. Work that is due at once (a wake-up notification) is not
- *     delayed
+ *     sleeps (default 0; never past the poll interval), and how far apart the worker's caught-up
+ *     dispatchers take turns to fetch again: timers due within it are fetched in one batch and
+ *     their steps committed together instead of one fetch and one commit each, at the cost of up to
+ *     about this much lateness. Work that is due at once (a wake-up notification) is not delayed
  * @param stepAffinity how long a due step waits for the worker that ran its instance's previous
  *     step before another worker may take it (default 0: any worker at once). With several
  *     processes on one database, each then keeps stepping the same instances, so what a step keeps

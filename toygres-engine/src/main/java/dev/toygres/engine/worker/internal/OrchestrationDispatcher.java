@@ -29,6 +29,7 @@ public final class OrchestrationDispatcher implements Runnable {
   private final StepProcessor processor;
   private final Executor steps;
   private final WorkSignal signal;
+  private final FetchTurns turns;
   private final LeaseKeeper leases;
   private final WorkerOptions options;
   private final Runnable onActivityWork;
@@ -39,6 +40,7 @@ public final class OrchestrationDispatcher implements Runnable {
   /**
    * @param steps the threads that run a batch's steps at once (null: one after the other, on this
    *     thread); it must not queue work behind a full pool, since this thread waits for every step
+   * @param turns the worker's turns for dispatchers that are caught up, shared by its dispatchers
    */
   public OrchestrationDispatcher(
       String name,
@@ -46,6 +48,7 @@ public final class OrchestrationDispatcher implements Runnable {
       StepProcessor processor,
       Executor steps,
       WorkSignal signal,
+      FetchTurns turns,
       LeaseKeeper leases,
       WorkerOptions options,
       WorkerMetrics metrics,
@@ -54,6 +57,7 @@ public final class OrchestrationDispatcher implements Runnable {
     this.processor = processor;
     this.steps = steps;
     this.signal = signal;
+    this.turns = turns;
     this.leases = leases;
     this.options = options;
     this.metrics = metrics;
@@ -86,9 +90,10 @@ public final class OrchestrationDispatcher implements Runnable {
           handle(items);
           heartbeat.beat("polling");
           if (items.size() < options.orchestrationBatchSize() && running) {
-            // Caught up: let timers that fall due gather for a batch, unless work due now is
-            // notified (docs/engine.md#the-runtime).
-            signal.await(seen, options.timerBatching().toMillis());
+            // Caught up: let timers that fall due gather for a batch until this dispatcher's turn
+            // (one a timer batching period for the worker), unless work due now is notified
+            // (docs/engine.md#the-runtime).
+            signal.await(seen, turns.next(System.nanoTime()));
           }
         } else if (running) {
           heartbeat.beat("idle");
