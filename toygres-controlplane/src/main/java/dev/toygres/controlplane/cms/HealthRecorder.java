@@ -24,7 +24,8 @@ import javax.sql.DataSource;
  * Writes an actor's health checks. Every write is fenced: it happens only while the row still holds
  * what the actor read before its probe (its actor, monitoring on, a watched state, the same
  * health), checked by the write itself, so no row lock is held while the instance is probed. The
- * whole record of a check is one statement (docs/actor.md#the-loop).
+ * whole record of a check is one statement (docs/actor.md#the-loop); checks that finish while
+ * others are being written are written together by one statement ({@link HealthWrites}).
  */
 public final class HealthRecorder {
   // One statement: the lease's fence, the conditional update of the instance (which depends on the
@@ -83,10 +84,12 @@ public final class HealthRecorder {
 
   private final DataSource ds;
   private final HealthCheckPartitions partitions;
+  private final HealthWrites writes;
 
   public HealthRecorder(DataSource ds) {
     this.ds = ds;
     this.partitions = new HealthCheckPartitions(ds);
+    this.writes = new HealthWrites(ds);
   }
 
   /** The daily partitions the checks are written to. */
@@ -115,13 +118,28 @@ public final class HealthRecorder {
    * check another worker now owns). When the lease can be said in SQL ({@link LeaseFence#asQuery})
    * that is one statement; otherwise one transaction that checks the lease first. A check whose day
    * has no partition yet (the pruner and the server's start make them ahead) makes it and is
-   * written again, once.
+   * written again, once. Checks recorded at the same time share one statement ({@link
+   * HealthWrites}).
    *
    * @return whether it was recorded; false when the row no longer holds what was expected (nothing
    *     is written)
    * @throws dev.toygres.engine.activity.LeaseLostException if the lease is gone (nothing written)
    */
   public boolean record(
+      UUID instanceId, Expected expected, Health next, ProbeResult probe, LeaseFence lease) {
+    Optional<LeaseFence.Member> member = lease.asMember();
+    if (member.isPresent()) {
+      Boolean together =
+          writes.record(new HealthWrites.Check(instanceId, expected, next, probe, member.get()));
+      if (together != null) {
+        return together;
+      }
+    }
+    return alone(instanceId, expected, next, probe, lease);
+  }
+
+  /** Records the check with a statement of its own. */
+  private boolean alone(
       UUID instanceId, Expected expected, Health next, ProbeResult probe, LeaseFence lease) {
     try {
       return write(instanceId, expected, next, probe, lease);
@@ -195,37 +213,47 @@ public final class HealthRecorder {
       ps.setString(++i, probe.postgresVersion());
       ps.setObject(++i, probe.responseTimeMs(), Types.DOUBLE);
       ps.setString(++i, probe.errorMessage());
-      ps.setString(++i, Db.json(probe.details() == null ? Map.of() : probe.details()));
+      ps.setString(++i, details(probe));
       ps.setString(++i, expected.actorId());
-      ps.setString(
-          ++i,
-          probe.members() == null
-              ? null
-              : Db.json(probe.members().stream().map(MemberCheck::toJson).toList()));
+      ps.setString(++i, members(probe));
       if (changed) {
         ps.setString(++i, old.dbName());
         ps.setString(++i, next.status().dbName());
-        ps.setString(
-            ++i,
-            "health "
-                + old.dbName()
-                + " -> "
-                + next.status().dbName()
-                + (probe.errorMessage() != null ? ": " + probe.errorMessage() : ""));
-        ps.setString(
-            ++i,
-            Db.json(
-                Map.of(
-                    "actor_id",
-                    expected.actorId(),
-                    "consecutive_failures",
-                    next.consecutiveFailures())));
+        ps.setString(++i, eventMessage(old, next, probe));
+        ps.setString(++i, eventMetadata(expected, next));
       }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new boolean[] {rs.getBoolean(1), rs.getBoolean(2)};
       }
     }
+  }
+
+  /** The check row's details, as JSON. */
+  static String details(ProbeResult probe) {
+    return Db.json(probe.details() == null ? Map.of() : probe.details());
+  }
+
+  /** What the check saw of the instance's servers, as JSON, or null. */
+  static String members(ProbeResult probe) {
+    return probe.members() == null
+        ? null
+        : Db.json(probe.members().stream().map(MemberCheck::toJson).toList());
+  }
+
+  /** The {@code health_changed} event's message. */
+  static String eventMessage(HealthStatus old, Health next, ProbeResult probe) {
+    return "health "
+        + old.dbName()
+        + " -> "
+        + next.status().dbName()
+        + (probe.errorMessage() != null ? ": " + probe.errorMessage() : "");
+  }
+
+  /** The {@code health_changed} event's metadata, as JSON. */
+  static String eventMetadata(Expected expected, Health next) {
+    return Db.json(
+        Map.of("actor_id", expected.actorId(), "consecutive_failures", next.consecutiveFailures()));
   }
 
   private static boolean noPartition(CmsException e) {

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.cms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.toygres.engine.activity.LeaseFence;
 import dev.toygres.engine.activity.LeaseLostException;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,6 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,22 +30,30 @@ import org.junit.jupiter.api.Test;
 /**
  * The actor's record of a check is one conditional write on real PostgreSQL: it lands, with its
  * check row and its event, while the row holds what the actor read, and writes nothing once the row
- * changed. The fleet's recent checks come newest first, a few per live instance.
+ * changed. The fleet's recent checks come newest first, a few per live instance. Checks written
+ * together ({@link HealthWrites}): one statement records each check of a group as its own statement
+ * would (or not at all), passes over a check whose lease is gone or whose row another transaction
+ * holds without waiting for it, and the checks that finish while a group is being written are
+ * written together next.
  */
 class HealthRecorderIT {
   private static final Set<InstanceState> WATCHED =
       EnumSet.of(InstanceState.RUNNING, InstanceState.STOPPED);
   private static final ProbeResult FAILED = ProbeResult.failed("connection refused");
+  private static final String HELD_SQL =
+      "SELECT k.ord FROM unnest(?::text[]) WITH ORDINALITY AS k(held, ord) WHERE k.held::boolean";
   private static TestDatabase.Fresh db;
   private static CmsStore cms;
   private static HealthRecorder recorder;
 
   @BeforeAll
   static void migrate() {
-    db = TestDatabase.freshDatabase(4);
+    db = TestDatabase.freshDatabase(8);
     cms = new CmsStore(db.pool());
     cms.migrate();
     recorder = new HealthRecorder(db.pool());
+    // Today's partition, for the statements of groups written directly below.
+    recorder.partitions().createAhead(Instant.now());
   }
 
   @AfterAll
@@ -315,7 +328,10 @@ class HealthRecorderIT {
         .isEqualTo(read);
   }
 
-  /** A lease fence whose answer is {@code held}, as a query or, without one, through holdsIn. */
+  /**
+   * A lease fence whose answer is {@code held}: as a query and in set form (written with others
+   * first, then alone when passed over) or, without them, through holdsIn.
+   */
   private static LeaseFence fence(boolean held, boolean asQuery) {
     return new LeaseFence() {
       @Override
@@ -328,6 +344,11 @@ class HealthRecorderIT {
         return asQuery
             ? Optional.of(new Query("SELECT 1 WHERE ?", List.of(held)))
             : Optional.empty();
+      }
+
+      @Override
+      public Optional<Member> asMember() {
+        return asQuery ? Optional.of(new Member(HELD_SQL, List.of(held))) : Optional.empty();
       }
     };
   }
@@ -414,5 +435,245 @@ class HealthRecorderIT {
 
   private static ProbeResult healthy() {
     return new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 3.5, null, Map.of());
+  }
+
+  /** A check of {@code id} by {@code actorId} against its current health, under {@code fence}. */
+  private static HealthWrites.Check check(
+      UUID id, String actorId, HealthStatus seen, ProbeResult probe, LeaseFence.Member fence) {
+    return check(id, actorId, seen, probe, fence, 2);
+  }
+
+  private static HealthWrites.Check check(
+      UUID id,
+      String actorId,
+      HealthStatus seen,
+      ProbeResult probe,
+      LeaseFence.Member fence,
+      int failureThreshold) {
+    Health now = health(id);
+    return new HealthWrites.Check(
+        id,
+        new HealthRecorder.Expected(actorId, WATCHED, now),
+        now.after(seen, failureThreshold),
+        probe,
+        fence);
+  }
+
+  private static LeaseFence.Member unchecked() {
+    return LeaseFence.UNCHECKED.asMember().orElseThrow();
+  }
+
+  /** Writes {@code checks} with one group statement, refusing to wait for a lock for 5 s. */
+  private static List<Boolean> together(List<HealthWrites.Check> checks) throws SQLException {
+    try (Connection c = db.pool().getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL lock_timeout = '5s'");
+      }
+      List<Boolean> answers =
+          HealthWrites.statement(c, checks.get(0).fence().sql(), List.copyOf(checks));
+      c.commit();
+      return answers;
+    }
+  }
+
+  @Test
+  void oneStatementRecordsEachCheckOfAGroupAsItsOwnStatementWould() throws Exception {
+    UUID ok = running("grp-ok", "actor-ok");
+    UUID superseded = running("grp-superseded", "actor-old");
+    UUID off = running("grp-off", "actor-off");
+    UUID reset = running("grp-reset", "actor-r");
+    UUID archived = running("grp-archive", "actor-w");
+    UUID members = running("grp-members", "actor-m");
+    Instant at = Instant.parse("2026-11-30T10:00:00Z");
+    WalArchive read =
+        new WalArchive(
+            7,
+            "000000010000000000000006",
+            at.minusSeconds(30),
+            2,
+            null,
+            null,
+            "000000010000000000000007",
+            at);
+    List<MemberCheck> seenMembers =
+        List.of(
+            new MemberCheck(0, "primary", 5433, 11L, "healthy", null, null, 1),
+            new MemberCheck(1, "standby", 5434, null, "stopped", null, null, null));
+
+    List<HealthWrites.Check> group = new ArrayList<>();
+    group.add(check(ok, "actor-ok", HealthStatus.HEALTHY, healthy(), unchecked()));
+    group.add(check(superseded, "actor-old", HealthStatus.UNHEALTHY, FAILED, unchecked()));
+    group.add(check(off, "actor-off", HealthStatus.HEALTHY, healthy(), unchecked()));
+    group.add(check(reset, "actor-r", HealthStatus.HEALTHY, healthy(), unchecked()));
+    group.add(
+        check(
+            archived,
+            "actor-w",
+            HealthStatus.HEALTHY,
+            new ProbeResult(HealthStatus.HEALTHY, "PostgreSQL 18", 1.25, null, Map.of(), read),
+            unchecked()));
+    group.add(
+        check(
+            members,
+            "actor-m",
+            HealthStatus.HEALTHY,
+            healthy().withMembers(seenMembers),
+            unchecked()));
+    // What changed after the actors read their rows.
+    assertThat(cms.recordActor(superseded, "actor-old", "actor-new", "test")).isTrue();
+    cms.monitoringOff(off, "actor-off", "test");
+    Health interfering = health(reset).after(HealthStatus.UNHEALTHY, 2);
+    assertThat(
+            new HealthRecorder(db.pool())
+                .record(
+                    reset,
+                    new HealthRecorder.Expected("actor-r", WATCHED, health(reset)),
+                    interfering,
+                    FAILED,
+                    LeaseFence.UNCHECKED))
+        .isTrue();
+
+    assertThat(together(group)).containsExactly(true, false, false, false, true, true);
+
+    assertThat(health(ok)).isEqualTo(new Health(HealthStatus.HEALTHY, 0));
+    assertThat(cms.findById(ok).orElseThrow().lastHealthCheck()).isNotNull();
+    assertThat(checks(ok)).isEqualTo(1);
+    assertThat(healthEvents(ok)).as("unknown -> healthy").isEqualTo(1);
+    assertThat(checks(superseded) + checks(off)).isZero();
+    assertThat(healthEvents(superseded) + healthEvents(off)).isZero();
+    assertThat(health(reset)).isEqualTo(interfering);
+    assertThat(checks(reset)).as("only the write before the group's").isEqualTo(1);
+    assertThat(cms.findById(archived).orElseThrow().archive()).isEqualTo(read);
+    HealthCheck written = new HealthRecorder(db.pool()).list(archived, 1).get(0);
+    assertThat(written.responseTimeMs()).isEqualTo(1.25);
+    assertThat(written.postgresVersion()).isEqualTo("PostgreSQL 18");
+    assertThat(new HealthRecorder(db.pool()).list(members, 1).get(0).members())
+        .contains("\"ordinal\": 0", "\"role\": \"primary\"", "\"pid\": 11")
+        .contains("\"ordinal\": 1", "\"health\": \"stopped\"");
+
+    // A failed probe reads no archive: the group keeps the one recorded, and says why it changed.
+    assertThat(
+            together(
+                List.of(
+                    check(archived, "actor-w", HealthStatus.UNHEALTHY, FAILED, unchecked(), 1))))
+        .containsExactly(true);
+    InstanceRecord after = cms.findById(archived).orElseThrow();
+    assertThat(after.consecutiveFailures()).isEqualTo(1);
+    assertThat(after.archive()).isEqualTo(read);
+    assertThat(healthEvents(archived)).as("unknown -> healthy -> unhealthy").isEqualTo(2);
+    assertThat(
+            count(
+                "SELECT count(*) FROM toygres_cms.instance_events WHERE instance_id = '"
+                    + archived
+                    + "' AND message = 'health healthy -> unhealthy: connection refused'"
+                    + " AND metadata->>'actor_id' = 'actor-w'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aCheckWhoseLeaseIsGoneOrWhoseRowIsHeldElsewhereIsPassedOverNotWaitedFor() throws Exception {
+    UUID held = running("pass-held", "actor-a");
+    UUID lost = running("pass-lost", "actor-b");
+    UUID locked = running("pass-locked", "actor-c");
+    List<HealthWrites.Check> group =
+        List.of(
+            check(held, "actor-a", HealthStatus.HEALTHY, healthy(), member(true)),
+            check(lost, "actor-b", HealthStatus.HEALTHY, healthy(), member(false)),
+            check(locked, "actor-c", HealthStatus.HEALTHY, healthy(), member(true)));
+    HealthRecorder recorder = new HealthRecorder(db.pool());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection locker = db.pool().getConnection()) {
+      locker.setAutoCommit(false);
+      try (Statement s = locker.createStatement()) {
+        s.executeQuery("SELECT 1 FROM toygres_cms.instances WHERE id = '" + locked + "' FOR UPDATE")
+            .close();
+      }
+
+      assertThat(together(group)).containsExactly(true, null, null);
+      assertThat(checks(held)).isEqualTo(1);
+      assertThat(checks(lost) + checks(locked)).isZero();
+
+      // Through the recorder, the locked row's check waits for its lock, on its own: another
+      // check is recorded meanwhile.
+      Health seen = health(locked);
+      CompletableFuture<Boolean> waiting =
+          CompletableFuture.supplyAsync(
+              () ->
+                  recorder.record(
+                      locked,
+                      new HealthRecorder.Expected("actor-c", WATCHED, seen),
+                      seen.after(HealthStatus.HEALTHY, 2),
+                      healthy(),
+                      LeaseFence.UNCHECKED),
+              pool);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  count(
+                          "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                              + " WHERE NOT l.granted AND a.datname = current_database()")
+                      > 0);
+      Health other = health(held);
+      assertThat(
+              recorder.record(
+                  held,
+                  new HealthRecorder.Expected("actor-a", WATCHED, other),
+                  other.after(HealthStatus.HEALTHY, 2),
+                  healthy(),
+                  LeaseFence.UNCHECKED))
+          .isTrue();
+      assertThat(waiting).as("still waiting for the row").isNotDone();
+      locker.rollback();
+      assertThat(waiting.get()).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(checks(held)).isEqualTo(2);
+    assertThat(checks(locked)).isEqualTo(1);
+  }
+
+  /** A fence in set form that holds exactly when {@code held}. */
+  private static LeaseFence.Member member(boolean held) {
+    return new LeaseFence.Member(HELD_SQL, List.of(held));
+  }
+
+  @Test
+  void checksThatFinishWhileAGroupIsBeingWrittenAreWrittenTogetherNext() throws Exception {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.add(running("next-" + i, "actor-" + i));
+    }
+    HealthWrites writes = new HealthWrites(db.pool());
+    ExecutorService threads = Executors.newFixedThreadPool(10);
+    List<CompletableFuture<Boolean>> done = new ArrayList<>();
+    try (Connection blocker = db.pool().getConnection()) {
+      // The first group's statement waits for the check table, so the next checks queue up.
+      blocker.setAutoCommit(false);
+      try (Statement s = blocker.createStatement()) {
+        s.execute("LOCK TABLE toygres_cms.instance_health_checks IN ACCESS EXCLUSIVE MODE");
+      }
+      for (int i = 0; i < 10; i++) {
+        HealthWrites.Check c =
+            check(ids.get(i), "actor-" + i, HealthStatus.HEALTHY, healthy(), unchecked());
+        done.add(CompletableFuture.supplyAsync(() -> writes.record(c), threads));
+        if (i == 0) {
+          await().atMost(Duration.ofSeconds(30)).until(() -> writes.groups()[0] == 1);
+        }
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> writes.waiting() == 9);
+      blocker.rollback();
+      for (CompletableFuture<Boolean> f : done) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(writes.groups()).as("groups written, the largest").containsExactly(2L, 9L);
+    for (UUID id : ids) {
+      assertThat(checks(id)).isEqualTo(1);
+      assertThat(health(id)).isEqualTo(new Health(HealthStatus.HEALTHY, 0));
+    }
   }
 }

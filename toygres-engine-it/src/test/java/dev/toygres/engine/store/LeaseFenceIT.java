@@ -105,6 +105,35 @@ class LeaseFenceIT {
   }
 
   @Test
+  void theFenceCheckedWithOthersHoldsForTheHolderAndPassesOverALockedCallWithoutWaiting()
+      throws Exception {
+    ActivityWorkItem first = StoreKit.awaitActivity(store, "paused", Duration.ofMillis(500));
+    assertThat(StoreKit.heldTogether(f.store().dataSource(), List.of(store.fenceOf(first))))
+        .containsExactly(1L);
+    try (Connection locker = f.store().dataSource().getConnection()) {
+      locker.setAutoCommit(false);
+      try (PreparedStatement ps =
+          locker.prepareStatement(
+              "SELECT 1 FROM " + f.schema() + ".activity_queue WHERE id = ? FOR UPDATE")) {
+        ps.setLong(1, first.id());
+        ps.executeQuery().close();
+      }
+      assertThat(StoreKit.heldTogether(f.store().dataSource(), List.of(store.fenceOf(first))))
+          .as("locked by another transaction: passed over, not waited for")
+          .isEmpty();
+      locker.rollback();
+    }
+
+    StoreKit.sleep(700);
+    ActivityWorkItem second = StoreKit.awaitActivity(store, "other", StoreKit.LONG_LEASE);
+    assertThat(
+            StoreKit.heldTogether(
+                f.store().dataSource(), List.of(store.fenceOf(first), store.fenceOf(second))))
+        .as("the lease ran out and was taken over")
+        .containsExactly(2L);
+  }
+
+  @Test
   void whileTheHoldersTransactionIsOpenItsExpiredCallIsNotTakenOver() throws Exception {
     ActivityWorkItem first = StoreKit.awaitActivity(store, "holder", Duration.ofSeconds(1));
     try (Connection c = f.store().dataSource().getConnection()) {

@@ -135,6 +135,40 @@ class StepFenceIT {
   }
 
   @Test
+  void fencesCheckedTogetherHoldEachForItsHolderAndPassOverALockedInstanceWithoutWaiting()
+      throws Exception {
+    f.client().start("checker", "i", 7);
+    OrchestrationWorkItem lost =
+        StoreKit.awaitOrchestration(store, "paused", Duration.ofMillis(500));
+    f.client().start("checker", "j", 8);
+    OrchestrationWorkItem held = StoreKit.awaitOrchestration(store, "holder", StoreKit.LONG_LEASE);
+    StoreKit.sleep(700);
+    OrchestrationWorkItem taker = StoreKit.awaitOrchestration(store, "other", StoreKit.LONG_LEASE);
+    assertThat(List.of(lost.instanceId(), held.instanceId(), taker.instanceId()))
+        .containsExactly("i", "j", "i");
+    List<LeaseFence> fences =
+        List.of(store.fenceOf(lost), store.fenceOf(held), store.fenceOf(taker));
+
+    assertThat(StoreKit.heldTogether(f.store().dataSource(), fences))
+        .containsExactlyInAnyOrder(2L, 3L);
+
+    try (Connection locker = f.store().dataSource().getConnection()) {
+      locker.setAutoCommit(false);
+      try (PreparedStatement ps =
+          locker.prepareStatement(
+              "SELECT 1 FROM " + f.schema() + ".instances WHERE instance_id = 'j' FOR UPDATE")) {
+        ps.executeQuery().close();
+      }
+      assertThat(StoreKit.heldTogether(f.store().dataSource(), fences))
+          .as("j's row locked by another transaction: passed over, not waited for")
+          .containsExactly(3L);
+      assertThat(StoreKit.heldTogether(f.store().dataSource(), List.of(LeaseFence.UNCHECKED)))
+          .containsExactly(1L);
+      locker.rollback();
+    }
+  }
+
+  @Test
   void whileTheHoldersTransactionIsOpenItsExpiredInstanceIsNotTakenOver() throws Exception {
     f.client().start("checker", "i", 7);
     OrchestrationWorkItem first =

@@ -2,6 +2,7 @@ package dev.toygres.engine.store;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.toygres.engine.activity.LeaseFence;
 import dev.toygres.engine.client.HistoryRecord;
 import dev.toygres.engine.store.internal.ActivityWorkItem;
 import dev.toygres.engine.store.internal.OrchestrationWorkItem;
@@ -12,6 +13,7 @@ import dev.toygres.engine.worker.Registry;
 import dev.toygres.engine.worker.internal.StepProcessor;
 import dev.toygres.testkit.TestEngine;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 
 /**
  * Helpers for the store validation suite: play a "worker" by hand (fetch, process, commit) and read
@@ -175,6 +178,39 @@ final class StoreKit {
   /** Event kinds of a history, in order. */
   static List<String> kinds(List<HistoryRecord> history) {
     return history.stream().map(r -> r.event().kind()).toList();
+  }
+
+  /**
+   * The 1-based positions of {@code fences} that their set form ({@link LeaseFence#asMember}) finds
+   * held and unlocked, checked together in one rolled-back transaction that refuses to wait for a
+   * lock longer than 5 s (the set form must never wait).
+   */
+  static List<Long> heldTogether(DataSource ds, List<LeaseFence> fences) throws SQLException {
+    List<LeaseFence.Member> members = fences.stream().map(x -> x.asMember().orElseThrow()).toList();
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL lock_timeout = '5s'");
+      }
+      try (PreparedStatement ps = c.prepareStatement(members.get(0).sql())) {
+        for (int p = 0; p < members.get(0).key().size(); p++) {
+          int at = p;
+          ps.setArray(
+              p + 1,
+              c.createArrayOf(
+                  "text", members.stream().map(m -> String.valueOf(m.key().get(at))).toArray()));
+        }
+        List<Long> held = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            held.add(rs.getLong("ord"));
+          }
+        }
+        return held;
+      } finally {
+        c.rollback();
+      }
+    }
   }
 
   static void sleep(long millis) {

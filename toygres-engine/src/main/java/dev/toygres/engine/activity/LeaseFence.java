@@ -29,6 +29,14 @@ public interface LeaseFence {
         public Optional<Query> asQuery() {
           return Optional.of(new Query("SELECT 1", List.of()));
         }
+
+        @Override
+        public Optional<Member> asMember() {
+          return Optional.of(
+              new Member(
+                  "SELECT k.ord FROM unnest(?::text[]) WITH ORDINALITY AS k(unchecked, ord)",
+                  List.of("")));
+        }
       };
 
   /**
@@ -59,6 +67,29 @@ public interface LeaseFence {
    */
   default Optional<Query> asQuery() {
     return Optional.empty();
+  }
+
+  /**
+   * This fence as one member of a set that a single statement checks at once, for an activity that
+   * writes for many calls together: fences whose {@link Member#sql} is the same string are checked
+   * by one query, with each position of their {@link Member#key}s bound as one {@code text[]} (the
+   * members' values, as {@link Object#toString()}, in the members' order). The query returns a
+   * column {@code ord}: the 1-based position of each member that this worker holds and whose work
+   * item was not locked by another transaction, locked as {@link #asQuery} locks it until the
+   * statement's transaction ends. It never waits for a lock: a member it leaves out (not held, or
+   * locked right then) is to be checked on its own, through {@link #asQuery} or {@link #holdsIn},
+   * which wait. Empty when this fence has no such form.
+   */
+  default Optional<Member> asMember() {
+    return Optional.empty();
+  }
+
+  /** A set form of fences ({@link #asMember}): its query, and this fence's values in it. */
+  record Member(String sql, List<Object> key) {
+    public Member {
+      Objects.requireNonNull(sql, "sql");
+      key = List.copyOf(key);
+    }
   }
 
   /**

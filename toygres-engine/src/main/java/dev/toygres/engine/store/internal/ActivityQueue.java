@@ -23,6 +23,7 @@ final class ActivityQueue {
   private final String renew;
   private final String held;
   private final String fence;
+  private final String memberFence;
   private final String nextVisible;
 
   ActivityQueue(String s) {
@@ -64,6 +65,13 @@ final class ActivityQueue {
         """
         SELECT 1 FROM %s.activity_queue
         WHERE id = ? AND lock_token = ? AND locked_until > now() FOR SHARE"""
+            .formatted(s);
+    // The fence of many calls at once (LeaseFence.asMember): never waits, SKIP LOCKED.
+    memberFence =
+        """
+        SELECT k.ord FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k(id, lock_token, ord)
+        JOIN %s.activity_queue q ON q.id = k.id::bigint AND q.lock_token = k.lock_token::uuid
+        WHERE q.locked_until > now() FOR SHARE OF q SKIP LOCKED"""
             .formatted(s);
     // As for orchestrations: what became visible after the fetch looked counts too.
     nextVisible =
@@ -137,6 +145,10 @@ final class ActivityQueue {
   /** The fence's query: placeholders the work item's id and its lock token. */
   String fenceSql() {
     return fence;
+  }
+
+  String memberFenceSql() {
+    return memberFence;
   }
 
   boolean holds(Connection c, long id, UUID token) throws SQLException {

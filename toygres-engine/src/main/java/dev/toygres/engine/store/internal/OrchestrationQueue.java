@@ -40,6 +40,7 @@ final class OrchestrationQueue {
   private final String nextVisible;
   private final String discard;
   private final String fence;
+  private final String memberFence;
 
   OrchestrationQueue(String s) {
     discard =
@@ -167,6 +168,13 @@ final class OrchestrationQueue {
         """
         SELECT 1 FROM %s.instances
         WHERE instance_id = ? AND lock_token = ? AND locked_until > now() FOR SHARE"""
+            .formatted(s);
+    // The fence of many steps at once (LeaseFence.asMember): never waits, SKIP LOCKED.
+    memberFence =
+        """
+        SELECT k.ord FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS k(instance_id, lock_token, ord)
+        JOIN %s.instances i ON i.instance_id = k.instance_id AND i.lock_token = k.lock_token::uuid
+        WHERE i.locked_until > now() FOR SHARE OF i SKIP LOCKED"""
             .formatted(s);
     // Everything that became visible after the fetch looked counts, not only what is still in the
     // future: a message that became visible between the fetch and this query would otherwise be
@@ -386,6 +394,10 @@ final class OrchestrationQueue {
   /** The fence's query: placeholders the instance's id and the step's lock token. */
   String fenceSql() {
     return fence;
+  }
+
+  String memberFenceSql() {
+    return memberFence;
   }
 
   boolean holds(Connection c, String instanceId, UUID token) throws SQLException {

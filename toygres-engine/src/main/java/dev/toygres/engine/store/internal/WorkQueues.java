@@ -138,6 +138,12 @@ public final class WorkQueues {
       public Optional<Query> asQuery() {
         return Optional.of(new Query(activities.fenceSql(), List.of(item.id(), item.lockToken())));
       }
+
+      @Override
+      public Optional<Member> asMember() {
+        return Optional.of(
+            new Member(activities.memberFenceSql(), List.of(item.id(), item.lockToken())));
+      }
     };
   }
 
@@ -168,6 +174,13 @@ public final class WorkQueues {
       public Optional<Query> asQuery() {
         return Optional.of(
             new Query(orchestrations.fenceSql(), List.of(item.instanceId(), item.lockToken())));
+      }
+
+      @Override
+      public Optional<Member> asMember() {
+        return Optional.of(
+            new Member(
+                orchestrations.memberFenceSql(), List.of(item.instanceId(), item.lockToken())));
       }
     };
   }
