@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -269,7 +270,7 @@ final class HealthWrites {
           answers[at] = rs.getBoolean(2) ? rs.getBoolean(3) : null;
         }
       }
-      return java.util.Arrays.asList(answers);
+      return Arrays.asList(answers);
     }
   }
 
