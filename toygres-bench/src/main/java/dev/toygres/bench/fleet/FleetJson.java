@@ -101,6 +101,8 @@ final class FleetJson {
       e.put("checks", p.checks());
       number(e, "check_share_pct", servers.checkSharePct(p));
       e.put("steps", p.steps());
+      e.put("health_writes", p.writeGroups());
+      number(e, "checks_per_health_write", p.checksPerWrite());
       number(e, "cpu_pct", p.cpuPct());
       number(e, "cpu_ms_per_check", p.cpuMsPerCheck());
     }

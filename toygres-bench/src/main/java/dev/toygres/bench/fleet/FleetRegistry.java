@@ -13,6 +13,7 @@ import dev.toygres.controlplane.config.ServerConfig;
 import dev.toygres.controlplane.secret.SecretBox;
 import dev.toygres.engine.DurableEngine;
 import dev.toygres.engine.worker.Registry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -36,9 +37,16 @@ final class FleetRegistry {
     this.registry = registry;
   }
 
-  /** The registrations over {@code engine}'s database; migrates nothing. */
+  /**
+   * The registrations over {@code engine}'s database, the health writes' group sizes recorded in
+   * {@code meters} (null: nowhere); migrates nothing.
+   */
   static FleetRegistry of(
-      DurableEngine engine, Duration interval, Duration probeTimeout, SecretBox secrets) {
+      DurableEngine engine,
+      Duration interval,
+      Duration probeTimeout,
+      SecretBox secrets,
+      MeterRegistry meters) {
     ServerConfig server = ServerConfig.defaults();
     CmsStore cms = new CmsStore(engine.dataSource());
     ActorService actors =
@@ -49,7 +57,7 @@ final class FleetRegistry {
                 cms.findLiveByName(name)
                     .orElseThrow(() -> new IllegalStateException("no instance " + name)));
     ActorDoctor doctor = new ActorDoctor(cms, engine.client(), server.staleAfter(), Instant::now);
-    HealthRecorder health = new HealthRecorder(engine.dataSource());
+    HealthRecorder health = new HealthRecorder(engine.dataSource(), meters);
     ActorRecovery recovery =
         new ActorRecovery(
             doctor,

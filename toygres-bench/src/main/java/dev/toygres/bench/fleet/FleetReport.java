@@ -244,18 +244,19 @@ final class FleetReport {
     if (runs.stream().anyMatch(r -> r.servers().count() > 1)) {
       t.row("servers", r -> Integer.toString(r.servers().count()))
           .row(
-              "  per process: checks (share) / steps / CPU",
+              "  per process: checks (share) / steps / checks per write / CPU",
               r ->
                   r.servers().processes().stream()
                       .map(
                           p ->
                               String.format(
                                   Locale.ROOT,
-                                  "%s %,d (%s) / %,d / %s",
+                                  "%s %,d (%s) / %,d / %s / %s",
                                   p.role(),
                                   p.checks(),
                                   pct(r.servers().checkSharePct(p)),
                                   p.steps(),
+                                  f1(p.checksPerWrite()),
                                   pct(p.cpuPct())))
                       .collect(Collectors.joining("; ")));
     }

@@ -312,11 +312,25 @@ record FleetResult(
 
   /**
    * One server process's work in the window: health-check activities completed, orchestration steps
-   * committed, its JVM's CPU (share of all cores, and ms per check; NaN without checks).
+   * committed, statements that wrote health checks and the checks they took, its JVM's CPU (share
+   * of all cores, and ms per check; NaN without checks).
    */
-  record ProcessWork(String role, long pid, long checks, long steps, double cpuPct, double cpuMs) {
+  record ProcessWork(
+      String role,
+      long pid,
+      long checks,
+      long steps,
+      long writeGroups,
+      long groupedChecks,
+      double cpuPct,
+      double cpuMs) {
     ProcessWork {
       Objects.requireNonNull(role, "role");
+    }
+
+    /** Checks written per health-write statement; NaN when none was written. */
+    double checksPerWrite() {
+      return writeGroups == 0 ? Double.NaN : (double) groupedChecks / writeGroups;
     }
 
     double cpuMsPerCheck() {

@@ -75,7 +75,7 @@ public final class FleetWorkerProcess {
             .poolSize(poolSize)
             .workerOptions(options)
             .start()) {
-      FleetRegistry r = FleetRegistry.of(engine, interval, probeTimeout, secrets);
+      FleetRegistry r = FleetRegistry.of(engine, interval, probeTimeout, secrets, meters);
       try (DurableWorker worker = DurableWorker.start(engine.store(), r.registry, options)) {
         out.println(PREFIX + "ready");
         out.flush();

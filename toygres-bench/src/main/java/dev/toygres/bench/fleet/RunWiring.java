@@ -49,7 +49,8 @@ final class RunWiring {
     this.engineEntry = engineEntry;
     this.meters = meters;
     this.options = meters == null ? options(shape) : options(shape).withMeterRegistry(meters);
-    FleetRegistry r = FleetRegistry.of(engine, shape.interval(), probeTimeout, env.secrets());
+    FleetRegistry r =
+        FleetRegistry.of(engine, shape.interval(), probeTimeout, env.secrets(), meters);
     this.cms = r.cms;
     cms.migrate();
     this.actors = r.actors;

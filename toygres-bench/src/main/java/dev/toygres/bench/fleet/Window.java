@@ -103,6 +103,8 @@ record Window(
               d.pid(),
               d.checks(),
               d.steps(),
+              d.writeGroups(),
+              d.groupedChecks(),
               cpuMs / 1000.0 / (secs * cores) * 100.0,
               cpuMs));
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
 import dev.toygres.controlplane.actor.ActorCheck;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -18,11 +19,20 @@ import java.util.Objects;
  * (docs/metrics.md#engine): health checks completed ({@code toygres.engine.activity.duration} of
  * {@link ActorCheck#QUICK}, the local activity, and {@link ActorCheck#NAME}, outcome completed; a
  * quick check that asked for the full one counts twice, which the benchmark's healthy targets never
- * do), orchestration steps committed ({@code toygres.engine.commits}), and the process's CPU time.
+ * do), orchestration steps committed ({@code toygres.engine.commits}), the statements that wrote
+ * health checks and the checks they took ({@code toygres.health.write.group}, docs/metrics.md), and
+ * the process's CPU time.
  *
  * @param role {@code main} (the benchmark's own process) or {@code worker-N}
  */
-record WorkCounts(String role, long pid, long checks, long steps, long cpuNanos) {
+record WorkCounts(
+    String role,
+    long pid,
+    long checks,
+    long steps,
+    long writeGroups,
+    long groupedChecks,
+    long cpuNanos) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   WorkCounts {
@@ -46,11 +56,19 @@ record WorkCounts(String role, long pid, long checks, long steps, long cpuNanos)
     for (Counter c : meters.find("toygres.engine.commits").counters()) {
       steps += c.count();
     }
+    long groups = 0;
+    double grouped = 0;
+    for (DistributionSummary s : meters.find("toygres.health.write.group").summaries()) {
+      groups += s.count();
+      grouped += s.totalAmount();
+    }
     return new WorkCounts(
         role,
         ProcessHandle.current().pid(),
         checks,
         Math.round(steps),
+        groups,
+        Math.round(grouped),
         ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
   }
 
@@ -61,6 +79,8 @@ record WorkCounts(String role, long pid, long checks, long steps, long cpuNanos)
     o.put("pid", pid);
     o.put("checks", checks);
     o.put("steps", steps);
+    o.put("write_groups", writeGroups);
+    o.put("grouped_checks", groupedChecks);
     o.put("cpu_nanos", cpuNanos);
     return o.toString();
   }
@@ -73,6 +93,8 @@ record WorkCounts(String role, long pid, long checks, long steps, long cpuNanos)
         o.get("pid").asLong(),
         o.get("checks").asLong(),
         o.get("steps").asLong(),
+        o.get("write_groups").asLong(),
+        o.get("grouped_checks").asLong(),
         o.get("cpu_nanos").asLong());
   }
 
@@ -82,6 +104,12 @@ record WorkCounts(String role, long pid, long checks, long steps, long cpuNanos)
       throw new IllegalArgumentException("counts of two processes: " + before + ", " + this);
     }
     return new WorkCounts(
-        role, pid, checks - before.checks, steps - before.steps, cpuNanos - before.cpuNanos);
+        role,
+        pid,
+        checks - before.checks,
+        steps - before.steps,
+        writeGroups - before.writeGroups,
+        groupedChecks - before.groupedChecks,
+        cpuNanos - before.cpuNanos);
   }
 }

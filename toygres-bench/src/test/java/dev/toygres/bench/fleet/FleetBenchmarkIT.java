@@ -125,6 +125,9 @@ class FleetBenchmarkIT {
         .containsExactly("main", "worker-1");
     assertThat(processes).allSatisfy(p -> assertThat(p.checks()).isPositive());
     assertThat(processes).allSatisfy(p -> assertThat(p.steps()).isPositive());
+    // every check is written by a statement that takes one or more of them
+    assertThat(processes).allSatisfy(p -> assertThat(p.writeGroups()).isPositive());
+    assertThat(processes).allSatisfy(p -> assertThat(p.checksPerWrite()).isBetween(1.0, 64.0));
     // together all of it: the counts and the rows differ only by checks in flight at the edges
     assertThat(r.servers().checks())
         .isBetween(r.throughput().checks() - 40, r.throughput().checks() + 40);
@@ -135,7 +138,8 @@ class FleetBenchmarkIT {
     assertThat(json.get("servers").asInt()).isEqualTo(2);
     assertThat(json.get("processes")).hasSize(2);
     assertThat(json.get("processes").get(1).get("check_share_pct").asDouble()).isPositive();
-    assertThat(log.toString(StandardCharsets.UTF_8)).contains("per process: checks (share)");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("per process: checks (share) / steps / checks per write");
     assertThat(socketDirectoriesOfThisJvm()).isEmpty();
   }
 

@@ -118,6 +118,8 @@ class FleetJsonTest {
     assertThat(other.get("steps").asLong()).isEqualTo(5655);
     assertThat(other.get("cpu_pct").asDouble()).isEqualTo(25.5);
     assertThat(other.get("cpu_ms_per_check").asDouble()).isEqualTo(4.0);
+    assertThat(main.get("health_writes").asLong()).isEqualTo(160);
+    assertThat(main.get("checks_per_health_write").asDouble()).isEqualTo(12.5);
     assertThat(o.get("recovery_s").asDouble()).isEqualTo(41.25);
     assertThat(o.get("recovery_actors_s").asDouble()).isEqualTo(30.5);
     assertThat(o.get("recovery_unchecked").asInt()).isZero();

@@ -75,8 +75,8 @@ class FleetReportTest {
         new FleetResult.Servers(
             2,
             List.of(
-                new FleetResult.ProcessWork("main", 100, 2000, 6000, 30.0, 9000.0),
-                new FleetResult.ProcessWork("worker-1", 200, 1885, 5655, 25.5, 7540.0))),
+                new FleetResult.ProcessWork("main", 100, 2000, 6000, 160, 2000, 30.0, 9000.0),
+                new FleetResult.ProcessWork("worker-1", 200, 1885, 5655, 377, 1885, 25.5, 7540.0))),
         new FleetResult.Recovery(41.25, 30.5, 0, 1000));
   }
 
@@ -96,7 +96,7 @@ class FleetReportTest {
     assertThat(modes.toString(StandardCharsets.UTF_8))
         .contains(
             "| servers ",
-            "main 2,000 (51%) / 6,000 / 30%; worker-1 1,885 (49%) / 5,655 / 26%",
+            "main 2,000 (51%) / 6,000 / 12.5 / 30%; worker-1 1,885 (49%) / 5,655 / 5.0 / 26%",
             "| engine state lost: fresh actors / all checked after ",
             "30.5 / 41.3 s");
   }

@@ -109,11 +109,11 @@ class WindowTest {
             0,
             0,
             List.of(
-                new WorkCounts("main", 1, 100, 300, 1_000_000_000L),
-                new WorkCounts("worker-1", 2, 50, 150, 2_000_000_000L)),
+                new WorkCounts("main", 1, 100, 300, 50, 100, 1_000_000_000L),
+                new WorkCounts("worker-1", 2, 50, 150, 50, 50, 2_000_000_000L)),
             List.of(
-                new WorkCounts("main", 1, 400, 1200, 7_000_000_000L),
-                new WorkCounts("worker-1", 2, 150, 450, 5_000_000_000L)),
+                new WorkCounts("main", 1, 400, 1200, 60, 400, 7_000_000_000L),
+                new WorkCounts("worker-1", 2, 150, 450, 50, 50, 5_000_000_000L)),
             0);
 
     FleetResult.Servers s = w.servers();
@@ -126,6 +126,10 @@ class WindowTest {
     assertThat(s.checkSharePct(main)).isCloseTo(75.0, within(1e-9));
     assertThat(main.cpuMs()).isCloseTo(6000.0, within(1e-9));
     assertThat(main.cpuMsPerCheck()).isCloseTo(20.0, within(1e-9));
+    assertThat(main.checksPerWrite())
+        .as("300 checks by 10 statements")
+        .isCloseTo(30.0, within(1e-9));
+    assertThat(other.checksPerWrite()).as("no check written in the window").isNaN();
     // 3 s of CPU in 60 s
     assertThat(other.cpuPct())
         .isCloseTo(3.0 / 60 / Runtime.getRuntime().availableProcessors() * 100, within(1e-9));

@@ -2,6 +2,7 @@ package dev.toygres.controlplane.cms;
 
 import dev.toygres.engine.activity.LeaseFence;
 import dev.toygres.engine.activity.LeaseLostException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,9 +88,17 @@ public final class HealthRecorder {
   private final HealthWrites writes;
 
   public HealthRecorder(DataSource ds) {
+    this(ds, null);
+  }
+
+  /**
+   * Records over {@code ds}, and the sizes of the groups of checks written together in {@code
+   * registry} ({@code toygres_health_write_group_checks}; null: nowhere).
+   */
+  public HealthRecorder(DataSource ds, MeterRegistry registry) {
     this.ds = ds;
     this.partitions = new HealthCheckPartitions(ds);
-    this.writes = new HealthWrites(ds);
+    this.writes = new HealthWrites(ds, registry);
   }
 
   /** The daily partitions the checks are written to. */

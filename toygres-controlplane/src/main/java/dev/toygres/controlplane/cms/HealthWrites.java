@@ -1,6 +1,8 @@
 package dev.toygres.controlplane.cms;
 
 import dev.toygres.engine.activity.LeaseFence;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,10 +34,17 @@ import javax.sql.DataSource;
  * waits for the lock and says why it wrote nothing; so a row lock held elsewhere holds up that
  * check only, as it did before. So is every check of a group whose statement failed (its day's
  * partition missing, say).
+ *
+ * <p>With a meter registry, each group's size is recorded in {@code
+ * toygres_health_write_group_checks} (docs/metrics.md#actors): its count is the statements written,
+ * its sum the checks they took.
  */
 final class HealthWrites {
   /** The most checks one statement writes. */
   static final int MAX_GROUP = 64;
+
+  /** The group-size summary's name: {@code toygres_health_write_group_checks} in Prometheus. */
+  static final String GROUP_METRIC = "toygres.health.write.group";
 
   // Every check of the group as a row of arrays (all text, cast here); the lease fences' set form;
   // the instances' rows locked without waiting (FOR NO KEY UPDATE, the lock the update takes
@@ -142,11 +151,18 @@ final class HealthWrites {
   private final DataSource ds;
   private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
   private boolean writing;
-  private long groups;
-  private int largest;
+  private final DistributionSummary sizes;
 
-  HealthWrites(DataSource ds) {
+  /** Writes over {@code ds}; with {@code registry} (may be null), records the groups' sizes. */
+  HealthWrites(DataSource ds, MeterRegistry registry) {
     this.ds = ds;
+    this.sizes =
+        registry == null
+            ? null
+            : DistributionSummary.builder(GROUP_METRIC)
+                .baseUnit("checks")
+                .description("health checks written by one statement (a group of checks)")
+                .register(registry);
   }
 
   /**
@@ -176,8 +192,9 @@ final class HealthWrites {
           group.add(queue.poll());
         }
         writing = true;
-        groups++;
-        largest = Math.max(largest, group.size());
+      }
+      if (sizes != null) {
+        sizes.record(group.size());
       }
       Map<Waiting, Boolean> outcome = Map.of();
       try {
@@ -203,11 +220,6 @@ final class HealthWrites {
   /** How many checks wait for the group being written (for tests). */
   synchronized int waiting() {
     return queue.size();
-  }
-
-  /** How many groups were written, and the most checks one of them held (for tests). */
-  synchronized long[] groups() {
-    return new long[] {groups, largest};
   }
 
   /**

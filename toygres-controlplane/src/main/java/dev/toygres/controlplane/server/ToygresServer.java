@@ -112,7 +112,7 @@ public final class ToygresServer implements AutoCloseable {
       CmsStore cms = new CmsStore(engine.dataSource());
       cms.migrate();
       SecretKeyCheck.verify(secrets, keyFile, new Settings(engine.dataSource()), cms);
-      HealthRecorder health = new HealthRecorder(engine.dataSource());
+      HealthRecorder health = new HealthRecorder(engine.dataSource(), metrics);
       try {
         health.partitions().createAhead(java.time.Instant.now());
       } catch (RuntimeException e) {

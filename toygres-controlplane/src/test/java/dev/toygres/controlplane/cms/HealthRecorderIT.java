@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.toygres.engine.activity.LeaseFence;
 import dev.toygres.engine.activity.LeaseLostException;
 import dev.toygres.testkit.TestDatabase;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -645,7 +647,9 @@ class HealthRecorderIT {
     for (int i = 0; i < 10; i++) {
       ids.add(running("next-" + i, "actor-" + i));
     }
-    HealthWrites writes = new HealthWrites(db.pool());
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    HealthWrites writes = new HealthWrites(db.pool(), meters);
+    DistributionSummary sizes = meters.get("toygres.health.write.group").summary();
     ExecutorService threads = Executors.newFixedThreadPool(10);
     List<CompletableFuture<Boolean>> done = new ArrayList<>();
     try (Connection blocker = db.pool().getConnection()) {
@@ -659,7 +663,7 @@ class HealthRecorderIT {
             check(ids.get(i), "actor-" + i, HealthStatus.HEALTHY, healthy(), unchecked());
         done.add(CompletableFuture.supplyAsync(() -> writes.record(c), threads));
         if (i == 0) {
-          await().atMost(Duration.ofSeconds(30)).until(() -> writes.groups()[0] == 1);
+          await().atMost(Duration.ofSeconds(30)).until(() -> sizes.count() == 1);
         }
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> writes.waiting() == 9);
@@ -670,7 +674,9 @@ class HealthRecorderIT {
     } finally {
       threads.shutdownNow();
     }
-    assertThat(writes.groups()).as("groups written, the largest").containsExactly(2L, 9L);
+    assertThat(sizes.count()).as("groups written").isEqualTo(2);
+    assertThat(sizes.totalAmount()).as("checks they took").isEqualTo(10.0);
+    assertThat(sizes.max()).as("the second group").isEqualTo(9.0);
     for (UUID id : ids) {
       assertThat(checks(id)).isEqualTo(1);
       assertThat(health(id)).isEqualTo(new Health(HealthStatus.HEALTHY, 0));

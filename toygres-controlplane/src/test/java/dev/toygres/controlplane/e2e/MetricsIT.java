@@ -86,6 +86,10 @@ class MetricsIT {
     assertThat(m.get("toygres_probe_duration_seconds_count")).isGreaterThan(0.0);
     assertThat(m.get("toygres_probe_duration_seconds_sum")).isGreaterThan(0.0);
     assertThat(m).containsKey("toygres_check_lateness_seconds_bucket{le=\"+Inf\"}");
+    // One instance's checks are never written together: a group of one each.
+    assertThat(m.get("toygres_health_write_group_checks_count")).isGreaterThan(0.0);
+    assertThat(m.get("toygres_health_write_group_checks_sum"))
+        .isEqualTo(m.get("toygres_health_write_group_checks_count"));
 
     for (String q : List.of("orchestrations", "activities")) {
       assertThat(m.get("toygres_engine_queue_ready{queue=\"" + q + "\"}"))
