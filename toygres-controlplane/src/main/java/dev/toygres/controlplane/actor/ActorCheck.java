@@ -135,7 +135,7 @@ public final class ActorCheck implements Activity<ActorCheck.Input, ActorCheck.R
 
   @Override
   public Result run(ActivityContext ctx, Input in) {
-    InstanceRecord r = cms.findById(in.instanceId()).orElse(null);
+    InstanceRecord r = cms.findForCheck(in.instanceId()).orElse(null);
     Instant started = Instant.now();
     Optional<String> fenced = ActorFence.reason(in.instanceId(), r, in.actorId());
     if (fenced.isPresent()) {

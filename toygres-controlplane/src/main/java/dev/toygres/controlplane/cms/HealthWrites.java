@@ -8,9 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,24 +133,9 @@ final class HealthWrites {
     }
   }
 
-  /**
-   * What became of a check written with others: recorded (TRUE), not recorded because the row no
-   * longer held what was expected (FALSE), or passed over (null): its writer records it alone.
-   */
-  private static final class Waiting {
-    final Check check;
-    boolean done;
-    Boolean recorded;
-
-    Waiting(Check check) {
-      this.check = check;
-    }
-  }
-
   private final DataSource ds;
-  private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
-  private boolean writing;
   private final DistributionSummary sizes;
+  private final Together<Check, Boolean> groups = new Together<>(MAX_GROUP, this::write);
 
   /** Writes over {@code ds}; with {@code registry} (may be null), records the groups' sizes. */
   HealthWrites(DataSource ds, MeterRegistry registry) {
@@ -171,73 +155,32 @@ final class HealthWrites {
    * written (the caller records it alone). Waits while another group is being written.
    */
   Boolean record(Check check) {
-    Waiting me = new Waiting(check);
-    boolean interrupted = false;
-    try {
-      List<Waiting> group = new ArrayList<>();
-      synchronized (this) {
-        queue.add(me);
-        while (!me.done && (writing || queue.peek() != me)) {
-          try {
-            wait();
-          } catch (InterruptedException e) {
-            // The write may already be under way for this check: see it through.
-            interrupted = true;
-          }
-        }
-        if (me.done) {
-          return me.recorded;
-        }
-        while (!queue.isEmpty() && group.size() < MAX_GROUP) {
-          group.add(queue.poll());
-        }
-        writing = true;
-      }
-      if (sizes != null) {
-        sizes.record(group.size());
-      }
-      Map<Waiting, Boolean> outcome = Map.of();
-      try {
-        outcome = write(group);
-      } finally {
-        synchronized (this) {
-          for (Waiting w : group) {
-            w.recorded = outcome.get(w);
-            w.done = true;
-          }
-          writing = false;
-          notifyAll();
-        }
-      }
-      return me.recorded;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    return groups.run(check);
   }
 
   /** How many checks wait for the group being written (for tests). */
-  synchronized int waiting() {
-    return queue.size();
+  int waiting() {
+    return groups.waiting();
   }
 
   /**
-   * Writes the checks of one group, a statement per fence query; a check missing from the answer
-   * (its statement failed) was passed over.
+   * Writes the checks of one group, a statement per fence query; per check, TRUE or FALSE, or null
+   * when passed over (also when its statement failed).
    */
-  private Map<Waiting, Boolean> write(List<Waiting> group) {
-    Map<Waiting, Boolean> out = new LinkedHashMap<>();
-    Map<String, List<Waiting>> byFence =
+  private List<Boolean> write(List<Check> group) {
+    if (sizes != null) {
+      sizes.record(group.size());
+    }
+    Map<Check, Boolean> out = new IdentityHashMap<>();
+    Map<String, List<Check>> byFence =
         group.stream()
             .collect(
                 Collectors.groupingBy(
-                    w -> w.check.fence().sql(), LinkedHashMap::new, Collectors.toList()));
-    for (Map.Entry<String, List<Waiting>> e : byFence.entrySet()) {
-      List<Waiting> same = e.getValue();
+                    k -> k.fence().sql(), LinkedHashMap::new, Collectors.toList()));
+    for (Map.Entry<String, List<Check>> e : byFence.entrySet()) {
+      List<Check> same = e.getValue();
       try {
-        List<Boolean> answers =
-            Db.auto(ds, c -> statement(c, e.getKey(), same.stream().map(w -> w.check).toList()));
+        List<Boolean> answers = Db.auto(ds, c -> statement(c, e.getKey(), same));
         for (int i = 0; i < same.size(); i++) {
           out.put(same.get(i), answers.get(i));
         }
@@ -245,7 +188,7 @@ final class HealthWrites {
         // Each check is written alone and meets the failure (or the missing partition) itself.
       }
     }
-    return out;
+    return group.stream().map(out::get).toList();
   }
 
   /**

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * together ({@link HealthWrites}): one statement records each check of a group as its own statement
  * would (or not at all), passes over a check whose lease is gone or whose row another transaction
  * holds without waiting for it, and the checks that finish while a group is being written are
- * written together next.
+ * written together next. The check's reads of the instance ({@link CmsStore#findForCheck}) are
+ * grouped the same way.
  */
 class HealthRecorderIT {
   private static final Set<InstanceState> WATCHED =
@@ -681,5 +682,55 @@ class HealthRecorderIT {
       assertThat(checks(id)).isEqualTo(1);
       assertThat(health(id)).isEqualTo(new Health(HealthStatus.HEALTHY, 0));
     }
+  }
+
+  @Test
+  void checkReadsThatStartWhileOneIsUnderWayAreReadTogetherAsEachWouldReadAlone() throws Exception {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.add(running("read-" + i, "actor-" + i));
+    }
+    UUID missing = UUID.randomUUID();
+    assertThat(
+            recorder.record(
+                ids.get(3),
+                new HealthRecorder.Expected("actor-3", WATCHED, health(ids.get(3))),
+                health(ids.get(3)).after(HealthStatus.UNHEALTHY, 1),
+                FAILED,
+                LeaseFence.UNCHECKED))
+        .isTrue();
+    ExecutorService threads = Executors.newFixedThreadPool(11);
+    List<CompletableFuture<Optional<InstanceRecord>>> reads = new ArrayList<>();
+    try (Connection blocker = db.pool().getConnection()) {
+      // The first read waits for the table, so the next reads queue up behind it.
+      blocker.setAutoCommit(false);
+      try (Statement s = blocker.createStatement()) {
+        s.execute("LOCK TABLE toygres_cms.instances IN ACCESS EXCLUSIVE MODE");
+      }
+      reads.add(CompletableFuture.supplyAsync(() -> cms.findForCheck(ids.get(0)), threads));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  count(
+                          "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                              + " AND query LIKE '%FROM toygres_cms.instances WHERE id = ANY%'")
+                      == 1);
+      for (UUID id : ids.subList(1, 10)) {
+        reads.add(CompletableFuture.supplyAsync(() -> cms.findForCheck(id), threads));
+      }
+      reads.add(CompletableFuture.supplyAsync(() -> cms.findForCheck(missing), threads));
+      await().atMost(Duration.ofSeconds(30)).until(() -> cms.checkReadsWaiting() == 10);
+      blocker.rollback();
+      for (int i = 0; i < 10; i++) {
+        assertThat(reads.get(i).get()).isEqualTo(cms.findById(ids.get(i)));
+      }
+      assertThat(reads.get(10).get()).as("no such instance").isEmpty();
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(reads.get(3).get().orElseThrow().healthStatus())
+        .as("what was committed before the read")
+        .isEqualTo(HealthStatus.UNHEALTHY);
   }
 }
