@@ -26,6 +26,9 @@ class PostgresServerIT {
   void stopEverything() {
     servers.forEach(PostgresServer::stop);
     PostgresServer.attach(dir.resolve("data")).ifPresent(PostgresServer::stop);
+    if (Files.isDirectory(dir.resolve("data"))) {
+      PostgresServer.terminate(dir.resolve("data"), java.time.Duration.ofSeconds(3));
+    }
   }
 
   private PostgresServer server(PostgresServerBuilder builder) {
@@ -162,6 +165,49 @@ class PostgresServerIT {
     server.start();
     assertThat(server.isRunning()).isTrue();
     assertThat(ProcessHandle.current().isAlive()).isTrue();
+  }
+
+  @Test
+  void terminateEndsAKilledServerWithTheArchiveCommandItWasRunning() throws Exception {
+    PostgresServer server =
+        server(
+                PostgresServer.builder()
+                    .setting("archive_mode", "on")
+                    .setting("archive_command", "sleep 600; false"))
+            .start();
+    Path data = server.dataDir();
+    Sql.execute(
+        server.jdbcUrl("postgres"),
+        "postgres",
+        null,
+        "CREATE TABLE t (v int)",
+        "INSERT INTO t VALUES (1)",
+        "SELECT pg_switch_wal()");
+    List<Long> archiving = awaitOtherThanPostgresIn(data);
+    ProcessHandle.of(server.pid()).orElseThrow().destroyForcibly();
+
+    PostgresServer.terminate(data, java.time.Duration.ofSeconds(3)); // throws if a process is left
+    assertThat(archiving).as("the archive_command's processes").noneMatch(Proc::running);
+    assertThat(Proc.workingIn(data)).as("no process works in the data directory").isEmpty();
+    assertThat(PostgresServer.processes(data)).isEmpty();
+  }
+
+  /** The archive_command's processes (sh, sleep): in the data directory, not postgres. */
+  private static List<Long> awaitOtherThanPostgresIn(Path data) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      List<Long> others = new ArrayList<>();
+      for (long pid : Proc.workingIn(data)) {
+        if (!Proc.exe(pid).endsWith("/postgres")) {
+          others.add(pid);
+        }
+      }
+      if (!others.isEmpty()) {
+        return others;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the archive_command did not start in " + data);
   }
 
   @Test
